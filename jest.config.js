@@ -1,7 +1,18 @@
 // Three projects: fast unit tests next to the code, e2e tests that boot the real app against the fake
 // Hetzner API, and the long fault campaign (short form in CI, long form via `npm run test:faults`).
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
-const common = { transform: { '^.+\\.ts$': tsJest }, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const ESM_ONLY_PACKAGES = [
+  '@nestjs', '@borewit', '@standard-schema', '@tokenizer', 'ansis', 'fdir', 'file-type', 'get-east-asian-width',
+  'libphonenumber-js', 'strtok3', 'tinyglobby', 'token-types', 'uint8array-extras',
+];
+const common = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+/node_modules/.+\\.m?js$': '<rootDir>/test/jest/esm-packages.transform.js',
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
+};
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },

@@ -1,0 +1,38 @@
+// Progressive enhancement only: every page works without this file.
+// Elements with data-refresh-url are re-fetched while something is in progress (a snapshot being created),
+// so the admin sees progress without reloading; the page also has a <meta refresh> fallback.
+(function () {
+  'use strict';
+  var region = document.querySelector('[data-refresh-url]');
+  if (region) {
+    var url = region.getAttribute('data-refresh-url');
+    var interval = Number(region.getAttribute('data-refresh-seconds') || '5') * 1000;
+    var meta = document.querySelector('meta[http-equiv="refresh"]');
+    if (meta) meta.parentNode.removeChild(meta);
+    var tick = function () {
+      fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, 'text/html');
+          var fresh = doc.querySelector('[data-refresh-url]');
+          var current = document.querySelector('[data-refresh-url]');
+          if (fresh && current) {
+            current.replaceWith(fresh);
+            setTimeout(tick, interval);
+          } else if (current) {
+            // Nothing in progress any more: show the final state.
+            var next = doc.querySelector('#snapshots-region');
+            var here = document.querySelector('#snapshots-region');
+            if (next && here) here.replaceWith(next); else location.reload();
+          }
+        })
+        .catch(function () { setTimeout(tick, interval * 2); });
+    };
+    setTimeout(tick, interval);
+  }
+  // Submit buttons disable themselves once pressed, so a double click sends one request.
+  document.addEventListener('submit', function (e) {
+    var button = e.target.querySelector('button[type=submit]');
+    if (button) setTimeout(function () { button.disabled = true; button.setAttribute('aria-busy', 'true'); }, 0);
+  });
+})();

@@ -1,0 +1,78 @@
+// The standalone Snapshot Panel application: the host (admins, sign-in, layout) around the Hetzner
+// snapshot plugin, on one SQLite data source opened (and migrated) before Nest starts.
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from './clock/clock';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { HetznerSnapshotsModule } from './hetzner-snapshots/hetzner-snapshots.module';
+import { HostModule } from './host/host.module';
+import { AdminGuard } from './host/web/admin.guard';
+import { DEFAULT_LAYOUT } from './host/web/views';
+import { PACKAGE_VERSION } from './project-root';
+import { SECRET_KEYS, SecretKeys } from './secrets/secret-keys';
+
+export interface PanelRuntime {
+  config: AppConfig;
+  keys: SecretKeys;
+  dataSource: DataSource;
+  clock: Clock;
+  /** 'server' runs the scheduler and serves pages; 'cli' shares the database for one command. */
+  role: 'server' | 'cli';
+}
+
+@Global()
+@Module({})
+class RuntimeModule {
+  static forRoot(rt: PanelRuntime): DynamicModule {
+    return {
+      module: RuntimeModule,
+      providers: [
+        { provide: CLOCK, useValue: rt.clock },
+        { provide: SECRET_KEYS, useValue: rt.keys },
+      ],
+      exports: [CLOCK, SECRET_KEYS],
+    };
+  }
+}
+
+export function buildAppModule(rt: PanelRuntime): DynamicModule {
+  return {
+    module: AppModule,
+    imports: [
+      ConfigModule.forRoot(rt.config),
+      RuntimeModule.forRoot(rt),
+      TypeOrmModule.forRootAsync({
+        useFactory: () => ({ ...rt.dataSource.options, migrationsRun: false, synchronize: false }),
+        // The data source is opened and migrated before Nest starts (see openDatabase); Nest reuses it.
+        dataSourceFactory: async () => rt.dataSource,
+      }),
+      EventEmitterModule.forRoot(),
+      ScheduleModule.forRoot(),
+      HostModule,
+      HetznerSnapshotsModule.forRoot({
+        routePrefix: '',
+        adminGuard: AdminGuard,
+        layout: DEFAULT_LAYOUT,
+        tokenEncryptionKey: rt.keys.tokenEncryption,
+        runScheduler: rt.role === 'server',
+        hcloud: {
+          endpoint: rt.config.hcloudEndpoint,
+          metadataEndpoint: rt.config.metadataEndpoint,
+          serverId: rt.config.serverId,
+          envToken: rt.config.envToken,
+          userAgent: `snapshot-panel/${PACKAGE_VERSION}`,
+        },
+        timeZone: rt.config.timeZone,
+        scheduleSpreadMinutes: rt.config.scheduleSpreadMinutes,
+        snapshotHooks: { pre: rt.config.preSnapshotCommand, post: rt.config.postSnapshotCommand, timeoutMs: rt.config.hookTimeoutMs },
+      }),
+    ],
+  };
+}
+
+@Module({})
+export class AppModule {}

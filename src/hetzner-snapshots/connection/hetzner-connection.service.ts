@@ -1,0 +1,102 @@
+// Owns "how do we talk to Hetzner right now": which token is in effect (HCLOUD_TOKEN wins over the stored
+// one), which server this panel manages (HCLOUD_SERVER_ID, else the metadata service), and building the
+// HTTP client for them. Every other part of the plugin asks this service and never builds a client itself.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { CLOCK, Clock } from '../../clock/clock';
+import { registerSecret } from '../../logging/line.logger';
+import { HcloudClient, HcloudRequestEvent, InstanceMetadata, MetadataClient, MetadataUnavailableError } from '../hcloud';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { PanelSettings } from '../settings/panel-settings.entity';
+import { decryptToken } from '../settings/token.cipher';
+
+export class NoTokenError extends Error {
+  readonly code = 'no_token';
+  constructor() {
+    super('No Hetzner Cloud API token is set yet. Paste a Read & Write token in Settings.');
+  }
+}
+
+export class NotOnHetznerError extends Error {
+  readonly code = 'not_on_hetzner';
+  constructor(detail: string) {
+    super(detail);
+  }
+}
+
+export type TokenSource = 'environment' | 'settings';
+
+export interface ServerIdentity {
+  serverId: number;
+  /** From metadata when discovered there; null when HCLOUD_SERVER_ID was given. */
+  metadata: InstanceMetadata | null;
+}
+
+@Injectable()
+export class HetznerConnectionService {
+  private identity: ServerIdentity | null = null;
+  private identityFailure: { error: NotOnHetznerError; at: number } | null = null;
+  private readonly metadataClient: MetadataClient;
+
+  constructor(
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.metadataClient = new MetadataClient({ endpoint: options.hcloud.metadataEndpoint });
+    registerSecret(options.hcloud.envToken);
+  }
+
+  /** The token in effect and where it comes from, or null when none is set. */
+  async effectiveToken(): Promise<{ token: string; source: TokenSource } | null> {
+    if (this.options.hcloud.envToken) return { token: this.options.hcloud.envToken, source: 'environment' };
+    const row = await this.settings.findOneBy({ id: 1 });
+    if (!row?.tokenEncrypted) return null;
+    const token = decryptToken(row.tokenEncrypted, this.options.tokenEncryptionKey);
+    registerSecret(token);
+    return { token, source: 'settings' };
+  }
+
+  /** A client for the token in effect (or the given one, for checking a token before it is saved). */
+  async client(opts: { token?: string; onRequest?: (e: HcloudRequestEvent) => void } = {}): Promise<HcloudClient> {
+    const token = opts.token ?? (await this.effectiveToken())?.token;
+    if (!token) throw new NoTokenError();
+    registerSecret(token);
+    return new HcloudClient({
+      endpoint: this.options.hcloud.endpoint,
+      token,
+      userAgent: this.options.hcloud.userAgent,
+      sleep: (ms, signal) => this.clock.sleep(ms, signal),
+      now: () => this.clock.now().getTime(),
+      onRequest: opts.onRequest,
+    });
+  }
+
+  /** This server's id: HCLOUD_SERVER_ID, or asked once from the metadata service and remembered. */
+  async server(): Promise<ServerIdentity> {
+    if (this.options.hcloud.serverId) return { serverId: this.options.hcloud.serverId, metadata: null };
+    if (this.identity) return this.identity;
+    // A failed discovery is remembered briefly so page views do not each wait for the metadata timeout.
+    if (this.identityFailure && Date.now() - this.identityFailure.at < 60_000) throw this.identityFailure.error;
+    try {
+      const metadata = await this.metadataClient.getInstance();
+      this.identity = { serverId: metadata.serverId, metadata };
+      this.identityFailure = null;
+      return this.identity;
+    } catch (err) {
+      const detail = err instanceof MetadataUnavailableError ? err.message : `The metadata service gave an unexpected answer (${(err as Error).message}). Set HCLOUD_SERVER_ID to this server's id.`;
+      const error = new NotOnHetznerError(detail);
+      this.identityFailure = { error, at: Date.now() };
+      throw error;
+    }
+  }
+
+  async serverId(): Promise<number> {
+    return (await this.server()).serverId;
+  }
+
+  get timeZone(): string {
+    return this.options.timeZone;
+  }
+}

@@ -1,0 +1,140 @@
+// The client against the fake Hetzner API (src/fake-hcloud): the same flows the panel runs, end to end over HTTP.
+import { FakeHcloud } from '../../fake-hcloud/fake-hcloud.server';
+import type { FakeServerRecord } from '../../fake-hcloud/fake-hcloud.types';
+import { MetadataUnavailableError } from './hcloud-api.error';
+import { HcloudClient } from './hcloud.client';
+import { MetadataClient } from './metadata.client';
+
+const RW_TOKEN = 'rw-token-0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ';
+const RO_TOKEN = 'ro-token-0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ';
+const MANAGED = { 'managed-by': 'snapshot-panel' };
+
+let fake: FakeHcloud;
+let server: FakeServerRecord;
+let sleeps: number[];
+
+function client(token = RW_TOKEN): HcloudClient {
+  return new HcloudClient({
+    endpoint: fake.apiEndpoint,
+    token,
+    userAgent: 'snapshot-panel/0.1.0',
+    timeoutMs: 5_000,
+    // Waiting moves the fake's clock, so actions progress without real time passing.
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      fake.advance(ms);
+    },
+    now: () => fake.now().getTime(),
+    random: () => 0,
+  });
+}
+
+beforeEach(async () => {
+  fake = await FakeHcloud.start();
+  fake.addToken(RW_TOKEN);
+  fake.addToken(RO_TOKEN, { mode: 'read_only' });
+  server = fake.addServer({ name: 'panel-host' });
+  sleeps = [];
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+test('create → wait → list by label_selector across pages → delete', async () => {
+  fake.addImages(120, { serverId: server.id, labels: MANAGED });
+  fake.addImages(15, { serverId: server.id, labels: { 'managed-by': 'someone-else' } });
+  const hcloud = client();
+
+  const { image, action } = await hcloud.createImage(server.id, { description: 'nightly', labels: MANAGED });
+  expect(image).toMatchObject({
+    type: 'snapshot',
+    status: 'creating',
+    image_size: null,
+    description: 'nightly',
+    labels: MANAGED,
+  });
+  expect(action).toMatchObject({ command: 'create_image', status: 'running' });
+
+  const done = await hcloud.waitForAction(action);
+  expect(done.status).toBe('success');
+  expect(sleeps.every((ms) => ms <= 30_000)).toBe(true);
+  expect((await hcloud.getImage(image.id)).status).toBe('available');
+
+  fake.clearRequests();
+  const listed = await hcloud.listImages({ type: 'snapshot', label_selector: 'managed-by=snapshot-panel' });
+  expect(listed).toHaveLength(121);
+  expect(new Set(listed.map((i) => i.id)).size).toBe(121);
+  expect(listed.some((i) => i.id === image.id)).toBe(true);
+  expect(
+    fake.requests.map((r) => [r.method, r.path, r.query.page, r.query.per_page, r.query.label_selector]),
+  ).toEqual([
+    ['GET', '/v1/images', '1', '50', 'managed-by=snapshot-panel'],
+    ['GET', '/v1/images', '2', '50', 'managed-by=snapshot-panel'],
+    ['GET', '/v1/images', '3', '50', 'managed-by=snapshot-panel'],
+  ]);
+
+  await hcloud.deleteImage(image.id);
+  expect(fake.images().some((i) => i.id === image.id)).toBe(false);
+  await expect(hcloud.getImage(image.id)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+});
+
+test('protection: a protected snapshot cannot be deleted (423 protected, not retried)', async () => {
+  const [img] = fake.addImages(1, { serverId: server.id, labels: MANAGED });
+  const hcloud = client();
+  await hcloud.waitForAction(await hcloud.changeImageProtection(img.id, { delete: true }));
+  fake.clearRequests();
+  await expect(hcloud.deleteImage(img.id)).rejects.toMatchObject({ status: 423, code: 'protected' });
+  expect(fake.requests).toHaveLength(1);
+});
+
+test('an injected 503 on GET is retried; a 502 on create_image is not', async () => {
+  const hcloud = client();
+  fake.failNext({ method: 'GET', path: `/v1/servers/${server.id}`, status: 503, code: 'unavailable' });
+  await expect(hcloud.getServer(server.id)).resolves.toMatchObject({ id: server.id, name: 'panel-host' });
+  expect(sleeps).toEqual([500]);
+
+  fake.clearRequests();
+  fake.failNext({ method: 'POST', path: `/v1/servers/${server.id}/actions/create_image`, status: 502 });
+  await expect(hcloud.createImage(server.id, {})).rejects.toMatchObject({ status: 502 });
+  expect(fake.requests).toHaveLength(1);
+});
+
+test('checkToken outcomes', async () => {
+  await expect(client().checkToken(server.id)).resolves.toMatchObject({
+    kind: 'read_write',
+    server: { id: server.id },
+  });
+  await expect(client(RO_TOKEN).checkToken(server.id)).resolves.toMatchObject({
+    kind: 'read_only',
+    server: { id: server.id },
+  });
+  await expect(client('not-a-known-token').checkToken(server.id)).resolves.toEqual({ kind: 'unauthorized' });
+  const other = fake.addProject();
+  const foreign = fake.addServer({ projectId: other });
+  await expect(client().checkToken(foreign.id)).resolves.toEqual({ kind: 'wrong_project' });
+  // Nothing on the account changed.
+  expect(fake.images()).toHaveLength(0);
+  expect(fake.actions()).toHaveLength(0);
+});
+
+test('lastRateLimit follows the fake budget', async () => {
+  const hcloud = client();
+  await hcloud.getServer(server.id);
+  const first = hcloud.lastRateLimit;
+  await hcloud.getServer(server.id);
+  expect(first).not.toBeNull();
+  expect(hcloud.lastRateLimit!.remaining).toBe(first!.remaining - 1);
+});
+
+test('metadata: the server it describes, and not-on-Hetzner when it answers 404', async () => {
+  fake.setMetadata({ serverId: server.id });
+  await expect(new MetadataClient({ endpoint: fake.metadataEndpoint }).getInstance()).resolves.toMatchObject({
+    serverId: server.id,
+    hostname: 'panel-host',
+  });
+  fake.setMetadata(null);
+  await expect(new MetadataClient({ endpoint: fake.metadataEndpoint }).getInstance()).rejects.toBeInstanceOf(
+    MetadataUnavailableError,
+  );
+});

@@ -1,0 +1,10 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Failed logins per key ("user:alice" or "ip:203.0.113.9"): drives the slow-down and the lock-out. */
+@Entity('login_throttle')
+export class LoginThrottle {
+  @PrimaryColumn({ type: 'varchar', length: 200 }) key!: string;
+  @Column({ type: 'integer' }) failures!: number;
+  @Column({ name: 'first_failure_at', type: 'datetime' }) firstFailureAt!: Date;
+  @Column({ name: 'locked_until', type: 'datetime', nullable: true }) lockedUntil!: Date | null;
+}

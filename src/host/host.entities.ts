@@ -1,0 +1,6 @@
+import { Admin } from './auth/admin.entity';
+import { LoginThrottle } from './auth/login-throttle.entity';
+import { Session } from './auth/session.entity';
+import { HostState } from './host-state.entity';
+
+export const hostEntities = [Admin, Session, LoginThrottle, HostState];

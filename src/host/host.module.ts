@@ -1,0 +1,26 @@
+// The standalone host around the snapshot plugin: admins, sign-in, sessions, the layout and the home page.
+// A hosting control panel that embeds the plugin brings these itself.
+import { Controller, Get, Module, Res } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { hostEntities } from './host.entities';
+import { AdminGuard } from './web/admin.guard';
+
+@Controller()
+class HomeController {
+  @Get()
+  home(@Res() res: Response) {
+    res.redirect(303, '/snapshots');
+  }
+}
+
+@Module({
+  imports: [TypeOrmModule.forFeature(hostEntities)],
+  controllers: [AuthController, HomeController],
+  providers: [AuthService, AdminGuard, { provide: APP_GUARD, useExisting: AdminGuard }],
+  exports: [AuthService, AdminGuard],
+})
+export class HostModule {}

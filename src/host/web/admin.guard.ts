@@ -1,0 +1,27 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { IS_PUBLIC } from './public.decorator';
+import { PanelRequest } from './request-context';
+
+export class NotSignedInException extends Error {
+  constructor(readonly returnTo: string) {
+    super('Sign in to continue.');
+  }
+}
+
+/**
+ * The host's admin guard: every route needs a signed-in admin unless marked @Public(). It is global in
+ * the host and also handed to the snapshot plugin, which puts it on its own controllers.
+ */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const req = context.switchToHttp().getRequest<PanelRequest>();
+    if (req.admin) return true;
+    throw new NotSignedInException(req.method === 'GET' ? req.originalUrl : '/');
+  }
+}

@@ -1,0 +1,12 @@
+import type { Request } from 'express';
+import type { Admin } from '../auth/admin.entity';
+
+/** What the host's middleware attaches to every request. */
+export interface PanelRequest extends Request {
+  admin?: Admin;
+  sessionCookie?: string;
+}
+
+export const SESSION_COOKIE = 'sp_session';
+export const CSRF_COOKIE = 'sp_csrf';
+export const FLASH_COOKIE = 'sp_flash';
