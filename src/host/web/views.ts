@@ -43,7 +43,7 @@ function registerHelpers(): void {
     const [errors, field] = args(a) as [Record<string, string> | undefined, string];
     return errors?.[field] ?? '';
   });
-  hbs.registerHelper('value', (...a) => {
+  hbs.registerHelper('formValue', (...a) => {
     const [values, field] = args(a) as [Record<string, unknown> | undefined, string];
     const v = values?.[field];
     return v === undefined || v === null ? '' : String(v);
