@@ -22,6 +22,8 @@ export interface PanelRuntime {
   clock: Clock;
   /** 'server' runs the scheduler and serves pages; 'cli' shares the database for one command. */
   role: 'server' | 'cli';
+  /** Pointed at the built-in fake Hetzner API: every page says so. */
+  demo: boolean;
 }
 
 @Global()

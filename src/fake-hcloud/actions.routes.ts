@@ -31,12 +31,19 @@ export function actionRoutes({ state }: RouteDeps): Route[] {
     {
       method: 'GET',
       pattern: '/v1/actions/:id',
-      handle: (context) => ({ status: 200, body: { action: serializeAction(projectAction(state, context)) } }),
+      handle: (context) => ({
+        status: 200,
+        body: { action: serializeAction(projectAction(state, context)) },
+      }),
     },
   ];
 }
 
-export function projectAction(state: FakeHcloudState, context: RouteContext, id = context.params.id): FakeActionRecord {
+export function projectAction(
+  state: FakeHcloudState,
+  context: RouteContext,
+  id = context.params.id,
+): FakeActionRecord {
   const action = state.actions.get(id);
   if (!action || action.projectId !== context.projectId) throw notFound('action', id);
   return action;
@@ -62,5 +69,9 @@ export function listActionsResult(
     matching.push(action);
   }
   const page = paginate(sortItems(matching, sort), pageRequest, { pageUrl: context.pageUrl, query });
-  return { status: 200, headers: page.headers, body: { actions: page.items.map(serializeAction), meta: page.meta } };
+  return {
+    status: 200,
+    headers: page.headers,
+    body: { actions: page.items.map(serializeAction), meta: page.meta },
+  };
 }

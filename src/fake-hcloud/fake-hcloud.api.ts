@@ -43,7 +43,10 @@ export class FakeApi {
     } catch (error) {
       if (error instanceof FakeApiError) return errorResponse(error, budget.headers);
       const message = error instanceof Error ? error.message : String(error);
-      return errorResponse(new FakeApiError(500, 'server_error', `fake-hcloud bug: ${message}`), budget.headers);
+      return errorResponse(
+        new FakeApiError(500, 'server_error', `fake-hcloud bug: ${message}`),
+        budget.headers,
+      );
     }
   }
 

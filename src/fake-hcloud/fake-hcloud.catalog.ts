@@ -30,8 +30,28 @@ export const IMAGE_PRICE_PER_GB_MONTH_NET = 0.011;
 export const INCLUDED_TRAFFIC_BYTES = 21990232555520;
 
 export const LOCATIONS: readonly FakeLocation[] = [
-  location(1, 'fsn1', 'Falkenstein DC Park 1', 'DE', 'Falkenstein', 50.47612, 12.370071, 'eu-central', 'fsn1-dc14'),
-  location(2, 'nbg1', 'Nuremberg DC Park 1', 'DE', 'Nuremberg', 49.452102, 11.076665, 'eu-central', 'nbg1-dc3'),
+  location(
+    1,
+    'fsn1',
+    'Falkenstein DC Park 1',
+    'DE',
+    'Falkenstein',
+    50.47612,
+    12.370071,
+    'eu-central',
+    'fsn1-dc14',
+  ),
+  location(
+    2,
+    'nbg1',
+    'Nuremberg DC Park 1',
+    'DE',
+    'Nuremberg',
+    49.452102,
+    11.076665,
+    'eu-central',
+    'nbg1-dc3',
+  ),
   location(3, 'hel1', 'Helsinki DC Park 1', 'FI', 'Helsinki', 60.169855, 24.938379, 'eu-central', 'hel1-dc2'),
   location(4, 'ash', 'Ashburn, VA', 'US', 'Ashburn, VA', 39.045821, -77.487073, 'us-east', 'ash-dc1'),
   location(5, 'hil', 'Hillsboro, OR', 'US', 'Hillsboro, OR', 45.54222, -122.951924, 'us-west', 'hil-dc1'),
@@ -102,4 +122,3 @@ function serverType(
     priceMonthlyGross,
   };
 }
-

@@ -22,6 +22,17 @@ interface ConformanceCase {
   call: () => Promise<FakeCallResult>;
 }
 
+/** `operation` as the spec names it: `get /images/{id}`. */
+function conformance(
+  name: string,
+  operation: string,
+  status: number,
+  call: () => Promise<FakeCallResult>,
+): ConformanceCase {
+  const [method, specPath] = operation.split(' ');
+  return { name, method: method as Method, specPath, status, call };
+}
+
 describe('fake Hetzner API conforms to openapi.json', () => {
   const spec = loadSpec();
   const ajv = buildAjv(spec);
@@ -50,10 +61,14 @@ describe('fake Hetzner API conforms to openapi.json', () => {
     fake.addImages(30, { serverId: server.id });
 
     // One action that succeeded and one that failed.
-    const succeeding = await callFake(fake, 'POST', `/v1/servers/${ids.otherServer}/actions/poweroff`, { token: 'rw' });
+    const succeeding = await callFake(fake, 'POST', `/v1/servers/${ids.otherServer}/actions/poweroff`, {
+      token: 'rw',
+    });
     fake.advance(HOUR_MS);
     fake.failActionsNext(1);
-    const failing = await callFake(fake, 'POST', `/v1/servers/${ids.otherServer}/actions/poweron`, { token: 'rw' });
+    const failing = await callFake(fake, 'POST', `/v1/servers/${ids.otherServer}/actions/poweron`, {
+      token: 'rw',
+    });
     fake.advance(HOUR_MS);
     actionIds.succeeded = succeeding.json.action.id;
     actionIds.failed = failing.json.action.id;
@@ -66,82 +81,196 @@ describe('fake Hetzner API conforms to openapi.json', () => {
 
   const cases: ConformanceCase[] = [
     // Servers
-    { name: 'list servers', method: 'get', specPath: '/servers', status: 200, call: () => rw('GET', '/v1/servers?sort=name:desc') },
-    { name: 'get server', method: 'get', specPath: '/servers/{id}', status: 200, call: () => rw('GET', `/v1/servers/${ids.server}`) },
-    { name: 'get server of another project', method: 'get', specPath: '/servers/{id}', status: 404, call: () => callFake(fake, 'GET', `/v1/servers/${ids.server}`, { token: 'other' }) },
-    { name: 'list servers with a bad status', method: 'get', specPath: '/servers', status: 422, call: () => rw('GET', '/v1/servers?status=flying') },
-    { name: 'list server actions', method: 'get', specPath: '/servers/{id}/actions', status: 200, call: () => rw('GET', `/v1/servers/${ids.otherServer}/actions`) },
-    { name: 'get server action (deprecated)', method: 'get', specPath: '/servers/{id}/actions/{action_id}', status: 200, call: () => rw('GET', `/v1/servers/${ids.otherServer}/actions/${actionIds.succeeded}`) },
-    { name: 'get action of another server (deprecated)', method: 'get', specPath: '/servers/{id}/actions/{action_id}', status: 404, call: () => rw('GET', `/v1/servers/${ids.server}/actions/${actionIds.succeeded}`) },
+    conformance('list servers', 'get /servers', 200, () => rw('GET', '/v1/servers?sort=name:desc')),
+    conformance('get server', 'get /servers/{id}', 200, () => rw('GET', `/v1/servers/${ids.server}`)),
+    conformance('get server of another project', 'get /servers/{id}', 404, () =>
+      callFake(fake, 'GET', `/v1/servers/${ids.server}`, { token: 'other' }),
+    ),
+    conformance('list servers with a bad status', 'get /servers', 422, () =>
+      rw('GET', '/v1/servers?status=flying'),
+    ),
+    conformance('list server actions', 'get /servers/{id}/actions', 200, () =>
+      rw('GET', `/v1/servers/${ids.otherServer}/actions`),
+    ),
+    conformance('list actions of an unknown server', 'get /servers/{id}/actions', 404, () =>
+      rw('GET', '/v1/servers/1/actions'),
+    ),
+    conformance('get server action (deprecated)', 'get /servers/{id}/actions/{action_id}', 200, () =>
+      rw('GET', `/v1/servers/${ids.otherServer}/actions/${actionIds.succeeded}`),
+    ),
+    conformance(
+      'get action of another server (deprecated)',
+      'get /servers/{id}/actions/{action_id}',
+      404,
+      () => rw('GET', `/v1/servers/${ids.server}/actions/${actionIds.succeeded}`),
+    ),
     // Server actions
-    { name: 'create image while the server is locked', method: 'post', specPath: '/servers/{id}/actions/create_image', status: 423, call: async () => {
-      await startSnapshot();
-      return rw('POST', `/v1/servers/${ids.server}/actions/create_image`, { body: {} });
-    } },
-    { name: 'create image with a bad type', method: 'post', specPath: '/servers/{id}/actions/create_image', status: 422, call: () => rw('POST', `/v1/servers/${ids.otherServer}/actions/create_image`, { body: { type: 'system' } }) },
-    { name: 'create image with a read-only token', method: 'post', specPath: '/servers/{id}/actions/create_image', status: 401, call: () => callFake(fake, 'POST', `/v1/servers/${ids.server}/actions/create_image`, { token: 'ro', body: {} }) },
-    { name: 'create image over the snapshot limit', method: 'post', specPath: '/servers/{id}/actions/create_image', status: 403, call: async () => {
-      fake.setSnapshotLimit(1, 1);
-      try { return await rw('POST', `/v1/servers/${ids.otherServer}/actions/create_image`, { body: {} }); } finally { fake.setSnapshotLimit(1, null); }
-    } },
-    { name: 'create image', method: 'post', specPath: '/servers/{id}/actions/create_image', status: 201, call: () => rw('POST', `/v1/servers/${ids.otherServer}/actions/create_image`, { body: { description: 'x' } }) },
-    { name: 'rebuild from an image still being created', method: 'post', specPath: '/servers/{id}/actions/rebuild', status: 412, call: () => {
-      const creating = fake.images().find((image) => image.status === 'creating');
-      return rw('POST', `/v1/servers/${ids.otherServer}/actions/rebuild`, { body: { image: String(creating?.id) } });
-    } },
-    { name: 'rebuild without an image', method: 'post', specPath: '/servers/{id}/actions/rebuild', status: 422, call: () => rw('POST', `/v1/servers/${ids.otherServer}/actions/rebuild`, { body: {} }) },
-    { name: 'poweroff with an unknown server', method: 'post', specPath: '/servers/{id}/actions/poweroff', status: 404, call: () => rw('POST', '/v1/servers/1/actions/poweroff') },
-    { name: 'rebuild', method: 'post', specPath: '/servers/{id}/actions/rebuild', status: 201, call: async () => {
+    conformance(
+      'create image while the server is locked',
+      'post /servers/{id}/actions/create_image',
+      423,
+      async () => {
+        await startSnapshot();
+        return rw('POST', `/v1/servers/${ids.server}/actions/create_image`, { body: {} });
+      },
+    ),
+    conformance('create image with a bad type', 'post /servers/{id}/actions/create_image', 422, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/create_image`, { body: { type: 'system' } }),
+    ),
+    conformance('create image with a read-only token', 'post /servers/{id}/actions/create_image', 401, () =>
+      callFake(fake, 'POST', `/v1/servers/${ids.server}/actions/create_image`, { token: 'ro', body: {} }),
+    ),
+    conformance(
+      'create image over the snapshot limit',
+      'post /servers/{id}/actions/create_image',
+      403,
+      async () => {
+        fake.setSnapshotLimit(1, 1);
+        try {
+          return await rw('POST', `/v1/servers/${ids.otherServer}/actions/create_image`, { body: {} });
+        } finally {
+          fake.setSnapshotLimit(1, null);
+        }
+      },
+    ),
+    conformance('create image', 'post /servers/{id}/actions/create_image', 201, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/create_image`, { body: { description: 'x' } }),
+    ),
+    conformance(
+      'rebuild from an image still being created',
+      'post /servers/{id}/actions/rebuild',
+      412,
+      () => {
+        const creating = fake.images().find((image) => image.status === 'creating');
+        return rw('POST', `/v1/servers/${ids.otherServer}/actions/rebuild`, {
+          body: { image: String(creating?.id) },
+        });
+      },
+    ),
+    conformance('rebuild without an image', 'post /servers/{id}/actions/rebuild', 422, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/rebuild`, { body: {} }),
+    ),
+    conformance('poweroff with an unknown server', 'post /servers/{id}/actions/poweroff', 404, () =>
+      rw('POST', '/v1/servers/1/actions/poweroff'),
+    ),
+    conformance('rebuild', 'post /servers/{id}/actions/rebuild', 201, async () => {
       fake.advance(2 * HOUR_MS);
-      return rw('POST', `/v1/servers/${ids.otherServer}/actions/rebuild`, { body: { image: 'ubuntu-24.04' } });
-    } },
-    { name: 'poweroff', method: 'post', specPath: '/servers/{id}/actions/poweroff', status: 201, call: () => afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/poweroff`)) },
-    { name: 'poweron', method: 'post', specPath: '/servers/{id}/actions/poweron', status: 201, call: () => afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/poweron`)) },
-    { name: 'shutdown', method: 'post', specPath: '/servers/{id}/actions/shutdown', status: 201, call: () => afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/shutdown`)) },
+      return rw('POST', `/v1/servers/${ids.otherServer}/actions/rebuild`, {
+        body: { image: 'ubuntu-24.04' },
+      });
+    }),
+    conformance('poweroff', 'post /servers/{id}/actions/poweroff', 201, () =>
+      afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/poweroff`)),
+    ),
+    conformance('poweron with a read-only token', 'post /servers/{id}/actions/poweron', 401, () =>
+      callFake(fake, 'POST', `/v1/servers/${ids.otherServer}/actions/poweron`, { token: 'ro' }),
+    ),
+    conformance('shutdown of a locked server', 'post /servers/{id}/actions/shutdown', 423, async () => {
+      await startSnapshot();
+      return rw('POST', `/v1/servers/${ids.server}/actions/shutdown`);
+    }),
+    conformance('poweron', 'post /servers/{id}/actions/poweron', 201, () =>
+      afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/poweron`)),
+    ),
+    conformance('shutdown', 'post /servers/{id}/actions/shutdown', 201, () =>
+      afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/shutdown`)),
+    ),
     // Images
-    { name: 'list images', method: 'get', specPath: '/images', status: 200, call: () => rw('GET', '/v1/images?type=snapshot&type=system&per_page=50&sort=created:desc') },
-    { name: 'list images with a creating one', method: 'get', specPath: '/images', status: 200, call: async () => {
+    conformance('list images', 'get /images', 200, () =>
+      rw('GET', '/v1/images?type=snapshot&type=system&per_page=50&sort=created:desc'),
+    ),
+    conformance('list images with a creating one', 'get /images', 200, async () => {
       await startSnapshot();
       return rw('GET', '/v1/images?status=creating');
-    } },
-    { name: 'list images with a bad label selector', method: 'get', specPath: '/images', status: 422, call: () => rw('GET', `/v1/images?label_selector=${encodeURIComponent('a in (b')}`) },
-    { name: 'list images without a token', method: 'get', specPath: '/images', status: 401, call: () => callFake(fake, 'GET', '/v1/images') },
-    { name: 'get image', method: 'get', specPath: '/images/{id}', status: 200, call: () => rw('GET', `/v1/images/${ids.image}`) },
-    { name: 'get image of another project', method: 'get', specPath: '/images/{id}', status: 404, call: () => rw('GET', `/v1/images/${ids.foreignImage}`) },
-    { name: 'update image', method: 'put', specPath: '/images/{id}', status: 200, call: () => rw('PUT', `/v1/images/${ids.image}`, { body: { description: 'new', labels: { k: 'v' } } }) },
-    { name: 'update image with broken JSON', method: 'put', specPath: '/images/{id}', status: 400, call: () => rw('PUT', `/v1/images/${ids.image}`, { rawBody: '{"description":' }) },
-    { name: 'update image with a bad label', method: 'put', specPath: '/images/{id}', status: 422, call: () => rw('PUT', `/v1/images/${ids.image}`, { body: { labels: { 'hetzner.cloud/x': 'y' } } }) },
-    { name: 'delete protected image', method: 'delete', specPath: '/images/{id}', status: 423, call: () => rw('DELETE', `/v1/images/${ids.protectedImage}`) },
-    { name: 'delete image with a read-only token', method: 'delete', specPath: '/images/{id}', status: 401, call: () => callFake(fake, 'DELETE', `/v1/images/${ids.deletable}`, { token: 'ro' }) },
-    { name: 'delete image', method: 'delete', specPath: '/images/{id}', status: 204, call: () => rw('DELETE', `/v1/images/${ids.deletable}`) },
-    { name: 'delete deleted image', method: 'delete', specPath: '/images/{id}', status: 404, call: () => rw('DELETE', `/v1/images/${ids.deletable}`) },
-    { name: 'change protection', method: 'post', specPath: '/images/{id}/actions/change_protection', status: 201, call: () => rw('POST', `/v1/images/${ids.image}/actions/change_protection`, { body: { delete: true } }) },
-    { name: 'change protection with a bad value', method: 'post', specPath: '/images/{id}/actions/change_protection', status: 422, call: () => rw('POST', `/v1/images/${ids.image}/actions/change_protection`, { body: { delete: 'yes' } }) },
-    { name: 'list image actions', method: 'get', specPath: '/images/{id}/actions', status: 200, call: () => rw('GET', `/v1/images/${ids.image}/actions`) },
-    { name: 'list actions of an unknown image', method: 'get', specPath: '/images/{id}/actions', status: 404, call: () => rw('GET', '/v1/images/1/actions') },
+    }),
+    conformance('list images with a bad label selector', 'get /images', 422, () =>
+      rw('GET', `/v1/images?label_selector=${encodeURIComponent('a in (b')}`),
+    ),
+    conformance('list images without a token', 'get /images', 401, () => callFake(fake, 'GET', '/v1/images')),
+    conformance('get image', 'get /images/{id}', 200, () => rw('GET', `/v1/images/${ids.image}`)),
+    conformance('get image of another project', 'get /images/{id}', 404, () =>
+      rw('GET', `/v1/images/${ids.foreignImage}`),
+    ),
+    conformance('update image', 'put /images/{id}', 200, () =>
+      rw('PUT', `/v1/images/${ids.image}`, { body: { description: 'new', labels: { k: 'v' } } }),
+    ),
+    conformance('update image with broken JSON', 'put /images/{id}', 400, () =>
+      rw('PUT', `/v1/images/${ids.image}`, { rawBody: '{"description":' }),
+    ),
+    conformance('update image with a bad label', 'put /images/{id}', 422, () =>
+      rw('PUT', `/v1/images/${ids.image}`, { body: { labels: { 'hetzner.cloud/x': 'y' } } }),
+    ),
+    conformance('delete protected image', 'delete /images/{id}', 423, () =>
+      rw('DELETE', `/v1/images/${ids.protectedImage}`),
+    ),
+    conformance('delete image with a read-only token', 'delete /images/{id}', 401, () =>
+      callFake(fake, 'DELETE', `/v1/images/${ids.deletable}`, { token: 'ro' }),
+    ),
+    conformance('delete image', 'delete /images/{id}', 204, () =>
+      rw('DELETE', `/v1/images/${ids.deletable}`),
+    ),
+    conformance('delete deleted image', 'delete /images/{id}', 404, () =>
+      rw('DELETE', `/v1/images/${ids.deletable}`),
+    ),
+    conformance('change protection', 'post /images/{id}/actions/change_protection', 201, () =>
+      rw('POST', `/v1/images/${ids.image}/actions/change_protection`, { body: { delete: true } }),
+    ),
+    conformance(
+      'change protection with a bad value',
+      'post /images/{id}/actions/change_protection',
+      422,
+      () => rw('POST', `/v1/images/${ids.image}/actions/change_protection`, { body: { delete: 'yes' } }),
+    ),
+    conformance('list image actions', 'get /images/{id}/actions', 200, () =>
+      rw('GET', `/v1/images/${ids.image}/actions`),
+    ),
+    conformance('list actions of an unknown image', 'get /images/{id}/actions', 404, () =>
+      rw('GET', '/v1/images/1/actions'),
+    ),
     // Actions
-    { name: 'get running action', method: 'get', specPath: '/actions/{id}', status: 200, call: async () => {
+    conformance('get running action', 'get /actions/{id}', 200, async () => {
       const started = await startSnapshot();
       return rw('GET', `/v1/actions/${started.json.action.id}`);
-    } },
-    { name: 'get succeeded action', method: 'get', specPath: '/actions/{id}', status: 200, call: () => rw('GET', `/v1/actions/${actionIds.succeeded}`) },
-    { name: 'get failed action', method: 'get', specPath: '/actions/{id}', status: 200, call: () => rw('GET', `/v1/actions/${actionIds.failed}`) },
-    { name: 'get action of another project', method: 'get', specPath: '/actions/{id}', status: 404, call: () => callFake(fake, 'GET', `/v1/actions/${actionIds.succeeded}`, { token: 'other' }) },
-    { name: 'list actions by id', method: 'get', specPath: '/actions', status: 200, call: () => rw('GET', `/v1/actions?id=${actionIds.succeeded}&id=${actionIds.failed}`) },
-    { name: 'list actions without id', method: 'get', specPath: '/actions', status: 422, call: () => rw('GET', '/v1/actions') },
+    }),
+    conformance('get succeeded action', 'get /actions/{id}', 200, () =>
+      rw('GET', `/v1/actions/${actionIds.succeeded}`),
+    ),
+    conformance('get failed action', 'get /actions/{id}', 200, () =>
+      rw('GET', `/v1/actions/${actionIds.failed}`),
+    ),
+    conformance('get action of another project', 'get /actions/{id}', 404, () =>
+      callFake(fake, 'GET', `/v1/actions/${actionIds.succeeded}`, { token: 'other' }),
+    ),
+    conformance('list actions by id', 'get /actions', 200, () =>
+      rw('GET', `/v1/actions?id=${actionIds.succeeded}&id=${actionIds.failed}`),
+    ),
+    conformance('list actions without id', 'get /actions', 422, () => rw('GET', '/v1/actions')),
     // Pricing
-    { name: 'pricing', method: 'get', specPath: '/pricing', status: 200, call: () => rw('GET', '/v1/pricing') },
+    conformance('pricing', 'get /pricing', 200, () => rw('GET', '/v1/pricing')),
+    conformance('pricing with an unknown token', 'get /pricing', 401, () =>
+      callFake(fake, 'GET', '/v1/pricing', { token: 'nope' }),
+    ),
     // Failures that do not depend on the endpoint
-    { name: 'rate limit exceeded', method: 'get', specPath: '/images', status: 429, call: async () => {
+    conformance('rate limit exceeded', 'get /images', 429, async () => {
       fake.setRateLimit(1, 0);
-      try { return await rw('GET', '/v1/images'); } finally { fake.setRateLimit(1, 3600); }
-    } },
-    { name: 'injected server error', method: 'get', specPath: '/images/{id}', status: 500, call: () => injected(`/v1/images/${ids.image}`, 500) },
-    { name: 'injected unavailable', method: 'get', specPath: '/servers/{id}', status: 503, call: () => injected(`/v1/servers/${ids.server}`, 503) },
-    { name: 'injected conflict', method: 'post', specPath: '/servers/{id}/actions/create_image', status: 409, call: () => injected(`/v1/servers/${ids.server}/actions/create_image`, 409, 'POST') },
+      try {
+        return await rw('GET', '/v1/images');
+      } finally {
+        fake.setRateLimit(1, 3600);
+      }
+    }),
+    conformance('injected server error', 'get /images/{id}', 500, () =>
+      injected(`/v1/images/${ids.image}`, 500),
+    ),
+    conformance('injected unavailable', 'get /servers/{id}', 503, () =>
+      injected(`/v1/servers/${ids.server}`, 503),
+    ),
+    conformance('injected conflict', 'post /servers/{id}/actions/create_image', 409, () =>
+      injected(`/v1/servers/${ids.server}/actions/create_image`, 409, 'POST'),
+    ),
     // An unknown route belongs to no operation; every operation's 4xx schema is the same error envelope.
-    { name: 'unknown route', method: 'get', specPath: '/images', status: 404, call: () => rw('GET', '/v1/volcanoes') },
-    { name: 'wrong method on a known route', method: 'get', specPath: '/images', status: 405, call: () => rw('PATCH', '/v1/images') },
+    conformance('unknown route', 'get /images', 404, () => rw('GET', '/v1/volcanoes')),
+    conformance('wrong method on a known route', 'get /images', 405, () => rw('PATCH', '/v1/images')),
   ];
 
   /** A create_image on the first server, still running when it returns. */
@@ -167,7 +296,8 @@ describe('fake Hetzner API conforms to openapi.json', () => {
     const responses = spec.paths[specPath]?.[method]?.responses;
     if (!responses) throw new Error(`the spec has no ${method.toUpperCase()} ${specPath}`);
     const key = String(status) in responses ? String(status) : `${String(status)[0]}xx`;
-    if (!responses[key]) throw new Error(`the spec has no ${key} response for ${method.toUpperCase()} ${specPath}`);
+    if (!responses[key])
+      throw new Error(`the spec has no ${key} response for ${method.toUpperCase()} ${specPath}`);
     if (!responses[key].content?.['application/json']) return null;
     const ref = `spec#/paths/${pointer(specPath)}/${method}/responses/${key}/content/application~1json/schema`;
     let validate = validators.get(ref);
@@ -188,19 +318,32 @@ describe('fake Hetzner API conforms to openapi.json', () => {
       return;
     }
     const valid = validate(response.json);
-    if (!valid) throw new Error(`${c.name}: ${ajv.errorsText(validate.errors)}\n${response.text.slice(0, 2000)}`);
+    if (!valid)
+      throw new Error(`${c.name}: ${ajv.errorsText(validate.errors)}\n${response.text.slice(0, 2000)}`);
   });
 
-  it('has a successful case for every route the fake serves', () => {
+  it('has a success and an error case for every route the fake serves', () => {
     const clock = new FakeClock();
     const routes = apiRoutes({ state: new FakeHcloudState(clock), clock, actionDurationMs: 0 });
-    const covered = new Set(cases.filter((c) => c.status < 300).map((c) => `${c.method} ${c.specPath}`));
-    const served = routes.map(
-      (route) => `${route.method.toLowerCase()} ${route.pattern.replace(/^\/v1/, '').replace(/:(\w+)/g, (_, name: string) => `{${snakeCase(name)}}`)}`,
-    );
-    expect(served.filter((route) => !covered.has(route))).toEqual([]);
+    const served = routes.map((route) => `${route.method.toLowerCase()} ${specPathOf(route.pattern)}`);
+    const covered = (outcome: (status: number) => boolean) =>
+      new Set(cases.filter((c) => outcome(c.status)).map((c) => `${c.method} ${c.specPath}`));
+    const succeeding = covered((status) => status < 300);
+    const failing = covered((status) => status >= 400);
+    expect(served.filter((route) => !succeeding.has(route))).toEqual([]);
+    expect(served.filter((route) => !failing.has(route))).toEqual([]);
   });
 });
+
+/** `/v1/servers/:id/actions/:actionId` → `/servers/{id}/actions/{action_id}` */
+function specPathOf(pattern: string): string {
+  return pattern
+    .replace(/^\/v1/, '')
+    .replace(
+      /:(\w+)/g,
+      (_, name: string) => `{${name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}}`,
+    );
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type OpenApiSpec = { paths: Record<string, any> } & Record<string, unknown>;
@@ -226,7 +369,10 @@ function buildAjv(spec: OpenApiSpec): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   // OpenAPI's numeric formats, which JSON Schema does not define.
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
+  });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   ajv.addFormat('double', { type: 'number', validate: () => true });
   ajv.addFormat('float', { type: 'number', validate: () => true });
@@ -237,8 +383,4 @@ function buildAjv(spec: OpenApiSpec): Ajv {
 
 function pointer(specPath: string): string {
   return encodeURIComponent(specPath.replace(/~/g, '~0').replace(/\//g, '~1'));
-}
-
-function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }

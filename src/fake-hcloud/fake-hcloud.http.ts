@@ -9,12 +9,20 @@ export interface FakeResponse {
   body: string;
 }
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): FakeResponse {
   if (body === undefined) return { status, headers, body: '' };
   return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
-export function textResponse(status: number, text: string, headers: Record<string, string> = {}): FakeResponse {
+export function textResponse(
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): FakeResponse {
   return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: text };
 }
 
@@ -24,14 +32,22 @@ export function errorResponse(error: FakeApiError, headers: Record<string, strin
 
 export function writeResponse(res: ServerResponse, response: FakeResponse): void {
   const body = Buffer.from(response.body);
-  res.writeHead(response.status, { ...standardHeaders(), ...response.headers, 'Content-Length': body.length });
+  res.writeHead(response.status, {
+    ...standardHeaders(),
+    ...response.headers,
+    'Content-Length': body.length,
+  });
   res.end(body);
 }
 
 /** Announces the whole body, sends half of it and drops the connection, like a proxy dying mid-answer. */
 export function writeTruncated(res: ServerResponse, response: FakeResponse): void {
   const body = Buffer.from(response.body);
-  res.writeHead(response.status, { ...standardHeaders(), ...response.headers, 'Content-Length': body.length });
+  res.writeHead(response.status, {
+    ...standardHeaders(),
+    ...response.headers,
+    'Content-Length': body.length,
+  });
   res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
 }
 

@@ -37,7 +37,12 @@ describe('fake Hetzner API: images', () => {
       );
 
       const second = await get('/v1/images?page=2&per_page=50');
-      expect(second.json.meta.pagination).toMatchObject({ page: 2, previous_page: 1, next_page: 3, last_page: 3 });
+      expect(second.json.meta.pagination).toMatchObject({
+        page: 2,
+        previous_page: 1,
+        next_page: 3,
+        last_page: 3,
+      });
       expect(linkRels(second.headers.get('link'))).toEqual({
         prev: `${fake.url}/v1/images?page=1&per_page=50`,
         next: `${fake.url}/v1/images?page=3&per_page=50`,
@@ -45,7 +50,12 @@ describe('fake Hetzner API: images', () => {
       });
 
       const third = await get('/v1/images?page=3&per_page=50');
-      expect(third.json.meta.pagination).toMatchObject({ page: 3, previous_page: 2, next_page: null, last_page: 3 });
+      expect(third.json.meta.pagination).toMatchObject({
+        page: 3,
+        previous_page: 2,
+        next_page: null,
+        last_page: 3,
+      });
       expect(Object.keys(linkRels(third.headers.get('link')))).toEqual(['prev']);
 
       const collected = [...idsOf(first.json), ...idsOf(second.json), ...idsOf(third.json)];
@@ -72,18 +82,25 @@ describe('fake Hetzner API: images', () => {
       fake.addImages(3, { serverId: null });
       const past = await get('/v1/images?page=9');
       expect(past.json.images).toEqual([]);
-      expect(past.json.meta.pagination).toMatchObject({ page: 9, next_page: null, last_page: 1, total_entries: 3 });
+      expect(past.json.meta.pagination).toMatchObject({
+        page: 9,
+        next_page: null,
+        last_page: 1,
+        total_entries: 3,
+      });
 
       const bad = await get('/v1/images?page=first');
       expect(bad.status).toBe(422);
-      expect(bad.json.error.details.fields).toEqual([{ name: 'page', messages: ['must be a positive integer'] }]);
+      expect(bad.json.error.details.fields).toEqual([
+        { name: 'page', messages: ['must be a positive integer'] },
+      ]);
     });
 
     it('pages through 5,000 images quickly', async () => {
       fake.addImages(5000, { serverId: null });
       const started = Date.now();
       let seen = 0;
-      for (let page: number | null = 1; page !== null; ) {
+      for (let page: number | null = 1; page !== null;) {
         const response = await get(`/v1/images?type=snapshot&per_page=50&page=${page}`);
         seen += response.json.images.length;
         page = response.json.meta.pagination.next_page;
@@ -96,14 +113,26 @@ describe('fake Hetzner API: images', () => {
   describe('sorting', () => {
     beforeEach(() => {
       fake.addImage({ serverId: null, name: null, created: new Date('2026-01-02T00:00:00Z') });
-      fake.addImage({ serverId: null, type: 'system', name: 'debian-12', created: new Date('2026-01-03T00:00:00Z') });
-      fake.addImage({ serverId: null, type: 'system', name: 'alma-9', created: new Date('2026-01-01T00:00:00Z') });
+      fake.addImage({
+        serverId: null,
+        type: 'system',
+        name: 'debian-12',
+        created: new Date('2026-01-03T00:00:00Z'),
+      });
+      fake.addImage({
+        serverId: null,
+        type: 'system',
+        name: 'alma-9',
+        created: new Date('2026-01-01T00:00:00Z'),
+      });
     });
     const order = async (query: string) =>
-      (await get(`/v1/images?${query}`)).json.images.map((image: { name: string | null; created: string }) => image.name);
+      (await get(`/v1/images?${query}`)).json.images.map(
+        (image: { name: string | null; created: string }) => image.name,
+      );
 
     it.each([
-      ['', [null, 'debian-12', 'alma-9']],
+      ['per_page=25', [null, 'debian-12', 'alma-9']],
       ['sort=id', [null, 'debian-12', 'alma-9']],
       ['sort=id:desc', ['alma-9', 'debian-12', null]],
       ['sort=name', [null, 'alma-9', 'debian-12']],
@@ -138,9 +167,9 @@ describe('fake Hetzner API: images', () => {
       expect(await ids(`bound_to=${server.id}`)).toEqual([backup.id]);
       expect(await ids('name=ubuntu-24.04')).toEqual([system.id]);
       expect(await ids('architecture=arm')).toEqual([arm.id]);
-      expect(await ids(`label_selector=${encodeURIComponent('managed-by=snapshot-panel,kind in (auto)')}`)).toEqual([
-        snapshot.id,
-      ]);
+      expect(
+        await ids(`label_selector=${encodeURIComponent('managed-by=snapshot-panel,kind in (auto)')}`),
+      ).toEqual([snapshot.id]);
       expect(await ids(`label_selector=${encodeURIComponent('!managed-by')}&type=snapshot`)).toEqual([
         creating.id,
         arm.id,
@@ -149,7 +178,11 @@ describe('fake Hetzner API: images', () => {
 
     it('leaves deprecated images out unless include_deprecated=true', async () => {
       const current = fake.addImage({ type: 'system', name: 'ubuntu-24.04' });
-      const old = fake.addImage({ type: 'system', name: 'ubuntu-18.04', deprecated: new Date('2023-06-01T00:00:00Z') });
+      const old = fake.addImage({
+        type: 'system',
+        name: 'ubuntu-18.04',
+        deprecated: new Date('2023-06-01T00:00:00Z'),
+      });
       expect(idsOf((await get('/v1/images')).json)).toEqual([current.id]);
       expect(idsOf((await get('/v1/images?include_deprecated=true')).json)).toEqual([current.id, old.id]);
     });

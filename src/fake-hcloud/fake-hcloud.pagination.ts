@@ -53,7 +53,10 @@ export function paginate<T>(
   };
 }
 
-function linkHeader(pagination: Pagination, link: { pageUrl: string; query: URLSearchParams }): Record<string, string> {
+function linkHeader(
+  pagination: Pagination,
+  link: { pageUrl: string; query: URLSearchParams },
+): Record<string, string> {
   const urlOf = (page: number) => {
     const query = new URLSearchParams(link.query);
     query.delete('page');

@@ -44,7 +44,7 @@ interface CompiledRoute {
 export class FakeRouter {
   private readonly compiled: CompiledRoute[];
 
-  constructor(readonly routes: readonly Route[]) {
+  constructor(routes: readonly Route[]) {
     this.compiled = routes.map(compile);
   }
 

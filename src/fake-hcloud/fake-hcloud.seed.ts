@@ -34,11 +34,12 @@ export function seedDemo(fake: FakeHcloud): void {
   fake.setMetadata({ serverId: web.id });
 
   for (let daysAgo = 4; daysAgo >= 1; daysAgo--) {
+    const created = ago(daysAgo * DAY_MS + 3 * HOUR_MS);
     fake.addImage({
       serverId: web.id,
-      description: `${DEMO_SERVER_NAME} auto ${ago(daysAgo * DAY_MS).toISOString().slice(0, 10)}`,
+      description: `${DEMO_SERVER_NAME} auto ${created.toISOString().slice(0, 10)}`,
       labels: { ...PANEL_LABELS, 'snapshot-panel/kind': 'auto' },
-      created: ago(daysAgo * DAY_MS + 3 * HOUR_MS),
+      created,
     });
   }
   fake.addImage({
@@ -48,7 +49,17 @@ export function seedDemo(fake: FakeHcloud): void {
     created: ago(6 * HOUR_MS),
   });
   fake.addImage({ serverId: web.id, description: '<b>before upgrade</b>', created: ago(9 * DAY_MS) });
-  fake.addImage({ serverId: web.id, description: 'golden image', protected: true, created: ago(30 * DAY_MS) });
+  fake.addImage({
+    serverId: web.id,
+    description: 'golden image',
+    protected: true,
+    created: ago(30 * DAY_MS),
+  });
   fake.addImage({ serverId: db.id, description: 'db before migration', created: ago(2 * DAY_MS) });
-  fake.addImage({ serverId: web.id, type: 'backup', description: 'Backup', created: ago(1 * DAY_MS + 2 * HOUR_MS) });
+  fake.addImage({
+    serverId: web.id,
+    type: 'backup',
+    description: 'Backup',
+    created: ago(1 * DAY_MS + 2 * HOUR_MS),
+  });
 }

@@ -57,7 +57,10 @@ export function serializeAction(action: FakeActionRecord) {
 }
 
 // `datacenter` is left out on purpose: Hetzner removed it from server responses after this spec copy.
-export function serializeServer(server: FakeServerRecord, context: { image: FakeImageRecord | null; locked: boolean }) {
+export function serializeServer(
+  server: FakeServerRecord,
+  context: { image: FakeImageRecord | null; locked: boolean },
+) {
   const location = requireLocation(server.locationName);
   return {
     id: server.id,
@@ -65,7 +68,12 @@ export function serializeServer(server: FakeServerRecord, context: { image: Fake
     status: server.status,
     created: apiDate(server.created),
     public_net: {
-      ipv4: { id: server.id, ip: server.ipv4, blocked: false, dns_ptr: `static.${reverseIp(server.ipv4)}.clients.your-server.de` },
+      ipv4: {
+        id: server.id,
+        ip: server.ipv4,
+        blocked: false,
+        dns_ptr: `static.${reverseIp(server.ipv4)}.clients.your-server.de`,
+      },
       ipv6: { id: server.id, ip: server.ipv6Network, blocked: false, dns_ptr: [] },
       floating_ips: [],
       firewalls: [],
@@ -104,7 +112,10 @@ export function serializeLocation(location: FakeLocation) {
 }
 
 /** The type's prices in every location; `priced` servers override the price where they run. */
-export function serverTypePrices(type: FakeServerType, priced: Pick<FakeServerRecord, 'locationName' | 'priceMonthlyGross'>[]) {
+export function serverTypePrices(
+  type: FakeServerType,
+  priced: Pick<FakeServerRecord, 'locationName' | 'priceMonthlyGross'>[],
+) {
   return LOCATIONS.map((location) => {
     const override = priced.find((server) => server.locationName === location.name);
     return serverPrice(location.name, override?.priceMonthlyGross ?? type.priceMonthlyGross);

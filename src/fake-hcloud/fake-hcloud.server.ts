@@ -5,7 +5,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { FakeApi } from './fake-hcloud.api';
 import { FakeClock } from './fake-hcloud.clock';
-import { defaultCodeForStatus, FakeApiError, notFound } from './fake-hcloud.errors';
+import { defaultCodeForStatus, defaultStatusForCode, FakeApiError, notFound } from './fake-hcloud.errors';
 import { FakeFaultScript } from './fake-hcloud.faults';
 import { errorResponse, FakeResponse, textResponse, writeResponse, writeTruncated } from './fake-hcloud.http';
 import { DEFAULT_RATE_LIMIT, FakeRateLimiter } from './fake-hcloud.rate-limiter';
@@ -177,6 +177,7 @@ export class FakeHcloud {
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    if (!this.http.listening) return;
     await new Promise<void>((resolve, reject) => {
       this.http.close((error) => (error ? reject(error) : resolve()));
       this.http.closeAllConnections();
@@ -213,36 +214,36 @@ export class FakeHcloud {
     if (fault?.hang) return;
     if (fault?.delayMs) await this.sleep(fault.delayMs);
 
+    const injectsError = fault?.status !== undefined || fault?.code !== undefined;
     const response =
-      fault?.status !== undefined
+      fault && injectsError
         ? this.injectedResponse(fault, url.pathname, req.headers.authorization)
-        : this.dispatch(method, url, req.headers.authorization, rawBody, req.headers.host);
+        : this.dispatch(req, url, rawBody);
     entry.status = response.status;
     if (fault?.truncate) writeTruncated(res, response);
     else writeResponse(res, response);
   }
 
-  private dispatch(
-    method: string,
-    url: URL,
-    authorization: string | undefined,
-    rawBody: string,
-    host: string | undefined,
-  ): FakeResponse {
+  private dispatch(req: IncomingMessage, url: URL, rawBody: string): FakeResponse {
+    const method = req.method ?? 'GET';
     if (isMetadataPath(url.pathname)) return answerMetadata(this.state, method, url.pathname);
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) return errorResponse(notFound('route'));
     return this.api.handle({
       method,
       path: url.pathname,
       query: url.searchParams,
-      authorization,
+      authorization: req.headers.authorization,
       rawBody,
-      origin: host ? `http://${host}` : this.origin,
+      origin: req.headers.host ? `http://${req.headers.host}` : this.origin,
     });
   }
 
-  private injectedResponse(fault: FakeFailure, path: string, authorization: string | undefined): FakeResponse {
-    const status = fault.status as number;
+  private injectedResponse(
+    fault: FakeFailure,
+    path: string,
+    authorization: string | undefined,
+  ): FakeResponse {
+    const status = fault.status ?? defaultStatusForCode(fault.code as string);
     const code = fault.code ?? defaultCodeForStatus(status);
     const message = fault.message ?? `injected ${code ?? status}`;
     if (isMetadataPath(path)) return textResponse(status, message);

@@ -9,7 +9,11 @@ export interface SortKey<T> {
 }
 
 /** Reads repeated `sort=field[:asc|:desc]` parameters against the fields an endpoint allows. */
-export function parseSort<T>(query: URLSearchParams, fields: SortFields<T>, errors: FieldErrors): SortKey<T>[] {
+export function parseSort<T>(
+  query: URLSearchParams,
+  fields: SortFields<T>,
+  errors: FieldErrors,
+): SortKey<T>[] {
   const keys: SortKey<T>[] = [];
   for (const raw of query.getAll('sort')) {
     const [field, direction = 'asc', ...rest] = raw.split(':');

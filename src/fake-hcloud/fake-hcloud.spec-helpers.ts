@@ -34,5 +34,10 @@ export async function callFake(
   const response = await fetch(`${fake.url}${path}`, { method, headers, body, signal: options.signal });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('application/json') ?? false;
-  return { status: response.status, headers: response.headers, text, json: isJson && text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: isJson && text ? JSON.parse(text) : undefined,
+  };
 }

@@ -145,7 +145,8 @@ export class FakeHcloudState {
     const server = this.sourceServer(input.serverId, projectId, isPublic);
     const status = input.status ?? 'available';
     const diskSize = input.diskSize ?? server?.diskGb ?? (isPublic ? 5 : 40);
-    const defaultSize = isPublic || status === 'creating' ? null : snapshotSize(server?.diskUsedGb, diskSize, id);
+    const defaultSize =
+      isPublic || status === 'creating' ? null : snapshotSize(server?.diskUsedGb, diskSize, id);
 
     const image: FakeImageRecord = {
       id,
@@ -256,7 +257,14 @@ export class FakeHcloudState {
     if (serverId === null || (serverId === undefined && isPublic)) return null;
     if (serverId === undefined) return this.firstServerOf(projectId) ?? null;
     // Snapshots outlive their server, so an unknown id stands for a server deleted since.
-    return this.servers.get(serverId) ?? { id: serverId, name: `deleted-server-${serverId}`, diskGb: 40, diskUsedGb: 12.4 };
+    return (
+      this.servers.get(serverId) ?? {
+        id: serverId,
+        name: `deleted-server-${serverId}`,
+        diskGb: 40,
+        diskUsedGb: 12.4,
+      }
+    );
   }
 
   private firstServerOf(projectId: number): FakeServerRecord | undefined {

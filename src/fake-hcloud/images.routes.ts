@@ -86,7 +86,11 @@ function listImages(state: FakeHcloudState, clock: FakeClock, context: RouteCont
   }
 
   const page = paginate(sortItems(matching, sort), pageRequest, { pageUrl: context.pageUrl, query });
-  return { status: 200, headers: page.headers, body: { images: page.items.map(serializeImage), meta: page.meta } };
+  return {
+    status: 200,
+    headers: page.headers,
+    body: { images: page.items.map(serializeImage), meta: page.meta },
+  };
 }
 
 function updateImage(state: FakeHcloudState, context: RouteContext) {

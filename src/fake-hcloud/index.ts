@@ -15,6 +15,11 @@ export type {
   FakeServerStatus,
   FakeTokenMode,
 } from './fake-hcloud.types';
-export { DEMO_OTHER_SERVER_NAME, DEMO_READONLY_TOKEN, DEMO_SERVER_NAME, DEMO_TOKEN } from './fake-hcloud.seed';
+export {
+  DEMO_OTHER_SERVER_NAME,
+  DEMO_READONLY_TOKEN,
+  DEMO_SERVER_NAME,
+  DEMO_TOKEN,
+} from './fake-hcloud.seed';
 export { LabelSelectorSyntaxError, matchesLabelSelector, parseLabelSelector } from './label-selector';
 export type { LabelRequirement, LabelSelector } from './label-selector';

@@ -21,5 +21,7 @@ export function isUserLabelKey(key: string): boolean {
 }
 
 function isDnsSubdomain(prefix: string): boolean {
-  return prefix.length > 0 && prefix.length <= 253 && prefix.split('.').every((label) => DNS_LABEL.test(label));
+  return (
+    prefix.length > 0 && prefix.length <= 253 && prefix.split('.').every((label) => DNS_LABEL.test(label))
+  );
 }

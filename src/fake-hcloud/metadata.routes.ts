@@ -20,7 +20,8 @@ export function answerMetadata(state: FakeHcloudState, method: string, path: str
   const fields = metadataFields(server);
   if (field === '') return textResponse(200, rootYaml(fields));
   if (field === 'private-networks') return textResponse(200, '[]\n');
-  if (Object.prototype.hasOwnProperty.call(fields, field)) return textResponse(200, fields[field as MetadataField]);
+  if (Object.prototype.hasOwnProperty.call(fields, field))
+    return textResponse(200, fields[field as MetadataField]);
   return notFound();
 }
 

@@ -1,9 +1,21 @@
-import { locked, notFound, protectedAgainst, resourceLimitExceeded, resourceUnavailable } from './fake-hcloud.errors';
+import {
+  locked,
+  notFound,
+  protectedAgainst,
+  resourceLimitExceeded,
+  resourceUnavailable,
+} from './fake-hcloud.errors';
 import { Route, RouteContext, RouteDeps } from './fake-hcloud.router';
 import { serializeAction, serializeImage } from './fake-hcloud.serializers';
 import { FakeHcloudState, snapshotSize } from './fake-hcloud.state';
 import { FakeImageRecord, FakeServerRecord, FakeServerStatus } from './fake-hcloud.types';
-import { bodyObject, FieldErrors, optionalEnum, optionalLabels, optionalString } from './fake-hcloud.validation';
+import {
+  bodyObject,
+  FieldErrors,
+  optionalEnum,
+  optionalLabels,
+  optionalString,
+} from './fake-hcloud.validation';
 import { projectServer } from './servers.routes';
 
 const POWER_ACTIONS: { path: string; command: string; endStatus: FakeServerStatus }[] = [
@@ -19,27 +31,36 @@ export function serverActionRoutes(deps: RouteDeps): Route[] {
       pattern: '/v1/servers/:id/actions/create_image',
       handle: (context) => createImage(deps, context),
     },
-    { method: 'POST', pattern: '/v1/servers/:id/actions/rebuild', handle: (context) => rebuild(deps, context) },
-    ...POWER_ACTIONS.map(
-      ({ path, command, endStatus }): Route => ({
-        method: 'POST',
-        pattern: `/v1/servers/:id/actions/${path}`,
-        handle: (context) => {
-          const server = unlockedServer(deps.state, context);
-          const action = deps.state.startAction({
-            projectId: context.projectId,
-            command,
-            resources: [{ id: server.id, type: 'server' }],
-            durationMs: deps.actionDurationMs,
-            onSuccess: () => {
-              server.status = endStatus;
-            },
-          });
-          return { status: 201, body: { action: serializeAction(action) } };
-        },
-      }),
-    ),
+    {
+      method: 'POST',
+      pattern: '/v1/servers/:id/actions/rebuild',
+      handle: (context) => rebuild(deps, context),
+    },
+    ...POWER_ACTIONS.map((power): Route => ({
+      method: 'POST',
+      pattern: `/v1/servers/:id/actions/${power.path}`,
+      handle: (context) => changePower(deps, context, power),
+    })),
   ];
+}
+
+function changePower(
+  { state, actionDurationMs }: RouteDeps,
+  context: RouteContext,
+  power: (typeof POWER_ACTIONS)[number],
+) {
+  const server = projectServer(state, context);
+  assertUnlocked(state, server);
+  const action = state.startAction({
+    projectId: context.projectId,
+    command: power.command,
+    resources: [{ id: server.id, type: 'server' }],
+    durationMs: actionDurationMs,
+    onSuccess: () => {
+      server.status = power.endStatus;
+    },
+  });
+  return { status: 201, body: { action: serializeAction(action) } };
 }
 
 function createImage({ state, actionDurationMs }: RouteDeps, context: RouteContext) {
@@ -65,7 +86,6 @@ function createImage({ state, actionDurationMs }: RouteDeps, context: RouteConte
     description,
     labels,
   });
-  image.osFlavor = sourceImage(state, server)?.osFlavor ?? image.osFlavor;
   const action = state.startAction({
     projectId: context.projectId,
     command: 'create_image',
@@ -90,7 +110,8 @@ function rebuild({ state, actionDurationMs }: RouteDeps, context: RouteContext) 
   const errors = new FieldErrors();
   const reference = body.image;
   if (reference === undefined) errors.add('image', 'is required');
-  else if (typeof reference !== 'string' && typeof reference !== 'number') errors.add('image', 'must be an ID or a name');
+  else if (typeof reference !== 'string' && typeof reference !== 'number')
+    errors.add('image', 'must be an ID or a name');
   errors.throwIfAny();
 
   const image = findImageByReference(state, context.projectId, reference as string | number);
@@ -116,12 +137,6 @@ function rebuild({ state, actionDurationMs }: RouteDeps, context: RouteContext) 
   return { status: 201, body: { action: serializeAction(action), root_password: null } };
 }
 
-function unlockedServer(state: FakeHcloudState, context: RouteContext): FakeServerRecord {
-  const server = projectServer(state, context);
-  assertUnlocked(state, server);
-  return server;
-}
-
 function assertUnlocked(state: FakeHcloudState, server: FakeServerRecord): void {
   if (state.runningActionOn('server', server.id)) throw locked('server');
 }
@@ -142,8 +157,4 @@ function findImageByReference(
     if (image.name === String(reference) && visible(image)) return image;
   }
   return undefined;
-}
-
-function sourceImage(state: FakeHcloudState, server: FakeServerRecord): FakeImageRecord | undefined {
-  return server.imageId === null ? undefined : state.images.get(server.imageId);
 }

@@ -21,7 +21,10 @@ export function serverRoutes({ state }: RouteDeps): Route[] {
     {
       method: 'GET',
       pattern: '/v1/servers/:id',
-      handle: (context) => ({ status: 200, body: { server: renderServer(state, projectServer(state, context)) } }),
+      handle: (context) => ({
+        status: 200,
+        body: { server: renderServer(state, projectServer(state, context)) },
+      }),
     },
     {
       method: 'GET',

@@ -6,6 +6,7 @@ type Level = 'error' | 'warn' | 'info' | 'debug';
 const ORDER: Record<Level, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 const secrets = new Set<string>();
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 
 /** Registers a value that must never be printed; anything logged containing it is masked. */
 export function registerSecret(value: string | null | undefined): void {
@@ -29,7 +30,8 @@ export class LineLogger implements LoggerService {
   ) {}
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    // Nest's own start-up chatter (every module and route) is debug detail, not an event.
+    this.write(context && FRAMEWORK_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, stackOrContext?: string, context?: string): void {
     this.write('error', message, context ?? stackOrContext);

@@ -38,7 +38,10 @@ export function tierLocator(now: Date, timeZone: string): (created: Date) => Tie
     return DateTime.fromObject(parts, { zone: timeZone }).toJSDate();
   };
   const localMonthStart = (month: number): Date =>
-    DateTime.fromObject({ year: Math.floor(month / 12), month: (month % 12) + 1, day: 1 }, { zone: timeZone }).toJSDate();
+    DateTime.fromObject(
+      { year: Math.floor(month / 12), month: (month % 12) + 1, day: 1 },
+      { zone: timeZone },
+    ).toJSDate();
 
   return (created) => {
     const local = DateTime.fromJSDate(created, { zone: timeZone }).setLocale('en');

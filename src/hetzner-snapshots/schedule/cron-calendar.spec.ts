@@ -32,24 +32,23 @@ describe('forEachWallClockRun agrees with cron itself (in UTC, where wall clock 
     ['0 3 29 2 *', 2],
     ['15 4 31 * *', 12],
     ['0 12 * 2 sun', 12],
-  ])(
-    '%s',
-    (expression, count) => {
-      const from = Date.UTC(2025, 0, 1);
-      const ours: number[] = [];
-      forEachWallClockRun(readCronCalendar(expression), from, from + 9 * 366 * 86_400_000, (wallMs) => {
-        ours.push(wallMs);
-        return ours.length < count;
-      });
+  ])('%s', (expression, count) => {
+    const from = Date.UTC(2025, 0, 1);
+    const ours: number[] = [];
+    forEachWallClockRun(readCronCalendar(expression), from, from + 9 * 366 * 86_400_000, (wallMs) => {
+      ours.push(wallMs);
+      return ours.length < count;
+    });
 
-      const cronTime = new CronTime(expression, 'UTC');
-      const theirs: number[] = [];
-      let cursor = new Date(from - 1000);
-      while (theirs.length < count) {
-        cursor = cronTime.getNextDateFrom(cursor, 'UTC').toJSDate();
-        theirs.push(cursor.getTime());
-      }
-      expect(ours.map((ms) => new Date(ms).toISOString())).toEqual(theirs.map((ms) => new Date(ms).toISOString()));
-    },
-  );
+    const cronTime = new CronTime(expression, 'UTC');
+    const theirs: number[] = [];
+    let cursor = new Date(from - 1000);
+    while (theirs.length < count) {
+      cursor = cronTime.getNextDateFrom(cursor, 'UTC').toJSDate();
+      theirs.push(cursor.getTime());
+    }
+    expect(ours.map((ms) => new Date(ms).toISOString())).toEqual(
+      theirs.map((ms) => new Date(ms).toISOString()),
+    );
+  });
 });

@@ -123,7 +123,9 @@ export function toCronExpression(preset: FrequencyPreset, offsetMinutes = 0): st
  */
 export function validateCron(expression: string): CronValidation {
   const trimmed = expression.trim();
-  if (trimmed === '') return { ok: false, code: 'invalid_cron', message: `Enter a cron expression. ${CRON_FIELDS}` };
+  if (trimmed === '') {
+    return { ok: false, code: 'invalid_cron', message: `Enter a cron expression. ${CRON_FIELDS}` };
+  }
 
   const fieldCount = trimmed.split(/\s+/).length;
   if (!trimmed.startsWith('@') && fieldCount !== 5 && fieldCount !== 6) {
@@ -136,11 +138,19 @@ export function validateCron(expression: string): CronValidation {
     calendar = readCronCalendar(trimmed);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, code: 'invalid_cron', message: `"${trimmed}" is not a valid cron expression (${reason}). ${CRON_FIELDS}` };
+    return {
+      ok: false,
+      code: 'invalid_cron',
+      message: `"${trimmed}" is not a valid cron expression (${reason}). ${CRON_FIELDS}`,
+    };
   }
 
   if (calendar.seconds.length > 1) {
-    return { ok: false, code: 'too_frequent', message: `"${trimmed}" runs several times a minute. ${AT_MOST_HOURLY}` };
+    return {
+      ok: false,
+      code: 'too_frequent',
+      message: `"${trimmed}" runs several times a minute. ${AT_MOST_HOURLY}`,
+    };
   }
   if (calendar.minutes.length > 1) {
     const message = `"${trimmed}" runs ${calendar.minutes.length} times an hour. ${AT_MOST_HOURLY}`;
@@ -170,7 +180,10 @@ export function nextRuns(expression: string, opts: { timeZone: string; from: Dat
     calendar = readCronCalendar(expression.trim());
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ScheduleInputError('invalid_cron', `"${expression}" is not a valid cron expression (${reason}). ${CRON_FIELDS}`);
+    throw new ScheduleInputError(
+      'invalid_cron',
+      `"${expression}" is not a valid cron expression (${reason}). ${CRON_FIELDS}`,
+    );
   }
   const zone = IANAZone.create(opts.timeZone);
   const runs: Date[] = [];
@@ -221,7 +234,9 @@ export function runsPerDay(preset: FrequencyPreset, timeZone: string): number {
     case 'weekly':
       return 1 / 7;
     case 'cron':
-      return measureWallClockRuns(readCronCalendar(preset.expression)).runsInReferenceYear / REFERENCE_YEAR_DAYS;
+      return (
+        measureWallClockRuns(readCronCalendar(preset.expression)).runsInReferenceYear / REFERENCE_YEAR_DAYS
+      );
   }
 }
 
@@ -246,7 +261,10 @@ export function periodMs(preset: FrequencyPreset, timeZone: string): number {
  */
 export function stableOffsetMinutes(serverId: number, spreadMinutes: number): number {
   if (!Number.isInteger(spreadMinutes) || spreadMinutes < 1) {
-    throw new ScheduleInputError('bad_offset', `The spread must be a whole number of minutes, at least 1, not ${spreadMinutes}.`);
+    throw new ScheduleInputError(
+      'bad_offset',
+      `The spread must be a whole number of minutes, at least 1, not ${spreadMinutes}.`,
+    );
   }
   let hash = 0x811c9dc5;
   for (const char of String(serverId)) {
@@ -267,7 +285,10 @@ export function assertValidPreset(preset: FrequencyPreset): void {
       return;
     case 'weekly':
       if (!Number.isInteger(preset.day) || preset.day < 0 || preset.day > 6) {
-        throw new ScheduleInputError('bad_day', `Day ${String(preset.day)} is not a weekday number; use 0 (Sunday) to 6 (Saturday).`);
+        throw new ScheduleInputError(
+          'bad_day',
+          `Day ${String(preset.day)} is not a weekday number; use 0 (Sunday) to 6 (Saturday).`,
+        );
       }
       assertCanonicalTime(preset.at);
       return;
@@ -296,14 +317,20 @@ function parseTimeOfDay(text: string): string {
   const hour = match ? Number(match[1]) : NaN;
   const minute = match ? Number(match[2]) : NaN;
   if (!(hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59)) {
-    throw new ScheduleInputError('bad_time', `"${text}" is not a time of day. Write HH:MM in 24-hour form, e.g. 03:30.`);
+    throw new ScheduleInputError(
+      'bad_time',
+      `"${text}" is not a time of day. Write HH:MM in 24-hour form, e.g. 03:30.`,
+    );
   }
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
 
 function assertCanonicalTime(at: string): void {
   if (typeof at !== 'string' || parseTimeOfDay(at) !== at) {
-    throw new ScheduleInputError('bad_time', `"${String(at)}" is not a time of day. Write HH:MM in 24-hour form, e.g. 03:30.`);
+    throw new ScheduleInputError(
+      'bad_time',
+      `"${String(at)}" is not a time of day. Write HH:MM in 24-hour form, e.g. 03:30.`,
+    );
   }
 }
 
@@ -315,7 +342,10 @@ function splitTimeOfDay(at: string): { hour: number; minute: number } {
 function parseWeekday(text: string): Weekday {
   const index = DAY_KEYS.indexOf(text.trim().toLowerCase() as (typeof DAY_KEYS)[number]);
   if (index === -1) {
-    throw new ScheduleInputError('bad_day', `"${text}" is not a day. Use mon, tue, wed, thu, fri, sat or sun.`);
+    throw new ScheduleInputError(
+      'bad_day',
+      `"${text}" is not a day. Use mon, tue, wed, thu, fri, sat or sun.`,
+    );
   }
   return index as Weekday;
 }
@@ -327,7 +357,10 @@ function assertCron(expression: string): void {
 
 function assertTimeZone(timeZone: string): void {
   if (!IANAZone.isValidZone(timeZone)) {
-    throw new ScheduleInputError('bad_time_zone', `"${timeZone}" is not a known time zone; use an IANA name such as Europe/Berlin or UTC.`);
+    throw new ScheduleInputError(
+      'bad_time_zone',
+      `"${timeZone}" is not a known time zone; use an IANA name such as Europe/Berlin or UTC.`,
+    );
   }
 }
 

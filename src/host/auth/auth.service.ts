@@ -67,7 +67,9 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async issueSetupCode(): Promise<string> {
-    const raw = crypto.randomBytes(9).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, '').padEnd(12, '7').slice(0, 12);
+    // No 0/O or 1/I: the code is read off a terminal and typed by hand.
+    const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+    const raw = Array.from({ length: 12 }, () => alphabet[crypto.randomInt(alphabet.length)]).join('');
     const code = `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}`;
     await this.state.save({ key: SETUP_CODE_KEY, value: sha256(code), updatedAt: this.clock.now() });
     this.lastSetupCode = code;

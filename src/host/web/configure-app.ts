@@ -26,6 +26,7 @@ export interface PanelAppOptions {
   keys: SecretKeys;
   contributors: LayoutContributor[];
   logger?: LoggerService;
+  demo?: boolean;
 }
 
 export async function createPanelApp(module: DynamicModule, opts: Omit<PanelAppOptions, 'contributors'> & { contributorTokens?: symbol[] }): Promise<NestExpressApplication> {
@@ -130,6 +131,7 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
       res.locals.currentPath = req.path;
       res.locals.flash = takeFlash(req, res);
       res.locals.secure = secureFor(req);
+      res.locals.demo = opts.demo ?? false;
       if (req.admin && req.method === 'GET' && !req.path.startsWith('/assets/')) {
         const items = opts.contributors.flatMap((c) => c.navItems());
         res.locals.nav = items.map((i) => ({ ...i, active: req.path === i.href || req.path.startsWith(i.href + '/') }));
