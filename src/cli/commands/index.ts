@@ -1,7 +1,12 @@
 import { CliCommand } from '../cli-command';
 import { adminCreateCommand, adminResetPasswordCommand } from './admin.command';
+import { cycleCommands } from './cycle.command';
 import { demoCommand } from './demo.command';
+import { doctorCommand } from './doctor.command';
+import { scheduleCommands } from './schedule.command';
 import { serveCommand } from './serve.command';
+import { snapshotCommands } from './snapshot.command';
+import { tokenCommands } from './token.command';
 
 /** Every `snapshot-panel` command; feature commands are appended here. */
-export const cliCommands: CliCommand[] = [serveCommand, demoCommand, adminCreateCommand, adminResetPasswordCommand];
+export const cliCommands: CliCommand[] = [serveCommand, demoCommand, adminCreateCommand, adminResetPasswordCommand, doctorCommand, ...tokenCommands, ...scheduleCommands, ...snapshotCommands, ...cycleCommands];

@@ -59,7 +59,7 @@ export class HetznerConnectionService {
   }
 
   /** A client for the token in effect (or the given one, for checking a token before it is saved). */
-  async client(opts: { token?: string; onRequest?: (e: HcloudRequestEvent) => void } = {}): Promise<HcloudClient> {
+  async client(opts: { token?: string; onRequest?: (e: HcloudRequestEvent) => void; interactive?: boolean } = {}): Promise<HcloudClient> {
     const token = opts.token ?? (await this.effectiveToken())?.token;
     if (!token) throw new NoTokenError();
     registerSecret(token);
@@ -70,6 +70,8 @@ export class HetznerConnectionService {
       sleep: (ms, signal) => this.clock.sleep(ms, signal),
       now: () => this.clock.now().getTime(),
       onRequest: opts.onRequest,
+      // A person waiting on a page gets an answer within seconds; the scheduler may retry patiently.
+      ...(opts.interactive ? { maxRetries: 1, timeoutMs: 10_000 } : {}),
     });
   }
 

@@ -325,6 +325,56 @@ export class HcloudClient {
     );
   }
 
+  /**
+   * Hetzner's clock, from the `Date` header of one cheap GET (`/servers?per_page=1`), for `doctor`'s clock check.
+   * Any HTTP answer carries the header, a 401 included, so the token's rights do not matter here. `localMs` is
+   * this client's clock (`now`) half-way through the request; no retries: one look is all a clock check needs.
+   */
+  async serverTime(): Promise<{ serverTime: Date; localMs: number; roundTripMs: number }> {
+    const path = '/servers?per_page=1';
+    const before = this.now();
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(this.endpoint + path, {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${this.#token}`, 'User-Agent': this.userAgent, Accept: 'application/json' },
+        signal: timeout,
+        redirect: 'error',
+      });
+      // Drain the body so the connection is released; its content is not needed.
+      await res.arrayBuffer();
+    } catch (err) {
+      const networkCode = timeout.aborted ? undefined : networkCodeOf(err);
+      throw new HcloudApiError({
+        status: 0,
+        code: timeout.aborted ? 'timeout' : 'network_error',
+        networkCode,
+        method: 'GET',
+        path,
+        message: timeout.aborted
+          ? `Hetzner Cloud API did not answer GET ${path} within ${this.timeoutMs} ms`
+          : `Could not reach the Hetzner Cloud API for GET ${path}${networkCode ? ` (${networkCode})` : ''}`,
+      });
+    }
+    const after = this.now();
+    const rateLimit = this.readRateLimit(res.headers);
+    if (rateLimit) this.rateLimit = rateLimit;
+    const header = res.headers.get('date');
+    const parsed = header ? Date.parse(header) : NaN;
+    if (!Number.isFinite(parsed)) {
+      throw new HcloudApiError({
+        status: res.status,
+        code: 'invalid_response',
+        method: 'GET',
+        path,
+        message: `Hetzner Cloud API answered GET ${path} without a readable Date header`,
+      });
+    }
+    // The header has whole seconds, cut off: the server's true time lies in [date, date + 1 s).
+    return { serverTime: new Date(parsed + 500), localMs: Math.round((before + after) / 2), roundTripMs: after - before };
+  }
+
   private async request<T>(spec: RequestSpec): Promise<T> {
     for (let retriesSoFar = 0; ; retriesSoFar++) {
       const outcome = await this.attempt<T>(spec, retriesSoFar + 1);

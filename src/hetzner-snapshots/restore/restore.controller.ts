@@ -1,0 +1,126 @@
+import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { CLOCK, Clock } from '../../clock/clock';
+import { FieldErrors, validateForm } from '../../forms/form-validation';
+import { setFlash } from '../../host/web/flash';
+import type { PanelRequest } from '../../host/web/request-context';
+import { formatLocal } from '../doctor/doctor.checks';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
+import { PluginAccessGuard } from '../plugin-access.guard';
+import { formatDuration } from '../retention/retention.wording';
+import { RestoreDto } from './restore.dto';
+import { RestoreError, RestoreJob, RestoreService, RestoreTarget } from './restore.service';
+
+const CONFIRM_VIEW = 'hetzner-snapshots/restore';
+const PROGRESS_VIEW = 'hetzner-snapshots/restore-progress';
+/** While the safety snapshot is made, the progress page reloads itself (no script needed). */
+const REFRESH_SECONDS = 3;
+
+function imageIdOf(raw: string): number {
+  if (!/^[1-9]\d{0,14}$/.test(raw)) throw new NotFoundException();
+  return Number(raw);
+}
+
+@Controller('snapshots')
+@UseGuards(PluginAccessGuard)
+export class RestoreController {
+  constructor(
+    private readonly restore: RestoreService,
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':id/restore')
+  async confirmPage(@Param('id') id: string, @Res() res: Response) {
+    const imageId = imageIdOf(id);
+    if (this.isRunningFor(this.restore.current(), imageId)) return res.redirect(303, this.path(`/snapshots/${imageId}/restore/progress`));
+    const target = await this.loadTarget(res, imageId);
+    if (target) this.renderConfirm(res, 200, target, {});
+  }
+
+  @Post(':id/restore')
+  async submit(@Req() req: PanelRequest, @Param('id') id: string, @Body() body: unknown, @Res() res: Response) {
+    const imageId = imageIdOf(id);
+    const form = validateForm(RestoreDto, body);
+    const target = await this.loadTarget(res, imageId);
+    if (!target) return;
+    if (!form.ok) return this.renderConfirm(res, 400, target, { errors: form.errors, values: form.values });
+    try {
+      this.restore.start({ target, confirmServerName: form.value.confirmServerName, safetySnapshot: form.value.skipSafetySnapshot !== '1', actor: `admin:${req.admin?.username ?? 'unknown'}` });
+    } catch (err) {
+      if (!(err instanceof RestoreError)) throw err;
+      const values = { confirmServerName: form.value.confirmServerName, skipSafetySnapshot: form.value.skipSafetySnapshot };
+      if (err.code === 'wrong_name') return this.renderConfirm(res, 400, target, { errors: { confirmServerName: err.message }, values });
+      if (err.code === 'busy') {
+        setFlash(res, { kind: 'warning', message: err.message }, res.locals.secure as boolean);
+        return res.redirect(303, this.path(`/snapshots/${this.restore.current()?.imageId ?? imageId}/restore/progress`));
+      }
+      return this.renderConfirm(res, 409, target, { problem: err.message, values });
+    }
+    res.redirect(303, this.path(`/snapshots/${imageId}/restore/progress`));
+  }
+
+  @Get(':id/restore/progress')
+  progressPage(@Param('id') id: string, @Res() res: Response) {
+    const imageId = imageIdOf(id);
+    const job = this.restore.current();
+    if (!job || job.imageId !== imageId) return res.redirect(303, this.path(`/snapshots/${imageId}/restore`));
+    const active = this.isRunningFor(job, imageId);
+    res.render(PROGRESS_VIEW, {
+      layout: this.options.layout,
+      title: 'Restore from snapshot',
+      refreshSeconds: active ? REFRESH_SECONDS : undefined,
+      basePath: this.path('/snapshots'),
+      restoreHref: this.path(`/snapshots/${imageId}/restore`),
+      job,
+      phase: { safety: job.phase === 'safety-snapshot', rebuilding: job.phase === 'rebuilding', started: job.phase === 'started', failed: job.phase === 'failed' },
+      startedText: formatLocal(job.startedAt, this.options.timeZone),
+    });
+  }
+
+  /** The server and the snapshot, or null after answering with a page that says why there are none. */
+  private async loadTarget(res: Response, imageId: number): Promise<RestoreTarget | null> {
+    try {
+      return await this.restore.target(imageId);
+    } catch (err) {
+      if (!(err instanceof RestoreError)) throw err;
+      if (err.code === 'not_found') throw new NotFoundException(err.message);
+      res.status(503).render(CONFIRM_VIEW, { layout: this.options.layout, title: 'Restore from snapshot', basePath: this.path('/snapshots'), problem: err.message, imageId });
+      return null;
+    }
+  }
+
+  private renderConfirm(res: Response, status: number, target: RestoreTarget, extra: { errors?: FieldErrors; values?: Record<string, unknown>; problem?: string }) {
+    const { server, image, blocker } = target;
+    const created = new Date(image.created);
+    res.status(status).render(CONFIRM_VIEW, {
+      layout: this.options.layout,
+      title: 'Restore from snapshot',
+      basePath: this.path('/snapshots'),
+      actionHref: this.path(`/snapshots/${image.id}/restore`),
+      imageId: image.id,
+      server: { id: server.id, name: server.name },
+      confirmHint: `Type ${server.name} exactly, as a last look at which server this is.`,
+      snapshot: {
+        id: image.id,
+        description: image.description,
+        createdAt: formatLocal(created, this.options.timeZone),
+        age: `${formatDuration(Math.max(0, this.clock.now().getTime() - created.getTime()))} ago`,
+        sizeText: image.image_size === null ? 'not known yet' : `${image.image_size.toFixed(1)} GB (disk ${image.disk_size} GB)`,
+      },
+      blocker: blocker?.message ?? null,
+      problem: extra.problem ?? null,
+      errors: extra.errors,
+      values: extra.values,
+      skipChecked: extra.values?.skipSafetySnapshot === '1',
+    });
+  }
+
+  private isRunningFor(job: RestoreJob | null, imageId: number): boolean {
+    return job !== null && job.imageId === imageId && (job.phase === 'safety-snapshot' || job.phase === 'rebuilding');
+  }
+
+  private path(p: string): string {
+    return pagePath(this.options.routePrefix, p);
+  }
+}

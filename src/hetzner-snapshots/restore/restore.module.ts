@@ -1,0 +1,8 @@
+// Restore: "rebuild this server from this snapshot", the rare disaster case. A confirmation page, a job that
+// takes a safety snapshot first (unless skipped) and then asks Hetzner to rebuild, and a page following it.
+import { Module } from '@nestjs/common';
+import { RestoreController } from './restore.controller';
+import { RestoreService } from './restore.service';
+
+@Module({ controllers: [RestoreController], providers: [RestoreService], exports: [RestoreService] })
+export class RestoreModule {}

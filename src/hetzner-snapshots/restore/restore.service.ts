@@ -1,0 +1,175 @@
+// Owns "rebuild this server from one of its snapshots": what the confirmation page shows, and the restore
+// job itself (an optional safety snapshot, waited for, then Hetzner's rebuild action). The job runs in the
+// background so a reverse proxy's timeout cannot cut it off; the page follows it. One job per process.
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { CLOCK, Clock } from '../../clock/clock';
+import { HetznerConnectionService, NoTokenError, NotOnHetznerError } from '../connection/hetzner-connection.service';
+import { describeHcloudError, HcloudApiError, HcloudClient, HcloudImage, HcloudServer } from '../hcloud';
+import { TokenDecryptionError } from '../settings/token.cipher';
+import { confirmsServerName, RestoreBlocker, restoreBlocker, SAFETY_SNAPSHOT_LABELS, safetySnapshotDescription } from './restore.rules';
+
+export type RestoreErrorCode = 'not_found' | 'unavailable' | 'blocked' | 'wrong_name' | 'busy';
+
+/** Why a restore cannot start. `unavailable` covers no token, not on Hetzner and Hetzner errors (in words). */
+export class RestoreError extends Error {
+  constructor(
+    readonly code: RestoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RestoreError';
+  }
+}
+
+export interface RestoreTarget {
+  server: HcloudServer;
+  image: HcloudImage;
+  blocker: RestoreBlocker | null;
+}
+
+export type RestorePhase = 'safety-snapshot' | 'rebuilding' | 'started' | 'failed';
+
+export interface RestoreJob {
+  imageId: number;
+  imageDescription: string;
+  serverId: number;
+  serverName: string;
+  actor: string;
+  startedAt: Date;
+  phase: RestorePhase;
+  /** null when the admin chose to skip it. */
+  safety: { imageId: number | null; actionId: number | null; progress: number; done: boolean } | null;
+  rebuildActionId: number | null;
+  /** Set when phase is 'failed': a sentence for the admin. */
+  error: string | null;
+  /** Whether the rebuild request reached Hetzner (false: the disk is untouched). */
+  rebuildSent: boolean;
+}
+
+@Injectable()
+export class RestoreService implements OnModuleDestroy {
+  private readonly logger = new Logger('Restore');
+  private job: RestoreJob | null = null;
+  private running: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly connection: HetznerConnectionService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onModuleDestroy(): void {
+    // Stops waiting for the safety snapshot; Hetzner finishes it anyway, and the rebuild is then not sent.
+    this.abort.abort(new Error('the panel is shutting down'));
+  }
+
+  /** The server and the snapshot as Hetzner has them now, and whether one may replace the other's disk. */
+  async target(imageId: number): Promise<RestoreTarget> {
+    const { client, serverId } = await this.connect();
+    try {
+      const [server, image] = await Promise.all([client.getServer(serverId), client.getImage(imageId)]);
+      return { server, image, blocker: restoreBlocker(image, server) };
+    } catch (err) {
+      if (err instanceof HcloudApiError && err.status === 404 && err.path?.startsWith('/images/')) {
+        throw new RestoreError('not_found', `There is no snapshot ${imageId} in this project.`);
+      }
+      throw new RestoreError('unavailable', describeHcloudError(err));
+    }
+  }
+
+  /** Checks the target (as just loaded by target()) and the typed name, then starts the job and returns at once. */
+  start(opts: { target: RestoreTarget; confirmServerName: string; safetySnapshot: boolean; actor: string }): RestoreJob {
+    const { server, image, blocker } = opts.target;
+    if (blocker) throw new RestoreError('blocked', blocker.message);
+    if (!confirmsServerName(opts.confirmServerName, server)) throw new RestoreError('wrong_name', `That is not this server's name. Type ${server.name} to confirm.`);
+    // No await between this check and taking the slot: two quick submits cannot both start a rebuild.
+    if (this.isActive()) throw new RestoreError('busy', 'A restore is already under way; follow it on its page.');
+
+    const job: RestoreJob = {
+      imageId: image.id,
+      imageDescription: image.description,
+      serverId: server.id,
+      serverName: server.name,
+      actor: opts.actor,
+      startedAt: this.clock.now(),
+      phase: opts.safetySnapshot ? 'safety-snapshot' : 'rebuilding',
+      safety: opts.safetySnapshot ? { imageId: null, actionId: null, progress: 0, done: false } : null,
+      rebuildActionId: null,
+      error: null,
+      rebuildSent: false,
+    };
+    this.job = job;
+    this.logger.log(`restore of server ${server.id} from snapshot ${image.id} requested by ${opts.actor}${opts.safetySnapshot ? '' : ' (without a safety snapshot)'}`);
+    this.running = this.carryOut(job).finally(() => {
+      this.running = null;
+    });
+    return this.current()!;
+  }
+
+  /** A copy of the latest job (running, started or failed), or null. */
+  current(): RestoreJob | null {
+    return this.job ? { ...this.job, safety: this.job.safety && { ...this.job.safety } } : null;
+  }
+
+  /** Resolves when no job is running: for tests and for an orderly shutdown. */
+  async whenIdle(): Promise<void> {
+    await this.running;
+  }
+
+  private isActive(): boolean {
+    return this.job !== null && (this.job.phase === 'safety-snapshot' || this.job.phase === 'rebuilding');
+  }
+
+  private async carryOut(job: RestoreJob): Promise<void> {
+    let client: HcloudClient;
+    try {
+      client = (await this.connect()).client;
+    } catch (err) {
+      return this.fail(job, err instanceof Error ? err.message : String(err));
+    }
+    if (job.safety) {
+      const safety = job.safety;
+      try {
+        const created = await client.createImage(job.serverId, { description: safetySnapshotDescription({ id: job.imageId }, this.clock.now()), labels: SAFETY_SNAPSHOT_LABELS });
+        safety.imageId = created.image.id;
+        safety.actionId = created.action.id;
+        await client.waitForAction(created.action, { signal: this.abort.signal, onProgress: (a) => (safety.progress = a.progress) });
+        safety.done = true;
+        safety.progress = 100;
+        job.phase = 'rebuilding';
+        this.logger.log(`restore: safety snapshot ${created.image.id} of server ${job.serverId} is available`);
+      } catch (err) {
+        return this.fail(job, `The safety snapshot did not complete, so nothing was rebuilt: ${describeHcloudError(err)}`);
+      }
+    }
+    try {
+      const action = await client.rebuildServer(job.serverId, job.imageId);
+      job.rebuildSent = true;
+      job.rebuildActionId = action.id;
+      job.phase = 'started';
+      this.logger.log(`restore: Hetzner started rebuilding server ${job.serverId} from snapshot ${job.imageId} (action ${action.id}); the server reboots now`);
+    } catch (err) {
+      // The generic sentence for 423 protected speaks of deletion protection; for a rebuild it is the server's.
+      const reason = err instanceof HcloudApiError && err.status === 423 && err.code === 'protected'
+        ? 'the server is protected against rebuilding; turn that protection off in the Hetzner Console first.'
+        : describeHcloudError(err);
+      this.fail(job, `Hetzner did not start the rebuild, so the disk is unchanged: ${reason}`);
+    }
+  }
+
+  private fail(job: RestoreJob, message: string): void {
+    job.phase = 'failed';
+    job.error = message;
+    this.logger.warn(`restore of server ${job.serverId} from snapshot ${job.imageId} failed: ${message}`);
+  }
+
+  private async connect(): Promise<{ client: HcloudClient; serverId: number }> {
+    try {
+      const serverId = await this.connection.serverId();
+      return { client: await this.connection.client(), serverId };
+    } catch (err) {
+      if (err instanceof NoTokenError || err instanceof NotOnHetznerError || err instanceof TokenDecryptionError) throw new RestoreError('unavailable', err.message);
+      throw err;
+    }
+  }
+}

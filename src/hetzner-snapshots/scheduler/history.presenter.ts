@@ -1,0 +1,154 @@
+// Turns cycle runs into what the history page shows: labels, badges, times in the server's time zone,
+// durations, what was deleted and why, and the hooks' outcome.
+import { Inject, Injectable } from '@nestjs/common';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
+import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
+import { CycleRunStore, readDeleted, readHooks } from './cycle-run.store';
+import { formatElapsed, formatPanelTime } from './panel-time.format';
+import { SchedulerOverview, SchedulerStatusService } from './scheduler-status.service';
+import type { HookOutcome } from './snapshot-hook.runner';
+
+export const HISTORY_PAGE_SIZE = 20;
+
+const STATUS: Record<CycleRunStatus, { label: string; badge: string }> = {
+  succeeded: { label: 'Succeeded', badge: 'ok' },
+  failed: { label: 'Failed', badge: 'danger' },
+  interrupted: { label: 'Interrupted', badge: 'warn' },
+  running: { label: 'Running', badge: 'info' },
+};
+
+const TRIGGER: Record<CycleRunTrigger, string> = {
+  schedule: 'Scheduled',
+  'catch-up': 'Catch-up after downtime',
+  cli: 'Command line',
+  page: 'From the panel',
+  resume: 'Resumed after a restart',
+  prune: 'Prune only',
+};
+
+const PHASE: Record<string, string> = {
+  creating: 'starting the snapshot',
+  waiting: 'waiting for Hetzner to finish the snapshot',
+  pruning: 'deleting snapshots past retention',
+  done: 'done',
+};
+
+export interface HookView {
+  name: string;
+  ok: boolean;
+  badge: string;
+  summary: string;
+  output: string;
+}
+
+export interface RunView {
+  id: number;
+  statusLabel: string;
+  badge: string;
+  running: boolean;
+  phaseText: string;
+  trigger: string;
+  started: string;
+  finished: string;
+  duration: string;
+  imageId: number | null;
+  actionId: number | null;
+  requestCount: number;
+  deleted: { id: number; description: string; created: string; reason: string }[];
+  pruneNote: string | null;
+  error: string | null;
+  errorCode: string | null;
+  hooks: HookView[];
+}
+
+export function presentRun(run: CycleRun, timeZone: string, now: Date): RunView {
+  const status = STATUS[run.status] ?? { label: run.status, badge: 'muted' };
+  const hooks = readHooks(run);
+  const end = run.finishedAt ?? (run.status === 'running' ? now : null);
+  return {
+    id: run.id,
+    statusLabel: status.label,
+    badge: status.badge,
+    running: run.status === 'running',
+    phaseText: PHASE[run.phase] ?? run.phase,
+    trigger: TRIGGER[run.trigger] ?? run.trigger,
+    started: formatPanelTime(run.startedAt, timeZone),
+    finished: run.finishedAt ? formatPanelTime(run.finishedAt, timeZone) : '—',
+    duration: end ? `${formatElapsed(end.getTime() - run.startedAt.getTime())}${run.finishedAt ? '' : ' so far'}` : '—',
+    imageId: run.imageId,
+    actionId: run.actionId,
+    requestCount: run.requestCount,
+    deleted: readDeleted(run).map((d) => ({
+      id: d.id,
+      description: d.description || `snapshot ${d.id}`,
+      created: d.created ? formatPanelTime(new Date(d.created), timeZone) : 'unknown',
+      reason: d.reason,
+    })),
+    pruneNote: run.pruneNote,
+    error: run.errorMessage,
+    errorCode: run.errorCode,
+    hooks: (['pre', 'post'] as const).flatMap((phase) => (hooks[phase] ? [presentHook(phase, hooks[phase] as HookOutcome)] : [])),
+  };
+}
+
+function presentHook(phase: 'pre' | 'post', outcome: HookOutcome): HookView {
+  let summary: string;
+  if (outcome.timedOut) summary = `timed out after ${formatElapsed(outcome.durationMs)}`;
+  else if (outcome.error) summary = `could not start: ${outcome.error}`;
+  else if (outcome.signal) summary = `ended by ${outcome.signal}`;
+  else summary = `exit status ${outcome.exitCode} in ${formatElapsed(outcome.durationMs)}`;
+  return { name: phase === 'pre' ? 'Pre-snapshot command' : 'Post-snapshot command', ok: outcome.ok, badge: outcome.ok ? 'ok' : 'danger', summary, output: outcome.output };
+}
+
+export interface HistoryPageView {
+  overview: SchedulerOverview;
+  nextRuns: string[];
+  lastSuccess: string | null;
+  lastSuccessImageId: number | null;
+  runs: RunView[];
+  page: number;
+  totalPages: number;
+  total: number;
+  prevHref: string | null;
+  nextHref: string | null;
+  settingsHref: string;
+  /** Reload while a run is under way, so its progress shows without a click. */
+  refreshSeconds: number | null;
+}
+
+@Injectable()
+export class HistoryPresenter {
+  constructor(
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    private readonly store: CycleRunStore,
+    private readonly status: SchedulerStatusService,
+  ) {}
+
+  async page(requested: number, now: Date): Promise<HistoryPageView> {
+    const overview = await this.status.overview();
+    const tz = overview.timeZone;
+    let { runs, total } = await this.store.page(requested, HISTORY_PAGE_SIZE);
+    const totalPages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
+    let page = requested;
+    // A page past the end (an old bookmark) shows the last one rather than an empty table.
+    if (page > totalPages) {
+      page = totalPages;
+      ({ runs, total } = await this.store.page(page, HISTORY_PAGE_SIZE));
+    }
+    const here = pagePath(this.options.routePrefix, '/history');
+    return {
+      overview,
+      nextRuns: overview.nextRuns.map((date) => formatPanelTime(date, tz)),
+      lastSuccess: overview.lastSuccess?.finishedAt ? formatPanelTime(overview.lastSuccess.finishedAt, tz) : null,
+      lastSuccessImageId: overview.lastSuccess?.imageId ?? null,
+      runs: runs.map((run) => presentRun(run, tz, now)),
+      page,
+      totalPages,
+      total,
+      prevHref: page > 1 ? `${here}?page=${page - 1}` : null,
+      nextHref: page < totalPages ? `${here}?page=${page + 1}` : null,
+      settingsHref: pagePath(this.options.routePrefix, '/settings'),
+      refreshSeconds: overview.running ? 15 : null,
+    };
+  }
+}

@@ -1,0 +1,136 @@
+// Owns the timer: one cron job in @nestjs/schedule's SchedulerRegistry built from the saved frequency, in
+// the server's time zone, updated the moment settings change and removed while paused. At start it
+// resumes runs a restart cut off and catches up a run missed while the panel was down. Only the serving
+// process runs it (options.runScheduler); CLI commands never start timers.
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob, CronTime } from 'cron';
+import { CLOCK, Clock } from '../../clock/clock';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { SETTINGS_CHANGED_EVENT } from '../settings/settings.events';
+import { isCatchUpDue } from './cycle.decisions';
+import { formatPanelTime } from './panel-time.format';
+import { SchedulerStatusService } from './scheduler-status.service';
+import { SnapshotCycleService } from './snapshot-cycle.service';
+
+export const AUTO_SNAPSHOT_JOB = 'hetzner-snapshots.auto';
+/** "Soon after start": long enough for the panel to settle, short enough that the gap stays small. */
+export const CATCH_UP_DELAY_MS = 60_000;
+
+@Injectable()
+export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Scheduler');
+  private readonly stopping = new AbortController();
+  private startup: Promise<void> = Promise.resolve();
+  // Settings can change twice in quick succession; applying them in order keeps the last one in force.
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    private readonly registry: SchedulerRegistry,
+    private readonly status: SchedulerStatusService,
+    private readonly cycles: SnapshotCycleService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.runScheduler) return;
+    // Not awaited: start-up must not wait for Hetzner; tests await whenStarted().
+    this.startup = this.afterStart();
+  }
+
+  /** Settles when the start-up work (schedule, resuming cut-off runs, a catch-up run) is done. */
+  whenStarted(): Promise<void> {
+    return this.startup;
+  }
+
+  @OnEvent(SETTINGS_CHANGED_EVENT)
+  onSettingsChanged(): Promise<void> {
+    return this.reschedule();
+  }
+
+  /** Brings the cron job in line with the saved settings: created, moved, or removed while paused. */
+  reschedule(): Promise<void> {
+    if (!this.options.runScheduler) return Promise.resolve();
+    this.applying = this.applying.then(() => this.applySchedule()).catch((err: unknown) => this.logger.error(`could not apply the schedule: ${(err as Error).message}`));
+    return this.applying;
+  }
+
+  /** The registered job, for pages and tests; null while paused. */
+  job(): CronJob | null {
+    return this.registry.doesExist('cron', AUTO_SNAPSHOT_JOB) ? this.registry.getCronJob(AUTO_SNAPSHOT_JOB) : null;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
+    this.removeJob();
+    await this.startup;
+    await this.applying;
+  }
+
+  private async afterStart(): Promise<void> {
+    try {
+      await this.reschedule();
+      const resumed = await this.cycles.resumeInterrupted();
+      if (resumed.length > 0) this.logger.log(`resumed ${resumed.length} cycle(s) cut off by the last stop: ${resumed.map((o) => o.status).join(', ')}`);
+      await this.catchUpIfMissed();
+    } catch (err) {
+      if (this.stopping.signal.aborted) return;
+      this.logger.error(`start-up of the scheduler failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async catchUpIfMissed(): Promise<void> {
+    const overview = await this.status.overview();
+    if (overview.pausedReason || overview.periodMs === null) return;
+    const due = isCatchUpDue({
+      now: this.clock.now(),
+      lastSuccessAt: overview.lastSuccess?.finishedAt ?? null,
+      periodMs: overview.periodMs,
+      nextRunAt: overview.nextRuns[0] ?? null,
+    });
+    if (!due) return;
+    this.logger.log(`no successful automatic snapshot within one period (${overview.frequencyText}); catching up in ${CATCH_UP_DELAY_MS / 1000} s`);
+    await this.clock.sleep(CATCH_UP_DELAY_MS, this.stopping.signal);
+    if (this.stopping.signal.aborted) return;
+    const outcome = await this.cycles.runCycle({ trigger: 'catch-up' });
+    this.logger.log(`catch-up run: ${outcome.status}: ${outcome.message}`);
+  }
+
+  private async applySchedule(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    const plan = await this.status.schedulePlan();
+    if (plan.pausedReason || !plan.expression) {
+      if (this.removeJob()) this.logger.log(`automatic snapshots paused: ${plan.pausedReason}`);
+      return;
+    }
+    const existing = this.job();
+    if (existing) {
+      existing.setTime(new CronTime(plan.expression, plan.timeZone));
+      if (!existing.isActive) existing.start();
+    } else {
+      const job = new CronJob(plan.expression, () => this.onTick(), null, false, plan.timeZone);
+      this.registry.addCronJob(AUTO_SNAPSHOT_JOB, job);
+      job.start();
+    }
+    const next = this.job()?.nextDate().toJSDate();
+    this.logger.log(`automatic snapshots ${plan.frequencyText} (cron "${plan.expression}", ${plan.timeZone})${next ? `; next at ${formatPanelTime(next, plan.timeZone)}` : ''}`);
+  }
+
+  /** The cron tick only calls the plain method; the lease keeps it from overlapping a CLI run or a long cycle. */
+  private async onTick(): Promise<void> {
+    try {
+      const outcome = await this.cycles.runCycle({ trigger: 'schedule' });
+      if (outcome.status === 'busy') this.logger.log(`scheduled run skipped: ${outcome.message}`);
+    } catch (err) {
+      this.logger.error(`scheduled run failed unexpectedly: ${(err as Error).message}`);
+    }
+  }
+
+  private removeJob(): boolean {
+    if (!this.registry.doesExist('cron', AUTO_SNAPSHOT_JOB)) return false;
+    this.registry.deleteCronJob(AUTO_SNAPSHOT_JOB);
+    return true;
+  }
+}

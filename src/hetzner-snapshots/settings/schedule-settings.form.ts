@@ -1,0 +1,239 @@
+// Conversions between the three shapes of the schedule and retention settings: the stored row, the typed
+// settings the rest of the plugin reasons about, and the string fields of the form (and of the CLI, whose
+// flags are merged into those fields so both go through UpdateScheduleDto). Pure.
+import type { AuditChange } from '../audit/audit-change';
+import type { RetentionTiers } from '../retention/retention.policy';
+import { formatFrequency, parseFrequency, type FrequencyPreset } from '../schedule/snapshot-schedule';
+import type { PanelSettings } from './panel-settings.entity';
+import { FrequencyKind, ScheduleFormField, ScheduleFormValues, UpdateScheduleDto, WEEKDAY_KEYS } from './update-schedule.dto';
+
+export interface ScheduleSettings {
+  enabled: boolean;
+  frequency: FrequencyPreset;
+  retentionDays: number;
+  keepMin: number;
+  tiers: RetentionTiers | null;
+  webhookUrl: string | null;
+}
+
+export type ScheduleColumns = Pick<PanelSettings, 'scheduleEnabled' | 'frequency' | 'retentionDays' | 'keepMin' | 'retentionTiers' | 'webhookUrl'>;
+
+/** What the tier fields suggest while the tiered policy is off: a common grandfather-father-son start. */
+export const SUGGESTED_TIERS: RetentionTiers = { hourly: 24, daily: 7, weekly: 4, monthly: 6 };
+const TIER_KEYS = ['hourly', 'daily', 'weekly', 'monthly'] as const;
+const DEFAULT_TIME = '03:30';
+
+/** Throws ScheduleInputError when the stored frequency cannot be read (only this plugin writes the row). */
+export function rowToSchedule(row: ScheduleColumns): ScheduleSettings {
+  return {
+    enabled: Boolean(row.scheduleEnabled),
+    frequency: parseFrequency(row.frequency),
+    retentionDays: row.retentionDays,
+    keepMin: row.keepMin,
+    tiers: parseTiers(row.retentionTiers),
+    webhookUrl: row.webhookUrl || null,
+  };
+}
+
+export function scheduleToColumns(s: ScheduleSettings): ScheduleColumns {
+  return {
+    scheduleEnabled: s.enabled,
+    frequency: formatFrequency(s.frequency),
+    retentionDays: s.retentionDays,
+    keepMin: s.keepMin,
+    retentionTiers: s.tiers ? JSON.stringify({ hourly: s.tiers.hourly, daily: s.tiers.daily, weekly: s.tiers.weekly, monthly: s.tiers.monthly }) : null,
+    webhookUrl: s.webhookUrl,
+  };
+}
+
+/** JSON {hourly,daily,weekly,monthly}; anything unreadable counts as "no tiered policy" (keeps fewer, never deletes more than days+K allow). */
+export function parseTiers(json: string | null): RetentionTiers | null {
+  if (!json) return null;
+  try {
+    const raw = JSON.parse(json) as Record<string, unknown>;
+    const tiers = {} as RetentionTiers;
+    for (const key of TIER_KEYS) {
+      const v = raw?.[key];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return null;
+      tiers[key] = v;
+    }
+    return tiers;
+  } catch {
+    return null;
+  }
+}
+
+/** "hourly=24,daily=7,weekly=4,monthly=6" or "off": the CLI's --tiers syntax, also used in the audit trail. */
+export function formatTiers(tiers: RetentionTiers | null): string {
+  return tiers ? TIER_KEYS.map((k) => `${k}=${tiers[k]}`).join(',') : 'off';
+}
+
+export function scheduleToForm(s: ScheduleSettings): ScheduleFormValues {
+  const f = s.frequency;
+  const tiers = s.tiers ?? SUGGESTED_TIERS;
+  return {
+    enabled: String(s.enabled),
+    frequencyKind: f.kind,
+    everyHours: f.kind === 'hours' ? String(f.every) : '6',
+    dailyAt: f.kind === 'daily' ? f.at : DEFAULT_TIME,
+    weeklyDay: f.kind === 'weekly' ? WEEKDAY_KEYS[(f.day + 6) % 7] : 'mon',
+    weeklyAt: f.kind === 'weekly' ? f.at : DEFAULT_TIME,
+    cron: f.kind === 'cron' ? f.expression : '',
+    retentionDays: String(s.retentionDays),
+    keepMin: String(s.keepMin),
+    tiersEnabled: String(s.tiers !== null),
+    tierHourly: String(tiers.hourly),
+    tierDaily: String(tiers.daily),
+    tierWeekly: String(tiers.weekly),
+    tierMonthly: String(tiers.monthly),
+    webhookUrl: s.webhookUrl ?? '',
+  };
+}
+
+/** After UpdateScheduleDto accepted the fields; parsing cannot fail then, as the DTO ran the same parser. */
+export function formToSchedule(dto: UpdateScheduleDto): ScheduleSettings {
+  const tiersOn = dto.tiersEnabled === 'true';
+  return {
+    enabled: dto.enabled === 'true',
+    frequency: parseFrequency(frequencyText(dto.frequencyKind, dto)),
+    retentionDays: dto.retentionDays,
+    keepMin: dto.keepMin,
+    tiers: tiersOn ? { hourly: dto.tierHourly ?? 0, daily: dto.tierDaily ?? 0, weekly: dto.tierWeekly ?? 0, monthly: dto.tierMonthly ?? 0 } : null,
+    webhookUrl: dto.webhookUrl ? dto.webhookUrl : null,
+  };
+}
+
+function frequencyText(kind: FrequencyKind, dto: UpdateScheduleDto): string {
+  switch (kind) {
+    case 'hours':
+      return `${dto.everyHours}h`;
+    case 'daily':
+      return `daily@${dto.dailyAt}`;
+    case 'weekly':
+      return `weekly@${dto.weeklyDay}@${dto.weeklyAt}`;
+    case 'cron':
+      return `cron:${dto.cron}`;
+  }
+}
+
+/** One audit change per column that differs, with the values as an admin reads them. */
+export function diffSchedule(before: ScheduleColumns, after: ScheduleColumns): AuditChange[] {
+  const shown: Record<keyof ScheduleColumns, (c: ScheduleColumns) => string | null> = {
+    scheduleEnabled: (c) => (c.scheduleEnabled ? 'on' : 'off'),
+    frequency: (c) => c.frequency,
+    retentionDays: (c) => String(c.retentionDays),
+    keepMin: (c) => String(c.keepMin),
+    retentionTiers: (c) => formatTiers(parseTiers(c.retentionTiers)),
+    webhookUrl: (c) => (c.webhookUrl ? webhookForAudit(c.webhookUrl) : null),
+  };
+  const changes: AuditChange[] = [];
+  for (const field of Object.keys(shown) as (keyof ScheduleColumns)[]) {
+    // Compared raw (two webhook paths may differ only where the record hides them), recorded as shown.
+    const same = field === 'retentionTiers' || field === 'scheduleEnabled' ? shown[field](before) === shown[field](after) : (before[field] ?? null) === (after[field] ?? null);
+    if (!same) changes.push({ field, from: shown[field](before), to: shown[field](after) });
+  }
+  return changes;
+}
+
+/** The receiver's origin only: paths of chat webhooks are secrets of their own (Slack, Discord...). */
+export function webhookForAudit(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname === '/' && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
+  } catch {
+    return '(unreadable address)';
+  }
+}
+
+// ---- CLI flags -------------------------------------------------------------------------------------------
+
+/** `snapshot-panel schedule set` flags, each a value as typed; they are merged into the form fields. */
+export const SCHEDULE_FLAG_NAMES = ['enabled', 'frequency', 'cron', 'retention-days', 'keep-min', 'tiers', 'webhook-url'] as const;
+export type ScheduleFlag = (typeof SCHEDULE_FLAG_NAMES)[number];
+
+/** Which flag a DTO field's message belongs to, so the CLI names what the admin typed. */
+export const FIELD_TO_FLAG: Record<ScheduleFormField, ScheduleFlag> = {
+  enabled: 'enabled',
+  frequencyKind: 'frequency',
+  everyHours: 'frequency',
+  dailyAt: 'frequency',
+  weeklyDay: 'frequency',
+  weeklyAt: 'frequency',
+  cron: 'cron',
+  retentionDays: 'retention-days',
+  keepMin: 'keep-min',
+  tiersEnabled: 'tiers',
+  tierHourly: 'tiers',
+  tierDaily: 'tiers',
+  tierWeekly: 'tiers',
+  tierMonthly: 'tiers',
+  webhookUrl: 'webhook-url',
+};
+
+export type FlagMergeResult = { ok: true; values: ScheduleFormValues } | { ok: false; errors: Partial<Record<ScheduleFlag, string>> };
+
+const FREQUENCY_SYNTAX =
+  'Use 1h, 2h, 3h, 4h, 6h, 8h or 12h, daily@HH:MM (e.g. daily@03:30), weekly@DAY@HH:MM (e.g. weekly@mon@03:30), or --cron "EXPRESSION".';
+
+/**
+ * Lays the given flags over the current form values. Only the syntax of the flags is read here (which kind,
+ * which parts); whether the parts are acceptable is UpdateScheduleDto's job, as for the form.
+ */
+export function mergeScheduleFlags(current: ScheduleFormValues, flags: Partial<Record<ScheduleFlag, string>>): FlagMergeResult {
+  const values: ScheduleFormValues = { ...current };
+  const errors: Partial<Record<ScheduleFlag, string>> = {};
+
+  if (flags.enabled !== undefined) values.enabled = flags.enabled;
+
+  if (flags.frequency !== undefined && flags.cron !== undefined) {
+    errors.cron = 'Give either --frequency or --cron, not both.';
+  } else if (flags.frequency !== undefined) {
+    const text = flags.frequency.trim();
+    const hours = /^(\d+)h$/i.exec(text);
+    const daily = /^daily@(.*)$/i.exec(text);
+    const weekly = /^weekly@([^@]*)@(.*)$/i.exec(text);
+    const cron = /^cron:(.*)$/is.exec(text);
+    if (hours) Object.assign(values, { frequencyKind: 'hours', everyHours: hours[1] });
+    else if (daily) Object.assign(values, { frequencyKind: 'daily', dailyAt: daily[1] });
+    else if (weekly) Object.assign(values, { frequencyKind: 'weekly', weeklyDay: weekly[1], weeklyAt: weekly[2] });
+    else if (cron) Object.assign(values, { frequencyKind: 'cron', cron: cron[1] });
+    else errors.frequency = `"${text}" is not a frequency. ${FREQUENCY_SYNTAX}`;
+  } else if (flags.cron !== undefined) {
+    Object.assign(values, { frequencyKind: 'cron', cron: flags.cron });
+  }
+
+  if (flags['retention-days'] !== undefined) values.retentionDays = flags['retention-days'];
+  if (flags['keep-min'] !== undefined) values.keepMin = flags['keep-min'];
+
+  if (flags.tiers !== undefined) {
+    const merged = mergeTiers(flags.tiers);
+    if (typeof merged === 'string') errors.tiers = merged;
+    else Object.assign(values, merged);
+  }
+
+  if (flags['webhook-url'] !== undefined) {
+    const url = flags['webhook-url'].trim();
+    values.webhookUrl = url.toLowerCase() === 'off' ? '' : url;
+  }
+
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
+}
+
+const TIERS_SYNTAX = 'Use for example hourly=24,daily=7,weekly=4,monthly=6 (tiers left out are 0), or off.';
+const TIER_FIELDS: Record<(typeof TIER_KEYS)[number], ScheduleFormField> = { hourly: 'tierHourly', daily: 'tierDaily', weekly: 'tierWeekly', monthly: 'tierMonthly' };
+
+function mergeTiers(text: string): Partial<ScheduleFormValues> | string {
+  const input = text.trim();
+  if (input.toLowerCase() === 'off') return { tiersEnabled: 'false' };
+  const out: Partial<ScheduleFormValues> = { tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' };
+  const seen = new Set<string>();
+  for (const part of input.split(',')) {
+    const m = /^\s*([a-z]+)\s*=\s*(\S*)\s*$/i.exec(part);
+    const name = m?.[1].toLowerCase() as (typeof TIER_KEYS)[number] | undefined;
+    if (!m || !name || !(TIER_KEYS as readonly string[]).includes(name)) return `"${part.trim()}" is not a tier. ${TIERS_SYNTAX}`;
+    if (seen.has(name)) return `${name} is given twice. ${TIERS_SYNTAX}`;
+    seen.add(name);
+    out[TIER_FIELDS[name]] = m[2];
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+// The settings page: the API token (paste, check again, replace, disconnect), schedule and retention with a
+// preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
+import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import type { FieldErrors } from '../../forms/form-validation';
+import { setFlash } from '../../host/web/flash';
+import type { PanelRequest } from '../../host/web/request-context';
+import { adminActor } from '../audit/audit-change';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
+import { PluginAccessGuard } from '../plugin-access.guard';
+import { presentAudit, presentScheduleForm, presentSummary, presentToken } from './settings.presenter';
+import { ScheduleSummary, SettingsService } from './settings.service';
+import { scheduleToForm } from './schedule-settings.form';
+
+type Body = Record<string, unknown> | undefined;
+
+interface PageState {
+  tokenError?: string;
+  scheduleValues?: Record<string, unknown>;
+  scheduleErrors?: FieldErrors;
+  preview?: ScheduleSummary;
+}
+
+/** Fields a form carries for transport, not for the settings. */
+function settingsFields(body: Body): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...(body ?? {}) };
+  delete rest._csrf;
+  delete rest.intent;
+  return rest;
+}
+
+@Controller()
+@UseGuards(PluginAccessGuard)
+export class SettingsController {
+  constructor(
+    private readonly service: SettingsService,
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+  ) {}
+
+  @Get('settings')
+  async page(@Res() res: Response) {
+    await this.render(res, 200, {});
+  }
+
+  @Post('settings/token')
+  async saveToken(@Req() req: PanelRequest, @Res() res: Response, @Body() body: Body) {
+    const result = await this.service.saveToken(body?.token, adminActor(req.admin!.username));
+    if (!result.ok) return this.render(res, result.kind === 'invalid' ? 400 : 422, { tokenError: result.message });
+    this.done(res, 'success', result.message, '#token');
+  }
+
+  @Post('settings/token/check')
+  async checkToken(@Res() res: Response) {
+    const report = await this.service.recheckToken();
+    this.done(res, report.ok ? 'success' : 'error', report.message, '#token');
+  }
+
+  @Get('settings/token/disconnect')
+  async confirmDisconnect(@Res() res: Response) {
+    const token = presentToken(await this.service.tokenStatus(), this.options.timeZone);
+    if (!token.stored) return res.redirect(303, this.path('/settings#token'));
+    res.render('hetzner-snapshots/settings-disconnect', { title: 'Disconnect the API token', layout: this.options.layout, token, settingsHref: this.path('/settings'), action: this.path('/settings/token/disconnect') });
+  }
+
+  @Post('settings/token/disconnect')
+  async disconnect(@Req() req: PanelRequest, @Res() res: Response) {
+    const result = await this.service.clearToken(adminActor(req.admin!.username));
+    if (!result.ok) return this.done(res, 'error', result.message, '#token');
+    if (!result.removed) return this.done(res, 'info', 'No token was stored, so there was nothing to disconnect.', '#token');
+    const paused = result.paused ? 'Automatic snapshots are paused. ' : 'Automatic snapshots were already off. ';
+    this.done(res, 'success', `Disconnected: the API token is removed. ${paused}No snapshot was deleted: every existing snapshot stays in your Hetzner project, untouched.`, '#token');
+  }
+
+  @Post('settings/schedule')
+  async saveSchedule(@Req() req: PanelRequest, @Res() res: Response, @Body() body: Body) {
+    const values = settingsFields(body);
+    if (body?.intent === 'preview') {
+      const preview = await this.service.previewSchedule(values);
+      if (!preview.ok) return this.render(res, 400, { scheduleValues: preview.values, scheduleErrors: preview.errors });
+      return this.render(res, 200, { scheduleValues: values, preview: preview.summary });
+    }
+    const result = await this.service.updateSchedule(values, adminActor(req.admin!.username));
+    if (!result.ok) return this.render(res, result.reason === 'no_token' ? 409 : 400, { scheduleValues: result.values, scheduleErrors: result.errors });
+    const message = result.changes.length === 0 ? 'Nothing changed: the form held the saved settings.' : `Saved. The schedule takes effect at once (${result.changes.length} ${result.changes.length === 1 ? 'change' : 'changes'}, see the history below).`;
+    this.done(res, result.changes.length === 0 ? 'info' : 'success', message, '#schedule');
+  }
+
+  private async render(res: Response, status: number, state: PageState) {
+    const timeZone = this.options.timeZone;
+    const [tokenStatus, saved, audit] = await Promise.all([this.service.tokenStatus(), this.service.schedule(), this.service.recentAudit(20)]);
+    const savedSummary = await this.service.summarize(saved);
+    res.status(status).render('hetzner-snapshots/settings', {
+      title: 'Settings',
+      layout: this.options.layout,
+      token: presentToken(tokenStatus, timeZone),
+      tokenError: state.tokenError,
+      saved: { ...presentSummary(savedSummary), enabled: saved.enabled },
+      preview: state.preview ? presentSummary(state.preview) : null,
+      schedule: presentScheduleForm(state.scheduleValues ?? scheduleToForm(saved), state.scheduleErrors),
+      audit: presentAudit(audit, timeZone),
+      paths: {
+        token: this.path('/settings/token'),
+        check: this.path('/settings/token/check'),
+        disconnect: this.path('/settings/token/disconnect'),
+        schedule: this.path('/settings/schedule'),
+      },
+    });
+  }
+
+  private done(res: Response, kind: 'success' | 'error' | 'info', message: string, anchor: string) {
+    setFlash(res, { kind, message }, res.locals.secure as boolean);
+    res.redirect(303, this.path(`/settings${anchor}`));
+  }
+
+  private path(p: string): string {
+    return pagePath(this.options.routePrefix, p);
+  }
+}

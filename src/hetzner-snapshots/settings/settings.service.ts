@@ -1,0 +1,293 @@
+// Owns the admin's settings for this server: the API token (checked against Hetzner before it is stored,
+// kept encrypted, replaced or removed) and the schedule and retention. The settings page and the CLI both
+// call this service, so both run the same validation, write the same audit entries and emit the same event.
+import { Inject, Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { CLOCK, Clock } from '../../clock/clock';
+import { FieldErrors, validateForm } from '../../forms/form-validation';
+import { registerSecret } from '../../logging/line.logger';
+import { AuditActor, AuditChange } from '../audit/audit-change';
+import { AuditRecord, AuditService } from '../audit/audit.service';
+import { HetznerConnectionService, NotOnHetznerError, NoTokenError } from '../connection/hetzner-connection.service';
+import { describeHcloudError, type HcloudImage } from '../hcloud';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { snapshotOrigin } from '../retention/retention.policy';
+import { describeRetention } from '../retention/retention.describe';
+import { describeFrequency, nextRuns, runsPerDay, stableOffsetMinutes, toCronExpression } from '../schedule/snapshot-schedule';
+import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
+import { PanelSettings } from './panel-settings.entity';
+import { SaveTokenDto } from './save-token.dto';
+import { diffSchedule, formToSchedule, rowToSchedule, scheduleToColumns, scheduleToForm, ScheduleSettings } from './schedule-settings.form';
+import { SETTINGS_CHANGED_EVENT, SettingsChangedEvent } from './settings.events';
+import { describeTokenCheck, lastFour, TokenCheckKind, TokenCheckOutcome } from './token-check.wording';
+import { encryptToken, TokenDecryptionError } from './token.cipher';
+import { ScheduleFormValues, UpdateScheduleDto } from './update-schedule.dto';
+
+const SETTINGS_ID = 1;
+/** Stored check results; the others (no server id, no token) say nothing about the stored token. */
+const STORED_RESULTS = new Set<TokenCheckKind>(['read_write', 'read_only', 'unauthorized', 'wrong_project', 'unreachable']);
+
+export const ENVIRONMENT_TOKEN_MESSAGE =
+  'The API token comes from the environment (HCLOUD_TOKEN) and wins over a stored one. To change it, change HCLOUD_TOKEN where the panel is started and restart it.';
+
+export interface TokenStatus {
+  source: 'environment' | 'settings' | 'none';
+  last4: string | null;
+  savedAt: Date | null;
+  checkedAt: Date | null;
+  checkResult: string | null;
+}
+
+export type SaveTokenResult =
+  | { ok: true; replaced: boolean; last4: string; message: string }
+  | { ok: false; kind: TokenCheckKind | 'invalid' | 'environment'; message: string };
+
+export interface TokenCheckReport {
+  outcome: TokenCheckOutcome;
+  ok: boolean;
+  message: string;
+  source: TokenStatus['source'];
+}
+
+export type ClearTokenResult = { ok: true; removed: boolean; paused: boolean } | { ok: false; message: string };
+
+/** A schedule in words and times, for the page (saved or previewed) and `schedule show`. */
+export interface ScheduleSummary {
+  description: string;
+  /** What the scheduler runs, after the per-server spread of "every N hours" presets. */
+  cronExpression: string;
+  nextRuns: Date[];
+  timeZone: string;
+  retention: string;
+}
+
+export type UpdateScheduleResult =
+  | { ok: true; changes: AuditChange[] }
+  | { ok: false; reason: 'invalid' | 'no_token'; errors: FieldErrors; values: Record<string, unknown> };
+
+export type PreviewScheduleResult =
+  | { ok: true; schedule: ScheduleSettings; summary: ScheduleSummary }
+  | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
+
+@Injectable()
+export class SettingsService {
+  constructor(
+    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    @InjectRepository(SnapshotListCache) private readonly listCache: Repository<SnapshotListCache>,
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly connection: HetznerConnectionService,
+    private readonly audit: AuditService,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  // ---- token ---------------------------------------------------------------------------------------------
+
+  async tokenStatus(): Promise<TokenStatus> {
+    const envToken = this.options.hcloud.envToken;
+    if (envToken) return { source: 'environment', last4: lastFour(envToken), savedAt: null, checkedAt: null, checkResult: null };
+    const row = await this.row();
+    if (!row.tokenEncrypted) return { source: 'none', last4: null, savedAt: null, checkedAt: null, checkResult: null };
+    return { source: 'settings', last4: row.tokenLast4, savedAt: row.tokenSavedAt, checkedAt: row.tokenCheckedAt, checkResult: row.tokenCheckResult };
+  }
+
+  /** Checks a pasted token against this server and stores it, encrypted, only when it may read and write. */
+  async saveToken(raw: unknown, actor: AuditActor): Promise<SaveTokenResult> {
+    const form = validateForm(SaveTokenDto, { token: raw });
+    if (!form.ok) return { ok: false, kind: 'invalid', message: form.errors.token ?? 'Paste the API token.' };
+    const token = form.value.token;
+    registerSecret(token);
+    if (this.options.hcloud.envToken) return { ok: false, kind: 'environment', message: ENVIRONMENT_TOKEN_MESSAGE };
+
+    const { outcome, serverId } = await this.check(token);
+    if (outcome.kind !== 'read_write') return { ok: false, kind: outcome.kind, message: `${describeTokenCheck(outcome, serverId)} Nothing was saved.` };
+
+    const now = this.clock.now();
+    const last4 = lastFour(token);
+    let replaced = false;
+    await this.settings.manager.transaction(async (m) => {
+      const repo = m.getRepository(PanelSettings);
+      const before = await repo.findOneByOrFail({ id: SETTINGS_ID });
+      replaced = Boolean(before.tokenEncrypted);
+      await repo.update(
+        { id: SETTINGS_ID },
+        { tokenEncrypted: encryptToken(token, this.options.tokenEncryptionKey), tokenLast4: last4, tokenSavedAt: now, tokenCheckedAt: now, tokenCheckResult: 'read_write', updatedAt: now },
+      );
+      const change: AuditChange = { field: 'token', from: replaced ? `…${before.tokenLast4 ?? ''}` : null, to: `…${last4}` };
+      await this.audit.record({ actor, action: replaced ? 'token.replaced' : 'token.saved', changes: [change] }, m);
+    });
+    this.emitChanged(['token']);
+    return { ok: true, replaced, last4, message: `${replaced ? 'Token replaced' : 'Token saved'}: ${describeTokenCheck(outcome, serverId)}` };
+  }
+
+  /** Checks the token in effect again; a stored token's result and time are remembered for the page. */
+  async recheckToken(): Promise<TokenCheckReport> {
+    const status = await this.tokenStatus();
+    const { outcome, serverId } = await this.check();
+    if (status.source === 'settings' && STORED_RESULTS.has(outcome.kind)) {
+      const now = this.clock.now();
+      // Not a settings change: no audit entry and no event, only what the page shows as "last checked".
+      await this.settings.update({ id: SETTINGS_ID }, { tokenCheckedAt: now, tokenCheckResult: outcome.kind });
+    }
+    return { outcome, ok: outcome.kind === 'read_write', message: describeTokenCheck(outcome, serverId), source: status.source };
+  }
+
+  /** Forgets the stored token and pauses automatic snapshots; snapshots at Hetzner are not touched. */
+  async clearToken(actor: AuditActor): Promise<ClearTokenResult> {
+    if (this.options.hcloud.envToken) return { ok: false, message: ENVIRONMENT_TOKEN_MESSAGE };
+    let removed = false;
+    let paused = false;
+    await this.settings.manager.transaction(async (m) => {
+      const repo = m.getRepository(PanelSettings);
+      const before = await repo.findOneByOrFail({ id: SETTINGS_ID });
+      if (!before.tokenEncrypted) return;
+      removed = true;
+      paused = Boolean(before.scheduleEnabled);
+      await repo.update(
+        { id: SETTINGS_ID },
+        { tokenEncrypted: null, tokenLast4: null, tokenSavedAt: null, tokenCheckedAt: null, tokenCheckResult: null, scheduleEnabled: false, updatedAt: this.clock.now() },
+      );
+      const changes: AuditChange[] = [{ field: 'token', from: `…${before.tokenLast4 ?? ''}`, to: null }];
+      if (paused) changes.push({ field: 'scheduleEnabled', from: 'on', to: 'off' });
+      await this.audit.record({ actor, action: 'token.removed', changes }, m);
+    });
+    if (removed) this.emitChanged(paused ? ['token', 'scheduleEnabled'] : ['token']);
+    return { ok: true, removed, paused };
+  }
+
+  private async check(token?: string): Promise<{ outcome: TokenCheckOutcome; serverId: number | null }> {
+    let serverId: number;
+    try {
+      serverId = await this.connection.serverId();
+    } catch (err) {
+      if (err instanceof NotOnHetznerError) return { outcome: { kind: 'not_on_hetzner', reason: err.message }, serverId: null };
+      throw err;
+    }
+    try {
+      // One client per check; without a token argument it is the token in effect (HCLOUD_TOKEN or the stored one).
+      const client = await this.connection.client(token ? { token, interactive: true } : { interactive: true });
+      return { outcome: await client.checkToken(serverId), serverId };
+    } catch (err) {
+      if (err instanceof NoTokenError) return { outcome: { kind: 'no_token' }, serverId };
+      if (err instanceof TokenDecryptionError) return { outcome: { kind: 'undecryptable', reason: err.message }, serverId };
+      return { outcome: { kind: 'unreachable', reason: describeHcloudError(err) }, serverId };
+    }
+  }
+
+  // ---- schedule and retention ----------------------------------------------------------------------------
+
+  async schedule(): Promise<ScheduleSettings> {
+    return rowToSchedule(await this.row());
+  }
+
+  /** The saved schedule as the form's fields: what the page shows and what CLI flags are laid over. */
+  async scheduleForm(): Promise<ScheduleFormValues> {
+    return scheduleToForm(await this.schedule());
+  }
+
+  /** Validates like a save and describes the result, storing nothing. */
+  async previewSchedule(values: unknown): Promise<PreviewScheduleResult> {
+    const form = validateForm(UpdateScheduleDto, values);
+    if (!form.ok) return { ok: false, errors: form.errors, values: form.values };
+    const schedule = formToSchedule(form.value);
+    return { ok: true, schedule, summary: await this.summarize(schedule) };
+  }
+
+  async updateSchedule(values: unknown, actor: AuditActor): Promise<UpdateScheduleResult> {
+    const form = validateForm(UpdateScheduleDto, values);
+    if (!form.ok) return { ok: false, reason: 'invalid', errors: form.errors, values: form.values };
+    const next = scheduleToColumns(formToSchedule(form.value));
+    const displayValues = { ...(values as Record<string, unknown>) };
+
+    let refused = false;
+    let changes: AuditChange[] = [];
+    await this.settings.manager.transaction(async (m) => {
+      const repo = m.getRepository(PanelSettings);
+      const before = await repo.findOneByOrFail({ id: SETTINGS_ID });
+      if (next.scheduleEnabled && !before.scheduleEnabled && !this.options.hcloud.envToken && !before.tokenEncrypted) {
+        refused = true;
+        return;
+      }
+      changes = diffSchedule(before, next);
+      if (changes.length === 0) return;
+      await repo.update({ id: SETTINGS_ID }, { ...next, updatedAt: this.clock.now() });
+      await this.audit.record({ actor, action: 'schedule.updated', changes }, m);
+    });
+    if (refused) {
+      const message = 'Automatic snapshots need a Hetzner API token: save a Read & Write token first (Settings → API token, or "snapshot-panel token set"). Nothing was saved.';
+      return { ok: false, reason: 'no_token', errors: { enabled: message }, values: displayValues };
+    }
+    if (changes.length > 0) this.emitChanged(changes.map((c) => c.field));
+    return { ok: true, changes };
+  }
+
+  /** Next runs in the server's time zone and the retention policy in words. */
+  async summarize(schedule: ScheduleSettings): Promise<ScheduleSummary> {
+    const timeZone = this.options.timeZone;
+    const cronExpression = toCronExpression(schedule.frequency, await this.spreadOffsetMinutes(schedule));
+    const runs = nextRuns(cronExpression, { timeZone, from: this.clock.now(), count: 3 });
+    const averageSizeGb = await this.averageSnapshotSizeGb();
+    const retention = describeRetention(
+      { retentionDays: schedule.retentionDays, keepMin: schedule.keepMin, tiers: schedule.tiers },
+      { runsPerDay: runsPerDay(schedule.frequency, timeZone), averageSizeGb: averageSizeGb ?? undefined },
+    );
+    return { description: describeFrequency(schedule.frequency), cronExpression, nextRuns: runs, timeZone, retention };
+  }
+
+  recentAudit(limit = 20): Promise<AuditRecord[]> {
+    return this.audit.recent(limit);
+  }
+
+  /**
+   * "Every N hours" starts at a minute derived from the server id when SCHEDULE_SPREAD_MINUTES is set, so the
+   * times shown are the times the scheduler will use. Without a known server id the unspread times are shown.
+   */
+  private async spreadOffsetMinutes(schedule: ScheduleSettings): Promise<number> {
+    const spread = this.options.scheduleSpreadMinutes;
+    if (schedule.frequency.kind !== 'hours' || spread < 1) return 0;
+    const serverId = await this.knownServerId();
+    return serverId === null ? 0 : stableOffsetMinutes(serverId, Math.min(spread, schedule.frequency.every * 60));
+  }
+
+  /** From the cached snapshot list (no API request): the average size of this server's snapshots, if any. */
+  private async averageSnapshotSizeGb(): Promise<number | null> {
+    const serverId = await this.knownServerId();
+    if (serverId === null) return null;
+    const cached = await this.listCache.findOneBy({ serverId });
+    if (!cached) return null;
+    let images: HcloudImage[];
+    try {
+      const parsed: unknown = JSON.parse(cached.imagesJson);
+      images = Array.isArray(parsed) ? (parsed as HcloudImage[]) : [];
+    } catch {
+      return null;
+    }
+    const sized = images.filter((i) => i?.type === 'snapshot' && i.created_from?.id === serverId && typeof i.image_size === 'number' && i.image_size > 0);
+    // Automatic snapshots are what retention keeps; manual ones may be of a very different size.
+    const auto = sized.filter((i) => snapshotOrigin(i.labels) === 'auto');
+    const basis = auto.length > 0 ? auto : sized;
+    if (basis.length === 0) return null;
+    return basis.reduce((sum, i) => sum + (i.image_size as number), 0) / basis.length;
+  }
+
+  private async knownServerId(): Promise<number | null> {
+    try {
+      return await this.connection.serverId();
+    } catch {
+      return null;
+    }
+  }
+
+  private async row(): Promise<PanelSettings> {
+    const row = await this.settings.findOneBy({ id: SETTINGS_ID });
+    if (!row) throw new Error('The settings row is missing; the database migrations did not run.');
+    return row;
+  }
+
+  private emitChanged(fields: string[]): void {
+    const event: SettingsChangedEvent = { fields };
+    this.events.emit(SETTINGS_CHANGED_EVENT, event);
+  }
+}

@@ -1,0 +1,142 @@
+// Builds what the snapshots page templates render, from the service's state and the presenter, so the
+// controller stays one line per route.
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../../clock/clock';
+import type { FieldErrors } from '../../forms/form-validation';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
+import { HcloudImage } from '../hcloud';
+import { snapshotOrigin } from '../retention/retention.policy';
+import { DESCRIPTION_HINT, DESCRIPTION_MAX_LENGTH } from './snapshot-description';
+import { formatClockTime, formatDateTime, formatGb, formatRelative } from './snapshot-format';
+import { presentSnapshots } from './snapshots.presenter';
+import { SnapshotsService } from './snapshots.service';
+
+/** How often a page with a snapshot being created reloads (meta refresh) or re-fetches its list (panel.js). */
+export const CREATING_REFRESH_SECONDS = 5;
+
+export interface TakeFormState {
+  values?: Record<string, unknown>;
+  errors?: FieldErrors;
+}
+
+@Injectable()
+export class SnapshotsPageService {
+  constructor(
+    private readonly snapshots: SnapshotsService,
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  get basePath(): string {
+    return pagePath(this.options.routePrefix, '/snapshots');
+  }
+
+  /** The list page: every state it can be in, each with a way forward. */
+  async listPage(page: number, form: TakeFormState = {}): Promise<Record<string, unknown>> {
+    const state = await this.snapshots.state();
+    const now = this.clock.now();
+    const timeZone = this.snapshots.timeZone;
+    const basePath = this.basePath;
+    const common = {
+      title: 'Snapshots',
+      layout: this.options.layout,
+      basePath,
+      settingsHref: pagePath(this.options.routePrefix, '/settings'),
+      timeZone,
+    };
+    if (state.kind === 'no-token') return { ...common, noToken: true, tokenMessage: state.message };
+    if (state.kind === 'not-on-hetzner')
+      return { ...common, notOnHetzner: true, notOnHetznerMessage: state.message };
+    const refreshUrl = page > 1 ? `${basePath}?page=${page}` : basePath;
+    if (state.kind === 'loading') {
+      return { ...common, loading: true, refreshSeconds: CREATING_REFRESH_SECONDS, refreshUrl };
+    }
+    if (state.kind === 'unavailable') {
+      return {
+        ...common,
+        unavailable: {
+          message: state.message,
+          atText: formatDateTime(state.at, timeZone),
+          tokenProblem: state.tokenProblem,
+        },
+      };
+    }
+
+    const { listing } = state;
+    const list = presentSnapshots({
+      images: listing.images,
+      serverId: listing.serverId,
+      policy: await this.snapshots.retentionPolicy(),
+      now,
+      timeZone,
+      page,
+      progress: listing.progress,
+      pricing: listing.pricing,
+      basePath,
+    });
+    const own = listing.ownRunning[0];
+    const inProgress = own !== undefined || list.anyCreating;
+    const refreshing = inProgress || listing.refreshing;
+    return {
+      ...common,
+      list,
+      serverName: listing.server?.name ?? `server ${listing.serverId}`,
+      listed: {
+        text: formatClockTime(listing.listedAt, timeZone),
+        full: formatDateTime(listing.listedAt, timeZone),
+        relative: formatRelative(listing.listedAt, now),
+        iso: listing.listedAt.toISOString(),
+      },
+      stale: listing.lastError ? { message: listing.lastError, tokenProblem: listing.tokenProblem } : null,
+      failures: listing.recentFailures,
+      refreshSeconds: refreshing ? CREATING_REFRESH_SECONDS : undefined,
+      refreshUrl: refreshing ? refreshUrl : null,
+      take: {
+        requestKey: this.snapshots.issueRequestKey(),
+        values: form.values ?? {},
+        errors: form.errors ?? {},
+        inProgress,
+        inProgressText: own
+          ? `A snapshot is being created (${own.progress}% done). You can take another once it is available.`
+          : 'A snapshot is being created. You can take another once it is available.',
+        hint: DESCRIPTION_HINT,
+        maxLength: DESCRIPTION_MAX_LENGTH,
+      },
+    };
+  }
+
+  /** The confirmation page that names the snapshot about to be deleted. */
+  confirmDeletePage(image: HcloudImage, error?: string): Record<string, unknown> {
+    const timeZone = this.snapshots.timeZone;
+    const created = new Date(image.created);
+    const origin = snapshotOrigin(image.labels);
+    return {
+      title: 'Delete snapshot',
+      layout: this.options.layout,
+      basePath: this.basePath,
+      error,
+      snapshot: {
+        id: image.id,
+        description: image.description,
+        createdText: Number.isNaN(created.getTime())
+          ? 'unknown'
+          : `${formatDateTime(created, timeZone)} (${formatRelative(created, this.clock.now())})`,
+        sizeText: formatGb(image.image_size),
+        originText: {
+          auto: 'automatic, by this panel',
+          manual: 'manual, by this panel',
+          kept: 'kept, by this panel',
+          external: 'made elsewhere',
+        }[origin],
+        protected: image.protection?.delete === true,
+        creating: image.status === 'creating',
+        actionHref: `${this.basePath}/${image.id}/delete`,
+        unprotectHref: `${this.basePath}/${image.id}/unprotect`,
+      },
+    };
+  }
+}

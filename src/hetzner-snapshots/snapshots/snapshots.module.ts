@@ -1,0 +1,22 @@
+// The snapshots page (the panel's home): this server's snapshots from a cached list, "take one now",
+// delete, protect and keep. SnapshotsService is exported for the CLI and for other feature folders.
+import { Module } from '@nestjs/common';
+import { CreateRequestKeys } from './create-request-keys';
+import { OwnActionsTracker } from './own-actions.tracker';
+import { SnapshotListStore } from './snapshot-list.store';
+import { SnapshotsController } from './snapshots.controller';
+import { SnapshotsPageService } from './snapshots-page.service';
+import { SnapshotsService } from './snapshots.service';
+
+@Module({
+  controllers: [SnapshotsController],
+  providers: [
+    SnapshotsService,
+    SnapshotsPageService,
+    SnapshotListStore,
+    OwnActionsTracker,
+    CreateRequestKeys,
+  ],
+  exports: [SnapshotsService, SnapshotListStore],
+})
+export class SnapshotsModule {}

@@ -1,0 +1,115 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { FakeHcloud } from '../src/fake-hcloud';
+import { CycleRun } from '../src/hetzner-snapshots/scheduler/cycle-run.entity';
+import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
+import { HostState } from '../src/host/host-state.entity';
+import { HEALTH_PROBE_KEY } from '../src/host/health/health.service';
+import { capturedLogLines, PanelHarness, startPanel } from './support/panel-harness';
+
+const TOKEN = 'health-test-token-0123456789abcdef';
+
+describe('health endpoints (e2e)', () => {
+  let fake: FakeHcloud;
+  let panel: PanelHarness;
+
+  beforeAll(async () => {
+    fake = await FakeHcloud.start();
+    fake.addToken(TOKEN);
+    const server = fake.addServer({ name: 'web-1' });
+    fake.setMetadata({ serverId: server.id });
+  });
+  afterAll(async () => {
+    await fake.close();
+    expect(capturedLogLines.join('\n')).not.toContain(TOKEN);
+  });
+  afterEach(async () => {
+    await panel?.close();
+  });
+
+  const start = (env: Record<string, string> = {}) =>
+    startPanel({ env: { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint, ...env } });
+
+  /** Nothing a stranger may learn: the token, the data folder, the key. */
+  function expectNoSecrets(text: string) {
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(panel.dataDir);
+    expect(text).not.toMatch(/secret|sqlite/i);
+  }
+
+  it('GET /healthz answers without a session: process up, database written, nothing secret', async () => {
+    panel = await start({ HCLOUD_TOKEN: TOKEN });
+    const res = await panel.anonymous().get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({ status: 'ok', checks: { process: { status: 'ok', uptimeSeconds: expect.any(Number) }, database: { status: 'ok' } } });
+    expectNoSecrets(res.text);
+    // The check really wrote a row (a write that is rolled back proves nothing about the disk).
+    const row = await panel.rt.dataSource.getRepository(HostState).findOneByOrFail({ key: HEALTH_PROBE_KEY });
+    expect(Date.parse(row.value)).not.toBeNaN();
+  });
+
+  it('GET /healthz answers 503 when the database cannot be written, without the details', async () => {
+    panel = await start();
+    // better-sqlite3 keeps one connection: this makes every write on it fail like a read-only disk.
+    await panel.rt.dataSource.query('PRAGMA query_only = ON');
+    try {
+      const res = await panel.anonymous().get('/healthz');
+      expect(res.status).toBe(503);
+      expect(res.body.status).toBe('error');
+      expect(res.body.checks.database).toEqual({ status: 'error', message: 'the database could not be written' });
+      expectNoSecrets(res.text);
+      expect(panel.logs.join('\n')).toMatch(/level=error context=Health database write check failed/);
+    } finally {
+      await panel.rt.dataSource.query('PRAGMA query_only = OFF');
+    }
+  });
+
+  it('GET /readyz: 503 with reasons until a token is set, the schedule is on and its job runs; a failed cycle makes it 503 again', async () => {
+    panel = await start({ HCLOUD_TOKEN: TOKEN });
+    const agent = panel.anonymous();
+
+    let res = await agent.get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.status).toBe('not_ready');
+    expect(res.body.reasons).toContain('automatic snapshots are turned off in Settings');
+    expect(res.body.checks.settings).toEqual({ status: 'error', tokenConfigured: true, scheduleEnabled: false });
+
+    await panel.rt.dataSource.getRepository(PanelSettings).update({ id: 1 }, { scheduleEnabled: true });
+    res = await agent.get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.reasons).toEqual(['the snapshot schedule is not running (no started cron job)']);
+
+    // Stand-in for the scheduler's own job: readiness only asks whether a started job exists.
+    const registry = panel.get<SchedulerRegistry>(SchedulerRegistry);
+    const job = new CronJob('0 0 1 1 *', () => undefined, null, true, 'UTC');
+    registry.addCronJob('readyz-test', job as never);
+    try {
+      res = await agent.get('/readyz');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'ready', reasons: [], checks: { scheduler: { status: 'ok', running: true } } });
+
+      const runs = panel.rt.dataSource.getRepository(CycleRun);
+      await runs.insert({ trigger: 'schedule', status: 'failed', phase: 'creating', startedAt: new Date(), serverId: 1, errorCode: 'locked', errorMessage: `details only for the admin ${panel.dataDir}` });
+      res = await agent.get('/readyz');
+      expect(res.status).toBe(503);
+      expect(res.body.reasons).toEqual([expect.stringMatching(/^the last snapshot cycle \(#\d+\) failed \(locked\)$/)]);
+      expect(res.body.checks.lastCycle).toMatchObject({ status: 'error', outcome: 'failed', errorCode: 'locked' });
+      expect(res.text).not.toContain('details only for the admin');
+      expectNoSecrets(res.text);
+
+      await runs.insert({ trigger: 'schedule', status: 'succeeded', phase: 'done', startedAt: new Date(Date.now() + 1000), finishedAt: new Date(Date.now() + 2000), serverId: 1 });
+      expect((await agent.get('/readyz')).status).toBe(200);
+    } finally {
+      registry.deleteCronJob('readyz-test');
+    }
+  });
+
+  it('GET /readyz names a missing token', async () => {
+    panel = await start();
+    const res = await panel.anonymous().get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.reasons).toContain('no Hetzner Cloud API token is set');
+  });
+});
