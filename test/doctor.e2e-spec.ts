@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
@@ -7,15 +8,30 @@ import { FakeHcloud, FakeServerRecord } from '../src/fake-hcloud';
 import { DoctorCheck } from '../src/hetzner-snapshots/doctor/doctor.checks';
 import { DoctorService } from '../src/hetzner-snapshots/doctor/doctor.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
+import { encryptToken } from '../src/hetzner-snapshots/settings/token.cipher';
 import { prepareRuntime } from '../src/runtime';
 import { makeDataDir, startPanel } from './support/panel-harness';
 
 const TOKEN = 'doctor-test-token-0123456789abcdef';
 const READ_ONLY_TOKEN = 'doctor-readonly-token-0123456789ab';
 const HOUR_MS = 3_600_000;
-const CHECK_NAMES = ['server', 'token', 'clock', 'data-dir', 'key-file', 'database', 'schedule', 'last-snapshot', 'rate-limit', 'snapshots'];
+const CHECK_NAMES = [
+  'server',
+  'token',
+  'clock',
+  'data-dir',
+  'key-file',
+  'database',
+  'schedule',
+  'last-snapshot',
+  'rate-limit',
+  'snapshots',
+];
 
-async function doctor(env: Record<string, string>, args: string[] = []): Promise<{ code: number; out: string; err: string }> {
+async function doctor(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const sink = (append: (s: string) => void) =>
@@ -26,12 +42,18 @@ async function doctor(env: Record<string, string>, args: string[] = []): Promise
       },
     });
   const stdin = Readable.from([]) as unknown as PassThrough;
-  const code = await runCli(['doctor', ...args], { stdin, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: { TZ: 'UTC', ...env } });
+  const code = await runCli(['doctor', ...args], {
+    stdin,
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+    env: { TZ: 'UTC', ...env },
+  });
   return { code, out, err };
 }
 
 /** Check lines only: "LEVEL  name  message → hint". */
-const lineOf = (out: string, name: string) => out.split('\n').find((l) => new RegExp(`^(OK|WARN|FAIL) +${name} `).test(l)) ?? '';
+const lineOf = (out: string, name: string) =>
+  out.split('\n').find((l) => new RegExp(`^(OK|WARN|FAIL) +${name} `).test(l)) ?? '';
 
 describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
   let fake: FakeHcloud;
@@ -46,7 +68,12 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
     server = fake.addServer({ name: 'web-1' });
     fake.setMetadata({ serverId: server.id });
     dataDir = makeDataDir();
-    env = { DATA_DIR: dataDir, HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint, HCLOUD_TOKEN: TOKEN };
+    env = {
+      DATA_DIR: dataDir,
+      HCLOUD_ENDPOINT: fake.apiEndpoint,
+      HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
+      HCLOUD_TOKEN: TOKEN,
+    };
   });
   afterEach(async () => {
     await fake.close();
@@ -56,9 +83,19 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
   /** A healthy install: schedule on, an automatic snapshot an hour old, a manual one. */
   async function healthyInstall() {
     const rt = await prepareRuntime(loadConfig({ ...env, TZ: 'UTC' }), { role: 'cli' });
-    await rt.dataSource.getRepository(PanelSettings).update({ id: 1 }, { scheduleEnabled: true, frequency: '6h', updatedAt: new Date(Date.now() - 48 * HOUR_MS) });
+    await rt.dataSource
+      .getRepository(PanelSettings)
+      .update(
+        { id: 1 },
+        { scheduleEnabled: true, frequency: '6h', updatedAt: new Date(Date.now() - 48 * HOUR_MS) },
+      );
     await rt.dataSource.destroy();
-    fake.addImage({ serverId: server.id, labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'auto' }, created: new Date(fake.now().getTime() - HOUR_MS), imageSize: 2.5 });
+    fake.addImage({
+      serverId: server.id,
+      labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'auto' },
+      created: new Date(fake.now().getTime() - HOUR_MS),
+      imageSize: 2.5,
+    });
     fake.addImage({ serverId: server.id, description: 'by hand', imageSize: 1.5 });
   }
 
@@ -77,12 +114,16 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
     expect(lineOf(out, 'schedule')).toMatch(/every 6 hours; next run \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\)/);
     expect(lineOf(out, 'last-snapshot')).toContain('The newest automatic snapshot is 1 hour old');
     expect(lineOf(out, 'rate-limit')).toMatch(/\d+ of 3600 API requests left/);
-    expect(lineOf(out, 'snapshots')).toMatch(/2 snapshots of this server \(1 automatic\), 4\.0 GB, about \d+\.\d\d EUR a month incl\. VAT\./);
+    expect(lineOf(out, 'snapshots')).toMatch(
+      /2 snapshots of this server \(1 automatic\), 4\.0 GB, about \d+\.\d\d EUR a month incl\. VAT\./,
+    );
     expect(lines.at(-1)).toBe('10 OK, 0 WARN, 0 FAIL');
     expect(code).toBe(0);
     expect(out).not.toContain(TOKEN);
     // Doctor looks and changes nothing: its only non-GET is the token check's harmless PUT /images/0.
-    expect(fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /v1/images/0']);
+    expect(fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PUT /v1/images/0',
+    ]);
   });
 
   it('--json prints the same checks for scripts', async () => {
@@ -91,14 +132,23 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
     const parsed = JSON.parse(out) as { ok: boolean; checks: DoctorCheck[] };
     expect(parsed.ok).toBe(true);
     expect(parsed.checks.map((c) => c.name)).toEqual(CHECK_NAMES);
-    expect(parsed.checks[0]).toEqual({ name: 'server', level: 'OK', message: expect.any(String), hint: null });
+    expect(parsed.checks[0]).toEqual({
+      name: 'server',
+      level: 'OK',
+      message: expect.any(String),
+      hint: null,
+    });
     expect(code).toBe(0);
   });
 
   it('a read-only token is a FAIL with what to do, and the exit status is 1', async () => {
     const { code, out } = await doctor({ ...env, HCLOUD_TOKEN: READ_ONLY_TOKEN }, ['--json']);
     const token = (JSON.parse(out) as { checks: DoctorCheck[] }).checks.find((c) => c.name === 'token')!;
-    expect(token).toMatchObject({ level: 'FAIL', message: expect.stringContaining('read-only'), hint: expect.stringContaining('Read & Write') });
+    expect(token).toMatchObject({
+      level: 'FAIL',
+      message: expect.stringContaining('read-only'),
+      hint: expect.stringContaining('Read & Write'),
+    });
     expect(code).toBe(1);
     expect(out).not.toContain(READ_ONLY_TOKEN);
   });
@@ -106,7 +156,9 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
   it('off Hetzner without HCLOUD_SERVER_ID the server check fails and says what to set', async () => {
     fake.setMetadata(null);
     const { code, out } = await doctor(env);
-    expect(lineOf(out, 'server')).toMatch(/^FAIL +server +The server id is unknown: not running on a Hetzner Cloud server.* → .*set HCLOUD_SERVER_ID/);
+    expect(lineOf(out, 'server')).toMatch(
+      /^FAIL +server +The server id is unknown: not running on a Hetzner Cloud server.* → .*set HCLOUD_SERVER_ID/,
+    );
     expect(lineOf(out, 'token')).toMatch(/^WARN .*not checked: the server id is unknown/);
     expect(code).toBe(1);
 
@@ -128,12 +180,30 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
     fs.chmodSync(dataDir, 0o755);
     fs.chmodSync(path.join(dataDir, 'secret.key'), 0o644);
     const { code, out } = await doctor(env);
-    expect(lineOf(out, 'data-dir')).toMatch(/^WARN .*mode 0755: other users on this server can look inside it .* → chmod 700 /);
-    expect(lineOf(out, 'key-file')).toMatch(/^FAIL .*mode 0644: other users on this server can read it \(expected 0600\)\. → chmod 600 .*secret\.key$/);
+    expect(lineOf(out, 'data-dir')).toMatch(
+      /^WARN .*mode 0755: other users on this server can look inside it .* → chmod 700 /,
+    );
+    expect(lineOf(out, 'key-file')).toMatch(
+      /^FAIL .*mode 0644: other users on this server can read it \(expected 0600\)\. → chmod 600 .*secret\.key$/,
+    );
     expect(code).toBe(1);
 
     const withSecretKey = await doctor({ ...env, SECRET_KEY: 'x'.repeat(40) });
     expect(lineOf(withSecretKey.out, 'key-file')).toMatch(/^OK .*SECRET_KEY/);
+  });
+
+  it('a stored token that the key no longer decrypts (SECRET_KEY changed) fails the token check instead of crashing', async () => {
+    const rt = await prepareRuntime(loadConfig({ ...env, TZ: 'UTC' }), { role: 'cli' });
+    const stored = encryptToken(TOKEN, crypto.randomBytes(32)); // encrypted with a key this install does not have
+    await rt.dataSource
+      .getRepository(PanelSettings)
+      .update({ id: 1 }, { tokenEncrypted: stored, tokenLast4: 'cdef' });
+    await rt.dataSource.destroy();
+    const { code, out } = await doctor({ ...env, HCLOUD_TOKEN: '' });
+    expect(lineOf(out, 'token')).toMatch(
+      /^FAIL +token +The stored API token cannot be decrypted .* → Restore the old key file/,
+    );
+    expect(code).toBe(1);
   });
 
   it('an almost spent rate-limit budget warns', async () => {
@@ -146,13 +216,21 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
   it("a clock minutes away from Hetzner's Date header fails (checked through the service with a skewed clock)", async () => {
     const skewMs = 10 * 60_000;
     const panel = await startPanel({
-      env: { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint, HCLOUD_TOKEN: TOKEN },
+      env: {
+        HCLOUD_ENDPOINT: fake.apiEndpoint,
+        HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
+        HCLOUD_TOKEN: TOKEN,
+      },
       clock: { now: () => new Date(Date.now() + skewMs), sleep: async () => undefined },
       role: 'cli',
     });
     try {
       const checks = await panel.get<DoctorService>(DoctorService).run();
-      expect(checks.find((c) => c.name === 'clock')).toMatchObject({ level: 'FAIL', message: expect.stringContaining('10 minutes ahead of Hetzner'), hint: expect.stringContaining('timedatectl') });
+      expect(checks.find((c) => c.name === 'clock')).toMatchObject({
+        level: 'FAIL',
+        message: expect.stringContaining('10 minutes ahead of Hetzner'),
+        hint: expect.stringContaining('timedatectl'),
+      });
     } finally {
       await panel.close();
     }

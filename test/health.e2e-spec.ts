@@ -28,7 +28,9 @@ describe('health endpoints (e2e)', () => {
   });
 
   const start = (env: Record<string, string> = {}) =>
-    startPanel({ env: { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint, ...env } });
+    startPanel({
+      env: { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint, ...env },
+    });
 
   /** Nothing a stranger may learn: the token, the data folder, the key. */
   function expectNoSecrets(text: string) {
@@ -43,7 +45,10 @@ describe('health endpoints (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({ status: 'ok', checks: { process: { status: 'ok', uptimeSeconds: expect.any(Number) }, database: { status: 'ok' } } });
+    expect(res.body).toEqual({
+      status: 'ok',
+      checks: { process: { status: 'ok', uptimeSeconds: expect.any(Number) }, database: { status: 'ok' } },
+    });
     expectNoSecrets(res.text);
     // The check really wrote a row (a write that is rolled back proves nothing about the disk).
     const row = await panel.rt.dataSource.getRepository(HostState).findOneByOrFail({ key: HEALTH_PROBE_KEY });
@@ -58,7 +63,10 @@ describe('health endpoints (e2e)', () => {
       const res = await panel.anonymous().get('/healthz');
       expect(res.status).toBe(503);
       expect(res.body.status).toBe('error');
-      expect(res.body.checks.database).toEqual({ status: 'error', message: 'the database could not be written' });
+      expect(res.body.checks.database).toEqual({
+        status: 'error',
+        message: 'the database could not be written',
+      });
       expectNoSecrets(res.text);
       expect(panel.logs.join('\n')).toMatch(/level=error context=Health database write check failed/);
     } finally {
@@ -74,7 +82,11 @@ describe('health endpoints (e2e)', () => {
     expect(res.status).toBe(503);
     expect(res.body.status).toBe('not_ready');
     expect(res.body.reasons).toContain('automatic snapshots are turned off in Settings');
-    expect(res.body.checks.settings).toEqual({ status: 'error', tokenConfigured: true, scheduleEnabled: false });
+    expect(res.body.checks.settings).toEqual({
+      status: 'error',
+      tokenConfigured: true,
+      scheduleEnabled: false,
+    });
 
     await panel.rt.dataSource.getRepository(PanelSettings).update({ id: 1 }, { scheduleEnabled: true });
     res = await agent.get('/readyz');
@@ -88,18 +100,43 @@ describe('health endpoints (e2e)', () => {
     try {
       res = await agent.get('/readyz');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'ready', reasons: [], checks: { scheduler: { status: 'ok', running: true } } });
+      expect(res.body).toMatchObject({
+        status: 'ready',
+        reasons: [],
+        checks: { scheduler: { status: 'ok', running: true } },
+      });
 
       const runs = panel.rt.dataSource.getRepository(CycleRun);
-      await runs.insert({ trigger: 'schedule', status: 'failed', phase: 'creating', startedAt: new Date(), serverId: 1, errorCode: 'locked', errorMessage: `details only for the admin ${panel.dataDir}` });
+      await runs.insert({
+        trigger: 'schedule',
+        status: 'failed',
+        phase: 'creating',
+        startedAt: new Date(),
+        serverId: 1,
+        errorCode: 'locked',
+        errorMessage: `details only for the admin ${panel.dataDir}`,
+      });
       res = await agent.get('/readyz');
       expect(res.status).toBe(503);
-      expect(res.body.reasons).toEqual([expect.stringMatching(/^the last snapshot cycle \(#\d+\) failed \(locked\)$/)]);
-      expect(res.body.checks.lastCycle).toMatchObject({ status: 'error', outcome: 'failed', errorCode: 'locked' });
+      expect(res.body.reasons).toEqual([
+        expect.stringMatching(/^the last snapshot cycle \(#\d+\) failed \(locked\)$/),
+      ]);
+      expect(res.body.checks.lastCycle).toMatchObject({
+        status: 'error',
+        outcome: 'failed',
+        errorCode: 'locked',
+      });
       expect(res.text).not.toContain('details only for the admin');
       expectNoSecrets(res.text);
 
-      await runs.insert({ trigger: 'schedule', status: 'succeeded', phase: 'done', startedAt: new Date(Date.now() + 1000), finishedAt: new Date(Date.now() + 2000), serverId: 1 });
+      await runs.insert({
+        trigger: 'schedule',
+        status: 'succeeded',
+        phase: 'done',
+        startedAt: new Date(Date.now() + 1000),
+        finishedAt: new Date(Date.now() + 2000),
+        serverId: 1,
+      });
       expect((await agent.get('/readyz')).status).toBe(200);
     } finally {
       registry.deleteCronJob('readyz-test');

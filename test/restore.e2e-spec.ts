@@ -21,12 +21,24 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
     server = fake.addServer({ name: 'web-1' });
     const other = fake.addServer({ name: 'db-1' });
     fake.setMetadata({ serverId: server.id });
-    snapshot = fake.addImage({ serverId: server.id, description: 'before the upgrade', created: new Date(fake.now().getTime() - 2 * DAY_MS) });
+    snapshot = fake.addImage({
+      serverId: server.id,
+      description: 'before the upgrade',
+      created: new Date(fake.now().getTime() - 2 * DAY_MS),
+    });
     otherServersSnapshot = fake.addImage({ serverId: other.id, description: 'db before migration' });
     // Simulated time: waiting for the safety snapshot moves the fake's clock instead of the test's.
     const clock: Clock = { now: () => fake.now(), sleep: async (ms) => fake.advance(ms) };
     // role 'cli': the web pages without the scheduler, whose cycles are not what these tests are about.
-    panel = await startPanel({ env: { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint, HCLOUD_TOKEN: TOKEN }, clock, role: 'cli' });
+    panel = await startPanel({
+      env: {
+        HCLOUD_ENDPOINT: fake.apiEndpoint,
+        HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
+        HCLOUD_TOKEN: TOKEN,
+      },
+      clock,
+      role: 'cli',
+    });
     agent = await panel.signedIn();
     fake.clearRequests();
   });
@@ -43,7 +55,10 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
   const restorePath = (id: number) => `/snapshots/${id}/restore`;
   async function submit(id: number, fields: Record<string, string>) {
     const csrf = await csrfFrom(agent, restorePath(id));
-    return agent.post(restorePath(id)).type('form').send({ _csrf: csrf, ...fields });
+    return agent
+      .post(restorePath(id))
+      .type('form')
+      .send({ _csrf: csrf, ...fields });
   }
 
   it('the page spells out what is replaced, offers the safety snapshot (skippable) and asks for the server name', async () => {
@@ -53,7 +68,9 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
     expect(res.text).toContain('Everything on the disk of web-1 is replaced');
     expect(res.text).toContain("this panel's own data");
     expect(res.text).toContain('safety snapshot');
-    expect(res.text).toMatch(/<input id="f-skipSafetySnapshot" type="checkbox" name="skipSafetySnapshot" value="1"/);
+    expect(res.text).toMatch(
+      /<input id="f-skipSafetySnapshot" type="checkbox" name="skipSafetySnapshot" value="1"/,
+    );
     expect(res.text).toContain('<label for="f-skipSafetySnapshot">Skip the safety snapshot</label>');
     expect(res.text).toContain('<label for="f-confirmServerName">Type the server name to confirm</label>');
     expect(res.text).toContain('before the upgrade');
@@ -64,7 +81,7 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
   it('a wrong or missing server name is refused next to the field, the typed value kept, and nothing is sent to Hetzner', async () => {
     const wrong = await submit(snapshot.id, { confirmServerName: 'web-2', skipSafetySnapshot: '1' });
     expect(wrong.status).toBe(400);
-    expect(wrong.text).toContain("That is not this server&#x27;s name. Type web-1 to confirm.");
+    expect(wrong.text).toContain('That is not this server&#x27;s name. Type web-1 to confirm.');
     expect(wrong.text).toContain('value="web-2"');
     expect(wrong.text).toMatch(/name="skipSafetySnapshot" value="1" checked/);
 
@@ -86,11 +103,16 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
     expect(res.headers.location).toBe(`/snapshots/${snapshot.id}/restore/progress`);
     await panel.get<RestoreService>(RestoreService).whenIdle();
 
-    expect(posts()).toEqual([`POST /v1/servers/${server.id}/actions/create_image`, `POST /v1/servers/${server.id}/actions/rebuild`]);
+    expect(posts()).toEqual([
+      `POST /v1/servers/${server.id}/actions/create_image`,
+      `POST /v1/servers/${server.id}/actions/rebuild`,
+    ]);
     const create = fake.requests.find((r) => r.path.endsWith('/create_image'))!;
     expect(create.body).toEqual({
       type: 'snapshot',
-      description: expect.stringMatching(/^safety snapshot before restore from snapshot \d+, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/),
+      description: expect.stringMatching(
+        /^safety snapshot before restore from snapshot \d+, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+      ),
       labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' },
     });
     const rebuild = fake.requests.find((r) => r.path.endsWith('/rebuild'))!;
@@ -98,7 +120,11 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
     // The rebuild was only asked for once the safety snapshot's action had been seen to succeed.
     const createIndex = fake.requests.indexOf(create);
     const rebuildIndex = fake.requests.indexOf(rebuild);
-    expect(fake.requests.slice(createIndex, rebuildIndex).some((r) => r.method === 'GET' && r.path.startsWith('/v1/actions/'))).toBe(true);
+    expect(
+      fake.requests
+        .slice(createIndex, rebuildIndex)
+        .some((r) => r.method === 'GET' && r.path.startsWith('/v1/actions/')),
+    ).toBe(true);
     const safety = fake.images().find((i) => i.description.startsWith('safety snapshot'))!;
     expect(safety.status).toBe('available');
 
@@ -127,14 +153,22 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
     expect(page.text).toContain('was not taken of this server');
     expect(page.text).not.toContain('name="confirmServerName"');
     const csrf = await csrfFrom(agent, restorePath(snapshot.id));
-    const post = await agent.post(restorePath(otherServersSnapshot.id)).type('form').send({ _csrf: csrf, confirmServerName: 'web-1' });
+    const post = await agent
+      .post(restorePath(otherServersSnapshot.id))
+      .type('form')
+      .send({ _csrf: csrf, confirmServerName: 'web-1' });
     expect(post.status).toBe(409);
     expect(posts()).toEqual([]);
     expect((await agent.get(restorePath(999_999))).status).toBe(404);
   });
 
   it('a locked server (another action running) fails the rebuild with that reason and leaves the disk alone', async () => {
-    fake.failNext({ method: 'POST', path: `/v1/servers/${server.id}/actions/rebuild`, status: 423, code: 'locked' });
+    fake.failNext({
+      method: 'POST',
+      path: `/v1/servers/${server.id}/actions/rebuild`,
+      status: 423,
+      code: 'locked',
+    });
     const res = await submit(snapshot.id, { confirmServerName: 'web-1', skipSafetySnapshot: '1' });
     await panel.get<RestoreService>(RestoreService).whenIdle();
     const page = await agent.get(res.headers.location);
@@ -152,6 +186,23 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
     const page = await agent.get(res.headers.location);
     expect(page.text).toContain('The safety snapshot did not complete, so nothing was rebuilt');
     expect(page.text).toContain('disk could not be read');
+  });
+
+  it('without a token the page says what to do and offers no form', async () => {
+    const noToken = await startPanel({
+      env: { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint },
+      role: 'cli',
+    });
+    try {
+      const page = await (await noToken.signedIn()).get(restorePath(snapshot.id));
+      expect(page.status).toBe(503);
+      expect(page.text).toContain(
+        'No Hetzner Cloud API token is set yet. Paste a Read &amp; Write token in Settings.',
+      );
+      expect(page.text).not.toContain('name="confirmServerName"');
+    } finally {
+      await noToken.close();
+    }
   });
 
   it('a form without the CSRF field changes nothing', async () => {

@@ -3,7 +3,18 @@
 import * as fs from 'node:fs';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { makeDataDir, PanelHarness } from './support/panel-harness';
-import { addAutoSnapshots, AUTO_LABELS, cli, DAY_MS, hangingClock, requestsOf, SchedulerWorld, startSchedulerPanel, startWorld, TOKEN } from './support/scheduler-fixtures';
+import {
+  addAutoSnapshots,
+  AUTO_LABELS,
+  cli,
+  DAY_MS,
+  hangingClock,
+  requestsOf,
+  SchedulerWorld,
+  startSchedulerPanel,
+  startWorld,
+  TOKEN,
+} from './support/scheduler-fixtures';
 
 describe('scheduler CLI (e2e)', () => {
   let world: SchedulerWorld;
@@ -37,7 +48,13 @@ describe('scheduler CLI (e2e)', () => {
     expect(status.code).toBe(0);
     const json = JSON.parse(status.stdout);
     expect(json.server).toEqual({ id: world.serverId, name: null, problem: null });
-    expect(json.schedule).toMatchObject({ enabled: false, frequency: '6h', description: 'every 6 hours', timeZone: 'Europe/Berlin', nextRuns: [] });
+    expect(json.schedule).toMatchObject({
+      enabled: false,
+      frequency: '6h',
+      description: 'every 6 hours',
+      timeZone: 'Europe/Berlin',
+      nextRuns: [],
+    });
     expect(json.schedule.pausedReason).toContain('Automatic snapshots are off');
     expect(json.lastSuccess).toMatchObject({ id: 1, trigger: 'cli', status: 'succeeded' });
     expect(json.lastRuns[0].deleted.map((d: { id: number }) => d.id)).toEqual([old[3].id, old[2].id]);
@@ -65,14 +82,18 @@ describe('scheduler CLI (e2e)', () => {
     const results = await Promise.all([cli(['run'], env), cli(['run'], env)]);
 
     expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
-    expect(results.find((r) => r.code === 1)!.stderr).toContain('did not start: Another snapshot cycle is running');
+    expect(results.find((r) => r.code === 1)!.stderr).toContain(
+      'did not start: Another snapshot cycle is running',
+    );
     expect(requestsOf(world.fake, 'POST', createPath())).toHaveLength(1);
   });
 
   it('run refuses while the server is in the middle of a cycle', async () => {
     const frozen = hangingClock(world.fake);
     const panel: PanelHarness = await startSchedulerPanel(world, { clock: frozen, dataDir });
-    const serverCycle = panel.get<SnapshotCycleService>(SnapshotCycleService).runCycle({ trigger: 'schedule' });
+    const serverCycle = panel
+      .get<SnapshotCycleService>(SnapshotCycleService)
+      .runCycle({ trigger: 'schedule' });
     await frozen.firstSleep;
 
     const run = await cli(['run'], env);
@@ -87,17 +108,36 @@ describe('scheduler CLI (e2e)', () => {
   it('prune --dry-run shows what would go and why, and changes nothing', async () => {
     const now = world.fake.now().getTime();
     const old = addAutoSnapshots(world, [1, 2, 3, 20, 21]);
-    const manual = world.fake.addImage({ serverId: world.serverId, labels: { ...AUTO_LABELS, 'snapshot-panel/kind': 'manual' }, created: new Date(now - 40 * DAY_MS) });
+    const manual = world.fake.addImage({
+      serverId: world.serverId,
+      labels: { ...AUTO_LABELS, 'snapshot-panel/kind': 'manual' },
+      created: new Date(now - 40 * DAY_MS),
+    });
     const other = world.fake.addServer({ name: 'db-1' });
-    const foreign = world.fake.addImage({ serverId: other.id, labels: AUTO_LABELS, created: new Date(now - 40 * DAY_MS) });
+    const foreign = world.fake.addImage({
+      serverId: other.id,
+      labels: AUTO_LABELS,
+      created: new Date(now - 40 * DAY_MS),
+    });
 
     const json = await cli(['prune', '--dry-run', '--json'], env);
 
     expect(json.code).toBe(0);
     const plan = JSON.parse(json.stdout);
-    expect(plan).toMatchObject({ serverId: world.serverId, listingComplete: true, toDelete: [old[4].id, old[3].id] });
-    expect(plan.decisions.find((d: { id: number }) => d.id === old[3].id)).toMatchObject({ action: 'delete', reason: 'past-retention', description: 'web-1 auto 20d' });
-    expect(plan.decisions.find((d: { id: number }) => d.id === foreign.id)).toMatchObject({ action: 'keep', reason: 'other-server' });
+    expect(plan).toMatchObject({
+      serverId: world.serverId,
+      listingComplete: true,
+      toDelete: [old[4].id, old[3].id],
+    });
+    expect(plan.decisions.find((d: { id: number }) => d.id === old[3].id)).toMatchObject({
+      action: 'delete',
+      reason: 'past-retention',
+      description: 'web-1 auto 20d',
+    });
+    expect(plan.decisions.find((d: { id: number }) => d.id === foreign.id)).toMatchObject({
+      action: 'keep',
+      reason: 'other-server',
+    });
     expect(plan.decisions.map((d: { id: number }) => d.id)).not.toContain(manual.id);
 
     const text = await cli(['prune', '--dry-run'], env);
@@ -116,19 +156,32 @@ describe('scheduler CLI (e2e)', () => {
 
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toContain('Prune #1 succeeded: Deleted 2 snapshots past retention.');
-    expect(requestsOf(world.fake, 'DELETE', /\/v1\/images\//).map((r) => r.path)).toEqual([`/v1/images/${old[4].id}`, `/v1/images/${old[3].id}`]);
+    expect(requestsOf(world.fake, 'DELETE', /\/v1\/images\//).map((r) => r.path)).toEqual([
+      `/v1/images/${old[4].id}`,
+      `/v1/images/${old[3].id}`,
+    ]);
     expect(requestsOf(world.fake, 'POST', createPath())).toHaveLength(0);
 
     addAutoSnapshots(world, [30]);
     world.fake.clearRequests();
-    world.fake.failNext({ method: 'GET', path: '/v1/images', status: 500, code: 'server_error', message: 'try later' });
+    world.fake.failNext({
+      method: 'GET',
+      path: '/v1/images',
+      status: 500,
+      code: 'server_error',
+      message: 'try later',
+    });
     const refused = await cli(['prune'], env);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('Nothing was deleted: the list of automatic snapshots could not be read completely');
+    expect(refused.stderr).toContain(
+      'Nothing was deleted: the list of automatic snapshots could not be read completely',
+    );
     expect(requestsOf(world.fake, 'DELETE', /\/v1\/images\//)).toHaveLength(0);
 
     const status = JSON.parse((await cli(['status', '--json'], env)).stdout);
-    expect(status.lastRuns.map((r: { trigger: string; status: string }) => `${r.trigger}:${r.status}`)).toEqual(['prune:failed', 'prune:succeeded']);
+    expect(
+      status.lastRuns.map((r: { trigger: string; status: string }) => `${r.trigger}:${r.status}`),
+    ).toEqual(['prune:failed', 'prune:succeeded']);
     // A prune is not an automatic snapshot.
     expect(status.lastSuccess).toBeNull();
   });

@@ -6,7 +6,15 @@ import { readHooks } from '../src/hetzner-snapshots/scheduler/cycle-run.store';
 import { CycleWebhookNotifier } from '../src/hetzner-snapshots/scheduler/cycle-webhook.notifier';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { capturedLogLines, PanelHarness } from './support/panel-harness';
-import { changeSettings, cycleRuns, requestsOf, SchedulerWorld, startSchedulerPanel, startWorld, TOKEN } from './support/scheduler-fixtures';
+import {
+  changeSettings,
+  cycleRuns,
+  requestsOf,
+  SchedulerWorld,
+  startSchedulerPanel,
+  startWorld,
+  TOKEN,
+} from './support/scheduler-fixtures';
 
 describe('consistency hooks (e2e)', () => {
   let world: SchedulerWorld;
@@ -24,22 +32,37 @@ describe('consistency hooks (e2e)', () => {
   };
 
   it('runs the pre command before and the post command after the snapshot, and records both', async () => {
-    const cycles = await start({ PRE_SNAPSHOT_COMMAND: 'echo "tables flushed for server $SNAPSHOT_PANEL_SERVER_ID"', POST_SNAPSHOT_COMMAND: 'echo "unlocked after $SNAPSHOT_PANEL_OUTCOME snapshot $SNAPSHOT_PANEL_IMAGE_ID"' });
+    const cycles = await start({
+      PRE_SNAPSHOT_COMMAND: 'echo "tables flushed for server $SNAPSHOT_PANEL_SERVER_ID"',
+      POST_SNAPSHOT_COMMAND:
+        'echo "unlocked after $SNAPSHOT_PANEL_OUTCOME snapshot $SNAPSHOT_PANEL_IMAGE_ID"',
+    });
 
     const outcome = await cycles.runCycle({ trigger: 'cli' });
 
     expect(outcome.status).toBe('succeeded');
     const [run] = await cycleRuns(panel);
     const hooks = readHooks(run);
-    expect(hooks.pre).toMatchObject({ ok: true, exitCode: 0, timedOut: false, output: `tables flushed for server ${world.serverId}` });
-    expect(hooks.post).toMatchObject({ ok: true, output: `unlocked after succeeded snapshot ${run.imageId}` });
+    expect(hooks.pre).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      timedOut: false,
+      output: `tables flushed for server ${world.serverId}`,
+    });
+    expect(hooks.post).toMatchObject({
+      ok: true,
+      output: `unlocked after succeeded snapshot ${run.imageId}`,
+    });
     const page = await (await panel.signedIn()).get('/history');
     expect(page.text).toContain('badge badge-ok">Pre-snapshot command</span> exit status 0');
     expect(page.text).toContain(`unlocked after succeeded snapshot ${run.imageId}`);
   });
 
   it('the post command runs even when the snapshot fails', async () => {
-    const cycles = await start({ PRE_SNAPSHOT_COMMAND: 'echo frozen', POST_SNAPSHOT_COMMAND: 'echo "thawed after $SNAPSHOT_PANEL_OUTCOME"' });
+    const cycles = await start({
+      PRE_SNAPSHOT_COMMAND: 'echo frozen',
+      POST_SNAPSHOT_COMMAND: 'echo "thawed after $SNAPSHOT_PANEL_OUTCOME"',
+    });
     world.fake.failActionsNext(1, { code: 'image_failed', message: 'the disk could not be read' });
 
     const outcome = await cycles.runCycle({ trigger: 'cli' });
@@ -51,29 +74,45 @@ describe('consistency hooks (e2e)', () => {
   });
 
   it('a failing pre command means no snapshot, and the post command still runs', async () => {
-    const cycles = await start({ PRE_SNAPSHOT_COMMAND: 'echo "cannot lock tables" >&2; exit 4', POST_SNAPSHOT_COMMAND: 'echo undone' });
+    const cycles = await start({
+      PRE_SNAPSHOT_COMMAND: 'echo "cannot lock tables" >&2; exit 4',
+      POST_SNAPSHOT_COMMAND: 'echo undone',
+    });
 
     const outcome = await cycles.runCycle({ trigger: 'cli' });
 
     expect(outcome.status).toBe('failed');
     const [run] = await cycleRuns(panel);
     expect(run).toMatchObject({ errorCode: 'pre_hook_failed', imageId: null });
-    expect(run.errorMessage).toBe('The pre-snapshot command (PRE_SNAPSHOT_COMMAND) exited with status 4: cannot lock tables. No snapshot was taken.');
-    expect(requestsOf(world.fake, 'POST', `/v1/servers/${world.serverId}/actions/create_image`)).toHaveLength(0);
-    expect(readHooks(run)).toMatchObject({ pre: { ok: false, exitCode: 4 }, post: { ok: true, output: 'undone' } });
+    expect(run.errorMessage).toBe(
+      'The pre-snapshot command (PRE_SNAPSHOT_COMMAND) exited with status 4: cannot lock tables. No snapshot was taken.',
+    );
+    expect(requestsOf(world.fake, 'POST', `/v1/servers/${world.serverId}/actions/create_image`)).toHaveLength(
+      0,
+    );
+    expect(readHooks(run)).toMatchObject({
+      pre: { ok: false, exitCode: 4 },
+      post: { ok: true, output: 'undone' },
+    });
     const page = await (await panel.signedIn()).get('/history');
     expect(page.text).toContain('badge badge-danger">Pre-snapshot command</span> exit status 4');
   });
 
   it('a pre command past SNAPSHOT_HOOK_TIMEOUT_SECONDS is stopped, recorded as timed out, and fails the run', async () => {
-    const cycles = await start({ PRE_SNAPSHOT_COMMAND: 'echo waiting; sleep 30', POST_SNAPSHOT_COMMAND: 'echo after', SNAPSHOT_HOOK_TIMEOUT_SECONDS: '1' });
+    const cycles = await start({
+      PRE_SNAPSHOT_COMMAND: 'echo waiting; sleep 30',
+      POST_SNAPSHOT_COMMAND: 'echo after',
+      SNAPSHOT_HOOK_TIMEOUT_SECONDS: '1',
+    });
 
     const outcome = await cycles.runCycle({ trigger: 'cli' });
 
     expect(outcome.status).toBe('failed');
     const [run] = await cycleRuns(panel);
     expect(readHooks(run).pre).toMatchObject({ ok: false, timedOut: true, output: 'waiting' });
-    expect(run.errorMessage).toContain('did not finish within 1 s (SNAPSHOT_HOOK_TIMEOUT_SECONDS) and was stopped');
+    expect(run.errorMessage).toContain(
+      'did not finish within 1 s (SNAPSHOT_HOOK_TIMEOUT_SECONDS) and was stopped',
+    );
     expect(readHooks(run).post).toMatchObject({ ok: true, output: 'after' });
     const page = await (await panel.signedIn()).get('/history');
     expect(page.text).toContain('timed out after');
@@ -87,7 +126,9 @@ describe('consistency hooks (e2e)', () => {
     expect(outcome.status).toBe('failed');
     const [run] = await cycleRuns(panel);
     expect(run.errorCode).toBe('post_hook_failed');
-    expect(run.errorMessage).toBe(`Snapshot ${run.imageId} was taken, but the post-snapshot command (POST_SNAPSHOT_COMMAND) exited with status 1: fsfreeze: cannot unfreeze.`);
+    expect(run.errorMessage).toBe(
+      `Snapshot ${run.imageId} was taken, but the post-snapshot command (POST_SNAPSHOT_COMMAND) exited with status 1: fsfreeze: cannot unfreeze.`,
+    );
     expect(run.pruneNote).toContain('Deleted nothing.');
   });
 });
@@ -111,7 +152,9 @@ describe('webhook (e2e)', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     world = await startWorld();
     panel = await startSchedulerPanel(world);
-    await changeSettings(panel, { webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/snapshots` });
+    await changeSettings(panel, {
+      webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/snapshots`,
+    });
   });
   afterEach(async () => {
     await panel.close();
@@ -143,7 +186,11 @@ describe('webhook (e2e)', () => {
     await notifier.flush();
     expect(received).toHaveLength(2);
     const recovered = JSON.parse(received[1].body);
-    expect(recovered).toMatchObject({ event: 'cycle.recovered', run: { id: 2, status: 'succeeded' }, message: expect.stringContaining('Automatic snapshots work again') });
+    expect(recovered).toMatchObject({
+      event: 'cycle.recovered',
+      run: { id: 2, status: 'succeeded' },
+      message: expect.stringContaining('Automatic snapshots work again'),
+    });
 
     // A success after a success is not news.
     await cycles.runCycle({ trigger: 'schedule' });
@@ -156,10 +203,14 @@ describe('webhook (e2e)', () => {
     await changeSettings(panel, { webhookUrl: 'http://127.0.0.1:9/nobody-listens' });
     world.fake.failActionsNext(1);
 
-    const outcome = await panel.get<SnapshotCycleService>(SnapshotCycleService).runCycle({ trigger: 'schedule' });
+    const outcome = await panel
+      .get<SnapshotCycleService>(SnapshotCycleService)
+      .runCycle({ trigger: 'schedule' });
     await panel.get<CycleWebhookNotifier>(CycleWebhookNotifier).flush();
 
     expect(outcome.status).toBe('failed');
-    expect(panel.logs.some((line) => line.includes('webhook cycle.failed to http://127.0.0.1:9 failed'))).toBe(true);
+    expect(
+      panel.logs.some((line) => line.includes('webhook cycle.failed to http://127.0.0.1:9 failed')),
+    ).toBe(true);
   });
 });

@@ -4,9 +4,16 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import * as fs from 'node:fs';
 import { DataSource } from 'typeorm';
-import { AUTO_SNAPSHOT_JOB, ScheduleRunnerService } from '../src/hetzner-snapshots/scheduler/schedule-runner.service';
+import {
+  AUTO_SNAPSHOT_JOB,
+  ScheduleRunnerService,
+} from '../src/hetzner-snapshots/scheduler/schedule-runner.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
-import { parseFrequency, stableOffsetMinutes, toCronExpression } from '../src/hetzner-snapshots/schedule/snapshot-schedule';
+import {
+  parseFrequency,
+  stableOffsetMinutes,
+  toCronExpression,
+} from '../src/hetzner-snapshots/schedule/snapshot-schedule';
 import { PanelHarness, startPanel } from './support/panel-harness';
 import {
   addAutoSnapshots,
@@ -23,7 +30,13 @@ import {
 } from './support/scheduler-fixtures';
 
 /** "HH:mm" in Europe/Berlin, the harness's TZ. */
-const berlinTime = (date: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+const berlinTime = (date: Date) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Berlin',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
 
 describe('schedule follows the settings (e2e)', () => {
   let world: SchedulerWorld;
@@ -63,7 +76,9 @@ describe('schedule follows the settings (e2e)', () => {
     panel = await startSchedulerPanel(world);
     await changeSettings(panel, { scheduleEnabled: true, frequency: '6h' });
     const expected = toCronExpression(parseFrequency('6h'), stableOffsetMinutes(world.serverId, 45));
-    expect(panel.get<SchedulerRegistry>(SchedulerRegistry).getCronJob(AUTO_SNAPSHOT_JOB).cronTime.source).toBe(expected);
+    expect(
+      panel.get<SchedulerRegistry>(SchedulerRegistry).getCronJob(AUTO_SNAPSHOT_JOB).cronTime.source,
+    ).toBe(expected);
   });
 
   it('stays paused without a token, even when switched on', async () => {
@@ -71,8 +86,14 @@ describe('schedule follows the settings (e2e)', () => {
     panel = await startSchedulerPanel(world);
     await changeSettings(panel, { scheduleEnabled: true, frequency: '6h' });
     expect(panel.get<SchedulerRegistry>(SchedulerRegistry).doesExist('cron', AUTO_SNAPSHOT_JOB)).toBe(false);
-    const page = await (await panel.signedIn()).get('/history');
-    expect(page.text).toContain('No Hetzner Cloud API token is set, so automatic snapshots are paused.');
+    const agent = await panel.signedIn();
+    expect((await agent.get('/history')).text).toContain(
+      'No Hetzner Cloud API token is set, so automatic snapshots are paused.',
+    );
+    // Switched on but not running is said on every page.
+    expect((await agent.get('/account')).text).toMatch(
+      /alert alert-warning" role="status">No Hetzner Cloud API token is set, so automatic snapshots are paused\./,
+    );
   });
 
   it('a CLI context never starts the timer', async () => {
@@ -118,8 +139,16 @@ describe('restart safety (e2e)', () => {
     await panel.get<ScheduleRunnerService>(ScheduleRunnerService).whenStarted();
 
     const [resumed] = await cycleRuns(panel);
-    expect(resumed).toMatchObject({ id: running.id, status: 'succeeded', trigger: 'resume', actionId: running.actionId, imageId: running.imageId });
-    expect(requestsOf(world.fake, 'POST', `/v1/servers/${world.serverId}/actions/create_image`)).toHaveLength(1);
+    expect(resumed).toMatchObject({
+      id: running.id,
+      status: 'succeeded',
+      trigger: 'resume',
+      actionId: running.actionId,
+      imageId: running.imageId,
+    });
+    expect(requestsOf(world.fake, 'POST', `/v1/servers/${world.serverId}/actions/create_image`)).toHaveLength(
+      1,
+    );
     expect(requestsOf(world.fake, 'GET', `/v1/actions/${running.actionId}`).length).toBeGreaterThanOrEqual(2);
     // One new snapshot; the resumed run went on to prune as usual (newest 3 kept, the two oldest deleted).
     expect(world.fake.images().map((i) => i.id)).toEqual([old[0].id, old[1].id, running.imageId]);
@@ -138,12 +167,16 @@ describe('restart safety (e2e)', () => {
     });
     const { image, action } = (await started.json()) as { image: { id: number }; action: { id: number } };
     const db = panel.get<DataSource>(DataSource);
-    const at = (ms: number) => new Date(world.fake.now().getTime() + ms).toISOString().replace('T', ' ').replace('Z', '');
+    const at = (ms: number) =>
+      new Date(world.fake.now().getTime() + ms).toISOString().replace('T', ' ').replace('Z', '');
     await db.query(
       `INSERT INTO "cycle_runs" ("trigger", "status", "phase", "started_at", "server_id", "image_id", "action_id", "request_count") VALUES ('schedule', 'running', 'waiting', ?, ?, ?, ?, 3)`,
       [at(-60_000), world.serverId, image.id, action.id],
     );
-    await db.query(`INSERT INTO "leases" ("name", "owner", "acquired_at", "expires_at") VALUES ('hetzner-snapshots.cycle', 'crashed-host:4242:dead', ?, ?)`, [at(-60_000), at(5 * 60_000)]);
+    await db.query(
+      `INSERT INTO "leases" ("name", "owner", "acquired_at", "expires_at") VALUES ('hetzner-snapshots.cycle', 'crashed-host:4242:dead', ?, ?)`,
+      [at(-60_000), at(5 * 60_000)],
+    );
     const cycles = panel.get<SnapshotCycleService>(SnapshotCycleService);
 
     // The crashed holder's lease still runs: nothing may touch its run.
@@ -155,8 +188,15 @@ describe('restart safety (e2e)', () => {
     const outcomes = await cycles.resumeInterrupted();
     expect(outcomes.map((o) => o.status)).toEqual(['succeeded']);
     const [run] = await cycleRuns(panel);
-    expect(run).toMatchObject({ status: 'succeeded', trigger: 'resume', imageId: image.id, actionId: action.id });
-    expect(requestsOf(world.fake, 'POST', `/v1/servers/${world.serverId}/actions/create_image`)).toHaveLength(1);
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      trigger: 'resume',
+      imageId: image.id,
+      actionId: action.id,
+    });
+    expect(requestsOf(world.fake, 'POST', `/v1/servers/${world.serverId}/actions/create_image`)).toHaveLength(
+      1,
+    );
   });
 
   it('a run whose action Hetzner no longer knows is marked interrupted with the reason', async () => {

@@ -46,17 +46,30 @@ describe('snapshot cycle (e2e)', () => {
     const [recent, ...old] = addAutoSnapshots(world, [1, 10, 11, 12, 13, 14]);
     // The page's cached list, which the cycle must mark stale.
     const db = panel.get<DataSource>(DataSource);
-    await db.query(`INSERT INTO "snapshot_list_cache" ("server_id", "images_json", "fetched_at") VALUES (?, '[]', ?)`, [world.serverId, '2026-01-01 00:00:00.000']);
+    await db.query(
+      `INSERT INTO "snapshot_list_cache" ("server_id", "images_json", "fetched_at") VALUES (?, '[]', ?)`,
+      [world.serverId, '2026-01-01 00:00:00.000'],
+    );
     world.fake.clearRequests();
 
     const outcome = await cycles.runCycle({ trigger: 'cli' });
 
     expect(outcome.status).toBe('succeeded');
     const [run] = await cycleRuns(panel);
-    expect(run).toMatchObject({ status: 'succeeded', phase: 'done', trigger: 'cli', serverId: world.serverId, errorCode: null });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      phase: 'done',
+      trigger: 'cli',
+      serverId: world.serverId,
+      errorCode: null,
+    });
     const create = requestsOf(world.fake, 'POST', createPath());
     expect(create).toHaveLength(1);
-    expect(create[0].body).toEqual({ type: 'snapshot', description: expect.stringMatching(/^web-1 auto \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), labels: AUTO_LABELS });
+    expect(create[0].body).toEqual({
+      type: 'snapshot',
+      description: expect.stringMatching(/^web-1 auto \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      labels: AUTO_LABELS,
+    });
     const made = world.fake.images().find((image) => image.id === run.imageId)!;
     expect(made).toMatchObject({ status: 'available', labels: AUTO_LABELS });
     expect(run.actionId).toBe(world.fake.actions().find((a) => a.command === 'create_image')!.id);
@@ -64,9 +77,16 @@ describe('snapshot cycle (e2e)', () => {
     // Newest 3 kept (the new one, 1 day, 10 days); the four older than 7 days deleted, oldest first.
     const deleted = readDeleted(run);
     expect(deleted.map((d) => d.id)).toEqual([old[4].id, old[3].id, old[2].id, old[1].id]);
-    expect(deleted[0]).toMatchObject({ description: 'web-1 auto 14d', reason: expect.stringContaining('older than 7 days') });
-    expect(requestsOf(world.fake, 'DELETE', /^\/v1\/images\/\d+$/).map((r) => r.path)).toEqual(deleted.map((d) => `/v1/images/${d.id}`));
-    expect(world.fake.images().map((i) => i.id)).toEqual(expect.arrayContaining([recent.id, old[0].id, made.id]));
+    expect(deleted[0]).toMatchObject({
+      description: 'web-1 auto 14d',
+      reason: expect.stringContaining('older than 7 days'),
+    });
+    expect(requestsOf(world.fake, 'DELETE', /^\/v1\/images\/\d+$/).map((r) => r.path)).toEqual(
+      deleted.map((d) => `/v1/images/${d.id}`),
+    );
+    expect(world.fake.images().map((i) => i.id)).toEqual(
+      expect.arrayContaining([recent.id, old[0].id, made.id]),
+    );
     expect(run.pruneNote).toContain('Deleted 4 snapshots past retention.');
 
     // Every request reached the fake and was counted: server, create, a few polls, the image, one list page, 4 deletes.
@@ -74,11 +94,16 @@ describe('snapshot cycle (e2e)', () => {
     expect(polls).toBeGreaterThanOrEqual(1);
     expect(polls).toBeLessThanOrEqual(4);
     expect(requestsOf(world.fake, 'GET', '/v1/images')).toHaveLength(1);
-    expect(requestsOf(world.fake, 'GET', '/v1/images')[0].query).toMatchObject({ type: 'snapshot', label_selector: 'managed-by=snapshot-panel,snapshot-panel/kind=auto' });
+    expect(requestsOf(world.fake, 'GET', '/v1/images')[0].query).toMatchObject({
+      type: 'snapshot',
+      label_selector: 'managed-by=snapshot-panel,snapshot-panel/kind=auto',
+    });
     expect(run.requestCount).toBe(apiRequests(world.fake).length);
     expect(run.requestCount).toBe(1 + 1 + polls + 1 + 1 + 4);
 
-    const [cache] = await db.query(`SELECT "fetched_at" FROM "snapshot_list_cache" WHERE "server_id" = ?`, [world.serverId]);
+    const [cache] = await db.query(`SELECT "fetched_at" FROM "snapshot_list_cache" WHERE "server_id" = ?`, [
+      world.serverId,
+    ]);
     expect(cache.fetched_at).toBeNull();
 
     const page = await (await panel.signedIn()).get('/history');
@@ -93,7 +118,10 @@ describe('snapshot cycle (e2e)', () => {
 
   it('waits out a server locked by another action, then takes one snapshot', async () => {
     // A power action keeps the server busy for 5 s of fake time; the cycle's retries move time past it.
-    const busy = await fetch(`${world.fake.apiEndpoint}/servers/${world.serverId}/actions/poweroff`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+    const busy = await fetch(`${world.fake.apiEndpoint}/servers/${world.serverId}/actions/poweroff`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     expect(busy.status).toBe(201);
     world.fake.clearRequests();
 
@@ -109,7 +137,14 @@ describe('snapshot cycle (e2e)', () => {
   });
 
   it('gives up on a server that stays locked, loudly, and takes nothing', async () => {
-    world.fake.failNext({ method: 'POST', path: createPath(), status: 423, code: 'locked', message: 'server is locked', times: 100 });
+    world.fake.failNext({
+      method: 'POST',
+      path: createPath(),
+      status: 423,
+      code: 'locked',
+      message: 'server is locked',
+      times: 100,
+    });
 
     const outcome = await cycles.runCycle({ trigger: 'schedule' });
 
@@ -142,15 +177,26 @@ describe('snapshot cycle (e2e)', () => {
     expect(history.text).toContain('badge badge-danger">Failed');
     expect(history.text).toMatch(/<p class="error">[^<]*the disk could not be read/);
     const account = await agent.get('/account');
-    expect(account.text).toMatch(/alert alert-error" role="alert">The last automatic snapshot failed \([^)]*\): [^<]*the disk could not be read/);
+    expect(account.text).toMatch(
+      /alert alert-error" role="alert">The last automatic snapshot failed \([^)]*\): [^<]*the disk could not be read/,
+    );
   });
 
   it('a listing that fails on page 2 deletes nothing and says why', async () => {
-    addAutoSnapshots(world, Array.from({ length: 60 }, (_, i) => 30 + i));
+    addAutoSnapshots(
+      world,
+      Array.from({ length: 60 }, (_, i) => 30 + i),
+    );
     world.fake.clearRequests();
     // The first list request passes untouched (the delay only consumes the script entry), the second fails.
     world.fake.failNext({ method: 'GET', path: '/v1/images', delayMs: 1 });
-    world.fake.failNext({ method: 'GET', path: '/v1/images', status: 500, code: 'server_error', message: 'page could not be loaded' });
+    world.fake.failNext({
+      method: 'GET',
+      path: '/v1/images',
+      status: 500,
+      code: 'server_error',
+      message: 'page could not be loaded',
+    });
 
     const outcome = await cycles.runCycle({ trigger: 'schedule' });
 
@@ -163,15 +209,31 @@ describe('snapshot cycle (e2e)', () => {
     expect(requestsOf(world.fake, 'DELETE', /\/v1\/images\//)).toHaveLength(0);
     const [run] = await cycleRuns(panel);
     expect(readDeleted(run)).toEqual([]);
-    expect(run.pruneNote).toContain('Nothing was deleted: the list of automatic snapshots could not be read completely');
+    expect(run.pruneNote).toContain(
+      'Nothing was deleted: the list of automatic snapshots could not be read completely',
+    );
     const history = await (await panel.signedIn()).get('/history');
     expect(history.text).toContain('could not be read completely');
   });
 
   it('a rate limit is waited out until its reset, then the cycle completes', async () => {
     addAutoSnapshots(world, [20]);
-    world.fake.failNext({ method: 'POST', path: createPath(), status: 429, code: 'rate_limit_exceeded', message: 'limit reached', resetAfterSeconds: 40 });
-    world.fake.failNext({ method: 'GET', path: /^\/v1\/actions\/\d+$/, status: 429, code: 'rate_limit_exceeded', message: 'limit reached', resetAfterSeconds: 5 });
+    world.fake.failNext({
+      method: 'POST',
+      path: createPath(),
+      status: 429,
+      code: 'rate_limit_exceeded',
+      message: 'limit reached',
+      resetAfterSeconds: 40,
+    });
+    world.fake.failNext({
+      method: 'GET',
+      path: /^\/v1\/actions\/\d+$/,
+      status: 429,
+      code: 'rate_limit_exceeded',
+      message: 'limit reached',
+      resetAfterSeconds: 5,
+    });
 
     const outcome = await cycles.runCycle({ trigger: 'schedule' });
 
@@ -181,7 +243,11 @@ describe('snapshot cycle (e2e)', () => {
     const [run] = await cycleRuns(panel);
     expect(run.status).toBe('succeeded');
     expect(run.requestCount).toBe(apiRequests(world.fake).length);
-    expect(world.fake.images().filter((i) => i.labels['snapshot-panel/kind'] === 'auto' && i.status === 'available')).toHaveLength(2);
+    expect(
+      world.fake
+        .images()
+        .filter((i) => i.labels['snapshot-panel/kind'] === 'auto' && i.status === 'available'),
+    ).toHaveLength(2);
   });
 
   it('never deletes manual, kept, external, protected or other servers’ snapshots, however old', async () => {
@@ -190,19 +256,45 @@ describe('snapshot cycle (e2e)', () => {
     const ago = (days: number) => new Date(world.fake.now().getTime() - days * DAY_MS);
     const oldAuto = addAutoSnapshots(world, [30, 31]);
     const keep = [
-      world.fake.addImage({ serverId: world.serverId, labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' }, created: ago(40) }),
-      world.fake.addImage({ serverId: world.serverId, labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'kept' }, created: ago(40) }),
-      world.fake.addImage({ serverId: world.serverId, labels: {}, description: 'made in the console', created: ago(40) }),
-      world.fake.addImage({ serverId: world.serverId, labels: AUTO_LABELS, protected: true, created: ago(40) }),
+      world.fake.addImage({
+        serverId: world.serverId,
+        labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' },
+        created: ago(40),
+      }),
+      world.fake.addImage({
+        serverId: world.serverId,
+        labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'kept' },
+        created: ago(40),
+      }),
+      world.fake.addImage({
+        serverId: world.serverId,
+        labels: {},
+        description: 'made in the console',
+        created: ago(40),
+      }),
+      world.fake.addImage({
+        serverId: world.serverId,
+        labels: AUTO_LABELS,
+        protected: true,
+        created: ago(40),
+      }),
       world.fake.addImage({ serverId: other.id, labels: AUTO_LABELS, created: ago(40) }),
-      world.fake.addImage({ serverId: world.serverId, labels: { ...AUTO_LABELS, 'snapshot-panel/kind': 'Auto' }, created: ago(40) }),
+      world.fake.addImage({
+        serverId: world.serverId,
+        labels: { ...AUTO_LABELS, 'snapshot-panel/kind': 'Auto' },
+        created: ago(40),
+      }),
     ];
 
     const outcome = await cycles.runCycle({ trigger: 'schedule' });
 
     expect(outcome.status).toBe('succeeded');
     const [run] = await cycleRuns(panel);
-    expect(readDeleted(run).map((d) => d.id).sort()).toEqual(oldAuto.map((i) => i.id).sort());
+    expect(
+      readDeleted(run)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(oldAuto.map((i) => i.id).sort());
     const remaining = world.fake.images().map((i) => i.id);
     for (const image of keep) expect(remaining).toContain(image.id);
     expect(requestsOf(world.fake, 'DELETE', /\/v1\/images\//)).toHaveLength(2);
@@ -211,8 +303,20 @@ describe('snapshot cycle (e2e)', () => {
   it('a snapshot deleted or protected meanwhile is noted, not fatal', async () => {
     await changeSettings(panel, { keepMin: 1 });
     const [gone, guarded, plain] = addAutoSnapshots(world, [30, 31, 32]);
-    world.fake.failNext({ method: 'DELETE', path: `/v1/images/${gone.id}`, status: 404, code: 'not_found', message: 'image not found' });
-    world.fake.failNext({ method: 'DELETE', path: `/v1/images/${guarded.id}`, status: 423, code: 'protected', message: 'image is protected' });
+    world.fake.failNext({
+      method: 'DELETE',
+      path: `/v1/images/${gone.id}`,
+      status: 404,
+      code: 'not_found',
+      message: 'image not found',
+    });
+    world.fake.failNext({
+      method: 'DELETE',
+      path: `/v1/images/${guarded.id}`,
+      status: 423,
+      code: 'protected',
+      message: 'image is protected',
+    });
 
     const outcome = await cycles.runCycle({ trigger: 'schedule' });
 
@@ -220,14 +324,21 @@ describe('snapshot cycle (e2e)', () => {
     const [run] = await cycleRuns(panel);
     expect(readDeleted(run).map((d) => d.id)).toEqual([plain.id]);
     expect(run.pruneNote).toContain(`Snapshot ${gone.id} was already gone.`);
-    expect(run.pruneNote).toContain(`Snapshot ${guarded.id} was not deleted: The snapshot is protected against deletion`);
+    expect(run.pruneNote).toContain(
+      `Snapshot ${guarded.id} was not deleted: The snapshot is protected against deletion`,
+    );
   });
 
   it('two cycles started together make one snapshot; the second says another is running', async () => {
-    const [first, second] = await Promise.all([cycles.runCycle({ trigger: 'cli' }), cycles.runCycle({ trigger: 'schedule' })]);
+    const [first, second] = await Promise.all([
+      cycles.runCycle({ trigger: 'cli' }),
+      cycles.runCycle({ trigger: 'schedule' }),
+    ]);
 
     expect([first.status, second.status].sort()).toEqual(['busy', 'succeeded']);
-    expect([first, second].find((o) => o.status === 'busy')!.message).toContain('Another snapshot cycle is running');
+    expect([first, second].find((o) => o.status === 'busy')!.message).toContain(
+      'Another snapshot cycle is running',
+    );
     expect(requestsOf(world.fake, 'POST', createPath())).toHaveLength(1);
     expect(await cycleRuns(panel)).toHaveLength(1);
   });
@@ -237,7 +348,7 @@ describe('snapshot cycle (e2e)', () => {
     panel = await startSchedulerPanel(world, { clock, env: { HCLOUD_TOKEN: '' } });
     world.fake.clearRequests();
 
-    const outcome = await panel.get(SnapshotCycleService).runCycle({ trigger: 'cli' });
+    const outcome = await panel.get<SnapshotCycleService>(SnapshotCycleService).runCycle({ trigger: 'cli' });
 
     expect(outcome.status).toBe('failed');
     expect(outcome.message).toContain('Paste a Read & Write token in Settings');
@@ -306,7 +417,9 @@ describe('history page and warnings (e2e)', () => {
     await changeSettings(panel, { scheduleEnabled: true, frequency: '6h', updatedAt: longAgo });
 
     const page = await agent.get('/account');
-    expect(page.text).toMatch(/alert alert-warning" role="status">No successful automatic snapshot for more than two periods \(every 6 hours\): none has succeeded yet\./);
+    expect(page.text).toMatch(
+      /alert alert-warning" role="status">No successful automatic snapshot for more than two periods \(every 6 hours\): none has succeeded yet\./,
+    );
 
     // Switched off, the warning goes: nothing is expected of a schedule that is off.
     await changeSettings(panel, { scheduleEnabled: false });

@@ -164,6 +164,7 @@ describe('snapshots page (e2e)', () => {
     // 20% of the €10.00 the fake charges for this server type at fsn1.
     expect(text).toContain('Hetzner Backups instead €2.00 / month');
     expect(text).toContain("Hetzner's Backups: 20% of the server's €10.00 a month");
+    expect(text).toContain('Snapshots cost €0.0131 per GB and month (incl. VAT).');
     expect(text).toMatch(/Last refreshed from Hetzner at \d{2}:\d{2}:\d{2} \(just now\)/);
     expect(text).toContain('Times in Europe/Berlin');
     expect(res.text).toContain('Snapshots <span class="muted">of web-1</span>');

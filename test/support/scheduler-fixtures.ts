@@ -67,7 +67,9 @@ export interface SchedulerWorld {
 }
 
 /** A fake Hetzner with the token and this panel's server "web-1". */
-export async function startWorld(opts: { actionDurationMs?: number; env?: Record<string, string> } = {}): Promise<SchedulerWorld> {
+export async function startWorld(
+  opts: { actionDurationMs?: number; env?: Record<string, string> } = {},
+): Promise<SchedulerWorld> {
   const fake = await FakeHcloud.start({ actionDurationMs: opts.actionDurationMs ?? 5_000 });
   fake.addToken(TOKEN);
   const server = fake.addServer({ name: 'web-1' });
@@ -82,24 +84,43 @@ export async function startWorld(opts: { actionDurationMs?: number; env?: Record
 }
 
 /** The panel as `serve` runs it, once its scheduler's start-up work (resume, catch-up) is done. */
-export async function startSchedulerPanel(world: SchedulerWorld, opts: { clock?: Clock; dataDir?: string; env?: Record<string, string> } = {}): Promise<PanelHarness> {
-  const panel = await startPanel({ env: { ...world.env, ...opts.env }, clock: opts.clock ?? simulatedClock(world.fake), dataDir: opts.dataDir });
+export async function startSchedulerPanel(
+  world: SchedulerWorld,
+  opts: { clock?: Clock; dataDir?: string; env?: Record<string, string> } = {},
+): Promise<PanelHarness> {
+  const panel = await startPanel({
+    env: { ...world.env, ...opts.env },
+    clock: opts.clock ?? simulatedClock(world.fake),
+    dataDir: opts.dataDir,
+  });
   await panel.get<ScheduleRunnerService>(ScheduleRunnerService).whenStarted();
   return panel;
 }
 
 /** Automatic snapshots of the world's server, `daysAgo` old. */
-export function addAutoSnapshots(world: SchedulerWorld, daysAgo: number[], extra: FakeImageInput = {}): FakeImageRecord[] {
+export function addAutoSnapshots(
+  world: SchedulerWorld,
+  daysAgo: number[],
+  extra: FakeImageInput = {},
+): FakeImageRecord[] {
   const now = world.fake.now().getTime();
   return daysAgo.map((days) =>
-    world.fake.addImage({ serverId: world.serverId, labels: AUTO_LABELS, description: `web-1 auto ${days}d`, created: new Date(now - days * DAY_MS), ...extra }),
+    world.fake.addImage({
+      serverId: world.serverId,
+      labels: AUTO_LABELS,
+      description: `web-1 auto ${days}d`,
+      created: new Date(now - days * DAY_MS),
+      ...extra,
+    }),
   );
 }
 
 /** Changes settings in the database and announces it, as the settings page does after saving. */
 export async function changeSettings(panel: PanelHarness, patch: Partial<PanelSettings>): Promise<void> {
   await panel.get<Repository<PanelSettings>>(getRepositoryToken(PanelSettings)).update({ id: 1 }, patch);
-  await panel.get<EventEmitter2>(EventEmitter2).emitAsync(SETTINGS_CHANGED_EVENT, { fields: Object.keys(patch) });
+  await panel
+    .get<EventEmitter2>(EventEmitter2)
+    .emitAsync(SETTINGS_CHANGED_EVENT, { fields: Object.keys(patch) });
 }
 
 export function cycleRuns(panel: PanelHarness): Promise<CycleRun[]> {
@@ -107,7 +128,9 @@ export function cycleRuns(panel: PanelHarness): Promise<CycleRun[]> {
 }
 
 export function requestsOf(fake: FakeHcloud, method: string, path: string | RegExp) {
-  return fake.requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)));
+  return fake.requests.filter(
+    (r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
+  );
 }
 
 /** Requests to the API (not the metadata service), as the client counts them. */
@@ -129,6 +152,11 @@ export async function cli(argv: string[], env: Record<string, string>): Promise<
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const code = await runCli(argv, { stdin: Readable.from([]), stdout, stderr, env: { TZ: 'Europe/Berlin', LOG_LEVEL: 'warn', ...env } });
+  const code = await runCli(argv, {
+    stdin: Readable.from([]),
+    stdout,
+    stderr,
+    env: { TZ: 'Europe/Berlin', LOG_LEVEL: 'warn', ...env },
+  });
   return { code, stdout: out, stderr: err };
 }

@@ -15,7 +15,8 @@ const jsonFlag = { json: { type: 'boolean' as const, description: 'print JSON in
 
 export const runCommand: CliCommand = {
   name: ['run'],
-  summary: 'Take one automatic snapshot now and prune past retention, like a scheduled run (exit status 1 when it fails).',
+  summary:
+    'Take one automatic snapshot now and prune past retention, like a scheduled run (exit status 1 when it fails).',
   async run(_args, env) {
     const cycles = (await env.context()).get(SnapshotCycleService);
     print(env.io.stdout, 'Taking an automatic snapshot; a big disk can take many minutes.');
@@ -34,7 +35,8 @@ export const runCommand: CliCommand = {
 
 export const pruneCommand: CliCommand = {
   name: ['prune'],
-  summary: 'Delete automatic snapshots past retention now; with --dry-run only show what would be deleted and why.',
+  summary:
+    'Delete automatic snapshots past retention now; with --dry-run only show what would be deleted and why.',
   flags: {
     'dry-run': { type: 'boolean', description: 'change nothing, only show the plan' },
     ...jsonFlag,
@@ -51,20 +53,39 @@ export const pruneCommand: CliCommand = {
         print(env.io.stderr, describeCycleFailure(err).message);
         return EXIT_FAILED;
       }
-      print(env.io.stdout, json ? JSON.stringify(previewJson(preview), null, 2) : previewText(preview, ctx.get(HetznerConnectionService).timeZone));
+      print(
+        env.io.stdout,
+        json
+          ? JSON.stringify(previewJson(preview), null, 2)
+          : previewText(preview, ctx.get(HetznerConnectionService).timeZone),
+      );
       if (!preview.plan && !json) print(env.io.stderr, preview.note ?? 'Nothing can be decided now.');
       return preview.plan ? EXIT_OK : EXIT_FAILED;
     }
     const outcome = await cycles.prune();
     if (json) {
-      print(env.io.stdout, JSON.stringify({ status: outcome.status, message: outcome.message, run: outcome.run ? runJson(outcome.run) : null }, null, 2));
+      print(
+        env.io.stdout,
+        JSON.stringify(
+          {
+            status: outcome.status,
+            message: outcome.message,
+            run: outcome.run ? runJson(outcome.run) : null,
+          },
+          null,
+          2,
+        ),
+      );
     } else if (outcome.status === 'succeeded') {
       const deleted = outcome.run ? readDeleted(outcome.run) : [];
       const lines = deleted.map((d) => `  ${d.id}  ${d.description}: ${d.reason}`);
       print(env.io.stdout, [`Prune #${outcome.runId} succeeded: ${outcome.message}`, ...lines].join('\n'));
     }
     if (outcome.status !== 'succeeded') {
-      print(env.io.stderr, `Prune${outcome.runId !== null ? ` #${outcome.runId}` : ''} ${outcome.status === 'busy' ? 'did not start' : outcome.status}: ${outcome.message}`);
+      print(
+        env.io.stderr,
+        `Prune${outcome.runId !== null ? ` #${outcome.runId}` : ''} ${outcome.status === 'busy' ? 'did not start' : outcome.status}: ${outcome.message}`,
+      );
       return EXIT_FAILED;
     }
     return EXIT_OK;
@@ -116,13 +137,19 @@ export const statusCommand: CliCommand = {
       `Next run:            ${overview.nextRuns.length > 0 ? overview.nextRuns.map((d) => formatPanelTime(d, tz)).join(', then ') : 'none while paused'}`,
       `Last success:        ${overview.lastSuccess?.finishedAt ? `${formatPanelTime(overview.lastSuccess.finishedAt, tz)} (snapshot ${overview.lastSuccess.imageId})` : 'none yet'}`,
     ];
-    if (overview.running) lines.push(`Running now:         cycle #${overview.running.id}, ${overview.running.phase}`);
+    if (overview.running)
+      lines.push(`Running now:         cycle #${overview.running.id}, ${overview.running.phase}`);
     if (overview.overdue) lines.push('WARNING: no successful automatic snapshot for more than two periods.');
     lines.push('Last runs:');
     if (recent.length === 0) lines.push('  none yet: `snapshot-panel run` takes one now');
     for (const run of recent) {
-      const detail = run.status === 'succeeded' ? `snapshot ${run.imageId ?? '-'}, ${readDeleted(run).length} deleted` : (run.errorMessage ?? run.phase);
-      lines.push(`  #${run.id}  ${run.status.padEnd(11)} ${formatPanelTime(run.startedAt, tz)}  ${run.trigger.padEnd(8)}  ${detail} [${run.requestCount} requests]`);
+      const detail =
+        run.status === 'succeeded'
+          ? `snapshot ${run.imageId ?? '-'}, ${readDeleted(run).length} deleted`
+          : (run.errorMessage ?? run.phase);
+      lines.push(
+        `  #${run.id}  ${run.status.padEnd(11)} ${formatPanelTime(run.startedAt, tz)}  ${run.trigger.padEnd(8)}  ${detail} [${run.requestCount} requests]`,
+      );
     }
     print(env.io.stdout, lines.join('\n'));
     return EXIT_OK;
@@ -171,7 +198,8 @@ function previewJson(preview: PrunePreview) {
 }
 
 function previewText(preview: PrunePreview, timeZone: string): string {
-  if (!preview.plan) return `Server ${preview.serverId}: nothing would be deleted. ${preview.note ?? ''}`.trim();
+  if (!preview.plan)
+    return `Server ${preview.serverId}: nothing would be deleted. ${preview.note ?? ''}`.trim();
   const byId = new Map(preview.images.map((image) => [image.id, image]));
   const reasons = new Map(preview.plan.decisions.map((d) => [d.id, d.detail]));
   const describe = (id: number) => {

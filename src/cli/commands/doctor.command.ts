@@ -8,11 +8,40 @@ import { print } from '../cli-io';
 /** The host's own files, which the plugin's doctor cannot know: DATA_DIR, the key file, the database. */
 export function hostFiles(config: AppConfig, keys: SecretKeys): LocalFileSpec[] {
   return [
-    { name: 'data-dir', label: 'DATA_DIR', path: config.dataDir, kind: 'directory', expectedMode: 0o700, secret: false },
+    {
+      name: 'data-dir',
+      label: 'DATA_DIR',
+      path: config.dataDir,
+      kind: 'directory',
+      expectedMode: 0o700,
+      secret: false,
+    },
     keys.keyFile
-      ? { name: 'key-file', label: 'the key file', path: keys.keyFile, kind: 'file', expectedMode: 0o600, secret: true }
-      : { name: 'key-file', label: 'key file', path: '', kind: 'file', expectedMode: 0o600, secret: true, absentBecause: 'the master key comes from SECRET_KEY' },
-    { name: 'database', label: 'the database', path: config.databasePath, kind: 'file', expectedMode: 0o600, secret: false },
+      ? {
+          name: 'key-file',
+          label: 'the key file',
+          path: keys.keyFile,
+          kind: 'file',
+          expectedMode: 0o600,
+          secret: true,
+        }
+      : {
+          name: 'key-file',
+          label: 'key file',
+          path: '',
+          kind: 'file',
+          expectedMode: 0o600,
+          secret: true,
+          absentBecause: 'the master key comes from SECRET_KEY',
+        },
+    {
+      name: 'database',
+      label: 'the database',
+      path: config.databasePath,
+      kind: 'file',
+      expectedMode: 0o600,
+      secret: false,
+    },
   ];
 }
 
@@ -23,11 +52,14 @@ export function formatCheck(check: DoctorCheck): string {
 
 export const doctorCommand: CliCommand = {
   name: ['doctor'],
-  summary: 'Check the server id, token, clock, file permissions, schedule, newest snapshot, API budget and cost; exit status 1 when a check fails.',
+  summary:
+    'Check the server id, token, clock, file permissions, schedule, newest snapshot, API budget and cost; exit status 1 when a check fails.',
   flags: { json: { type: 'boolean', description: 'print the checks as JSON' } },
   async run(args, env) {
     const ctx = await env.context();
-    const checks = await ctx.get(DoctorService).run({ localFiles: hostFiles(env.config, ctx.get<symbol, SecretKeys>(SECRET_KEYS)) });
+    const checks = await ctx
+      .get(DoctorService)
+      .run({ localFiles: hostFiles(env.config, ctx.get<symbol, SecretKeys>(SECRET_KEYS)) });
     const failed = checks.some((c) => c.level === 'FAIL');
     if (args.flags.json) {
       print(env.io.stdout, JSON.stringify({ ok: !failed, checks }, null, 2));

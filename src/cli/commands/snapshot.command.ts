@@ -4,14 +4,19 @@ import { CLOCK, Clock } from '../../clock/clock';
 import { validateForm } from '../../forms/form-validation';
 import { SnapshotOperationError } from '../../hetzner-snapshots/snapshots/snapshot-operation.error';
 import { presentSnapshots, SnapshotRowView } from '../../hetzner-snapshots/snapshots/snapshots.presenter';
-import { SnapshotListing, SnapshotsService } from '../../hetzner-snapshots/snapshots/snapshots.service';
+import {
+  Caller,
+  SnapshotListing,
+  SnapshotsService,
+} from '../../hetzner-snapshots/snapshots/snapshots.service';
 import { TakeSnapshotDto } from '../../hetzner-snapshots/snapshots/take-snapshot.dto';
 import { formatDateTime } from '../../hetzner-snapshots/snapshots/snapshot-format';
 import { CliUsageError } from '../cli-args';
 import { CliCommand, CommandEnv, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-command';
 import { print } from '../cli-io';
 
-const ACTOR = 'cli';
+/** A command may wait out retries and backoff; nobody is watching a spinner in a browser. */
+const CALLER: Caller = { actor: 'cli', interactive: false };
 
 async function service(env: CommandEnv): Promise<SnapshotsService> {
   return (await env.context()).get(SnapshotsService);
@@ -158,7 +163,7 @@ export const snapshotCreateCommand: CliCommand = {
     }
     return failingWith(env, async () => {
       const snapshots = await service(env);
-      const result = await snapshots.takeSnapshot({ description: form.value.description, actor: ACTOR });
+      const result = await snapshots.takeSnapshot({ description: form.value.description, caller: CALLER });
       if (result.kind !== 'started')
         throw new SnapshotOperationError('in_progress', 'A snapshot is already being started.');
       print(env.io.stderr, `Snapshot ${result.image.id} started; waiting until Hetzner has finished it…`);
@@ -183,7 +188,7 @@ export const snapshotDeleteCommand: CliCommand = {
   run: (args, env) => {
     const id = imageIdArg(args.positionals[0]);
     return failingWith(env, async () => {
-      const image = await (await service(env)).deleteSnapshot(id, ACTOR);
+      const image = await (await service(env)).deleteSnapshot(id, CALLER);
       print(
         env.io.stdout,
         `Deleted snapshot ${image.id}${image.description ? ` (${printable(image.description)})` : ''}.`,
@@ -203,7 +208,7 @@ function protectionCommand(protect: boolean): CliCommand {
     run: (args, env) => {
       const id = imageIdArg(args.positionals[0]);
       return failingWith(env, async () => {
-        const { changed } = await (await service(env)).setProtection(id, protect, ACTOR);
+        const { changed } = await (await service(env)).setProtection(id, protect, CALLER);
         const state = protect ? 'protected' : 'not protected';
         print(
           env.io.stdout,

@@ -21,7 +21,11 @@ describe('judgeServer', () => {
   test.each([
     [{ source: 'environment' as const, serverId: 42 }, 'OK', /HCLOUD_SERVER_ID/],
     [{ source: 'metadata' as const, serverId: 42, hostname: 'web-1' }, 'OK', /server 42 \("web-1"\)/],
-    [{ source: 'none' as const, reason: 'not running on a Hetzner Cloud server.' }, 'FAIL', /unknown: not running on a Hetzner Cloud server\./],
+    [
+      { source: 'none' as const, reason: 'not running on a Hetzner Cloud server.' },
+      'FAIL',
+      /unknown: not running on a Hetzner Cloud server\./,
+    ],
   ])('%j → %s', (facts, level, message) => {
     const check = judgeServer(facts);
     expect(check.level).toBe(level);
@@ -33,12 +37,60 @@ describe('judgeServer', () => {
 describe('judgeToken', () => {
   test.each([
     ['no token', { present: false as const }, 42, 'FAIL', /No Hetzner Cloud API token/],
-    ['read & write', { present: true as const, source: 'settings' as const, result: { kind: 'read_write' as const, server: SERVER } }, 42, 'OK', /Read & Write, and in the project of server 42 \("web-1"\)/],
-    ['read-only', { present: true as const, source: 'environment' as const, result: { kind: 'read_only' as const, server: SERVER } }, 42, 'FAIL', /\(from HCLOUD_TOKEN\) is read-only/],
-    ['unknown token', { present: true as const, source: 'settings' as const, result: { kind: 'unauthorized' as const } }, 42, 'FAIL', /rejected the token/],
-    ['other project', { present: true as const, source: 'settings' as const, result: { kind: 'wrong_project' as const } }, 42, 'FAIL', /another project/],
-    ['unreachable', { present: true as const, source: 'settings' as const, result: { kind: 'unreachable' as const, reason: 'Could not reach the Hetzner Cloud API.' } }, 42, 'FAIL', /could not be checked: Could not reach/],
-    ['no server id', { present: true as const, source: 'settings' as const, result: null }, null, 'WARN', /not checked: the server id is unknown/],
+    [
+      'read & write',
+      {
+        present: true as const,
+        source: 'settings' as const,
+        result: { kind: 'read_write' as const, server: SERVER },
+      },
+      42,
+      'OK',
+      /Read & Write, and in the project of server 42 \("web-1"\)/,
+    ],
+    [
+      'read-only',
+      {
+        present: true as const,
+        source: 'environment' as const,
+        result: { kind: 'read_only' as const, server: SERVER },
+      },
+      42,
+      'FAIL',
+      /\(from HCLOUD_TOKEN\) is read-only/,
+    ],
+    [
+      'unknown token',
+      { present: true as const, source: 'settings' as const, result: { kind: 'unauthorized' as const } },
+      42,
+      'FAIL',
+      /rejected the token/,
+    ],
+    [
+      'other project',
+      { present: true as const, source: 'settings' as const, result: { kind: 'wrong_project' as const } },
+      42,
+      'FAIL',
+      /another project/,
+    ],
+    [
+      'unreachable',
+      {
+        present: true as const,
+        source: 'settings' as const,
+        result: { kind: 'unreachable' as const, reason: 'Could not reach the Hetzner Cloud API.' },
+      },
+      42,
+      'FAIL',
+      /could not be checked: Could not reach/,
+    ],
+    [
+      'no server id',
+      { present: true as const, source: 'settings' as const, result: null },
+      null,
+      'WARN',
+      /not checked: the server id is unknown/,
+    ],
   ])('%s', (_case, facts, serverId, level, message) => {
     const check = judgeToken(facts, serverId);
     expect(check.level).toBe(level);
@@ -74,18 +126,69 @@ describe('judgeFile', () => {
     stat: { mode: 0o100600, uid: 999, isDirectory: false, writable: true },
     processUid: 999,
   };
-  const dir: FileFacts = { ...base, name: 'data-dir', label: 'DATA_DIR', path: '/var/lib/snapshot-panel', kind: 'directory', expectedMode: 0o700, secret: false, stat: { mode: 0o40700, uid: 999, isDirectory: true, writable: true } };
+  const dir: FileFacts = {
+    ...base,
+    name: 'data-dir',
+    label: 'DATA_DIR',
+    path: '/var/lib/snapshot-panel',
+    kind: 'directory',
+    expectedMode: 0o700,
+    secret: false,
+    stat: { mode: 0o40700, uid: 999, isDirectory: true, writable: true },
+  };
   test.each([
     ['key file 0600, own', base, 'OK', /mode 0600/, null],
-    ['key file 0400 (read-only is stricter, fine)', { ...base, stat: { ...base.stat!, mode: 0o100400 } }, 'OK', /mode 0400/, null],
-    ['key file readable by the group', { ...base, stat: { ...base.stat!, mode: 0o100640 } }, 'FAIL', /mode 0640: other users on this server can read it \(expected 0600\)/, /chmod 600 /],
-    ['folder 0755', { ...dir, stat: { ...dir.stat!, mode: 0o40755 } }, 'WARN', /can look inside it/, /chmod 700 \/var\/lib\/snapshot-panel/],
+    [
+      'key file 0400 (read-only is stricter, fine)',
+      { ...base, stat: { ...base.stat!, mode: 0o100400 } },
+      'OK',
+      /mode 0400/,
+      null,
+    ],
+    [
+      'key file readable by the group',
+      { ...base, stat: { ...base.stat!, mode: 0o100640 } },
+      'FAIL',
+      /mode 0640: other users on this server can read it \(expected 0600\)/,
+      /chmod 600 /,
+    ],
+    [
+      'folder 0755',
+      { ...dir, stat: { ...dir.stat!, mode: 0o40755 } },
+      'WARN',
+      /can look inside it/,
+      /chmod 700 \/var\/lib\/snapshot-panel/,
+    ],
     ['folder 0700', dir, 'OK', /mode 0700/, null],
-    ['someone else owns it', { ...base, stat: { ...base.stat!, uid: 0 } }, 'FAIL', /belongs to uid 0, not to uid 999/, /chown -R snapshot-panel:snapshot-panel/],
+    [
+      'someone else owns it',
+      { ...base, stat: { ...base.stat!, uid: 0 } },
+      'FAIL',
+      /belongs to uid 0, not to uid 999/,
+      /chown -R snapshot-panel:snapshot-panel/,
+    ],
     ['missing', { ...base, stat: null }, 'FAIL', /does not exist/, /Start the panel once/],
-    ['not writable', { ...base, stat: { ...base.stat!, writable: false } }, 'FAIL', /not writable/, /chmod u\+w/],
-    ['a file where a folder belongs', { ...dir, stat: { ...dir.stat!, isDirectory: false } }, 'FAIL', /is not a directory/, null],
-    ['SECRET_KEY instead of a key file', { ...base, stat: null, absentBecause: 'the master key comes from SECRET_KEY' }, 'OK', /SECRET_KEY/, null],
+    [
+      'not writable',
+      { ...base, stat: { ...base.stat!, writable: false } },
+      'FAIL',
+      /not writable/,
+      /chmod u\+w/,
+    ],
+    [
+      'a file where a folder belongs',
+      { ...dir, stat: { ...dir.stat!, isDirectory: false } },
+      'FAIL',
+      /is not a directory/,
+      null,
+    ],
+    [
+      'SECRET_KEY instead of a key file',
+      { ...base, stat: null, absentBecause: 'the master key comes from SECRET_KEY' },
+      'OK',
+      /SECRET_KEY/,
+      null,
+    ],
   ])('%s', (_case, facts, level, message, hint) => {
     const check = judgeFile(facts);
     expect(check.level).toBe(level);
@@ -98,7 +201,12 @@ describe('judgeSchedule', () => {
   const facts = { enabled: true, frequency: '6h', timeZone: 'Europe/Berlin', now: NOW, offsetMinutes: 0 };
   test('on: says how often and when the next run is, in the panel time zone', () => {
     // 10:00Z is 12:00 in Berlin (summer time); every 6 hours runs at 00, 06, 12, 18 local: next 18:00.
-    expect(judgeSchedule(facts)).toEqual({ name: 'schedule', level: 'OK', message: 'Automatic snapshots every 6 hours; next run 2026-05-11 18:00 (Europe/Berlin), in 6 hours.', hint: null });
+    expect(judgeSchedule(facts)).toEqual({
+      name: 'schedule',
+      level: 'OK',
+      message: 'Automatic snapshots every 6 hours; next run 2026-05-11 18:00 (Europe/Berlin), in 6 hours.',
+      hint: null,
+    });
   });
   test('the per-server offset moves the next run like the scheduler does', () => {
     expect(judgeSchedule({ ...facts, offsetMinutes: 17 }).message).toContain('next run 2026-05-11 12:17');
@@ -123,18 +231,53 @@ describe('judgeLastSnapshot', () => {
     now: NOW,
     newestAuto: new Date(NOW.getTime() - 2 * HOUR),
     settingsUpdatedAt: new Date(NOW.getTime() - 30 * 24 * HOUR),
-    lastRun: { status: 'succeeded', errorCode: null, errorMessage: null, startedAt: new Date(NOW.getTime() - 2 * HOUR) },
+    lastRun: {
+      status: 'succeeded',
+      errorCode: null,
+      errorMessage: null,
+      startedAt: new Date(NOW.getTime() - 2 * HOUR),
+    },
   };
-  const failedRun = { status: 'failed', errorCode: 'locked', errorMessage: 'The server is busy.', startedAt: new Date(NOW.getTime() - HOUR) };
+  const failedRun = {
+    status: 'failed',
+    errorCode: 'locked',
+    errorMessage: 'The server is busy.',
+    startedAt: new Date(NOW.getTime() - HOUR),
+  };
   test.each([
     ['fresh', base, 'OK', /2 hours old \(the schedule runs at least every 6 hours\)\.$/],
-    ['fresh, but the newest cycle failed', { ...base, lastRun: failedRun }, 'WARN', /failed: The server is busy\./],
-    ['one period missed', { ...base, newestAuto: new Date(NOW.getTime() - 8 * HOUR) }, 'WARN', /One run was missed/],
-    ['more than two periods', { ...base, newestAuto: new Date(NOW.getTime() - 13 * HOUR) }, 'FAIL', /More than two periods/],
-    ['none yet, schedule just turned on', { ...base, newestAuto: null, settingsUpdatedAt: new Date(NOW.getTime() - HOUR) }, 'WARN', /No automatic snapshot yet/],
+    [
+      'fresh, but the newest cycle failed',
+      { ...base, lastRun: failedRun },
+      'WARN',
+      /failed: The server is busy\./,
+    ],
+    [
+      'one period missed',
+      { ...base, newestAuto: new Date(NOW.getTime() - 8 * HOUR) },
+      'WARN',
+      /One run was missed/,
+    ],
+    [
+      'more than two periods',
+      { ...base, newestAuto: new Date(NOW.getTime() - 13 * HOUR) },
+      'FAIL',
+      /More than two periods/,
+    ],
+    [
+      'none yet, schedule just turned on',
+      { ...base, newestAuto: null, settingsUpdatedAt: new Date(NOW.getTime() - HOUR) },
+      'WARN',
+      /No automatic snapshot yet/,
+    ],
     ['none although on for long', { ...base, newestAuto: null }, 'FAIL', /has been on for 30 days/],
     ['none and off', { ...base, newestAuto: null, enabled: false }, 'WARN', /automatic snapshots are off/],
-    ['old and off', { ...base, newestAuto: new Date(NOW.getTime() - 48 * HOUR), enabled: false }, 'WARN', /will only get older/],
+    [
+      'old and off',
+      { ...base, newestAuto: new Date(NOW.getTime() - 48 * HOUR), enabled: false },
+      'WARN',
+      /will only get older/,
+    ],
   ])('%s', (_case, facts, level, message) => {
     const check = judgeLastSnapshot(facts);
     expect(check.level).toBe(level);
@@ -145,7 +288,11 @@ describe('judgeLastSnapshot', () => {
 describe('judgeRateLimit', () => {
   const resetAt = new Date(NOW.getTime() + 10 * 60_000);
   test.each([
-    [{ limit: 3600, remaining: 3590, resetAt }, 'OK', /3590 of 3600 API requests left .*full again in 10 minutes/],
+    [
+      { limit: 3600, remaining: 3590, resetAt },
+      'OK',
+      /3590 of 3600 API requests left .*full again in 10 minutes/,
+    ],
     [{ limit: 3600, remaining: 200, resetAt }, 'WARN', /200 of 3600/],
     [{ limit: 3600, remaining: 0, resetAt }, 'FAIL', /0 of 3600/],
     [null, 'WARN', /Not known/],
@@ -158,10 +305,17 @@ describe('judgeRateLimit', () => {
 
 describe('judgeSnapshots', () => {
   test('count, size and monthly cost in the account currency', () => {
-    expect(judgeSnapshots({ count: 7, autoCount: 5, totalGb: 12.4, pricing: { currency: 'EUR', grossPerGbMonth: 0.0119 } }).message).toBe(
-      '7 snapshots of this server (5 automatic), 12 GB, about 0.15 EUR a month incl. VAT.',
+    expect(
+      judgeSnapshots({
+        count: 7,
+        autoCount: 5,
+        totalGb: 12.4,
+        pricing: { currency: 'EUR', grossPerGbMonth: 0.0119 },
+      }).message,
+    ).toBe('7 snapshots of this server (5 automatic), 12 GB, about 0.15 EUR a month incl. VAT.');
+    expect(judgeSnapshots({ count: 1, autoCount: 0, totalGb: 1.26, pricing: null }).message).toBe(
+      '1 snapshot of this server (0 automatic), 1.3 GB (price list unavailable).',
     );
-    expect(judgeSnapshots({ count: 1, autoCount: 0, totalGb: 1.26, pricing: null }).message).toBe('1 snapshot of this server (0 automatic), 1.3 GB (price list unavailable).');
     expect(judgeSnapshots({ error: 'Rate limited.' }).level).toBe('WARN');
   });
 });

@@ -3,7 +3,13 @@
 // covered by table tests and the service only collects facts.
 import type { HcloudRateLimit, TokenCheckResult } from '../hcloud';
 import { formatDuration, plural } from '../retention/retention.wording';
-import { describeFrequency, nextRuns, parseFrequency, periodMs, toCronExpression } from '../schedule/snapshot-schedule';
+import {
+  describeFrequency,
+  nextRuns,
+  parseFrequency,
+  periodMs,
+  toCronExpression,
+} from '../schedule/snapshot-schedule';
 
 export type DoctorLevel = 'OK' | 'WARN' | 'FAIL';
 
@@ -17,10 +23,21 @@ export interface DoctorCheck {
 }
 
 const ok = (name: string, message: string): DoctorCheck => ({ name, level: 'OK', message, hint: null });
-const warn = (name: string, message: string, hint: string | null): DoctorCheck => ({ name, level: 'WARN', message, hint });
-const fail = (name: string, message: string, hint: string | null): DoctorCheck => ({ name, level: 'FAIL', message, hint });
+const warn = (name: string, message: string, hint: string | null): DoctorCheck => ({
+  name,
+  level: 'WARN',
+  message,
+  hint,
+});
+const fail = (name: string, message: string, hint: string | null): DoctorCheck => ({
+  name,
+  level: 'FAIL',
+  message,
+  hint,
+});
 
-const TOKEN_HINT = 'Create a "Read & Write" token in the Hetzner Console (your project → Security → API Tokens) and paste it in Settings, or set HCLOUD_TOKEN.';
+const TOKEN_HINT =
+  'Create a "Read & Write" token in the Hetzner Console (your project → Security → API Tokens) and paste it in Settings, or set HCLOUD_TOKEN.';
 
 // ---------------------------------------------------------------------------------------------- server
 
@@ -33,37 +50,70 @@ export function judgeServer(facts: ServerFacts): DoctorCheck {
   const name = 'server';
   switch (facts.source) {
     case 'environment':
-      return ok(name, `Server id ${facts.serverId}, from HCLOUD_SERVER_ID (the metadata service is not asked).`);
+      return ok(
+        name,
+        `Server id ${facts.serverId}, from HCLOUD_SERVER_ID (the metadata service is not asked).`,
+      );
     case 'metadata':
-      return ok(name, `The metadata service answered: this is server ${facts.serverId} ("${facts.hostname}").`);
+      return ok(
+        name,
+        `The metadata service answered: this is server ${facts.serverId} ("${facts.hostname}").`,
+      );
     case 'none':
-      return fail(name, `The server id is unknown: ${facts.reason.replace(/\.$/, '')}.`, "Run the panel on the Hetzner Cloud server it protects, or set HCLOUD_SERVER_ID to that server's id (the number in the Hetzner Console URL).");
+      return fail(
+        name,
+        `The server id is unknown: ${facts.reason.replace(/\.$/, '')}.`,
+        "Run the panel on the Hetzner Cloud server it protects, or set HCLOUD_SERVER_ID to that server's id (the number in the Hetzner Console URL).",
+      );
   }
 }
 
 // ----------------------------------------------------------------------------------------------- token
 
 export type TokenFacts =
-  | { present: false }
-  | { present: true; source: 'environment' | 'settings'; result: TokenCheckResult | null };
+  { present: false } | { present: true; source: 'environment' | 'settings'; result: TokenCheckResult | null };
 
 export function judgeToken(facts: TokenFacts, serverId: number | null): DoctorCheck {
   const name = 'token';
   if (!facts.present) return fail(name, 'No Hetzner Cloud API token is set.', TOKEN_HINT);
   const from = facts.source === 'environment' ? 'HCLOUD_TOKEN' : 'Settings';
   const result = facts.result;
-  if (!result || serverId === null) return warn(name, `A token is set (from ${from}) but was not checked: the server id is unknown.`, 'Fix the server check first.');
+  if (!result || serverId === null)
+    return warn(
+      name,
+      `A token is set (from ${from}) but was not checked: the server id is unknown.`,
+      'Fix the server check first.',
+    );
   switch (result.kind) {
     case 'read_write':
-      return ok(name, `The token (from ${from}) is valid, Read & Write, and in the project of server ${serverId} ("${result.server.name}").`);
+      return ok(
+        name,
+        `The token (from ${from}) is valid, Read & Write, and in the project of server ${serverId} ("${result.server.name}").`,
+      );
     case 'read_only':
-      return fail(name, `The token (from ${from}) is read-only: the panel cannot create or delete snapshots with it.`, TOKEN_HINT);
+      return fail(
+        name,
+        `The token (from ${from}) is read-only: the panel cannot create or delete snapshots with it.`,
+        TOKEN_HINT,
+      );
     case 'unauthorized':
-      return fail(name, `Hetzner rejected the token (from ${from}) as invalid or unknown; it may have been deleted or mistyped.`, TOKEN_HINT);
+      return fail(
+        name,
+        `Hetzner rejected the token (from ${from}) as invalid or unknown; it may have been deleted or mistyped.`,
+        TOKEN_HINT,
+      );
     case 'wrong_project':
-      return fail(name, `The token (from ${from}) is valid but belongs to another project: server ${serverId} is not in it.`, `Create the token in the project that holds server ${serverId}.`);
+      return fail(
+        name,
+        `The token (from ${from}) is valid but belongs to another project: server ${serverId} is not in it.`,
+        `Create the token in the project that holds server ${serverId}.`,
+      );
     case 'unreachable':
-      return fail(name, `The token (from ${from}) could not be checked: ${result.reason}`, 'Check this server\'s internet connection, DNS and HCLOUD_ENDPOINT, then run doctor again.');
+      return fail(
+        name,
+        `The token (from ${from}) could not be checked: ${result.reason}`,
+        "Check this server's internet connection, DNS and HCLOUD_ENDPOINT, then run doctor again.",
+      );
   }
 }
 
@@ -85,7 +135,11 @@ export function judgeClock(facts: ClockFacts): DoctorCheck {
   const off = Math.abs(facts.skewMs);
   const direction = facts.skewMs > 0 ? 'ahead of' : 'behind';
   const seconds = (off / 1000).toFixed(off < 10_000 ? 1 : 0);
-  if (off <= tolerance) return ok(name, `This server's clock is within ${CLOCK_WARN_MS / 1000} s of Hetzner's (${seconds} s ${direction}).`);
+  if (off <= tolerance)
+    return ok(
+      name,
+      `This server's clock is within ${CLOCK_WARN_MS / 1000} s of Hetzner's (${seconds} s ${direction}).`,
+    );
   const message = `This server's clock is ${off >= 120_000 ? formatDuration(Math.round(off / 60_000) * 60_000) : `${seconds} s`} ${direction} Hetzner's; schedules and snapshot ages are computed from it.`;
   return off > CLOCK_FAIL_MS ? fail(name, message, CLOCK_HINT) : warn(name, message, CLOCK_HINT);
 }
@@ -115,15 +169,26 @@ const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, '0')}
 export function judgeFile(facts: FileFacts): DoctorCheck {
   const { name, label, path } = facts;
   if (facts.absentBecause) return ok(name, `No ${label} in use: ${facts.absentBecause}.`);
-  if (!facts.stat) return fail(name, `${label} ${path} does not exist.`, `Start the panel once as its user (it creates ${label}), or check DATA_DIR.`);
+  if (!facts.stat)
+    return fail(
+      name,
+      `${label} ${path} does not exist.`,
+      `Start the panel once as its user (it creates ${label}), or check DATA_DIR.`,
+    );
   const { stat } = facts;
-  if (stat.isDirectory !== (facts.kind === 'directory')) return fail(name, `${label} ${path} is not a ${facts.kind}.`, null);
+  if (stat.isDirectory !== (facts.kind === 'directory'))
+    return fail(name, `${label} ${path} is not a ${facts.kind}.`, null);
   const expected = octal(facts.expectedMode);
   const chmod = `chmod ${expected.slice(1)} ${path}`;
   if (facts.processUid !== null && stat.uid !== facts.processUid) {
-    return fail(name, `${label} ${path} belongs to uid ${stat.uid}, not to uid ${facts.processUid} that runs this check.`, `Run doctor as the panel's user (see docs/INSTALL.md), or give the panel its files: chown -R snapshot-panel:snapshot-panel ${path}`);
+    return fail(
+      name,
+      `${label} ${path} belongs to uid ${stat.uid}, not to uid ${facts.processUid} that runs this check.`,
+      `Run doctor as the panel's user (see docs/INSTALL.md), or give the panel its files: chown -R snapshot-panel:snapshot-panel ${path}`,
+    );
   }
-  if (!stat.writable) return fail(name, `${label} ${path} is not writable by the panel's user.`, `chmod u+w ${path}`);
+  if (!stat.writable)
+    return fail(name, `${label} ${path} is not writable by the panel's user.`, `chmod u+w ${path}`);
   const extra = stat.mode & 0o777 & ~facts.expectedMode;
   if (extra & 0o077) {
     const message = `${label} ${path} has mode ${octal(stat.mode)}: other users on this server can ${facts.kind === 'directory' ? 'look inside' : 'read'} it (expected ${expected}).`;
@@ -144,7 +209,15 @@ export interface ScheduleFacts {
 }
 
 export function formatLocal(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
 }
@@ -156,13 +229,30 @@ export function judgeSchedule(facts: ScheduleFacts): DoctorCheck {
   try {
     const preset = parseFrequency(facts.frequency);
     described = describeFrequency(preset);
-    next = nextRuns(toCronExpression(preset, preset.kind === 'hours' ? facts.offsetMinutes : 0), { timeZone: facts.timeZone, from: facts.now, count: 1 })[0];
+    next = nextRuns(toCronExpression(preset, preset.kind === 'hours' ? facts.offsetMinutes : 0), {
+      timeZone: facts.timeZone,
+      from: facts.now,
+      count: 1,
+    })[0];
   } catch (err) {
-    return fail(name, `The stored schedule "${facts.frequency}" cannot be used: ${(err as Error).message}`, 'Choose the schedule again in Settings.');
+    return fail(
+      name,
+      `The stored schedule "${facts.frequency}" cannot be used: ${(err as Error).message}`,
+      'Choose the schedule again in Settings.',
+    );
   }
-  if (!facts.enabled) return warn(name, `Automatic snapshots are turned off (the schedule would be ${described}).`, 'Turn them on in Settings, unless something else takes this server\'s snapshots.');
-  if (!next) return fail(name, `The schedule (${described}) has no next run.`, 'Choose another schedule in Settings.');
-  return ok(name, `Automatic snapshots ${described}; next run ${formatLocal(next, facts.timeZone)}, in ${formatDuration(next.getTime() - facts.now.getTime())}.`);
+  if (!facts.enabled)
+    return warn(
+      name,
+      `Automatic snapshots are turned off (the schedule would be ${described}).`,
+      "Turn them on in Settings, unless something else takes this server's snapshots.",
+    );
+  if (!next)
+    return fail(name, `The schedule (${described}) has no next run.`, 'Choose another schedule in Settings.');
+  return ok(
+    name,
+    `Automatic snapshots ${described}; next run ${formatLocal(next, facts.timeZone)}, in ${formatDuration(next.getTime() - facts.now.getTime())}.`,
+  );
 }
 
 // --------------------------------------------------------------------------------------- last snapshot
@@ -189,20 +279,42 @@ export function judgeLastSnapshot(facts: LastSnapshotFacts): DoctorCheck {
     return warn(name, 'Not judged: the stored schedule cannot be read (see the schedule check).', null);
   }
   const lastFailure =
-    facts.lastRun?.status === 'failed' ? ` The last cycle (${formatLocal(facts.lastRun.startedAt, facts.timeZone)}) failed: ${facts.lastRun.errorMessage ?? facts.lastRun.errorCode ?? 'no reason recorded'}` : '';
-  const historyHint = 'See the History page or run "snapshot-panel status" for the reason, and "snapshot-panel run" to try one now.';
+    facts.lastRun?.status === 'failed'
+      ? ` The last cycle (${formatLocal(facts.lastRun.startedAt, facts.timeZone)}) failed: ${facts.lastRun.errorMessage ?? facts.lastRun.errorCode ?? 'no reason recorded'}`
+      : '';
+  const historyHint =
+    'See the History page or run "snapshot-panel status" for the reason, and "snapshot-panel run" to try one now.';
   if (!facts.newestAuto) {
-    if (!facts.enabled) return warn(name, 'There is no automatic snapshot of this server, and automatic snapshots are off.', null);
+    if (!facts.enabled)
+      return warn(
+        name,
+        'There is no automatic snapshot of this server, and automatic snapshots are off.',
+        null,
+      );
     const waitingSince = facts.now.getTime() - facts.settingsUpdatedAt.getTime();
-    if (waitingSince <= 2 * period) return warn(name, `No automatic snapshot yet; the first one is due within ${formatDuration(period)} of turning the schedule on.${lastFailure}`, lastFailure ? historyHint : null);
-    return fail(name, `No automatic snapshot of this server exists, although the schedule has been on for ${formatDuration(waitingSince)}.${lastFailure}`, historyHint);
+    if (waitingSince <= 2 * period)
+      return warn(
+        name,
+        `No automatic snapshot yet; the first one is due within ${formatDuration(period)} of turning the schedule on.${lastFailure}`,
+        lastFailure ? historyHint : null,
+      );
+    return fail(
+      name,
+      `No automatic snapshot of this server exists, although the schedule has been on for ${formatDuration(waitingSince)}.${lastFailure}`,
+      historyHint,
+    );
   }
   const age = Math.max(0, facts.now.getTime() - facts.newestAuto.getTime());
   const message = `The newest automatic snapshot is ${formatDuration(age)} old (the schedule runs at least every ${formatDuration(period)}).`;
-  if (!facts.enabled) return warn(name, `${message} Automatic snapshots are off, so it will only get older.`, null);
+  if (!facts.enabled)
+    return warn(name, `${message} Automatic snapshots are off, so it will only get older.`, null);
   if (age <= period) return lastFailure ? warn(name, message + lastFailure, historyHint) : ok(name, message);
   if (age <= 2 * period) return warn(name, `${message} One run was missed.${lastFailure}`, historyHint);
-  return fail(name, `${message} More than two periods without a successful automatic snapshot.${lastFailure}`, historyHint);
+  return fail(
+    name,
+    `${message} More than two periods without a successful automatic snapshot.${lastFailure}`,
+    historyHint,
+  );
 }
 
 // ------------------------------------------------------------------------------------------ rate limit
@@ -212,26 +324,50 @@ export const RATE_LIMIT_WARN_SHARE = 0.1;
 
 export function judgeRateLimit(rateLimit: HcloudRateLimit | null, now: Date): DoctorCheck {
   const name = 'rate-limit';
-  if (!rateLimit) return warn(name, 'Not known: no answer from Hetzner carried the rate-limit headers.', null);
+  if (!rateLimit)
+    return warn(name, 'Not known: no answer from Hetzner carried the rate-limit headers.', null);
   const { limit, remaining, resetAt } = rateLimit;
   const shared = 'shared by every server and tool using a token of this project';
-  const full = resetAt.getTime() > now.getTime() ? `; full again in ${formatDuration(resetAt.getTime() - now.getTime())}` : '';
+  const full =
+    resetAt.getTime() > now.getTime()
+      ? `; full again in ${formatDuration(resetAt.getTime() - now.getTime())}`
+      : '';
   const message = `${remaining} of ${limit} API requests left (${shared})${full}.`;
-  if (remaining <= 0) return fail(name, message, 'Wait for the budget to refill, and look for another tool using this project\'s tokens heavily.');
-  if (remaining < limit * RATE_LIMIT_WARN_SHARE) return warn(name, message, 'Something else may be using this project\'s budget heavily; the panel waits when it runs out.');
+  if (remaining <= 0)
+    return fail(
+      name,
+      message,
+      "Wait for the budget to refill, and look for another tool using this project's tokens heavily.",
+    );
+  if (remaining < limit * RATE_LIMIT_WARN_SHARE)
+    return warn(
+      name,
+      message,
+      "Something else may be using this project's budget heavily; the panel waits when it runs out.",
+    );
   return ok(name, message);
 }
 
 // ------------------------------------------------------------------------------------------- snapshots
 
 export type SnapshotFacts =
-  | { count: number; autoCount: number; totalGb: number; pricing: { currency: string; grossPerGbMonth: number } | null }
+  | {
+      count: number;
+      autoCount: number;
+      totalGb: number;
+      pricing: { currency: string; grossPerGbMonth: number } | null;
+    }
   | { error: string };
 
 export function judgeSnapshots(facts: SnapshotFacts): DoctorCheck {
   const name = 'snapshots';
   if ('error' in facts) return warn(name, `The snapshots could not be listed: ${facts.error}`, null);
   const size = `${facts.totalGb.toFixed(facts.totalGb < 10 ? 1 : 0)} GB`;
-  const cost = facts.pricing ? `, about ${(facts.totalGb * facts.pricing.grossPerGbMonth).toFixed(2)} ${facts.pricing.currency} a month incl. VAT` : ' (price list unavailable)';
-  return ok(name, `${plural(facts.count, 'snapshot')} of this server (${facts.autoCount} automatic), ${size}${cost}.`);
+  const cost = facts.pricing
+    ? `, about ${(facts.totalGb * facts.pricing.grossPerGbMonth).toFixed(2)} ${facts.pricing.currency} a month incl. VAT`
+    : ' (price list unavailable)';
+  return ok(
+    name,
+    `${plural(facts.count, 'snapshot')} of this server (${facts.autoCount} automatic), ${size}${cost}.`,
+  );
 }

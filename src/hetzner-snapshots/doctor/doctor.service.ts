@@ -50,14 +50,19 @@ export class DoctorService {
     const { facts: serverFacts, serverId } = await this.serverFacts();
     checks.push(judgeServer(serverFacts));
 
-    let effective: Awaited<ReturnType<HetznerConnectionService['effectiveToken']>>;
+    // A stored token that no longer decrypts (the key changed) is a finding, not a crash.
+    let undecryptable: DoctorCheck | null = null;
+    let effective: Awaited<ReturnType<HetznerConnectionService['effectiveToken']>> = null;
     try {
       effective = await this.connection.effectiveToken();
     } catch (err) {
-      // A stored token that no longer decrypts (the key changed) is a finding, not a crash.
       if (!(err instanceof TokenDecryptionError)) throw err;
-      effective = null;
-      checks.push({ name: 'token', level: 'FAIL', message: err.message, hint: 'Restore the old key file or SECRET_KEY, or paste the token again in Settings.' });
+      undecryptable = {
+        name: 'token',
+        level: 'FAIL',
+        message: err.message,
+        hint: 'Restore the old key file or SECRET_KEY, or paste the token again in Settings.',
+      };
     }
     let client: HcloudClient | null = null;
     let tokenResult: TokenCheckResult | null = null;
@@ -65,23 +70,50 @@ export class DoctorService {
       client = await this.connection.client({ token: effective.token });
       if (serverId !== null) tokenResult = await client.checkToken(serverId);
     }
-    const tokenFacts: TokenFacts = effective ? { present: true, source: effective.source, result: tokenResult } : { present: false };
-    if (!checks.some((c) => c.name === 'token')) checks.push(judgeToken(tokenFacts, serverId));
+    const tokenFacts: TokenFacts = effective
+      ? { present: true, source: effective.source, result: tokenResult }
+      : { present: false };
+    checks.push(undecryptable ?? judgeToken(tokenFacts, serverId));
 
-    checks.push(judgeClock(client ? await this.clockFacts(client) : { skipped: 'no API token is set, and Hetzner only answers with a token.' }));
+    checks.push(
+      judgeClock(
+        client
+          ? await this.clockFacts(client)
+          : { skipped: 'no API token is set, and Hetzner only answers with a token.' },
+      ),
+    );
     for (const spec of opts.localFiles ?? []) checks.push(judgeFile(this.fileFacts(spec)));
 
     const settings = await this.settings.findOneByOrFail({ id: 1 });
     const now = this.clock.now();
-    const offsetMinutes = serverId !== null && this.options.scheduleSpreadMinutes > 0 ? stableOffsetMinutes(serverId, this.options.scheduleSpreadMinutes) : 0;
-    checks.push(judgeSchedule({ enabled: settings.scheduleEnabled, frequency: settings.frequency, timeZone: this.options.timeZone, now, offsetMinutes }));
+    const offsetMinutes =
+      serverId !== null && this.options.scheduleSpreadMinutes > 0
+        ? stableOffsetMinutes(serverId, this.options.scheduleSpreadMinutes)
+        : 0;
+    checks.push(
+      judgeSchedule({
+        enabled: settings.scheduleEnabled,
+        frequency: settings.frequency,
+        timeZone: this.options.timeZone,
+        now,
+        offsetMinutes,
+      }),
+    );
 
     // Listing needs a token that may at least read this server's project.
-    const canRead = client !== null && serverId !== null && (tokenResult?.kind === 'read_write' || tokenResult?.kind === 'read_only');
+    const canRead =
+      client !== null &&
+      serverId !== null &&
+      (tokenResult?.kind === 'read_write' || tokenResult?.kind === 'read_only');
     const images = canRead ? await this.snapshotsOf(client!, serverId!) : null;
-    const lastRun = await this.runs.findOne({ where: { trigger: Not('prune') }, order: { startedAt: 'DESC', id: 'DESC' } });
+    const lastRun = await this.runs.findOne({
+      where: { trigger: Not('prune') },
+      order: { startedAt: 'DESC', id: 'DESC' },
+    });
     if (images && 'list' in images) {
-      const autos = images.list.filter((i) => snapshotOrigin(i.labels) === 'auto' && i.status === 'available');
+      const autos = images.list.filter(
+        (i) => snapshotOrigin(i.labels) === 'auto' && i.status === 'available',
+      );
       const newestAuto = autos.reduce<Date | null>((newest, i) => {
         const created = new Date(i.created);
         return !newest || created > newest ? created : newest;
@@ -94,7 +126,14 @@ export class DoctorService {
           now,
           newestAuto,
           settingsUpdatedAt: settings.updatedAt,
-          lastRun: lastRun ? { status: lastRun.status, errorCode: lastRun.errorCode, errorMessage: lastRun.errorMessage, startedAt: lastRun.startedAt } : null,
+          lastRun: lastRun
+            ? {
+                status: lastRun.status,
+                errorCode: lastRun.errorCode,
+                errorMessage: lastRun.errorMessage,
+                startedAt: lastRun.startedAt,
+              }
+            : null,
         }),
       );
     } else {
@@ -102,7 +141,12 @@ export class DoctorService {
       checks.push({ name: 'last-snapshot', level: 'WARN', message: `Not checked: ${why}`, hint: null });
     }
 
-    const snapshotFacts: SnapshotFacts = images === null ? { error: 'the token check did not pass, so Hetzner was not asked.' } : 'error' in images ? { error: images.error } : await this.costFacts(client!, images.list);
+    const snapshotFacts: SnapshotFacts =
+      images === null
+        ? { error: 'the token check did not pass, so Hetzner was not asked.' }
+        : 'error' in images
+          ? { error: images.error }
+          : await this.costFacts(client!, images.list);
     // Judged last, after every request of this run, so it shows what is left now.
     checks.push(judgeRateLimit(client?.lastRateLimit ?? null, this.clock.now()));
     checks.push(judgeSnapshots(snapshotFacts));
@@ -142,13 +186,20 @@ export class DoctorService {
       } catch {
         writable = false;
       }
-      return { ...spec, stat: { mode: st.mode, uid: st.uid, isDirectory: st.isDirectory(), writable }, processUid };
+      return {
+        ...spec,
+        stat: { mode: st.mode, uid: st.uid, isDirectory: st.isDirectory(), writable },
+        processUid,
+      };
     } catch {
       return { ...spec, stat: null, processUid };
     }
   }
 
-  private async snapshotsOf(client: HcloudClient, serverId: number): Promise<{ list: HcloudImage[] } | { error: string }> {
+  private async snapshotsOf(
+    client: HcloudClient,
+    serverId: number,
+  ): Promise<{ list: HcloudImage[] } | { error: string }> {
     try {
       // The API cannot filter by source server, so the project's snapshots are listed and filtered here.
       const all = await client.listImages({ type: 'snapshot' });

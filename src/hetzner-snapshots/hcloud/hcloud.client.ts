@@ -338,7 +338,11 @@ export class HcloudClient {
     try {
       res = await fetch(this.endpoint + path, {
         method: 'GET',
-        headers: { Authorization: `Bearer ${this.#token}`, 'User-Agent': this.userAgent, Accept: 'application/json' },
+        headers: {
+          Authorization: `Bearer ${this.#token}`,
+          'User-Agent': this.userAgent,
+          Accept: 'application/json',
+        },
         signal: timeout,
         redirect: 'error',
       });
@@ -372,7 +376,11 @@ export class HcloudClient {
       });
     }
     // The header has whole seconds, cut off: the server's true time lies in [date, date + 1 s).
-    return { serverTime: new Date(parsed + 500), localMs: Math.round((before + after) / 2), roundTripMs: after - before };
+    return {
+      serverTime: new Date(parsed + 500),
+      localMs: Math.round((before + after) / 2),
+      roundTripMs: after - before,
+    };
   }
 
   private async request<T>(spec: RequestSpec): Promise<T> {

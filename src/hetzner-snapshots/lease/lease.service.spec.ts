@@ -60,7 +60,9 @@ describe('LeaseService', () => {
 
   it('of many racing for it, exactly one wins', async () => {
     const other = new LeaseService(db, clock);
-    const results = await Promise.all([...Array(8)].map((_, i) => (i % 2 ? other : leases).tryAcquire('cycle', 60_000)));
+    const results = await Promise.all(
+      [...Array(8)].map((_, i) => (i % 2 ? other : leases).tryAcquire('cycle', 60_000)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 });

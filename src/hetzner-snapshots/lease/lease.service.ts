@@ -55,7 +55,12 @@ export class LeaseService {
   /** Pushes the expiry out by the TTL; false when the lease is no longer ours (it expired and someone took it). */
   async renew(lease: LeaseHandle): Promise<boolean> {
     const expires = new Date(this.clock.now().getTime() + lease.ttlMs);
-    const held = (await this.execute(`UPDATE "leases" SET "expires_at" = ? WHERE "name" = ? AND "owner" = ?`, [sqliteUtc(expires), lease.name, lease.owner])) === 1;
+    const held =
+      (await this.execute(`UPDATE "leases" SET "expires_at" = ? WHERE "name" = ? AND "owner" = ?`, [
+        sqliteUtc(expires),
+        lease.name,
+        lease.owner,
+      ])) === 1;
     if (!held) this.logger.warn(`lease ${lease.name} was lost: it expired and another process took it`);
     return held;
   }
@@ -71,7 +76,13 @@ export class LeaseService {
       [name, sqliteUtc(this.clock.now())],
     );
     const row = rows[0];
-    return row ? { owner: row.owner, acquiredAt: fromSqliteUtc(row.acquired_at), expiresAt: fromSqliteUtc(row.expires_at) } : null;
+    return row
+      ? {
+          owner: row.owner,
+          acquiredAt: fromSqliteUtc(row.acquired_at),
+          expiresAt: fromSqliteUtc(row.expires_at),
+        }
+      : null;
   }
 
   /** Runs a writing statement and returns how many rows it changed. */
@@ -85,14 +96,36 @@ export class LeaseService {
   }
 
   /**
-   * Renews the lease every quarter TTL of real time until stopped: a safety net for long quiet steps (a slow
-   * hook, a long request) between the renewals the holder does at its own progress points.
+   * Keeps the lease while work runs: renews it every quarter TTL of real time (a safety net for long quiet
+   * steps such as a slow hook) and whenever the holder calls touch() at its own progress points. stop()
+   * waits for renewals under way, so none lands after the lease was released.
    */
-  keepAlive(lease: LeaseHandle): { stop(): void } {
-    const timer = setInterval(() => {
-      this.renew(lease).catch((err: unknown) => this.logger.warn(`could not renew lease ${lease.name}: ${(err as Error).message}`));
-    }, Math.max(1_000, Math.floor(lease.ttlMs / 4)));
+  keepAlive(lease: LeaseHandle): LeaseKeeper {
+    const inFlight = new Set<Promise<unknown>>();
+    const touch = () => {
+      const renewal = this.renew(lease)
+        .catch((err: unknown) =>
+          this.logger.warn(`could not renew lease ${lease.name}: ${(err as Error).message}`),
+        )
+        .finally(() => inFlight.delete(renewal));
+      inFlight.add(renewal);
+    };
+    const timer = setInterval(touch, Math.max(1_000, Math.floor(lease.ttlMs / 4)));
     timer.unref();
-    return { stop: () => clearInterval(timer) };
+    return {
+      lease,
+      touch,
+      stop: async () => {
+        clearInterval(timer);
+        await Promise.all([...inFlight]);
+      },
+    };
   }
+}
+
+export interface LeaseKeeper {
+  lease: LeaseHandle;
+  /** Renews now, in the background. */
+  touch(): void;
+  stop(): Promise<void>;
 }

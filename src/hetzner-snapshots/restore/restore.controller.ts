@@ -1,11 +1,26 @@
-import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import { FieldErrors, validateForm } from '../../forms/form-validation';
 import { setFlash } from '../../host/web/flash';
 import type { PanelRequest } from '../../host/web/request-context';
 import { formatLocal } from '../doctor/doctor.checks';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { formatDuration } from '../retention/retention.wording';
 import { RestoreDto } from './restore.dto';
@@ -33,27 +48,45 @@ export class RestoreController {
   @Get(':id/restore')
   async confirmPage(@Param('id') id: string, @Res() res: Response) {
     const imageId = imageIdOf(id);
-    if (this.isRunningFor(this.restore.current(), imageId)) return res.redirect(303, this.path(`/snapshots/${imageId}/restore/progress`));
+    if (this.isRunningFor(this.restore.current(), imageId))
+      return res.redirect(303, this.path(`/snapshots/${imageId}/restore/progress`));
     const target = await this.loadTarget(res, imageId);
     if (target) this.renderConfirm(res, 200, target, {});
   }
 
   @Post(':id/restore')
-  async submit(@Req() req: PanelRequest, @Param('id') id: string, @Body() body: unknown, @Res() res: Response) {
+  async submit(
+    @Req() req: PanelRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ) {
     const imageId = imageIdOf(id);
     const form = validateForm(RestoreDto, body);
     const target = await this.loadTarget(res, imageId);
     if (!target) return;
     if (!form.ok) return this.renderConfirm(res, 400, target, { errors: form.errors, values: form.values });
     try {
-      this.restore.start({ target, confirmServerName: form.value.confirmServerName, safetySnapshot: form.value.skipSafetySnapshot !== '1', actor: `admin:${req.admin?.username ?? 'unknown'}` });
+      this.restore.start({
+        target,
+        confirmServerName: form.value.confirmServerName,
+        safetySnapshot: form.value.skipSafetySnapshot !== '1',
+        actor: `admin:${req.admin?.username ?? 'unknown'}`,
+      });
     } catch (err) {
       if (!(err instanceof RestoreError)) throw err;
-      const values = { confirmServerName: form.value.confirmServerName, skipSafetySnapshot: form.value.skipSafetySnapshot };
-      if (err.code === 'wrong_name') return this.renderConfirm(res, 400, target, { errors: { confirmServerName: err.message }, values });
+      const values = {
+        confirmServerName: form.value.confirmServerName,
+        skipSafetySnapshot: form.value.skipSafetySnapshot,
+      };
+      if (err.code === 'wrong_name')
+        return this.renderConfirm(res, 400, target, { errors: { confirmServerName: err.message }, values });
       if (err.code === 'busy') {
         setFlash(res, { kind: 'warning', message: err.message }, res.locals.secure as boolean);
-        return res.redirect(303, this.path(`/snapshots/${this.restore.current()?.imageId ?? imageId}/restore/progress`));
+        return res.redirect(
+          303,
+          this.path(`/snapshots/${this.restore.current()?.imageId ?? imageId}/restore/progress`),
+        );
       }
       return this.renderConfirm(res, 409, target, { problem: err.message, values });
     }
@@ -73,7 +106,12 @@ export class RestoreController {
       basePath: this.path('/snapshots'),
       restoreHref: this.path(`/snapshots/${imageId}/restore`),
       job,
-      phase: { safety: job.phase === 'safety-snapshot', rebuilding: job.phase === 'rebuilding', started: job.phase === 'started', failed: job.phase === 'failed' },
+      phase: {
+        safety: job.phase === 'safety-snapshot',
+        rebuilding: job.phase === 'rebuilding',
+        started: job.phase === 'started',
+        failed: job.phase === 'failed',
+      },
       startedText: formatLocal(job.startedAt, this.options.timeZone),
     });
   }
@@ -85,12 +123,25 @@ export class RestoreController {
     } catch (err) {
       if (!(err instanceof RestoreError)) throw err;
       if (err.code === 'not_found') throw new NotFoundException(err.message);
-      res.status(503).render(CONFIRM_VIEW, { layout: this.options.layout, title: 'Restore from snapshot', basePath: this.path('/snapshots'), problem: err.message, imageId });
+      res
+        .status(503)
+        .render(CONFIRM_VIEW, {
+          layout: this.options.layout,
+          title: 'Restore from snapshot',
+          basePath: this.path('/snapshots'),
+          problem: err.message,
+          imageId,
+        });
       return null;
     }
   }
 
-  private renderConfirm(res: Response, status: number, target: RestoreTarget, extra: { errors?: FieldErrors; values?: Record<string, unknown>; problem?: string }) {
+  private renderConfirm(
+    res: Response,
+    status: number,
+    target: RestoreTarget,
+    extra: { errors?: FieldErrors; values?: Record<string, unknown>; problem?: string },
+  ) {
     const { server, image, blocker } = target;
     const created = new Date(image.created);
     res.status(status).render(CONFIRM_VIEW, {
@@ -106,7 +157,10 @@ export class RestoreController {
         description: image.description,
         createdAt: formatLocal(created, this.options.timeZone),
         age: `${formatDuration(Math.max(0, this.clock.now().getTime() - created.getTime()))} ago`,
-        sizeText: image.image_size === null ? 'not known yet' : `${image.image_size.toFixed(1)} GB (disk ${image.disk_size} GB)`,
+        sizeText:
+          image.image_size === null
+            ? 'not known yet'
+            : `${image.image_size.toFixed(1)} GB (disk ${image.disk_size} GB)`,
       },
       blocker: blocker?.message ?? null,
       problem: extra.problem ?? null,
@@ -117,7 +171,11 @@ export class RestoreController {
   }
 
   private isRunningFor(job: RestoreJob | null, imageId: number): boolean {
-    return job !== null && job.imageId === imageId && (job.phase === 'safety-snapshot' || job.phase === 'rebuilding');
+    return (
+      job !== null &&
+      job.imageId === imageId &&
+      (job.phase === 'safety-snapshot' || job.phase === 'rebuilding')
+    );
   }
 
   private path(p: string): string {

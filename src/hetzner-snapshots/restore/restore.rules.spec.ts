@@ -1,18 +1,38 @@
 import type { HcloudImage, HcloudServer } from '../hcloud';
-import { confirmsServerName, restoreBlocker, SAFETY_SNAPSHOT_LABELS, safetySnapshotDescription } from './restore.rules';
+import {
+  confirmsServerName,
+  restoreBlocker,
+  SAFETY_SNAPSHOT_LABELS,
+  safetySnapshotDescription,
+} from './restore.rules';
 
 const server = { id: 42, name: 'web-1', protection: { delete: false, rebuild: false } } as HcloudServer;
-const snapshot = { id: 77, type: 'snapshot', status: 'available', created_from: { id: 42, name: 'web-1' } } as HcloudImage;
+const snapshot = {
+  id: 77,
+  type: 'snapshot',
+  status: 'available',
+  created_from: { id: 42, name: 'web-1' },
+} as HcloudImage;
 
 describe('restoreBlocker', () => {
   test.each<[string, HcloudImage, HcloudServer, string | null]>([
     ['an available snapshot of this server', snapshot, server, null],
     ['a backup', { ...snapshot, type: 'backup' }, server, 'not_snapshot'],
     ['a system image', { ...snapshot, type: 'system', created_from: null }, server, 'not_snapshot'],
-    ["another server's snapshot", { ...snapshot, created_from: { id: 43, name: 'db-1' } }, server, 'other_server'],
+    [
+      "another server's snapshot",
+      { ...snapshot, created_from: { id: 43, name: 'db-1' } },
+      server,
+      'other_server',
+    ],
     ['a snapshot whose server is gone', { ...snapshot, created_from: null }, server, 'other_server'],
     ['a snapshot still being created', { ...snapshot, status: 'creating' }, server, 'not_available'],
-    ['a server protected against rebuild', snapshot, { ...server, protection: { delete: false, rebuild: true } }, 'rebuild_protected'],
+    [
+      'a server protected against rebuild',
+      snapshot,
+      { ...server, protection: { delete: false, rebuild: true } },
+      'rebuild_protected',
+    ],
   ])('%s', (_case, image, srv, code) => {
     expect(restoreBlocker(image, srv)?.code ?? null).toBe(code);
   });
@@ -32,5 +52,7 @@ describe('confirmsServerName', () => {
 
 test('the safety snapshot is a manual snapshot of the panel, described with the target and the time', () => {
   expect(SAFETY_SNAPSHOT_LABELS).toEqual({ 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' });
-  expect(safetySnapshotDescription({ id: 77 }, new Date('2026-05-11T10:04:59Z'))).toBe('safety snapshot before restore from snapshot 77, 2026-05-11 10:04 UTC');
+  expect(safetySnapshotDescription({ id: 77 }, new Date('2026-05-11T10:04:59Z'))).toBe(
+    'safety snapshot before restore from snapshot 77, 2026-05-11 10:04 UTC',
+  );
 });

@@ -13,17 +13,29 @@ export interface RestoreBlocker {
 /** Why this image may not replace this server's disk, or null when it may. */
 export function restoreBlocker(image: HcloudImage, server: HcloudServer): RestoreBlocker | null {
   if (image.type !== 'snapshot') {
-    return { code: 'not_snapshot', message: `Image ${image.id} is a ${image.type} image, not a snapshot; the panel only restores snapshots.` };
+    return {
+      code: 'not_snapshot',
+      message: `Image ${image.id} is a ${image.type} image, not a snapshot; the panel only restores snapshots.`,
+    };
   }
   // Only this server's own snapshots: another server's disk would bring its identity, keys and data along.
   if (image.created_from?.id !== server.id) {
-    return { code: 'other_server', message: `Snapshot ${image.id} was not taken of this server, so the panel will not put it on this server's disk.` };
+    return {
+      code: 'other_server',
+      message: `Snapshot ${image.id} was not taken of this server, so the panel will not put it on this server's disk.`,
+    };
   }
   if (image.status !== 'available') {
-    return { code: 'not_available', message: `Snapshot ${image.id} is ${image.status}, not available yet; wait until Hetzner has finished it.` };
+    return {
+      code: 'not_available',
+      message: `Snapshot ${image.id} is ${image.status}, not available yet; wait until Hetzner has finished it.`,
+    };
   }
   if (server.protection.rebuild) {
-    return { code: 'rebuild_protected', message: `Server "${server.name}" is protected against rebuilding. Turn that protection off in the Hetzner Console (the server → Protection) first, if you really mean to replace its disk.` };
+    return {
+      code: 'rebuild_protected',
+      message: `Server "${server.name}" is protected against rebuilding. Turn that protection off in the Hetzner Console (the server → Protection) first, if you really mean to replace its disk.`,
+    };
   }
   return null;
 }
@@ -34,7 +46,10 @@ export function confirmsServerName(typed: string, server: Pick<HcloudServer, 'na
 }
 
 /** A manual snapshot of the panel, so retention never deletes it and the snapshots page says who made it. */
-export const SAFETY_SNAPSHOT_LABELS: HcloudLabels = { [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'manual' };
+export const SAFETY_SNAPSHOT_LABELS: HcloudLabels = {
+  [PANEL_LABEL]: PANEL_LABEL_VALUE,
+  [KIND_LABEL]: 'manual',
+};
 
 export function safetySnapshotDescription(target: Pick<HcloudImage, 'id'>, now: Date): string {
   return `safety snapshot before restore from snapshot ${target.id}, ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

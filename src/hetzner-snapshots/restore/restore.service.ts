@@ -3,10 +3,20 @@
 // background so a reverse proxy's timeout cannot cut it off; the page follows it. One job per process.
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
-import { HetznerConnectionService, NoTokenError, NotOnHetznerError } from '../connection/hetzner-connection.service';
+import {
+  HetznerConnectionService,
+  NoTokenError,
+  NotOnHetznerError,
+} from '../connection/hetzner-connection.service';
 import { describeHcloudError, HcloudApiError, HcloudClient, HcloudImage, HcloudServer } from '../hcloud';
 import { TokenDecryptionError } from '../settings/token.cipher';
-import { confirmsServerName, RestoreBlocker, restoreBlocker, SAFETY_SNAPSHOT_LABELS, safetySnapshotDescription } from './restore.rules';
+import {
+  confirmsServerName,
+  RestoreBlocker,
+  restoreBlocker,
+  SAFETY_SNAPSHOT_LABELS,
+  safetySnapshotDescription,
+} from './restore.rules';
 
 export type RestoreErrorCode = 'not_found' | 'unavailable' | 'blocked' | 'wrong_name' | 'busy';
 
@@ -78,12 +88,19 @@ export class RestoreService implements OnModuleDestroy {
   }
 
   /** Checks the target (as just loaded by target()) and the typed name, then starts the job and returns at once. */
-  start(opts: { target: RestoreTarget; confirmServerName: string; safetySnapshot: boolean; actor: string }): RestoreJob {
+  start(opts: {
+    target: RestoreTarget;
+    confirmServerName: string;
+    safetySnapshot: boolean;
+    actor: string;
+  }): RestoreJob {
     const { server, image, blocker } = opts.target;
     if (blocker) throw new RestoreError('blocked', blocker.message);
-    if (!confirmsServerName(opts.confirmServerName, server)) throw new RestoreError('wrong_name', `That is not this server's name. Type ${server.name} to confirm.`);
+    if (!confirmsServerName(opts.confirmServerName, server))
+      throw new RestoreError('wrong_name', `That is not this server's name. Type ${server.name} to confirm.`);
     // No await between this check and taking the slot: two quick submits cannot both start a rebuild.
-    if (this.isActive()) throw new RestoreError('busy', 'A restore is already under way; follow it on its page.');
+    if (this.isActive())
+      throw new RestoreError('busy', 'A restore is already under way; follow it on its page.');
 
     const job: RestoreJob = {
       imageId: image.id,
@@ -99,7 +116,9 @@ export class RestoreService implements OnModuleDestroy {
       rebuildSent: false,
     };
     this.job = job;
-    this.logger.log(`restore of server ${server.id} from snapshot ${image.id} requested by ${opts.actor}${opts.safetySnapshot ? '' : ' (without a safety snapshot)'}`);
+    this.logger.log(
+      `restore of server ${server.id} from snapshot ${image.id} requested by ${opts.actor}${opts.safetySnapshot ? '' : ' (without a safety snapshot)'}`,
+    );
     this.running = this.carryOut(job).finally(() => {
       this.running = null;
     });
@@ -130,16 +149,27 @@ export class RestoreService implements OnModuleDestroy {
     if (job.safety) {
       const safety = job.safety;
       try {
-        const created = await client.createImage(job.serverId, { description: safetySnapshotDescription({ id: job.imageId }, this.clock.now()), labels: SAFETY_SNAPSHOT_LABELS });
+        const created = await client.createImage(job.serverId, {
+          description: safetySnapshotDescription({ id: job.imageId }, this.clock.now()),
+          labels: SAFETY_SNAPSHOT_LABELS,
+        });
         safety.imageId = created.image.id;
         safety.actionId = created.action.id;
-        await client.waitForAction(created.action, { signal: this.abort.signal, onProgress: (a) => (safety.progress = a.progress) });
+        await client.waitForAction(created.action, {
+          signal: this.abort.signal,
+          onProgress: (a) => (safety.progress = a.progress),
+        });
         safety.done = true;
         safety.progress = 100;
         job.phase = 'rebuilding';
-        this.logger.log(`restore: safety snapshot ${created.image.id} of server ${job.serverId} is available`);
+        this.logger.log(
+          `restore: safety snapshot ${created.image.id} of server ${job.serverId} is available`,
+        );
       } catch (err) {
-        return this.fail(job, `The safety snapshot did not complete, so nothing was rebuilt: ${describeHcloudError(err)}`);
+        return this.fail(
+          job,
+          `The safety snapshot did not complete, so nothing was rebuilt: ${describeHcloudError(err)}`,
+        );
       }
     }
     try {
@@ -147,12 +177,15 @@ export class RestoreService implements OnModuleDestroy {
       job.rebuildSent = true;
       job.rebuildActionId = action.id;
       job.phase = 'started';
-      this.logger.log(`restore: Hetzner started rebuilding server ${job.serverId} from snapshot ${job.imageId} (action ${action.id}); the server reboots now`);
+      this.logger.log(
+        `restore: Hetzner started rebuilding server ${job.serverId} from snapshot ${job.imageId} (action ${action.id}); the server reboots now`,
+      );
     } catch (err) {
       // The generic sentence for 423 protected speaks of deletion protection; for a rebuild it is the server's.
-      const reason = err instanceof HcloudApiError && err.status === 423 && err.code === 'protected'
-        ? 'the server is protected against rebuilding; turn that protection off in the Hetzner Console first.'
-        : describeHcloudError(err);
+      const reason =
+        err instanceof HcloudApiError && err.status === 423 && err.code === 'protected'
+          ? 'the server is protected against rebuilding; turn that protection off in the Hetzner Console first.'
+          : describeHcloudError(err);
       this.fail(job, `Hetzner did not start the rebuild, so the disk is unchanged: ${reason}`);
     }
   }
@@ -168,7 +201,12 @@ export class RestoreService implements OnModuleDestroy {
       const serverId = await this.connection.serverId();
       return { client: await this.connection.client(), serverId };
     } catch (err) {
-      if (err instanceof NoTokenError || err instanceof NotOnHetznerError || err instanceof TokenDecryptionError) throw new RestoreError('unavailable', err.message);
+      if (
+        err instanceof NoTokenError ||
+        err instanceof NotOnHetznerError ||
+        err instanceof TokenDecryptionError
+      )
+        throw new RestoreError('unavailable', err.message);
       throw err;
     }
   }

@@ -40,7 +40,16 @@ export class CycleRunStore {
   ) {}
 
   start(init: { trigger: CycleRunTrigger; startedAt: Date; phase: string }): Promise<CycleRun> {
-    return this.runs.save(this.runs.create({ ...init, status: 'running', deleted: '[]', requestCount: 0, finishedAt: null, hooksJson: null }));
+    return this.runs.save(
+      this.runs.create({
+        ...init,
+        status: 'running',
+        deleted: '[]',
+        requestCount: 0,
+        finishedAt: null,
+        hooksJson: null,
+      }),
+    );
   }
 
   async save(run: CycleRun): Promise<CycleRun> {
@@ -57,7 +66,11 @@ export class CycleRunStore {
 
   /** Newest first. */
   async page(page: number, perPage: number): Promise<{ runs: CycleRun[]; total: number }> {
-    const [runs, total] = await this.runs.findAndCount({ order: { startedAt: 'DESC', id: 'DESC' }, skip: (page - 1) * perPage, take: perPage });
+    const [runs, total] = await this.runs.findAndCount({
+      order: { startedAt: 'DESC', id: 'DESC' },
+      skip: (page - 1) * perPage,
+      take: perPage,
+    });
     return { runs, total };
   }
 
@@ -83,7 +96,10 @@ export class CycleRunStore {
 
   /** The last cycle that made an automatic snapshot. */
   lastSuccess(): Promise<CycleRun | null> {
-    return this.runs.findOne({ where: { status: 'succeeded', trigger: Not('prune') }, order: { finishedAt: 'DESC', id: 'DESC' } });
+    return this.runs.findOne({
+      where: { status: 'succeeded', trigger: Not('prune') },
+      order: { finishedAt: 'DESC', id: 'DESC' },
+    });
   }
 
   async settings(): Promise<SchedulerSettings> {
@@ -115,7 +131,10 @@ export class CycleRunStore {
 
   /** The server's name as the snapshots page last saw it, so pages and the CLI need not ask Hetzner. */
   async cachedServerName(serverId: number): Promise<string | null> {
-    const rows: { server_json: string | null }[] = await this.db.query(`SELECT "server_json" FROM "snapshot_list_cache" WHERE "server_id" = ?`, [serverId]);
+    const rows: { server_json: string | null }[] = await this.db.query(
+      `SELECT "server_json" FROM "snapshot_list_cache" WHERE "server_id" = ?`,
+      [serverId],
+    );
     try {
       const server = rows[0]?.server_json ? (JSON.parse(rows[0].server_json) as { name?: unknown }) : null;
       return typeof server?.name === 'string' ? server.name : null;

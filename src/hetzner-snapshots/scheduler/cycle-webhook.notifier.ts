@@ -62,10 +62,14 @@ export class CycleWebhookNotifier implements OnModuleDestroy {
         redirect: 'error',
       });
       await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) this.logger.warn(`webhook ${payload.event} to ${where} was answered with HTTP ${res.status}`);
+      if (!res.ok)
+        this.logger.warn(`webhook ${payload.event} to ${where} was answered with HTTP ${res.status}`);
       else this.logger.log(`webhook ${payload.event} delivered to ${where}`);
     } catch (err) {
-      const reason = (err as Error)?.name === 'TimeoutError' ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : ((err as Error)?.message ?? String(err));
+      const reason =
+        (err as Error)?.name === 'TimeoutError'
+          ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`
+          : ((err as Error)?.message ?? String(err));
       this.logger.warn(`webhook ${payload.event} to ${where} failed: ${reason}`);
     }
   }

@@ -40,13 +40,43 @@ describe('lockedRetryDelayMs', () => {
 describe('isCatchUpDue', () => {
   const now = at('2026-11-22T12:00:00Z');
   it.each([
-    { name: 'never succeeded, next run far', lastSuccessAt: null, nextRunAt: at('2026-11-22T18:00:00Z'), expected: true },
+    {
+      name: 'never succeeded, next run far',
+      lastSuccessAt: null,
+      nextRunAt: at('2026-11-22T18:00:00Z'),
+      expected: true,
+    },
     { name: 'never succeeded, paused (no next run)', lastSuccessAt: null, nextRunAt: null, expected: true },
-    { name: 'success within the period', lastSuccessAt: at('2026-11-22T07:00:00Z'), nextRunAt: at('2026-11-22T18:00:00Z'), expected: false },
-    { name: 'success exactly one period ago', lastSuccessAt: at('2026-11-22T06:00:00Z'), nextRunAt: at('2026-11-22T18:00:00Z'), expected: false },
-    { name: 'success longer than a period ago', lastSuccessAt: at('2026-11-22T05:59:00Z'), nextRunAt: at('2026-11-22T18:00:00Z'), expected: true },
-    { name: 'missed, but the next run is in 10 minutes', lastSuccessAt: at('2026-11-21T00:00:00Z'), nextRunAt: at('2026-11-22T12:10:00Z'), expected: false },
-    { name: 'missed, next run in 20 minutes', lastSuccessAt: at('2026-11-21T00:00:00Z'), nextRunAt: at('2026-11-22T12:20:00Z'), expected: true },
+    {
+      name: 'success within the period',
+      lastSuccessAt: at('2026-11-22T07:00:00Z'),
+      nextRunAt: at('2026-11-22T18:00:00Z'),
+      expected: false,
+    },
+    {
+      name: 'success exactly one period ago',
+      lastSuccessAt: at('2026-11-22T06:00:00Z'),
+      nextRunAt: at('2026-11-22T18:00:00Z'),
+      expected: false,
+    },
+    {
+      name: 'success longer than a period ago',
+      lastSuccessAt: at('2026-11-22T05:59:00Z'),
+      nextRunAt: at('2026-11-22T18:00:00Z'),
+      expected: true,
+    },
+    {
+      name: 'missed, but the next run is in 10 minutes',
+      lastSuccessAt: at('2026-11-21T00:00:00Z'),
+      nextRunAt: at('2026-11-22T12:10:00Z'),
+      expected: false,
+    },
+    {
+      name: 'missed, next run in 20 minutes',
+      lastSuccessAt: at('2026-11-21T00:00:00Z'),
+      nextRunAt: at('2026-11-22T12:20:00Z'),
+      expected: true,
+    },
   ])('$name → $expected', ({ lastSuccessAt, nextRunAt, expected }) => {
     expect(isCatchUpDue({ now, lastSuccessAt, nextRunAt, periodMs: 6 * HOUR })).toBe(expected);
   });
@@ -60,7 +90,12 @@ describe('isOverdue', () => {
     { name: 'exactly two periods', lastSuccessAt: at('2026-11-22T00:00:00Z'), since, expected: false },
     { name: 'just over two periods', lastSuccessAt: at('2026-11-21T23:59:00Z'), since, expected: true },
     { name: 'never, schedule changed long ago', lastSuccessAt: null, since, expected: true },
-    { name: 'never, schedule changed an hour ago', lastSuccessAt: null, since: at('2026-11-22T11:00:00Z'), expected: false },
+    {
+      name: 'never, schedule changed an hour ago',
+      lastSuccessAt: null,
+      since: at('2026-11-22T11:00:00Z'),
+      expected: false,
+    },
   ])('$name → $expected', ({ lastSuccessAt, since: from, expected }) => {
     expect(isOverdue({ now, lastSuccessAt, since: from, periodMs: 6 * HOUR })).toBe(expected);
   });
@@ -95,7 +130,9 @@ describe('trimHookOutput', () => {
 
 describe('autoSnapshotDescription', () => {
   it('names the server and the UTC time to the second', () => {
-    expect(autoSnapshotDescription('web-1', at('2026-11-22T03:30:05.123Z'))).toBe('web-1 auto 2026-11-22T03:30:05Z');
+    expect(autoSnapshotDescription('web-1', at('2026-11-22T03:30:05.123Z'))).toBe(
+      'web-1 auto 2026-11-22T03:30:05Z',
+    );
   });
   it('selects exactly the automatic snapshots of the panel', () => {
     expect(AUTO_SNAPSHOT_SELECTOR).toBe('managed-by=snapshot-panel,snapshot-panel/kind=auto');
@@ -144,16 +181,33 @@ describe('toRetentionCandidate', () => {
 
 describe('describeCycleFailure', () => {
   it('keeps the code and sentence of the panel’s own errors', () => {
-    expect(describeCycleFailure(new CycleStepError('pre_hook_failed', 'The pre hook failed.'))).toEqual({ code: 'pre_hook_failed', message: 'The pre hook failed.' });
+    expect(describeCycleFailure(new CycleStepError('pre_hook_failed', 'The pre hook failed.'))).toEqual({
+      code: 'pre_hook_failed',
+      message: 'The pre hook failed.',
+    });
   });
   it('describes Hetzner errors for a person', () => {
-    const failure = describeCycleFailure(new HcloudApiError({ status: 401, code: 'unauthorized', message: 'unable to authenticate' }));
+    const failure = describeCycleFailure(
+      new HcloudApiError({ status: 401, code: 'unauthorized', message: 'unable to authenticate' }),
+    );
     expect(failure.code).toBe('unauthorized');
     expect(failure.message).toContain('API token was rejected');
   });
   it('describes a failed action', () => {
-    const action = { id: 9, command: 'create_image', status: 'error', progress: 100, started: '', finished: '', resources: [], error: { code: 'image_failed', message: 'disk error' } } as never;
-    expect(describeCycleFailure(new HcloudActionFailedError(action))).toEqual({ code: 'image_failed', message: expect.stringContaining('disk error') });
+    const action = {
+      id: 9,
+      command: 'create_image',
+      status: 'error',
+      progress: 100,
+      started: '',
+      finished: '',
+      resources: [],
+      error: { code: 'image_failed', message: 'disk error' },
+    } as never;
+    expect(describeCycleFailure(new HcloudActionFailedError(action))).toEqual({
+      code: 'image_failed',
+      message: expect.stringContaining('disk error'),
+    });
   });
   it('uses the code of errors that carry one, and "unexpected" otherwise', () => {
     const noToken = Object.assign(new Error('No token is set.'), { code: 'no_token' });

@@ -2,11 +2,19 @@
 // how long to wait for a locked server, whether a run was missed or is overdue, which webhook event a run
 // causes, what a snapshot is called, and how hook output is cut down for storage.
 import { HcloudActionFailedError, HcloudApiError, describeHcloudError, type HcloudImage } from '../hcloud';
-import { KIND_LABEL, PANEL_LABEL, PANEL_LABEL_VALUE, type RetentionCandidate } from '../retention/retention.policy';
+import {
+  KIND_LABEL,
+  PANEL_LABEL,
+  PANEL_LABEL_VALUE,
+  type RetentionCandidate,
+} from '../retention/retention.policy';
 import type { CycleRunStatus } from './cycle-run.entity';
 
 /** The labels every automatic snapshot carries, and the selector that lists exactly those. */
-export const AUTO_SNAPSHOT_LABELS: Record<string, string> = { [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'auto' };
+export const AUTO_SNAPSHOT_LABELS: Record<string, string> = {
+  [PANEL_LABEL]: PANEL_LABEL_VALUE,
+  [KIND_LABEL]: 'auto',
+};
 export const AUTO_SNAPSHOT_SELECTOR = `${PANEL_LABEL}=${PANEL_LABEL_VALUE},${KIND_LABEL}=auto`;
 
 /** How long a cycle keeps trying while the server is busy with another action (423 locked). */
@@ -18,7 +26,11 @@ const LOCKED_MAX_DELAY_MS = 60_000;
  * Wait before retry `attempt` (0 = the first retry) of a create_image refused with `locked`: 5 s, 10 s, 20 s …
  * capped at 60 s; null once that wait would end past the budget, so a stuck server fails the cycle loudly.
  */
-export function lockedRetryDelayMs(input: { attempt: number; elapsedMs: number; budgetMs?: number }): number | null {
+export function lockedRetryDelayMs(input: {
+  attempt: number;
+  elapsedMs: number;
+  budgetMs?: number;
+}): number | null {
   const budget = input.budgetMs ?? LOCKED_RETRY_BUDGET_MS;
   const delay = Math.min(LOCKED_MAX_DELAY_MS, LOCKED_FIRST_DELAY_MS * 2 ** Math.max(0, input.attempt));
   return input.elapsedMs + delay > budget ? null : delay;
@@ -33,9 +45,16 @@ export function isTransientApiFailure(err: unknown): boolean {
  * A run was missed while the panel was down when no automatic snapshot succeeded within one period. It is
  * not caught up when the next scheduled run is close anyway, which would make two snapshots back to back.
  */
-export function isCatchUpDue(input: { now: Date; lastSuccessAt: Date | null; periodMs: number; nextRunAt: Date | null; soonMs?: number }): boolean {
+export function isCatchUpDue(input: {
+  now: Date;
+  lastSuccessAt: Date | null;
+  periodMs: number;
+  nextRunAt: Date | null;
+  soonMs?: number;
+}): boolean {
   const soon = input.soonMs ?? 15 * 60_000;
-  if (input.lastSuccessAt && input.now.getTime() - input.lastSuccessAt.getTime() <= input.periodMs) return false;
+  if (input.lastSuccessAt && input.now.getTime() - input.lastSuccessAt.getTime() <= input.periodMs)
+    return false;
   if (input.nextRunAt && input.nextRunAt.getTime() - input.now.getTime() <= soon) return false;
   return true;
 }
@@ -44,7 +63,12 @@ export function isCatchUpDue(input: { now: Date; lastSuccessAt: Date | null; per
  * "No successful automatic snapshot for more than two periods", counted from the last success or, before
  * the first one, from when the schedule was last changed.
  */
-export function isOverdue(input: { now: Date; lastSuccessAt: Date | null; since: Date; periodMs: number }): boolean {
+export function isOverdue(input: {
+  now: Date;
+  lastSuccessAt: Date | null;
+  since: Date;
+  periodMs: number;
+}): boolean {
   const from = input.lastSuccessAt ?? input.since;
   return input.now.getTime() - from.getTime() > 2 * input.periodMs;
 }
@@ -52,9 +76,13 @@ export function isOverdue(input: { now: Date; lastSuccessAt: Date | null; since:
 export type CycleWebhookEvent = 'cycle.failed' | 'cycle.recovered';
 
 /** Every failure is reported; a success only when it ends a run of failures. */
-export function webhookEventFor(current: CycleRunStatus, previous: CycleRunStatus | null): CycleWebhookEvent | null {
+export function webhookEventFor(
+  current: CycleRunStatus,
+  previous: CycleRunStatus | null,
+): CycleWebhookEvent | null {
   if (current === 'failed' || current === 'interrupted') return 'cycle.failed';
-  if (current === 'succeeded' && (previous === 'failed' || previous === 'interrupted')) return 'cycle.recovered';
+  if (current === 'succeeded' && (previous === 'failed' || previous === 'interrupted'))
+    return 'cycle.recovered';
   return null;
 }
 
@@ -101,8 +129,12 @@ export class CycleStepError extends Error {
 /** The code and the sentence recorded with a failed run. */
 export function describeCycleFailure(err: unknown): { code: string; message: string } {
   if (err instanceof CycleStepError) return { code: err.code, message: err.message };
-  if (err instanceof HcloudApiError || err instanceof HcloudActionFailedError) return { code: err.code, message: describeHcloudError(err) };
-  const code = typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : null;
+  if (err instanceof HcloudApiError || err instanceof HcloudActionFailedError)
+    return { code: err.code, message: describeHcloudError(err) };
+  const code =
+    typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+      ? (err as { code: string }).code
+      : null;
   // NoTokenError and NotOnHetznerError carry a code and a message written for a person.
   if (code && err instanceof Error) return { code, message: err.message };
   return { code: 'unexpected', message: describeHcloudError(err) };

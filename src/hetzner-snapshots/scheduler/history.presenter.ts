@@ -1,7 +1,11 @@
 // Turns cycle runs into what the history page shows: labels, badges, times in the server's time zone,
 // durations, what was deleted and why, and the hooks' outcome.
 import { Inject, Injectable } from '@nestjs/common';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import { CycleRunStore, readDeleted, readHooks } from './cycle-run.store';
 import { formatElapsed, formatPanelTime } from './panel-time.format';
@@ -74,7 +78,9 @@ export function presentRun(run: CycleRun, timeZone: string, now: Date): RunView 
     trigger: TRIGGER[run.trigger] ?? run.trigger,
     started: formatPanelTime(run.startedAt, timeZone),
     finished: run.finishedAt ? formatPanelTime(run.finishedAt, timeZone) : '—',
-    duration: end ? `${formatElapsed(end.getTime() - run.startedAt.getTime())}${run.finishedAt ? '' : ' so far'}` : '—',
+    duration: end
+      ? `${formatElapsed(end.getTime() - run.startedAt.getTime())}${run.finishedAt ? '' : ' so far'}`
+      : '—',
     imageId: run.imageId,
     actionId: run.actionId,
     requestCount: run.requestCount,
@@ -87,7 +93,9 @@ export function presentRun(run: CycleRun, timeZone: string, now: Date): RunView 
     pruneNote: run.pruneNote,
     error: run.errorMessage,
     errorCode: run.errorCode,
-    hooks: (['pre', 'post'] as const).flatMap((phase) => (hooks[phase] ? [presentHook(phase, hooks[phase] as HookOutcome)] : [])),
+    hooks: (['pre', 'post'] as const).flatMap((phase) =>
+      hooks[phase] ? [presentHook(phase, hooks[phase] as HookOutcome)] : [],
+    ),
   };
 }
 
@@ -97,7 +105,13 @@ function presentHook(phase: 'pre' | 'post', outcome: HookOutcome): HookView {
   else if (outcome.error) summary = `could not start: ${outcome.error}`;
   else if (outcome.signal) summary = `ended by ${outcome.signal}`;
   else summary = `exit status ${outcome.exitCode} in ${formatElapsed(outcome.durationMs)}`;
-  return { name: phase === 'pre' ? 'Pre-snapshot command' : 'Post-snapshot command', ok: outcome.ok, badge: outcome.ok ? 'ok' : 'danger', summary, output: outcome.output };
+  return {
+    name: phase === 'pre' ? 'Pre-snapshot command' : 'Post-snapshot command',
+    ok: outcome.ok,
+    badge: outcome.ok ? 'ok' : 'danger',
+    summary,
+    output: outcome.output,
+  };
 }
 
 export interface HistoryPageView {
@@ -139,7 +153,9 @@ export class HistoryPresenter {
     return {
       overview,
       nextRuns: overview.nextRuns.map((date) => formatPanelTime(date, tz)),
-      lastSuccess: overview.lastSuccess?.finishedAt ? formatPanelTime(overview.lastSuccess.finishedAt, tz) : null,
+      lastSuccess: overview.lastSuccess?.finishedAt
+        ? formatPanelTime(overview.lastSuccess.finishedAt, tz)
+        : null,
       lastSuccessImageId: overview.lastSuccess?.imageId ?? null,
       runs: runs.map((run) => presentRun(run, tz, now)),
       page,

@@ -53,13 +53,17 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
   /** Brings the cron job in line with the saved settings: created, moved, or removed while paused. */
   reschedule(): Promise<void> {
     if (!this.options.runScheduler) return Promise.resolve();
-    this.applying = this.applying.then(() => this.applySchedule()).catch((err: unknown) => this.logger.error(`could not apply the schedule: ${(err as Error).message}`));
+    this.applying = this.applying
+      .then(() => this.applySchedule())
+      .catch((err: unknown) => this.logger.error(`could not apply the schedule: ${(err as Error).message}`));
     return this.applying;
   }
 
   /** The registered job, for pages and tests; null while paused. */
   job(): CronJob | null {
-    return this.registry.doesExist('cron', AUTO_SNAPSHOT_JOB) ? this.registry.getCronJob(AUTO_SNAPSHOT_JOB) : null;
+    return this.registry.doesExist('cron', AUTO_SNAPSHOT_JOB)
+      ? this.registry.getCronJob(AUTO_SNAPSHOT_JOB)
+      : null;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -73,7 +77,10 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
     try {
       await this.reschedule();
       const resumed = await this.cycles.resumeInterrupted();
-      if (resumed.length > 0) this.logger.log(`resumed ${resumed.length} cycle(s) cut off by the last stop: ${resumed.map((o) => o.status).join(', ')}`);
+      if (resumed.length > 0)
+        this.logger.log(
+          `resumed ${resumed.length} cycle(s) cut off by the last stop: ${resumed.map((o) => o.status).join(', ')}`,
+        );
       await this.catchUpIfMissed();
     } catch (err) {
       if (this.stopping.signal.aborted) return;
@@ -91,7 +98,9 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
       nextRunAt: overview.nextRuns[0] ?? null,
     });
     if (!due) return;
-    this.logger.log(`no successful automatic snapshot within one period (${overview.frequencyText}); catching up in ${CATCH_UP_DELAY_MS / 1000} s`);
+    this.logger.log(
+      `no successful automatic snapshot within one period (${overview.frequencyText}); catching up in ${CATCH_UP_DELAY_MS / 1000} s`,
+    );
     await this.clock.sleep(CATCH_UP_DELAY_MS, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
     const outcome = await this.cycles.runCycle({ trigger: 'catch-up' });
@@ -115,7 +124,9 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
       job.start();
     }
     const next = this.job()?.nextDate().toJSDate();
-    this.logger.log(`automatic snapshots ${plan.frequencyText} (cron "${plan.expression}", ${plan.timeZone})${next ? `; next at ${formatPanelTime(next, plan.timeZone)}` : ''}`);
+    this.logger.log(
+      `automatic snapshots ${plan.frequencyText} (cron "${plan.expression}", ${plan.timeZone})${next ? `; next at ${formatPanelTime(next, plan.timeZone)}` : ''}`,
+    );
   }
 
   /** The cron tick only calls the plain method; the lease keeps it from overlapping a CLI run or a long cycle. */

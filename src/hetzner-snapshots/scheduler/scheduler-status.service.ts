@@ -5,8 +5,20 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { Banner } from '../../host/web/layout-contributor';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
-import { describeFrequency, nextRuns, parseFrequency, periodMs, stableOffsetMinutes, toCronExpression, type FrequencyPreset } from '../schedule/snapshot-schedule';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
+import {
+  describeFrequency,
+  nextRuns,
+  parseFrequency,
+  periodMs,
+  stableOffsetMinutes,
+  toCronExpression,
+  type FrequencyPreset,
+} from '../schedule/snapshot-schedule';
 import { PanelLayoutContributor } from '../status/panel-layout.contributor';
 import { CycleRun } from './cycle-run.entity';
 import { CycleRunStore } from './cycle-run.store';
@@ -65,31 +77,63 @@ export class SchedulerStatusService implements OnModuleInit {
       (token) => token !== null,
       () => false,
     );
-    const base = { enabled: settings.enabled, hasToken, frequency: settings.frequency, timeZone, settingsUpdatedAt: settings.updatedAt };
+    const base = {
+      enabled: settings.enabled,
+      hasToken,
+      frequency: settings.frequency,
+      timeZone,
+      settingsUpdatedAt: settings.updatedAt,
+    };
     let preset: FrequencyPreset;
     try {
       preset = parseFrequency(settings.frequency);
     } catch (err) {
       const reason = `The saved frequency "${settings.frequency}" cannot be used (${(err as Error).message}); automatic snapshots are paused until it is saved again in Settings.`;
-      return { ...base, frequencyText: null, expression: null, periodMs: null, pausedReason: settings.enabled ? reason : 'Automatic snapshots are off.' };
+      return {
+        ...base,
+        frequencyText: null,
+        expression: null,
+        periodMs: null,
+        pausedReason: settings.enabled ? reason : 'Automatic snapshots are off.',
+      };
     }
     const offset = preset.kind === 'hours' && opts.spread !== false ? await this.offsetMinutes() : 0;
     const expression = toCronExpression(preset, offset);
     let pausedReason: string | null = null;
     if (!settings.enabled) pausedReason = 'Automatic snapshots are off. Turn them on in Settings.';
-    else if (!hasToken) pausedReason = 'No Hetzner Cloud API token is set, so automatic snapshots are paused. Paste a Read & Write token in Settings.';
-    return { ...base, frequencyText: describeFrequency(preset), expression, periodMs: periodMs(preset, timeZone), pausedReason };
+    else if (!hasToken)
+      pausedReason =
+        'No Hetzner Cloud API token is set, so automatic snapshots are paused. Paste a Read & Write token in Settings.';
+    return {
+      ...base,
+      frequencyText: describeFrequency(preset),
+      expression,
+      periodMs: periodMs(preset, timeZone),
+      pausedReason,
+    };
   }
 
   async overview(opts: { spread?: boolean } = {}): Promise<SchedulerOverview> {
     const plan = await this.schedulePlan(opts);
     const [lastRun] = await this.store.recent(1);
-    const [lastSuccess, lastFinished, running] = await Promise.all([this.store.lastSuccess(), this.store.lastFinished(), this.store.findRunning()]);
+    const [lastSuccess, lastFinished, running] = await Promise.all([
+      this.store.lastSuccess(),
+      this.store.lastFinished(),
+      this.store.findRunning(),
+    ]);
     const now = this.clock.now();
-    const upcoming = !plan.pausedReason && plan.expression ? nextRuns(plan.expression, { timeZone: plan.timeZone, from: now, count: 3 }) : [];
+    const upcoming =
+      !plan.pausedReason && plan.expression
+        ? nextRuns(plan.expression, { timeZone: plan.timeZone, from: now, count: 3 })
+        : [];
     const overdue =
       plan.enabled && plan.periodMs !== null
-        ? isOverdue({ now, lastSuccessAt: lastSuccess?.finishedAt ?? null, since: plan.settingsUpdatedAt, periodMs: plan.periodMs })
+        ? isOverdue({
+            now,
+            lastSuccessAt: lastSuccess?.finishedAt ?? null,
+            since: plan.settingsUpdatedAt,
+            periodMs: plan.periodMs,
+          })
         : false;
     return {
       ...plan,
@@ -112,11 +156,27 @@ export class SchedulerStatusService implements OnModuleInit {
       const run = overview.lastFailure;
       const what = run.trigger === 'prune' ? 'The last prune' : 'The last automatic snapshot';
       const when = formatPanelTime(run.finishedAt ?? run.startedAt, overview.timeZone);
-      banners.push({ kind: 'error', message: `${what} failed (${when}): ${run.errorMessage ?? 'no reason recorded'}`, href: history, linkText: 'See the history' });
+      banners.push({
+        kind: 'error',
+        message: `${what} failed (${when}): ${run.errorMessage ?? 'no reason recorded'}`,
+        href: history,
+        linkText: 'See the history',
+      });
+    }
+    if (overview.enabled && overview.pausedReason) {
+      // Switched on but not running is the silent failure that matters most: say so everywhere.
+      banners.push({
+        kind: 'warning',
+        message: overview.pausedReason,
+        href: pagePath(this.options.routePrefix, '/settings'),
+        linkText: 'Open Settings',
+      });
     }
     if (overview.overdue) {
       const last = overview.lastSuccess?.finishedAt;
-      const since = last ? `the last one finished ${formatPanelTime(last, overview.timeZone)}` : 'none has succeeded yet';
+      const since = last
+        ? `the last one finished ${formatPanelTime(last, overview.timeZone)}`
+        : 'none has succeeded yet';
       banners.push({
         kind: 'warning',
         message: `No successful automatic snapshot for more than two periods (${overview.frequencyText ?? overview.frequency}): ${since}.`,

@@ -15,7 +15,15 @@ import { SnapshotHookRunner } from './snapshot-hook.runner';
 @Module({
   imports: [LeaseModule],
   controllers: [HistoryController],
-  providers: [CycleRunStore, CycleWebhookNotifier, SnapshotHookRunner, SnapshotCycleService, SchedulerStatusService, ScheduleRunnerService, HistoryPresenter],
+  providers: [
+    CycleRunStore,
+    CycleWebhookNotifier,
+    SnapshotHookRunner,
+    SnapshotCycleService,
+    SchedulerStatusService,
+    ScheduleRunnerService,
+    HistoryPresenter,
+  ],
   exports: [SnapshotCycleService, SchedulerStatusService, ScheduleRunnerService, CycleRunStore],
 })
 export class SchedulerModule {}

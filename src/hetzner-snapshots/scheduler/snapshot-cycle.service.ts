@@ -5,9 +5,15 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
 import { redactSecrets } from '../../logging/line.logger';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
-import { describeHcloudError, HcloudApiError, type HcloudAction, type HcloudApi, type HcloudImage } from '../hcloud';
+import {
+  describeHcloudError,
+  HcloudApiError,
+  type HcloudAction,
+  type HcloudApi,
+  type HcloudImage,
+} from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
-import { LeaseHandle, LeaseService } from '../lease/lease.service';
+import { LeaseKeeper, LeaseService } from '../lease/lease.service';
 import { RetentionPolicyError } from '../retention/retention-policy.error';
 import { planRetention, type RetentionPlan, type RetentionPolicy } from '../retention/retention.policy';
 import { plural } from '../retention/retention.wording';
@@ -93,7 +99,13 @@ export class SnapshotCycleService implements OnModuleDestroy {
     return this.withCycleLease(async (lease, signal) => {
       // A run cut off earlier is finished first: its action may still hold the server, and it must not be forgotten.
       await this.resumeOrphans(lease, signal);
-      if (signal.aborted) return { status: 'interrupted', runId: null, message: 'The panel is shutting down; no new snapshot was started.', run: null };
+      if (signal.aborted)
+        return {
+          status: 'interrupted',
+          runId: null,
+          message: 'The panel is shutting down; no new snapshot was started.',
+          run: null,
+        };
       return this.freshCycle(opts.trigger, lease, signal);
     });
   }
@@ -149,30 +161,51 @@ export class SnapshotCycleService implements OnModuleDestroy {
     await Promise.all([...this.active].map((entry) => entry.done));
   }
 
-  private async withCycleLease<T>(work: (lease: LeaseHandle, signal: AbortSignal) => Promise<T>): Promise<T | CycleOutcome> {
-    if (this.stopping) return { status: 'busy', runId: null, message: 'The panel is shutting down; nothing was done.', run: null };
+  private async withCycleLease<T>(
+    work: (lease: LeaseKeeper, signal: AbortSignal) => Promise<T>,
+  ): Promise<T | CycleOutcome> {
+    if (this.stopping)
+      return {
+        status: 'busy',
+        runId: null,
+        message: 'The panel is shutting down; nothing was done.',
+        run: null,
+      };
     const lease = await this.leases.tryAcquire(CYCLE_LEASE, CYCLE_LEASE_TTL_MS);
     if (!lease) {
       const holder = await this.leases.holder(CYCLE_LEASE);
       const who = holder ? ` (since ${holder.acquiredAt.toISOString()}, by ${holder.owner})` : '';
       this.logger.log(`another cycle is running${who}; this one did nothing`);
-      return { status: 'busy', runId: null, message: `Another snapshot cycle is running${who}; nothing was done. Try again when it has finished.`, run: null };
+      return {
+        status: 'busy',
+        runId: null,
+        message: `Another snapshot cycle is running${who}; nothing was done. Try again when it has finished.`,
+        run: null,
+      };
     }
     const controller = new AbortController();
-    const keepAlive = this.leases.keepAlive(lease);
-    const done = work(lease, controller.signal);
+    const keeper = this.leases.keepAlive(lease);
+    const done = work(keeper, controller.signal);
     const entry = { controller, done: done.catch(() => undefined) };
     this.active.add(entry);
     try {
       return await done;
     } finally {
       this.active.delete(entry);
-      keepAlive.stop();
-      await this.leases.release(lease).catch((err: unknown) => this.logger.warn(`could not release the cycle lease: ${(err as Error).message}`));
+      await keeper.stop();
+      await this.leases
+        .release(lease)
+        .catch((err: unknown) =>
+          this.logger.warn(`could not release the cycle lease: ${(err as Error).message}`),
+        );
     }
   }
 
-  private async freshCycle(trigger: CycleRunTrigger, lease: LeaseHandle, signal: AbortSignal): Promise<CycleOutcome> {
+  private async freshCycle(
+    trigger: CycleRunTrigger,
+    lease: LeaseKeeper,
+    signal: AbortSignal,
+  ): Promise<CycleOutcome> {
     const requests: RequestCounter = { count: 0 };
     const run = await this.store.start({ trigger, startedAt: this.clock.now(), phase: 'creating' });
     const result: CycleResult = { failure: null, postHookFailure: null, serverName: null };
@@ -191,20 +224,25 @@ export class SnapshotCycleService implements OnModuleDestroy {
         if (hookConfig.pre) {
           hooks.pre = await this.runHook('pre', hookConfig.pre, run, hooks, { signal });
           if (!hooks.pre.ok) {
-            throw new CycleStepError('pre_hook_failed', `${describeHookFailure('pre', hooks.pre, hookConfig.timeoutMs)} No snapshot was taken.`);
+            throw new CycleStepError(
+              'pre_hook_failed',
+              `${describeHookFailure('pre', hooks.pre, hookConfig.timeoutMs)} No snapshot was taken.`,
+            );
           }
         }
         await this.takeSnapshot(api, run, server.name, lease, signal);
       } catch (err) {
         snapshotFailure = err;
       }
-      // The post hook undoes what the pre hook did (unfreeze, unlock), so it runs whenever the pre hook ran,
-      // after the snapshot action ended, whatever its outcome. A run left for resume gets it when resumed.
+      // The post hook undoes what the pre hook did (unfreeze, unlock): it runs after every snapshot attempt,
+      // once the action has ended, whatever the outcome, a failed pre hook included. A run left for resume
+      // gets it when resumed.
       const leftForResume = signal.aborted && run.actionId !== null;
       if (hookConfig.post && !leftForResume) {
         const outcome = snapshotFailure ? 'failed' : 'succeeded';
         hooks.post = await this.runHook('post', hookConfig.post, run, hooks, { outcome });
-        if (!hooks.post.ok) result.postHookFailure = describeHookFailure('post', hooks.post, hookConfig.timeoutMs);
+        if (!hooks.post.ok)
+          result.postHookFailure = describeHookFailure('post', hooks.post, hookConfig.timeoutMs);
       }
       if (snapshotFailure) throw snapshotFailure;
 
@@ -215,7 +253,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     return this.finish(run, result, requests, signal);
   }
 
-  private async resumeOrphans(lease: LeaseHandle, signal: AbortSignal): Promise<CycleOutcome[]> {
+  private async resumeOrphans(lease: LeaseKeeper, signal: AbortSignal): Promise<CycleOutcome[]> {
     const outcomes: CycleOutcome[] = [];
     for (const run of await this.store.findRunning()) {
       if (signal.aborted) break;
@@ -225,21 +263,28 @@ export class SnapshotCycleService implements OnModuleDestroy {
   }
 
   /** Picks a run up from its recorded action: waits on the same action id, so no second snapshot is made. */
-  private async resumeRun(run: CycleRun, lease: LeaseHandle, signal: AbortSignal): Promise<CycleOutcome> {
-    this.logger.log(`resuming cycle ${run.id} left running in phase ${run.phase} (action ${run.actionId ?? 'none'})`);
+  private async resumeRun(run: CycleRun, lease: LeaseKeeper, signal: AbortSignal): Promise<CycleOutcome> {
+    this.logger.log(
+      `resuming cycle ${run.id} left running in phase ${run.phase} (action ${run.actionId ?? 'none'})`,
+    );
     const requests: RequestCounter = { count: run.requestCount };
     const result: CycleResult = { failure: null, postHookFailure: null, serverName: null };
     const hooks = readHooks(run);
     const hookConfig = this.options.snapshotHooks;
     const previousTrigger = run.trigger;
-    run.trigger = 'resume';
+    // A prune keeps its trigger: it is not a snapshot cycle, for the history, the webhook and "last success".
+    if (previousTrigger !== 'prune') run.trigger = 'resume';
     try {
       if (run.serverId !== null) result.serverName = await this.store.cachedServerName(run.serverId);
       let snapshotFailure: unknown = null;
       let api: HcloudApi | null = null;
       try {
         if (previousTrigger === 'prune') {
-          throw new CycleStepError('interrupted', 'The panel stopped during this prune; the next cycle prunes again.', 'interrupted');
+          throw new CycleStepError(
+            'interrupted',
+            'The panel stopped during this prune; the next cycle prunes again.',
+            'interrupted',
+          );
         }
         if (run.actionId === null || run.imageId === null || run.serverId === null) {
           throw new CycleStepError(
@@ -252,12 +297,16 @@ export class SnapshotCycleService implements OnModuleDestroy {
         api = await this.connection.client({ onRequest: () => requests.count++ });
         await this.confirmSnapshot(api, run, run.actionId, lease, signal);
       } catch (err) {
-        snapshotFailure = err instanceof HcloudApiError && err.status === 404 ? actionForgotten(run, err) : err;
+        snapshotFailure =
+          err instanceof HcloudApiError && err.status === 404 ? actionForgotten(run, err) : err;
       }
       const owesPostHook = hooks.pre !== undefined && hooks.post === undefined;
       if (hookConfig.post && owesPostHook && !(signal.aborted && run.actionId !== null)) {
-        hooks.post = await this.runHook('post', hookConfig.post, run, hooks, { outcome: snapshotFailure ? 'failed' : 'succeeded' });
-        if (!hooks.post.ok) result.postHookFailure = describeHookFailure('post', hooks.post, hookConfig.timeoutMs);
+        hooks.post = await this.runHook('post', hookConfig.post, run, hooks, {
+          outcome: snapshotFailure ? 'failed' : 'succeeded',
+        });
+        if (!hooks.post.ok)
+          result.postHookFailure = describeHookFailure('post', hooks.post, hookConfig.timeoutMs);
       }
       if (snapshotFailure) throw snapshotFailure;
       await this.pruneInto(run, api as HcloudApi, requests, signal);
@@ -267,7 +316,13 @@ export class SnapshotCycleService implements OnModuleDestroy {
     return this.finish(run, result, requests, signal);
   }
 
-  private async takeSnapshot(api: HcloudApi, run: CycleRun, serverName: string, lease: LeaseHandle, signal: AbortSignal): Promise<void> {
+  private async takeSnapshot(
+    api: HcloudApi,
+    run: CycleRun,
+    serverName: string,
+    lease: LeaseKeeper,
+    signal: AbortSignal,
+  ): Promise<void> {
     const serverId = run.serverId as number;
     const description = autoSnapshotDescription(serverName, this.clock.now());
     const created = await this.createWithLockedRetry(api, serverId, description, lease, signal);
@@ -284,7 +339,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     api: HcloudApi,
     serverId: number,
     description: string,
-    lease: LeaseHandle,
+    lease: LeaseKeeper,
     signal: AbortSignal,
   ): Promise<{ image: HcloudImage; action: HcloudAction }> {
     const started = this.clock.now().getTime();
@@ -302,15 +357,23 @@ export class SnapshotCycleService implements OnModuleDestroy {
             `The server stayed busy with another action (locked) for ${Math.round(elapsed / 60_000)} minutes, so no snapshot was taken; the next cycle tries again.`,
           );
         }
-        this.logger.log(`server ${serverId} is locked by another action; trying create_image again in ${Math.round(delay / 1000)} s`);
+        this.logger.log(
+          `server ${serverId} is locked by another action; trying create_image again in ${Math.round(delay / 1000)} s`,
+        );
         await this.clock.sleep(delay, signal);
-        this.renewQuietly(lease);
+        lease.touch();
       }
     }
   }
 
   /** The snapshot counts only when its action succeeded and Hetzner lists the image as available. */
-  private async confirmSnapshot(api: HcloudApi, run: CycleRun, action: HcloudAction | number, lease: LeaseHandle, signal: AbortSignal): Promise<void> {
+  private async confirmSnapshot(
+    api: HcloudApi,
+    run: CycleRun,
+    action: HcloudAction | number,
+    lease: LeaseKeeper,
+    signal: AbortSignal,
+  ): Promise<void> {
     await this.followAction(api, action, lease, signal);
     const image = await api.getImage(run.imageId as number);
     if (image.status !== 'available') {
@@ -322,14 +385,26 @@ export class SnapshotCycleService implements OnModuleDestroy {
   }
 
   /** The client's cheap polling, with no overall deadline (big disks take long); API outages are waited out. */
-  private async followAction(api: HcloudApi, action: HcloudAction | number, lease: LeaseHandle, signal: AbortSignal): Promise<HcloudAction> {
+  private async followAction(
+    api: HcloudApi,
+    action: HcloudAction | number,
+    lease: LeaseKeeper,
+    signal: AbortSignal,
+  ): Promise<HcloudAction> {
     let current = action;
-    for (let transientFailures = 0; ; ) {
+    for (let transientFailures = 0; ;) {
       try {
-        return await api.waitForAction(current, { signal, onProgress: () => this.renewQuietly(lease) });
+        return await api.waitForAction(current, { signal, onProgress: () => lease.touch() });
       } catch (err) {
-        if (signal.aborted || !isTransientApiFailure(err) || ++transientFailures > MAX_TRANSIENT_WAIT_FAILURES) throw err;
-        this.logger.warn(`following action ${typeof current === 'number' ? current : current.id} failed (${describeHcloudError(err)}); trying again in a minute`);
+        if (
+          signal.aborted ||
+          !isTransientApiFailure(err) ||
+          ++transientFailures > MAX_TRANSIENT_WAIT_FAILURES
+        )
+          throw err;
+        this.logger.warn(
+          `following action ${typeof current === 'number' ? current : current.id} failed (${describeHcloudError(err)}); trying again in a minute`,
+        );
         await this.clock.sleep(TRANSIENT_WAIT_MS, signal);
         current = typeof current === 'number' ? current : current.id;
       }
@@ -337,7 +412,12 @@ export class SnapshotCycleService implements OnModuleDestroy {
   }
 
   /** Prunes after a confirmed snapshot; whatever goes wrong here is noted on the run, the snapshot still counts. */
-  private async pruneInto(run: CycleRun, api: HcloudApi, requests: RequestCounter, signal: AbortSignal): Promise<void> {
+  private async pruneInto(
+    run: CycleRun,
+    api: HcloudApi,
+    requests: RequestCounter,
+    signal: AbortSignal,
+  ): Promise<void> {
     run.phase = 'pruning';
     run.requestCount = requests.count;
     await this.store.save(run);
@@ -352,9 +432,17 @@ export class SnapshotCycleService implements OnModuleDestroy {
   }
 
   /** Lists this server's automatic snapshots (every page) and lets the retention function decide. */
-  private async planPrune(api: HcloudApi, serverId: number, settings: SchedulerSettings): Promise<Omit<PrunePreview, 'serverId' | 'policy'>> {
+  private async planPrune(
+    api: HcloudApi,
+    serverId: number,
+    settings: SchedulerSettings,
+  ): Promise<Omit<PrunePreview, 'serverId' | 'policy'>> {
     if (!settings.policy) {
-      return { plan: null, images: [], note: `Nothing was deleted: ${settings.policyProblem ?? 'the retention settings are not readable'}. Save the retention settings again.` };
+      return {
+        plan: null,
+        images: [],
+        note: `Nothing was deleted: ${settings.policyProblem ?? 'the retention settings are not readable'}. Save the retention settings again.`,
+      };
     }
     let images: HcloudImage[];
     try {
@@ -403,7 +491,12 @@ export class SnapshotCycleService implements OnModuleDestroy {
       const image = byId.get(id);
       try {
         await api.deleteImage(id);
-        deleted.push({ id, description: image?.description ?? '', created: image?.created ?? '', reason: reasons.get(id) ?? '' });
+        deleted.push({
+          id,
+          description: image?.description ?? '',
+          created: image?.created ?? '',
+          reason: reasons.get(id) ?? '',
+        });
       } catch (err) {
         if (err instanceof HcloudApiError && err.status === 404) {
           notes.push(`Snapshot ${id} was already gone.`);
@@ -415,26 +508,46 @@ export class SnapshotCycleService implements OnModuleDestroy {
         }
       }
     }
-    const head = deleted.length > 0 ? `Deleted ${plural(deleted.length, 'snapshot')} past retention.` : 'Deleted nothing.';
+    const head =
+      deleted.length > 0
+        ? `Deleted ${plural(deleted.length, 'snapshot')} past retention.`
+        : 'Deleted nothing.';
     const note = [head, plan.summary, ...notes, ...(stoppedBy ? [stoppedBy] : [])].join(' ');
     return { deleted, note, stoppedBy };
   }
 
-  private async runHook(phase: HookPhase, command: string, run: CycleRun, hooks: CycleHooks, opts: { signal?: AbortSignal; outcome?: string }) {
+  private async runHook(
+    phase: HookPhase,
+    command: string,
+    run: CycleRun,
+    hooks: CycleHooks,
+    opts: { signal?: AbortSignal; outcome?: string },
+  ) {
     const env: Record<string, string> = { SNAPSHOT_PANEL_HOOK: phase, SNAPSHOT_PANEL_RUN_ID: String(run.id) };
     if (run.serverId !== null) env.SNAPSHOT_PANEL_SERVER_ID = String(run.serverId);
     if (run.imageId !== null) env.SNAPSHOT_PANEL_IMAGE_ID = String(run.imageId);
     if (opts.outcome) env.SNAPSHOT_PANEL_OUTCOME = opts.outcome;
     // The post hook is not cancelled at shutdown: leaving a file system frozen would be worse than a slower stop.
-    const outcome = await this.hooks.run(command, { timeoutMs: this.options.snapshotHooks.timeoutMs, env, signal: opts.signal });
+    const outcome = await this.hooks.run(command, {
+      timeoutMs: this.options.snapshotHooks.timeoutMs,
+      env,
+      signal: opts.signal,
+    });
     hooks[phase] = outcome;
     run.hooksJson = JSON.stringify(hooks);
     await this.store.save(run);
-    this.logger.log(`${phase}-snapshot command of cycle ${run.id} ${outcome.ok ? 'succeeded' : 'failed'} in ${outcome.durationMs} ms`);
+    this.logger.log(
+      `${phase}-snapshot command of cycle ${run.id} ${outcome.ok ? 'succeeded' : 'failed'} in ${outcome.durationMs} ms`,
+    );
     return outcome;
   }
 
-  private async finish(run: CycleRun, result: CycleResult, requests: RequestCounter, signal: AbortSignal): Promise<CycleOutcome> {
+  private async finish(
+    run: CycleRun,
+    result: CycleResult,
+    requests: RequestCounter,
+    signal: AbortSignal,
+  ): Promise<CycleOutcome> {
     run.requestCount = requests.count;
     if (result.failure && signal.aborted && run.actionId !== null && run.trigger !== 'prune') {
       // Left `running` on purpose: the next start (or cycle) follows the same action to its end.
@@ -446,9 +559,17 @@ export class SnapshotCycleService implements OnModuleDestroy {
 
     if (result.failure) {
       const failure = signal.aborted
-        ? { code: 'interrupted', message: 'The panel was stopped during this cycle before a snapshot was requested; nothing was pruned.' }
+        ? {
+            code: 'interrupted',
+            message:
+              'The panel was stopped during this cycle before a snapshot was requested; nothing was pruned.',
+          }
         : describeCycleFailure(result.failure);
-      run.status = signal.aborted ? 'interrupted' : result.failure instanceof CycleStepError ? result.failure.outcome : 'failed';
+      run.status = signal.aborted
+        ? 'interrupted'
+        : result.failure instanceof CycleStepError
+          ? result.failure.outcome
+          : 'failed';
       run.errorCode = failure.code;
       run.errorMessage = redactSecrets(failure.message);
       if (run.trigger !== 'prune' && readDeleted(run).length === 0 && !run.pruneNote) {
@@ -457,7 +578,9 @@ export class SnapshotCycleService implements OnModuleDestroy {
     } else if (result.postHookFailure) {
       run.status = 'failed';
       run.errorCode = 'post_hook_failed';
-      run.errorMessage = redactSecrets(`Snapshot ${run.imageId} was taken, but ${lowerFirst(result.postHookFailure)}`);
+      run.errorMessage = redactSecrets(
+        `Snapshot ${run.imageId} was taken, but ${lowerFirst(result.postHookFailure)}`,
+      );
     } else {
       run.status = 'succeeded';
       run.errorCode = null;
@@ -468,11 +591,18 @@ export class SnapshotCycleService implements OnModuleDestroy {
     await this.store.save(run);
     if (run.serverId !== null) await this.store.markSnapshotListStale(run.serverId).catch(() => undefined);
 
-    const message = run.status !== 'succeeded' ? (run.errorMessage ?? 'The cycle failed.') : run.trigger === 'prune' ? (run.pruneNote ?? 'Pruned.') : successMessage(run);
+    const message =
+      run.status !== 'succeeded'
+        ? (run.errorMessage ?? 'The cycle failed.')
+        : run.trigger === 'prune'
+          ? (run.pruneNote ?? 'Pruned.')
+          : successMessage(run);
     const line = `cycle ${run.id} (${run.trigger}) ${run.status}: ${message} [${run.requestCount} Hetzner requests]`;
     if (run.status === 'succeeded') this.logger.log(line);
     else this.logger.warn(line);
-    await this.announce(run, result.serverName, message).catch((err: unknown) => this.logger.warn(`webhook not sent: ${(err as Error).message}`));
+    await this.announce(run, result.serverName, message).catch((err: unknown) =>
+      this.logger.warn(`webhook not sent: ${(err as Error).message}`),
+    );
     return { status: run.status, runId: run.id, message, run };
   }
 
@@ -501,10 +631,6 @@ export class SnapshotCycleService implements OnModuleDestroy {
       },
       message: event === 'cycle.recovered' ? `Automatic snapshots work again. ${message}` : message,
     });
-  }
-
-  private renewQuietly(lease: LeaseHandle): void {
-    this.leases.renew(lease).catch((err: unknown) => this.logger.warn(`could not renew the cycle lease: ${(err as Error).message}`));
   }
 }
 

@@ -35,7 +35,10 @@ export class SnapshotHookRunner {
    * Runs `/bin/sh -c command` in its own process group with `env` added to the panel's environment (minus its
    * secrets). On timeout or abort the whole group gets SIGTERM, then SIGKILL after a grace period.
    */
-  run(command: string, opts: { timeoutMs: number; env?: Record<string, string>; signal?: AbortSignal }): Promise<HookOutcome> {
+  run(
+    command: string,
+    opts: { timeoutMs: number; env?: Record<string, string>; signal?: AbortSignal },
+  ): Promise<HookOutcome> {
     const started = Date.now();
     return new Promise<HookOutcome>((resolve) => {
       let output = '';
@@ -51,10 +54,18 @@ export class SnapshotHookRunner {
         clearTimeout(timer);
         clearTimeout(killTimer);
         opts.signal?.removeEventListener('abort', onAbort);
-        resolve({ ...outcome, output: redactSecrets(trimHookOutput(output)), durationMs: Date.now() - started });
+        resolve({
+          ...outcome,
+          output: redactSecrets(trimHookOutput(output)),
+          durationMs: Date.now() - started,
+        });
       };
 
-      const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: hookEnvironment(opts.env) });
+      const child = spawn('/bin/sh', ['-c', command], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: hookEnvironment(opts.env),
+      });
       child.stdout.on('data', append);
       child.stderr.on('data', append);
 
@@ -64,7 +75,10 @@ export class SnapshotHookRunner {
         killTimer = setTimeout(() => {
           signalGroup(child.pid, 'SIGKILL');
           // A process that left the group may still hold the pipes open; do not wait for it.
-          setTimeout(() => finish({ ok: false, exitCode: null, signal: 'SIGKILL', timedOut }), KILL_GRACE_MS).unref();
+          setTimeout(
+            () => finish({ ok: false, exitCode: null, signal: 'SIGKILL', timedOut }),
+            KILL_GRACE_MS,
+          ).unref();
         }, KILL_GRACE_MS);
         killTimer.unref();
       };
@@ -77,8 +91,12 @@ export class SnapshotHookRunner {
       if (opts.signal?.aborted) killGroup();
       else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-      child.on('error', (err) => finish({ ok: false, exitCode: null, signal: null, timedOut, error: err.message }));
-      child.on('close', (code, signal) => finish({ ok: code === 0 && !timedOut, exitCode: code, signal: signal ?? null, timedOut }));
+      child.on('error', (err) =>
+        finish({ ok: false, exitCode: null, signal: null, timedOut, error: err.message }),
+      );
+      child.on('close', (code, signal) =>
+        finish({ ok: code === 0 && !timedOut, exitCode: code, signal: signal ?? null, timedOut }),
+      );
     });
   }
 }
@@ -102,9 +120,13 @@ function hookEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 /** One sentence on a hook that did not succeed, for the run's error message. */
 export function describeHookFailure(phase: HookPhase, outcome: HookOutcome, timeoutMs: number): string {
-  const name = phase === 'pre' ? 'pre-snapshot command (PRE_SNAPSHOT_COMMAND)' : 'post-snapshot command (POST_SNAPSHOT_COMMAND)';
+  const name =
+    phase === 'pre'
+      ? 'pre-snapshot command (PRE_SNAPSHOT_COMMAND)'
+      : 'post-snapshot command (POST_SNAPSHOT_COMMAND)';
   let why: string;
-  if (outcome.timedOut) why = `did not finish within ${Math.round(timeoutMs / 1000)} s (SNAPSHOT_HOOK_TIMEOUT_SECONDS) and was stopped`;
+  if (outcome.timedOut)
+    why = `did not finish within ${Math.round(timeoutMs / 1000)} s (SNAPSHOT_HOOK_TIMEOUT_SECONDS) and was stopped`;
   else if (outcome.error) why = `could not be started (${outcome.error})`;
   else if (outcome.signal) why = `was ended by signal ${outcome.signal}`;
   else why = `exited with status ${outcome.exitCode}`;

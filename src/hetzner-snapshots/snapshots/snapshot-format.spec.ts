@@ -1,4 +1,4 @@
-import { formatGb, formatMoney, formatRelative } from './snapshot-format';
+import { formatGb, formatMoney, formatRelative, formatUnitPrice } from './snapshot-format';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -33,4 +33,11 @@ describe('formatGb and formatMoney', () => {
     [2, 'USD', '$2.00'],
     [2, 'XX1', '2.00 XX1'],
   ])('%p %s → %p', (amount, currency, text) => expect(formatMoney(amount, currency)).toBe(text));
+});
+
+describe('formatUnitPrice', () => {
+  it('keeps the digits of a price per GB', () => {
+    expect(formatUnitPrice(0.01309, 'EUR')).toBe('€0.0131');
+    expect(formatUnitPrice(1.5, 'EUR')).toBe('€1.50');
+  });
 });

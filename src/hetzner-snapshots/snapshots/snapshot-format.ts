@@ -87,6 +87,20 @@ export function formatMoney(amount: number, currency: string): string {
   return format.format(amount);
 }
 
+/** "€0.0131": prices per unit need the digits a rounded total does not. */
+export function formatUnitPrice(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat('en', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 4,
+    }).format(amount);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
 function unit(n: number, name: string): string {
   return `${n} ${name}${n === 1 ? '' : 's'}`;
 }

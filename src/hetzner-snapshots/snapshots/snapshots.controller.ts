@@ -18,7 +18,7 @@ import { PluginAccessGuard } from '../plugin-access.guard';
 import { SnapshotOperationError } from './snapshot-operation.error';
 import { parsePageParam } from './snapshots.presenter';
 import { SnapshotsPageService } from './snapshots-page.service';
-import { SnapshotsService } from './snapshots.service';
+import { Caller, SnapshotsService } from './snapshots.service';
 import { TakeSnapshotDto } from './take-snapshot.dto';
 
 const LIST_VIEW = 'hetzner-snapshots/snapshots';
@@ -30,7 +30,11 @@ function imageId(raw: string): number {
   return Number(raw);
 }
 
-const actor = (req: PanelRequest) => `admin:${req.admin?.username ?? 'unknown'}`;
+/** A person waits on the page: the service answers within seconds rather than retrying for a minute. */
+const caller = (req: PanelRequest): Caller => ({
+  actor: `admin:${req.admin?.username ?? 'unknown'}`,
+  interactive: true,
+});
 
 @Controller('snapshots')
 @UseGuards(PluginAccessGuard)
@@ -53,7 +57,7 @@ export class SnapshotsController {
         .status(400)
         .render(LIST_VIEW, await this.pages.listPage(1, { values: form.values, errors: form.errors }));
     await this.run(res, async () => {
-      const result = await this.snapshots.takeSnapshot({ ...form.value, actor: actor(req) });
+      const result = await this.snapshots.takeSnapshot({ ...form.value, caller: caller(req) });
       return result.kind === 'repeat'
         ? { kind: 'info', message: 'That form was sent twice; one snapshot was started.' }
         : {
@@ -64,8 +68,8 @@ export class SnapshotsController {
   }
 
   @Get(':id/delete')
-  async confirmDelete(@Param('id') id: string, @Res() res: Response) {
-    const image = await this.guard(res, () => this.snapshots.findSnapshot(imageId(id)));
+  async confirmDelete(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
+    const image = await this.guard(res, () => this.snapshots.findSnapshot(imageId(id), caller(req)));
     if (!image) return res.redirect(303, this.pages.basePath);
     res.render(DELETE_VIEW, this.pages.confirmDeletePage(image));
   }
@@ -73,7 +77,7 @@ export class SnapshotsController {
   @Post(':id/delete')
   async delete(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
     await this.run(res, async () => {
-      const image = await this.snapshots.deleteSnapshot(imageId(id), actor(req));
+      const image = await this.snapshots.deleteSnapshot(imageId(id), caller(req));
       return { kind: 'success', message: `Snapshot “${image.description || image.id}” deleted.` };
     });
   }
@@ -81,7 +85,7 @@ export class SnapshotsController {
   @Post(':id/protect')
   async protect(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
     await this.run(res, async () => {
-      const { image, changed } = await this.snapshots.setProtection(imageId(id), true, actor(req));
+      const { image, changed } = await this.snapshots.setProtection(imageId(id), true, caller(req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is now' : 'was already'} protected against deletion.`,
@@ -92,7 +96,7 @@ export class SnapshotsController {
   @Post(':id/unprotect')
   async unprotect(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
     await this.run(res, async () => {
-      const { image, changed } = await this.snapshots.setProtection(imageId(id), false, actor(req));
+      const { image, changed } = await this.snapshots.setProtection(imageId(id), false, caller(req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is no longer' : 'was not'} protected against deletion.`,
@@ -103,7 +107,7 @@ export class SnapshotsController {
   @Post(':id/keep')
   async keep(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
     await this.run(res, async () => {
-      const { image, changed } = await this.snapshots.setKept(imageId(id), true, actor(req));
+      const { image, changed } = await this.snapshots.setKept(imageId(id), true, caller(req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is now' : 'was already'} kept: retention never removes it.`,
@@ -114,7 +118,7 @@ export class SnapshotsController {
   @Post(':id/unkeep')
   async unkeep(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
     await this.run(res, async () => {
-      const { image, changed } = await this.snapshots.setKept(imageId(id), false, actor(req));
+      const { image, changed } = await this.snapshots.setKept(imageId(id), false, caller(req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is automatic again: retention may remove it when it is old' : 'was not marked to keep'}.`,

@@ -148,6 +148,7 @@ describe('presentSnapshots', () => {
       creatingCount: 1,
       monthlyCostText: '€0.44 / month',
       backupsCostText: '€0.91 / month',
+      pricePerGbText: '€0.0143 per GB and month',
     });
     expect(view.summary.backupsDetail).toContain('20% of the server');
     expect(view.anyCreating).toBe(true);

@@ -9,7 +9,14 @@ import {
   snapshotOrigin,
   SnapshotOrigin,
 } from '../retention/retention.policy';
-import { formatCount, formatDateTime, formatGb, formatMoney, formatRelative } from './snapshot-format';
+import {
+  formatCount,
+  formatDateTime,
+  formatGb,
+  formatMoney,
+  formatRelative,
+  formatUnitPrice,
+} from './snapshot-format';
 import type { PricingInfo } from './snapshot-pricing';
 
 export const SNAPSHOTS_PER_PAGE = 100;
@@ -270,7 +277,9 @@ function presentSummary(images: HcloudImage[], pricing: PricingInfo | null): Sna
     totalSizeText: formatGb(Math.round(totalGb * 100) / 100),
     creatingCount,
     monthlyCostText: pricing ? `${money(totalGb * pricing.pricePerGbMonth)} / month` : null,
-    pricePerGbText: pricing ? `${money(pricing.pricePerGbMonth)} per GB and month` : null,
+    pricePerGbText: pricing
+      ? `${formatUnitPrice(pricing.pricePerGbMonth, pricing.currency)} per GB and month`
+      : null,
     backupsCostText: backups !== null ? `${money(backups)} / month` : null,
     backupsDetail:
       backups !== null && pricing?.serverMonthly != null

@@ -70,6 +70,13 @@ export type SnapshotsState =
   | { kind: 'unavailable'; serverId: number; message: string; at: Date; tokenProblem: boolean }
   | { kind: 'list'; listing: SnapshotListing };
 
+/** Who asks, and whether a person waits on a page (one retry, short timeouts) or a command may be patient. */
+export interface Caller {
+  /** "admin:alice", "cli" */
+  actor: string;
+  interactive: boolean;
+}
+
 export type TakeSnapshotResult =
   | { kind: 'started'; image: HcloudImage; action: HcloudAction }
   /** The same form arrived again: nothing new was started. */
@@ -104,7 +111,7 @@ export class SnapshotsService {
     let cache = await this.store.read(serverId);
     let refreshing = false;
     if (isListRefreshDue(cache, this.clock.now())) {
-      refreshing = !(await waitAtMost(this.refresh(serverId), PAGE_WAIT_MS));
+      refreshing = !(await waitAtMost(this.refresh(serverId, true), PAGE_WAIT_MS));
       cache = await this.store.read(serverId);
     }
     if (!cache?.listedAt) {
@@ -125,7 +132,7 @@ export class SnapshotsService {
   /** For the CLI: a fresh list, or the last known one with the reason it could not be refreshed. */
   async freshListing(): Promise<SnapshotListing> {
     const serverId = await this.requireServer();
-    await this.refresh(serverId);
+    await this.refresh(serverId, false);
     const cache = await this.store.read(serverId);
     if (!cache?.listedAt)
       throw new SnapshotOperationError(
@@ -171,7 +178,7 @@ export class SnapshotsService {
   async takeSnapshot(req: {
     description?: string;
     requestKey?: string;
-    actor: string;
+    caller: Caller;
   }): Promise<TakeSnapshotResult> {
     const serverId = await this.requireServer();
     const now = this.clock.now();
@@ -184,7 +191,7 @@ export class SnapshotsService {
     }
     this.creating.add(serverId);
     try {
-      const client = await this.clientOrThrow();
+      const client = await this.clientOrThrow(req.caller);
       // Hetzner would refuse a second one with 423 locked anyway; ask about ours first and say more.
       if (this.tracker.runningOn(serverId).length > 0)
         await this.tracker.poll((id) => client.getAction(id), now, { force: true });
@@ -203,7 +210,9 @@ export class SnapshotsService {
       });
       this.tracker.add(action, image.id, serverId, now);
       await this.markStale(serverId);
-      this.logger.log(`${req.actor} took snapshot ${image.id} of server ${serverId} (action ${action.id})`);
+      this.logger.log(
+        `${req.caller.actor} took snapshot ${image.id} of server ${serverId} (action ${action.id})`,
+      );
       return { kind: 'started', image, action };
     } catch (err) {
       if (req.requestKey) this.requestKeys.release(req.requestKey);
@@ -219,7 +228,7 @@ export class SnapshotsService {
     onProgress?: (progress: number) => void,
   ): Promise<HcloudImage> {
     const serverId = await this.requireServer();
-    const client = await this.clientOrThrow();
+    const client = await this.clientOrThrow({ actor: 'cli', interactive: false });
     try {
       await client.waitForAction(started.action, { onProgress: (a) => onProgress?.(a.progress) });
       const image = await client.getImage(started.image.id);
@@ -237,14 +246,14 @@ export class SnapshotsService {
   }
 
   /** A snapshot of this server, fresh from Hetzner; any other image is not_found. */
-  async findSnapshot(id: number): Promise<HcloudImage> {
+  async findSnapshot(id: number, caller: Caller): Promise<HcloudImage> {
     const serverId = await this.requireServer();
-    return this.ownSnapshot(await this.clientOrThrow(), serverId, id);
+    return this.ownSnapshot(await this.clientOrThrow(caller), serverId, id);
   }
 
-  async deleteSnapshot(id: number, actor: string): Promise<HcloudImage> {
+  async deleteSnapshot(id: number, caller: Caller): Promise<HcloudImage> {
     const serverId = await this.requireServer();
-    const client = await this.clientOrThrow();
+    const client = await this.clientOrThrow(caller);
     const image = await this.ownSnapshot(client, serverId, id);
     // Checked before asking, so the refusal names the snapshot and the way out.
     if (image.protection?.delete) throw protectedError(image);
@@ -263,7 +272,7 @@ export class SnapshotsService {
       if (!(err instanceof HcloudApiError && err.status === 404)) throw this.operationError(err);
     }
     await this.markStale(serverId);
-    this.logger.log(`${actor} deleted snapshot ${id} of server ${serverId}`);
+    this.logger.log(`${caller.actor} deleted snapshot ${id} of server ${serverId}`);
     return image;
   }
 
@@ -271,10 +280,10 @@ export class SnapshotsService {
   async setProtection(
     id: number,
     protect: boolean,
-    actor: string,
+    caller: Caller,
   ): Promise<{ image: HcloudImage; changed: boolean }> {
     const serverId = await this.requireServer();
-    const client = await this.clientOrThrow();
+    const client = await this.clientOrThrow(caller);
     const image = await this.ownSnapshot(client, serverId, id);
     if ((image.protection?.delete === true) === protect) return { image, changed: false };
     try {
@@ -286,15 +295,19 @@ export class SnapshotsService {
       await this.markStale(serverId);
     }
     this.logger.log(
-      `${actor} turned delete protection ${protect ? 'on' : 'off'} for snapshot ${id} of server ${serverId}`,
+      `${caller.actor} turned delete protection ${protect ? 'on' : 'off'} for snapshot ${id} of server ${serverId}`,
     );
     return { image, changed: true };
   }
 
   /** "Keep" makes an automatic snapshot one retention never removes (label kind=kept), and back. */
-  async setKept(id: number, keep: boolean, actor: string): Promise<{ image: HcloudImage; changed: boolean }> {
+  async setKept(
+    id: number,
+    keep: boolean,
+    caller: Caller,
+  ): Promise<{ image: HcloudImage; changed: boolean }> {
     const serverId = await this.requireServer();
-    const client = await this.clientOrThrow();
+    const client = await this.clientOrThrow(caller);
     const image = await this.ownSnapshot(client, serverId, id);
     const origin = snapshotOrigin(image.labels);
     if (origin === (keep ? 'kept' : 'auto')) return { image, changed: false };
@@ -315,7 +328,7 @@ export class SnapshotsService {
       await this.markStale(serverId);
     }
     this.logger.log(
-      `${actor} ${keep ? 'marked snapshot to keep' : 'returned snapshot to retention'}: ${id} of server ${serverId}`,
+      `${caller.actor} ${keep ? 'marked snapshot to keep' : 'returned snapshot to retention'}: ${id} of server ${serverId}`,
     );
     return { image, changed: true };
   }
@@ -343,10 +356,10 @@ export class SnapshotsService {
   }
 
   /** One refresh per server at a time: callers arriving meanwhile share it. Never rejects. */
-  private refresh(serverId: number): Promise<void> {
+  private refresh(serverId: number, interactive: boolean): Promise<void> {
     let running = this.refreshes.get(serverId);
     if (!running) {
-      running = this.fetchList(serverId)
+      running = this.fetchList(serverId, interactive)
         .catch((err: unknown) =>
           this.logger.error(`refreshing the snapshot list failed: ${describeHcloudError(err)}`),
         )
@@ -356,12 +369,12 @@ export class SnapshotsService {
     return running;
   }
 
-  private async fetchList(serverId: number): Promise<void> {
+  private async fetchList(serverId: number, interactive: boolean): Promise<void> {
     const generation = this.generations.get(serverId) ?? 0;
     const startedAt = this.clock.now();
     let client: HcloudClient;
     try {
-      client = await this.connection.client();
+      client = await this.connection.client({ interactive });
       const images = await client.listImages({ type: 'snapshot', sort: 'created:desc' });
       const mine = images.filter((image) => image.type === 'snapshot' && image.created_from?.id === serverId);
       const changedMeanwhile = (this.generations.get(serverId) ?? 0) !== generation;
@@ -403,7 +416,7 @@ export class SnapshotsService {
   private async pollOwnActions(serverId: number): Promise<void> {
     if (this.tracker.runningOn(serverId).length === 0) return;
     try {
-      const client = await this.connection.client();
+      const client = await this.connection.client({ interactive: true });
       const ended = await this.tracker.poll((id) => client.getAction(id), this.clock.now());
       if (ended.some((e) => e.tracked.serverId === serverId)) await this.markStale(serverId);
       for (const e of ended)
@@ -438,9 +451,9 @@ export class SnapshotsService {
     return target.serverId;
   }
 
-  private async clientOrThrow(): Promise<HcloudClient> {
+  private async clientOrThrow(caller: Caller): Promise<HcloudClient> {
     try {
-      return await this.connection.client();
+      return await this.connection.client({ interactive: caller.interactive });
     } catch (err) {
       throw this.operationError(err);
     }

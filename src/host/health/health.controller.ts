@@ -12,13 +12,19 @@ export class HealthController {
   @Get('healthz')
   async healthz(@Res() res: Response) {
     const result = await this.health.liveness();
-    res.status(result.status === 'ok' ? 200 : 503).set('Cache-Control', 'no-store').json(result);
+    res
+      .status(result.status === 'ok' ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json(result);
   }
 
   @Public()
   @Get('readyz')
   async readyz(@Res() res: Response) {
     const result = await this.health.readiness();
-    res.status(result.status === 'ready' ? 200 : 503).set('Cache-Control', 'no-store').json(result);
+    res
+      .status(result.status === 'ready' ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json(result);
   }
 }

@@ -6,7 +6,10 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../../hetzner-snapshots/hetzner-snapshots.options';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+} from '../../hetzner-snapshots/hetzner-snapshots.options';
 import { CycleRun } from '../../hetzner-snapshots/scheduler/cycle-run.entity';
 import { PanelSettings } from '../../hetzner-snapshots/settings/panel-settings.entity';
 import { HostState } from '../host-state.entity';
@@ -41,13 +44,21 @@ export class HealthService {
     try {
       const now = this.clock.now();
       await this.db.transaction(async (m) => {
-        await m.getRepository(HostState).upsert({ key: HEALTH_PROBE_KEY, value: now.toISOString(), updatedAt: now }, ['key']);
+        await m
+          .getRepository(HostState)
+          .upsert({ key: HEALTH_PROBE_KEY, value: now.toISOString(), updatedAt: now }, ['key']);
       });
       return { status: 'ok', checks: { process: processCheck, database: { status: 'ok' } } };
     } catch (err) {
       // The details (paths, SQLite codes) go to the log for the admin, not to whoever asks the endpoint.
       this.logger.error(`database write check failed: ${(err as Error).message}`);
-      return { status: 'error', checks: { process: processCheck, database: { status: 'error', message: 'the database could not be written' } } };
+      return {
+        status: 'error',
+        checks: {
+          process: processCheck,
+          database: { status: 'error', message: 'the database could not be written' },
+        },
+      };
     }
   }
 
@@ -60,7 +71,15 @@ export class HealthService {
       activeCronJobs,
       tokenConfigured: Boolean(this.options.hcloud.envToken || row?.tokenEncrypted),
       scheduleEnabled: Boolean(row?.scheduleEnabled),
-      lastCycle: last ? { id: last.id, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, errorCode: last.errorCode } : null,
+      lastCycle: last
+        ? {
+            id: last.id,
+            status: last.status,
+            startedAt: last.startedAt,
+            finishedAt: last.finishedAt,
+            errorCode: last.errorCode,
+          }
+        : null,
     });
   }
 }

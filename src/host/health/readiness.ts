@@ -10,7 +10,13 @@ export interface ReadinessFacts {
   tokenConfigured: boolean;
   scheduleEnabled: boolean;
   /** The newest row of cycle_runs, or null before the first cycle. */
-  lastCycle: { id: number; status: string; startedAt: Date; finishedAt: Date | null; errorCode: string | null } | null;
+  lastCycle: {
+    id: number;
+    status: string;
+    startedAt: Date;
+    finishedAt: Date | null;
+    errorCode: string | null;
+  } | null;
 }
 
 type CheckStatus = 'ok' | 'error';
@@ -21,7 +27,13 @@ export interface Readiness {
   checks: {
     scheduler: { status: CheckStatus; running: boolean; activeJobs: number };
     settings: { status: CheckStatus; tokenConfigured: boolean; scheduleEnabled: boolean };
-    lastCycle: { status: CheckStatus; outcome: string | null; startedAt: string | null; finishedAt: string | null; errorCode: string | null };
+    lastCycle: {
+      status: CheckStatus;
+      outcome: string | null;
+      startedAt: string | null;
+      finishedAt: string | null;
+      errorCode: string | null;
+    };
   };
 }
 
@@ -34,17 +46,29 @@ export function judgeReadiness(facts: ReadinessFacts): Readiness {
   if (!facts.schedulerRole) reasons.push('this process does not run the scheduler');
   if (!facts.tokenConfigured) reasons.push('no Hetzner Cloud API token is set');
   if (!facts.scheduleEnabled) reasons.push('automatic snapshots are turned off in Settings');
-  if (facts.schedulerRole && schedulerProblem) reasons.push('the snapshot schedule is not running (no started cron job)');
+  if (facts.schedulerRole && schedulerProblem)
+    reasons.push('the snapshot schedule is not running (no started cron job)');
   const cycle = facts.lastCycle;
   const cycleFailed = cycle?.status === 'failed';
-  if (cycle && cycleFailed) reasons.push(`the last snapshot cycle (#${cycle.id}) failed${cycle.errorCode ? ` (${cycle.errorCode})` : ''}`);
+  if (cycle && cycleFailed)
+    reasons.push(
+      `the last snapshot cycle (#${cycle.id}) failed${cycle.errorCode ? ` (${cycle.errorCode})` : ''}`,
+    );
 
   return {
     status: reasons.length === 0 ? 'ready' : 'not_ready',
     reasons,
     checks: {
-      scheduler: { status: schedulerProblem ? 'error' : 'ok', running: schedulerRunning, activeJobs: facts.activeCronJobs },
-      settings: { status: settingsOk ? 'ok' : 'error', tokenConfigured: facts.tokenConfigured, scheduleEnabled: facts.scheduleEnabled },
+      scheduler: {
+        status: schedulerProblem ? 'error' : 'ok',
+        running: schedulerRunning,
+        activeJobs: facts.activeCronJobs,
+      },
+      settings: {
+        status: settingsOk ? 'ok' : 'error',
+        tokenConfigured: facts.tokenConfigured,
+        scheduleEnabled: facts.scheduleEnabled,
+      },
       lastCycle: {
         status: cycleFailed ? 'error' : 'ok',
         outcome: cycle?.status ?? null,
