@@ -1,7 +1,9 @@
 import type TestAgent from 'supertest/lib/agent';
 import { Clock } from '../src/clock/clock';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../src/fake-hcloud';
+import { LeaseService } from '../src/hetzner-snapshots/lease/lease.service';
 import { RestoreService } from '../src/hetzner-snapshots/restore/restore.service';
+import { CYCLE_LEASE } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 
 const TOKEN = 'restore-test-token-0123456789abcdef';
@@ -186,6 +188,22 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
     const page = await agent.get(res.headers.location);
     expect(page.text).toContain('The safety snapshot did not complete, so nothing was rebuilt');
     expect(page.text).toContain('disk could not be read');
+  });
+
+  it('a running snapshot cycle (its lease is held) blocks the restore; a finished restore lets go of the lease', async () => {
+    const leases = panel.get<LeaseService>(LeaseService);
+    const held = (await leases.tryAcquire(CYCLE_LEASE, 60_000))!;
+    const blocked = await submit(snapshot.id, { confirmServerName: 'web-1', skipSafetySnapshot: '1' });
+    expect(blocked.status).toBe(409);
+    expect(blocked.text).toContain('An automatic snapshot cycle is running on this server right now');
+    expect(posts()).toEqual([]);
+    await leases.release(held);
+
+    const res = await submit(snapshot.id, { confirmServerName: 'web-1', skipSafetySnapshot: '1' });
+    expect(res.status).toBe(303);
+    await panel.get<RestoreService>(RestoreService).whenIdle();
+    expect(posts()).toEqual([`POST /v1/servers/${server.id}/actions/rebuild`]);
+    expect(await leases.holder(CYCLE_LEASE)).toBeNull();
   });
 
   it('without a token the page says what to do and offers no form', async () => {

@@ -19,6 +19,7 @@ import {
   addAutoSnapshots,
   AUTO_LABELS,
   changeSettings,
+  cli,
   cycleRuns,
   hangingClock,
   requestsOf,
@@ -69,6 +70,20 @@ describe('schedule follows the settings (e2e)', () => {
 
     await changeSettings(panel, { scheduleEnabled: false });
     expect(registry.doesExist('cron', AUTO_SNAPSHOT_JOB)).toBe(false);
+  });
+
+  it('picks up a schedule saved by a CLI command in another process, without a restart', async () => {
+    world = await startWorld();
+    panel = await startSchedulerPanel(world);
+    const registry = panel.get<SchedulerRegistry>(SchedulerRegistry);
+    expect(registry.doesExist('cron', AUTO_SNAPSHOT_JOB)).toBe(false);
+
+    const result = await cli(['schedule', 'set', '--enabled', 'true', '--frequency', 'daily@02:15'], { ...world.env, DATA_DIR: panel.dataDir });
+    expect(result.code).toBe(0);
+    // The CLI's event stays in its own process; the server notices the saved row on its next look.
+    expect(registry.doesExist('cron', AUTO_SNAPSHOT_JOB)).toBe(false);
+    await panel.get<ScheduleRunnerService>(ScheduleRunnerService).rescheduleIfSettingsChanged();
+    expect(registry.getCronJob(AUTO_SNAPSHOT_JOB).cronTime.source).toBe('15 2 * * *');
   });
 
   it('spreads an hourly schedule by the server’s stable offset', async () => {

@@ -67,7 +67,7 @@ export class RestoreController {
     if (!target) return;
     if (!form.ok) return this.renderConfirm(res, 400, target, { errors: form.errors, values: form.values });
     try {
-      this.restore.start({
+      await this.restore.start({
         target,
         confirmServerName: form.value.confirmServerName,
         safetySnapshot: form.value.skipSafetySnapshot !== '1',
@@ -123,15 +123,13 @@ export class RestoreController {
     } catch (err) {
       if (!(err instanceof RestoreError)) throw err;
       if (err.code === 'not_found') throw new NotFoundException(err.message);
-      res
-        .status(503)
-        .render(CONFIRM_VIEW, {
-          layout: this.options.layout,
-          title: 'Restore from snapshot',
-          basePath: this.path('/snapshots'),
-          problem: err.message,
-          imageId,
-        });
+      res.status(503).render(CONFIRM_VIEW, {
+        layout: this.options.layout,
+        title: 'Restore from snapshot',
+        basePath: this.path('/snapshots'),
+        problem: err.message,
+        imageId,
+      });
       return null;
     }
   }

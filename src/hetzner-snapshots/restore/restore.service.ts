@@ -9,6 +9,8 @@ import {
   NotOnHetznerError,
 } from '../connection/hetzner-connection.service';
 import { describeHcloudError, HcloudApiError, HcloudClient, HcloudImage, HcloudServer } from '../hcloud';
+import { LeaseService } from '../lease/lease.service';
+import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../scheduler/snapshot-cycle.service';
 import { TokenDecryptionError } from '../settings/token.cipher';
 import {
   confirmsServerName,
@@ -18,7 +20,8 @@ import {
   safetySnapshotDescription,
 } from './restore.rules';
 
-export type RestoreErrorCode = 'not_found' | 'unavailable' | 'blocked' | 'wrong_name' | 'busy';
+export type RestoreErrorCode =
+  'not_found' | 'unavailable' | 'blocked' | 'wrong_name' | 'busy' | 'cycle_running';
 
 /** Why a restore cannot start. `unavailable` covers no token, not on Hetzner and Hetzner errors (in words). */
 export class RestoreError extends Error {
@@ -60,11 +63,13 @@ export interface RestoreJob {
 export class RestoreService implements OnModuleDestroy {
   private readonly logger = new Logger('Restore');
   private job: RestoreJob | null = null;
+  private starting = false;
   private running: Promise<void> | null = null;
   private readonly abort = new AbortController();
 
   constructor(
     private readonly connection: HetznerConnectionService,
+    private readonly leases: LeaseService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -87,42 +92,63 @@ export class RestoreService implements OnModuleDestroy {
     }
   }
 
-  /** Checks the target (as just loaded by target()) and the typed name, then starts the job and returns at once. */
-  start(opts: {
+  /**
+   * Checks the target (as just loaded by target()) and the typed name, takes the snapshot cycle's lease (so no
+   * automatic snapshot starts between the safety snapshot and the rebuild), starts the job and returns.
+   */
+  async start(opts: {
     target: RestoreTarget;
     confirmServerName: string;
     safetySnapshot: boolean;
     actor: string;
-  }): RestoreJob {
+  }): Promise<RestoreJob> {
     const { server, image, blocker } = opts.target;
     if (blocker) throw new RestoreError('blocked', blocker.message);
     if (!confirmsServerName(opts.confirmServerName, server))
       throw new RestoreError('wrong_name', `That is not this server's name. Type ${server.name} to confirm.`);
-    // No await between this check and taking the slot: two quick submits cannot both start a rebuild.
-    if (this.isActive())
+    // The slot is taken before the first await: two quick submits cannot both start a rebuild.
+    if (this.isActive() || this.starting)
       throw new RestoreError('busy', 'A restore is already under way; follow it on its page.');
-
-    const job: RestoreJob = {
-      imageId: image.id,
-      imageDescription: image.description,
-      serverId: server.id,
-      serverName: server.name,
-      actor: opts.actor,
-      startedAt: this.clock.now(),
-      phase: opts.safetySnapshot ? 'safety-snapshot' : 'rebuilding',
-      safety: opts.safetySnapshot ? { imageId: null, actionId: null, progress: 0, done: false } : null,
-      rebuildActionId: null,
-      error: null,
-      rebuildSent: false,
-    };
-    this.job = job;
-    this.logger.log(
-      `restore of server ${server.id} from snapshot ${image.id} requested by ${opts.actor}${opts.safetySnapshot ? '' : ' (without a safety snapshot)'}`,
-    );
-    this.running = this.carryOut(job).finally(() => {
-      this.running = null;
-    });
-    return this.current()!;
+    this.starting = true;
+    try {
+      const lease = await this.leases.tryAcquire(CYCLE_LEASE, CYCLE_LEASE_TTL_MS);
+      if (!lease) {
+        throw new RestoreError(
+          'cycle_running',
+          'An automatic snapshot cycle is running on this server right now; try again when it has finished (see History).',
+        );
+      }
+      const job: RestoreJob = {
+        imageId: image.id,
+        imageDescription: image.description,
+        serverId: server.id,
+        serverName: server.name,
+        actor: opts.actor,
+        startedAt: this.clock.now(),
+        phase: opts.safetySnapshot ? 'safety-snapshot' : 'rebuilding',
+        safety: opts.safetySnapshot ? { imageId: null, actionId: null, progress: 0, done: false } : null,
+        rebuildActionId: null,
+        error: null,
+        rebuildSent: false,
+      };
+      this.job = job;
+      this.logger.log(
+        `restore of server ${server.id} from snapshot ${image.id} requested by ${opts.actor}${opts.safetySnapshot ? '' : ' (without a safety snapshot)'}`,
+      );
+      const keeper = this.leases.keepAlive(lease);
+      this.running = this.carryOut(job).finally(async () => {
+        await keeper.stop();
+        await this.leases
+          .release(lease)
+          .catch((err: unknown) =>
+            this.logger.warn(`could not release the cycle lease: ${(err as Error).message}`),
+          );
+        this.running = null;
+      });
+      return this.current()!;
+    } finally {
+      this.starting = false;
+    }
   }
 
   /** A copy of the latest job (running, started or failed), or null. */

@@ -6,6 +6,7 @@ import {
   describeCycleFailure,
   isCatchUpDue,
   isOverdue,
+  isScheduledRunAt,
   isTransientApiFailure,
   lockedRetryDelayMs,
   toRetentionCandidate,
@@ -213,5 +214,18 @@ describe('describeCycleFailure', () => {
     const noToken = Object.assign(new Error('No token is set.'), { code: 'no_token' });
     expect(describeCycleFailure(noToken)).toEqual({ code: 'no_token', message: 'No token is set.' });
     expect(describeCycleFailure(new Error('boom')).code).toBe('unexpected');
+  });
+});
+
+describe('isScheduledRunAt (timer ticks checked against the real schedule)', () => {
+  const daily = { expression: '30 3 * * *', timeZone: 'Europe/Berlin', toleranceMs: 120_000 };
+  it.each([
+    ['the real 03:30 run on a normal day', '2026-10-20T01:30:00.010Z', true],
+    ['the 03:30 CET run on the autumn DST day', '2026-10-25T02:30:00.000Z', true],
+    ['the phantom 02:30 CET tick cron 4.4 fires on the autumn DST day', '2026-10-25T01:30:00.000Z', false],
+    ['a tick a minute late', '2026-10-20T01:31:00.000Z', true],
+    ['a tick far from any run', '2026-10-20T09:00:00.000Z', false],
+  ])('%s', (_name, at, expected) => {
+    expect(isScheduledRunAt({ ...daily, at: new Date(at) })).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 // The scheduler's decisions as pure functions (no I/O, the time passed in), so each is tested with a table:
 // how long to wait for a locked server, whether a run was missed or is overdue, which webhook event a run
 // causes, what a snapshot is called, and how hook output is cut down for storage.
+import { nextRuns } from '../schedule/snapshot-schedule';
 import { HcloudActionFailedError, HcloudApiError, describeHcloudError, type HcloudImage } from '../hcloud';
 import {
   KIND_LABEL,
@@ -138,4 +139,13 @@ export function describeCycleFailure(err: unknown): { code: string; message: str
   // NoTokenError and NotOnHetznerError carry a code and a message written for a person.
   if (code && err instanceof Error) return { code, message: err.message };
   return { code: 'unexpected', message: describeHcloudError(err) };
+}
+
+/**
+ * True when `at` is (within the tolerance) a run the schedule really has. cron 4.4 fires a daily job an
+ * extra time on the autumn DST change; nextRuns knows the real runs, so a timer tick is checked against it.
+ */
+export function isScheduledRunAt(input: { expression: string; timeZone: string; at: Date; toleranceMs: number }): boolean {
+  const [run] = nextRuns(input.expression, { timeZone: input.timeZone, from: new Date(input.at.getTime() - input.toleranceMs), count: 1 });
+  return run !== undefined && Math.abs(run.getTime() - input.at.getTime()) <= input.toleranceMs;
 }

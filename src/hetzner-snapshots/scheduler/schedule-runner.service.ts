@@ -5,11 +5,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectRepository } from '@nestjs/typeorm';
 import { CronJob, CronTime } from 'cron';
+import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { PanelSettings } from '../settings/panel-settings.entity';
 import { SETTINGS_CHANGED_EVENT } from '../settings/settings.events';
-import { isCatchUpDue } from './cycle.decisions';
+import { isCatchUpDue, isScheduledRunAt } from './cycle.decisions';
 import { formatPanelTime } from './panel-time.format';
 import { SchedulerStatusService } from './scheduler-status.service';
 import { SnapshotCycleService } from './snapshot-cycle.service';
@@ -17,6 +20,11 @@ import { SnapshotCycleService } from './snapshot-cycle.service';
 export const AUTO_SNAPSHOT_JOB = 'hetzner-snapshots.auto';
 /** "Soon after start": long enough for the panel to settle, short enough that the gap stays small. */
 export const CATCH_UP_DELAY_MS = 60_000;
+/** How often the server looks for settings saved by another process (a CLI `schedule set`). */
+export const SETTINGS_WATCH_MS = 30_000;
+const SETTINGS_WATCH = 'hetzner-snapshots.settings-watch';
+/** A tick this far from any run the schedule really has is not a run (see onTick). */
+const TICK_TOLERANCE_MS = 2 * 60_000;
 
 @Injectable()
 export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -25,6 +33,8 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
   private startup: Promise<void> = Promise.resolve();
   // Settings can change twice in quick succession; applying them in order keeps the last one in force.
   private applying: Promise<void> = Promise.resolve();
+  private applied: { expression: string; timeZone: string } | null = null;
+  private settingsSeenAt: number | null = null;
 
   constructor(
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
@@ -32,10 +42,15 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
     private readonly status: SchedulerStatusService,
     private readonly cycles: SnapshotCycleService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.options.runScheduler) return;
+    // Events only reach this process; a CLI command in another process changes the row, so look at it now and then.
+    const watch = setInterval(() => void this.rescheduleIfSettingsChanged(), SETTINGS_WATCH_MS);
+    watch.unref();
+    this.registry.addInterval(SETTINGS_WATCH, watch);
     // Not awaited: start-up must not wait for Hetzner; tests await whenStarted().
     this.startup = this.afterStart();
   }
@@ -66,8 +81,20 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
       : null;
   }
 
+  /** Reschedules when the settings row changed since the schedule was last applied (by any process). */
+  async rescheduleIfSettingsChanged(): Promise<void> {
+    try {
+      const row = await this.settings.findOne({ where: { id: 1 }, select: { id: true, updatedAt: true } });
+      const seen = row?.updatedAt?.getTime() ?? null;
+      if (seen !== null && seen !== this.settingsSeenAt) await this.reschedule();
+    } catch (err) {
+      this.logger.warn(`could not read the settings: ${(err as Error).message}`);
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
+    if (this.registry.doesExist('interval', SETTINGS_WATCH)) this.registry.deleteInterval(SETTINGS_WATCH);
     this.removeJob();
     await this.startup;
     await this.applying;
@@ -109,11 +136,15 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
 
   private async applySchedule(): Promise<void> {
     if (this.stopping.signal.aborted) return;
+    const row = await this.settings.findOne({ where: { id: 1 }, select: { id: true, updatedAt: true } });
+    this.settingsSeenAt = row?.updatedAt?.getTime() ?? null;
     const plan = await this.status.schedulePlan();
     if (plan.pausedReason || !plan.expression) {
+      this.applied = null;
       if (this.removeJob()) this.logger.log(`automatic snapshots paused: ${plan.pausedReason}`);
       return;
     }
+    this.applied = { expression: plan.expression, timeZone: plan.timeZone };
     const existing = this.job();
     if (existing) {
       existing.setTime(new CronTime(plan.expression, plan.timeZone));
@@ -132,6 +163,12 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
   /** The cron tick only calls the plain method; the lease keeps it from overlapping a CLI run or a long cycle. */
   private async onTick(): Promise<void> {
     try {
+      // cron 4.4 also fires a daily job an hour early on the autumn DST change; a tick that matches no
+      // real run of the schedule (nextRuns filters those out) must not take a second snapshot that day.
+      if (this.applied && !isScheduledRunAt({ ...this.applied, at: this.clock.now(), toleranceMs: TICK_TOLERANCE_MS })) {
+        this.logger.warn(`ignored a timer tick at ${this.clock.now().toISOString()} that matches no run of the schedule`);
+        return;
+      }
       const outcome = await this.cycles.runCycle({ trigger: 'schedule' });
       if (outcome.status === 'busy') this.logger.log(`scheduled run skipped: ${outcome.message}`);
     } catch (err) {
