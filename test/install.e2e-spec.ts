@@ -68,7 +68,7 @@ describe('the packed package, installed and run as docs/INSTALL.md says (e2e)', 
     installed = path.join(prefix, 'lib', 'node_modules', 'snapshot-panel');
     bin = path.join(prefix, 'bin', 'snapshot-panel');
     try {
-      // Dependencies come from the npm cache that `npm ci` filled. Install scripts are skipped: the only one,
+      // Dependencies come from the npm cache that `npm install` filled. Install scripts are skipped: the only one,
       // better-sqlite3's, would download a prebuilt binary or compile SQLite for a minute; the compiled
       // binding of the repository (same package version, same Node) is copied in instead, below.
       await run(

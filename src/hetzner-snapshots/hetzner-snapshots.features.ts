@@ -2,7 +2,6 @@ import { SettingsModule } from './settings/settings.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { DoctorModule } from './doctor/doctor.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
-import { HealthModule } from '../host/health/health.module'; // host-level (/healthz, /readyz): to move into HostModule's imports
 import { RestoreModule } from './restore/restore.module';
 /** The plugin's feature modules, one per folder; each brings its controllers and services. */
-export const hetznerSnapshotsFeatureModules = [SettingsModule, SnapshotsModule, DoctorModule, SchedulerModule, HealthModule, RestoreModule];
+export const hetznerSnapshotsFeatureModules = [SettingsModule, SnapshotsModule, DoctorModule, SchedulerModule, RestoreModule];

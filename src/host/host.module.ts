@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { HealthModule } from './health/health.module';
 import { hostEntities } from './host.entities';
 import { AdminGuard } from './web/admin.guard';
 
@@ -18,7 +19,7 @@ class HomeController {
 }
 
 @Module({
-  imports: [TypeOrmModule.forFeature(hostEntities)],
+  imports: [TypeOrmModule.forFeature(hostEntities), HealthModule],
   controllers: [AuthController, HomeController],
   providers: [AuthService, AdminGuard, { provide: APP_GUARD, useExisting: AdminGuard }],
   exports: [AuthService, AdminGuard],

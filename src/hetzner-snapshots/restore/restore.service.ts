@@ -55,8 +55,6 @@ export interface RestoreJob {
   rebuildActionId: number | null;
   /** Set when phase is 'failed': a sentence for the admin. */
   error: string | null;
-  /** Whether the rebuild request reached Hetzner (false: the disk is untouched). */
-  rebuildSent: boolean;
 }
 
 @Injectable()
@@ -107,7 +105,7 @@ export class RestoreService implements OnModuleDestroy {
     if (!confirmsServerName(opts.confirmServerName, server))
       throw new RestoreError('wrong_name', `That is not this server's name. Type ${server.name} to confirm.`);
     // The slot is taken before the first await: two quick submits cannot both start a rebuild.
-    if (this.isActive() || this.starting)
+    if (this.starting || this.running !== null)
       throw new RestoreError('busy', 'A restore is already under way; follow it on its page.');
     this.starting = true;
     try {
@@ -129,22 +127,22 @@ export class RestoreService implements OnModuleDestroy {
         safety: opts.safetySnapshot ? { imageId: null, actionId: null, progress: 0, done: false } : null,
         rebuildActionId: null,
         error: null,
-        rebuildSent: false,
       };
       this.job = job;
       this.logger.log(
         `restore of server ${server.id} from snapshot ${image.id} requested by ${opts.actor}${opts.safetySnapshot ? '' : ' (without a safety snapshot)'}`,
       );
       const keeper = this.leases.keepAlive(lease);
-      this.running = this.carryOut(job).finally(async () => {
+      const running: Promise<void> = this.carryOut(job).finally(async () => {
         await keeper.stop();
         await this.leases
           .release(lease)
           .catch((err: unknown) =>
             this.logger.warn(`could not release the cycle lease: ${(err as Error).message}`),
           );
-        this.running = null;
+        if (this.running === running) this.running = null;
       });
+      this.running = running;
       return this.current()!;
     } finally {
       this.starting = false;
@@ -159,10 +157,6 @@ export class RestoreService implements OnModuleDestroy {
   /** Resolves when no job is running: for tests and for an orderly shutdown. */
   async whenIdle(): Promise<void> {
     await this.running;
-  }
-
-  private isActive(): boolean {
-    return this.job !== null && (this.job.phase === 'safety-snapshot' || this.job.phase === 'rebuilding');
   }
 
   private async carryOut(job: RestoreJob): Promise<void> {
@@ -200,7 +194,6 @@ export class RestoreService implements OnModuleDestroy {
     }
     try {
       const action = await client.rebuildServer(job.serverId, job.imageId);
-      job.rebuildSent = true;
       job.rebuildActionId = action.id;
       job.phase = 'started';
       this.logger.log(

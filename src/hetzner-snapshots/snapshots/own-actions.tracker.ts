@@ -60,18 +60,24 @@ export class OwnActionsTracker {
 
   /**
    * Polls every running action once, when the last poll is at least 5 s old (or `force`). Concurrent
-   * callers share one round of polls. Returns the actions that ended in this round.
+   * callers share one round of polls. Returns the actions that ended in this round; `onEnded` runs once per
+   * round that ended any (before anyone sees the result), so their follow-up is not repeated per caller.
    */
   poll(
     getAction: (id: number) => Promise<HcloudAction>,
     now: Date,
-    opts: { force?: boolean } = {},
+    opts: { force?: boolean; onEnded?: (ended: EndedAction[]) => Promise<void> } = {},
   ): Promise<EndedAction[]> {
     if (this.running.size === 0) return Promise.resolve([]);
     if (this.polling) return this.polling;
     if (!opts.force && !isActionPollDue(this.lastPollAt, now)) return Promise.resolve([]);
     this.lastPollAt = now;
-    this.polling = this.pollAll(getAction, now).finally(() => {
+    const round = async () => {
+      const ended = await this.pollAll(getAction, now);
+      if (ended.length > 0) await opts.onEnded?.(ended);
+      return ended;
+    };
+    this.polling = round().finally(() => {
       this.polling = null;
     });
     return this.polling;

@@ -124,6 +124,12 @@ describe('presentSnapshots', () => {
     expect(view.rows[0].retention.text).toBe('—');
   });
 
+  it('says so when the saved tiers cannot be read, as the pruner then deletes nothing', () => {
+    const view = present([image({ kind: 'auto' })], { policy: null });
+    expect(view.retentionProblem).toMatch(/cannot be read, so retention removes nothing/);
+    expect(view.rows[0].retention.text).toBe('—');
+  });
+
   it('offers Keep on automatic ones and Stop keeping on kept ones only', () => {
     const rows = present([image({ kind: 'auto' }), image({ kind: 'kept' }), image({ kind: 'manual' })]).rows;
     expect(rows.map((r) => [r.origin.kind, r.actions.canKeep, r.actions.canUnkeep])).toEqual(

@@ -87,7 +87,8 @@ export interface SnapshotsPresenterInput {
   /** This server's snapshots, in any order. */
   images: HcloudImage[];
   serverId: number;
-  policy: RetentionPolicy;
+  /** null when the saved policy cannot be read (the pruner then deletes nothing). */
+  policy: RetentionPolicy | null;
   now: Date;
   timeZone: string;
   /** Requested page, 1-based; out-of-range values are clamped. */
@@ -130,6 +131,14 @@ function judgeRetention(
   input: SnapshotsPresenterInput,
   images: HcloudImage[],
 ): { decisions: Map<number, RetentionDecision>; problem: string | null } {
+  if (!input.policy) {
+    return {
+      decisions: new Map(),
+      problem:
+        'The retention tiers saved in Settings cannot be read, so retention removes nothing until they are saved again.',
+    };
+  }
+  const policy = input.policy;
   try {
     const plan = planRetention({
       snapshots: images.map((image) => ({
@@ -142,7 +151,7 @@ function judgeRetention(
         type: image.type,
         description: image.description,
       })),
-      policy: input.policy,
+      policy,
       serverId: input.serverId,
       now: input.now,
       timeZone: input.timeZone,
@@ -241,7 +250,7 @@ function presentRetention(
   const detail = capitalize(decision.detail);
   switch (decision.reason) {
     case 'newest-k':
-      return { text: `kept: among the newest ${input.policy.keepMin}`, tone: 'ok', detail };
+      return { text: `kept: among the newest ${input.policy?.keepMin}`, tone: 'ok', detail };
     case 'protected':
       return { text: 'kept: protected', tone: 'ok', detail };
     case 'not-available':

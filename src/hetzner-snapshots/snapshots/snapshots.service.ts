@@ -24,7 +24,7 @@ import {
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
 import { CreateRequestKeys } from './create-request-keys';
-import { OwnActionsTracker, TrackedAction } from './own-actions.tracker';
+import { EndedAction, OwnActionsTracker, TrackedAction } from './own-actions.tracker';
 import { defaultDescription } from './snapshot-description';
 import { isDetailsRefreshDue, isListRefreshDue } from './snapshot-list.freshness';
 import { CachedSnapshotList, SnapshotListStore } from './snapshot-list.store';
@@ -142,8 +142,11 @@ export class SnapshotsService {
     return this.listingOf(cache, cache.listedAt, false);
   }
 
-  /** The retention policy saved in Settings, which the pruner applies too. */
-  async retentionPolicy(): Promise<RetentionPolicy> {
+  /**
+   * The retention policy saved in Settings, read as the pruner reads it; null when the stored tiers are
+   * unreadable (the pruner then deletes nothing, and the page says so).
+   */
+  async retentionPolicy(): Promise<RetentionPolicy | null> {
     const row = await this.settings.findOneBy({ id: 1 });
     if (!row) return DEFAULT_POLICY;
     let tiers: RetentionTiers | null = null;
@@ -151,7 +154,7 @@ export class SnapshotsService {
       try {
         tiers = JSON.parse(row.retentionTiers) as RetentionTiers;
       } catch {
-        tiers = null;
+        return null;
       }
     }
     return { retentionDays: row.retentionDays, keepMin: row.keepMin, tiers };
@@ -194,7 +197,10 @@ export class SnapshotsService {
       const client = await this.clientOrThrow(req.caller);
       // Hetzner would refuse a second one with 423 locked anyway; ask about ours first and say more.
       if (this.tracker.runningOn(serverId).length > 0)
-        await this.tracker.poll((id) => client.getAction(id), now, { force: true });
+        await this.tracker.poll((id) => client.getAction(id), now, {
+          force: true,
+          onEnded: (e) => this.afterOwnActions(e),
+        });
       const running = this.tracker.runningOn(serverId)[0];
       if (running) {
         throw new SnapshotOperationError(
@@ -417,13 +423,18 @@ export class SnapshotsService {
     if (this.tracker.runningOn(serverId).length === 0) return;
     try {
       const client = await this.connection.client({ interactive: true });
-      const ended = await this.tracker.poll((id) => client.getAction(id), this.clock.now());
-      if (ended.some((e) => e.tracked.serverId === serverId)) await this.markStale(serverId);
-      for (const e of ended)
-        if (!e.ok) this.logger.warn(`snapshot ${e.tracked.imageId} failed: ${e.message}`);
+      await this.tracker.poll((id) => client.getAction(id), this.clock.now(), {
+        onEnded: (e) => this.afterOwnActions(e),
+      });
     } catch (err) {
       this.logger.warn(`could not poll snapshot progress: ${redactSecrets(describeHcloudError(err))}`);
     }
+  }
+
+  /** A snapshot of ours has finished (or failed): the list is fetched again at once, not in up to 30 s. */
+  private async afterOwnActions(ended: EndedAction[]): Promise<void> {
+    for (const e of ended) if (!e.ok) this.logger.warn(`snapshot ${e.tracked.imageId} failed: ${e.message}`);
+    for (const serverId of new Set(ended.map((e) => e.tracked.serverId))) await this.markStale(serverId);
   }
 
   private async target(): Promise<

@@ -47,7 +47,8 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
   const logger = new Logger('Http');
   setFlashKey(keys.csrf);
 
-  app.set('trust proxy', config.trustProxy);
+  // Only a proxy on this machine may set the client address (sign-in throttling counts per address).
+  app.set('trust proxy', config.trustProxy ? 'loopback' : false);
   app.disable('x-powered-by');
   app.use(
     helmet({
