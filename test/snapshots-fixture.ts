@@ -48,6 +48,8 @@ export async function startSnapshotsWorld(
     actionDurationMs?: number;
     serverPrice?: string;
     env?: Record<string, string>;
+    /** 'cli' runs no timers: no scheduled or catch-up cycle can start during the test. */
+    role?: 'server' | 'cli';
   } = {},
 ): Promise<SnapshotsWorld> {
   const fake = await FakeHcloud.start({ actionDurationMs: opts.actionDurationMs ?? 60_000 });
@@ -63,6 +65,7 @@ export async function startSnapshotsWorld(
   const token = opts.token ?? 'settings';
   const panel = await startPanel({
     clock,
+    role: opts.role,
     env: {
       HCLOUD_ENDPOINT: fake.apiEndpoint,
       HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
@@ -89,17 +92,15 @@ export async function startSnapshotsWorld(
 
 /** Stores a token the way Settings does (encrypted with the panel's key), without its page. */
 export async function saveToken(panel: PanelHarness, token: string): Promise<void> {
-  await panel.rt.dataSource
-    .getRepository(PanelSettings)
-    .update(
-      { id: 1 },
-      {
-        tokenEncrypted: encryptToken(token, panel.rt.keys.tokenEncryption),
-        tokenLast4: token.slice(-4),
-        tokenSavedAt: new Date(),
-        tokenCheckResult: 'read_write',
-      },
-    );
+  await panel.rt.dataSource.getRepository(PanelSettings).update(
+    { id: 1 },
+    {
+      tokenEncrypted: encryptToken(token, panel.rt.keys.tokenEncryption),
+      tokenLast4: token.slice(-4),
+      tokenSavedAt: new Date(),
+      tokenCheckResult: 'read_write',
+    },
+  );
 }
 
 /** GETs of the image list that reached the fake (one per API page). */

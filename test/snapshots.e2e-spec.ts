@@ -140,6 +140,10 @@ describe('snapshots page (e2e)', () => {
     expect(creatingRow).toContain('—');
     expect(rowText(html, broken.id)).toContain('unavailable');
 
+    // Restoring (its own page) is offered for available snapshots only.
+    expect(rowHtml(html, manual.id)).toContain(`href="/snapshots/${manual.id}/restore"`);
+    expect(rowHtml(html, creating.id)).not.toContain('/restore"');
+
     // Keep only on automatic ones; Stop keeping only on kept ones.
     expect(rowHtml(html, autos[4].id)).toContain(`action="/snapshots/${autos[4].id}/keep"`);
     expect(rowHtml(html, manual.id)).not.toContain('/keep"');
@@ -387,6 +391,24 @@ describe('snapshots page (e2e)', () => {
     expect(rowText(res.text, newest.id)).toContain('kept: among the newest 1');
     expect(rowText(res.text, middle.id)).toMatch(/kept until /);
     expect(rowText(res.text, old.id)).toContain('removed at the next prune');
+  });
+
+  it('shows the schedule: paused with the reason, or the next three runs', async () => {
+    w = await startSnapshotsWorld({ role: 'cli' });
+    w.fake.addImage({ serverId: w.server.id });
+    let text = visibleText((await w.agent.get('/snapshots')).text);
+    expect(text).toContain('Automatic snapshots Automatic snapshots are off. Turn them on in Settings.');
+    expect(text).toContain('Last successful automatic snapshot: none yet.');
+
+    await w.panel.rt.dataSource
+      .getRepository(PanelSettings)
+      .update({ id: 1 }, { scheduleEnabled: true, frequency: 'daily@03:30' });
+    const html = (await w.agent.get('/snapshots')).text;
+    text = visibleText(html);
+    expect(text).toContain('daily at 03:30, in Europe/Berlin. Next runs:');
+    expect(html.match(/<ul class="next-runs">([\s\S]*?)<\/ul>/)![1].match(/<li>/g)).toHaveLength(3);
+    expect(text).toMatch(/\d{1,2} \w{3} \d{4}, 03:30 CES?T \((in \d+ (minutes?|hours?)|just now)\)/);
+    expect(html).toContain('<a href="/history">See the history</a>');
   });
 
   it('is closed to anyone not signed in', async () => {

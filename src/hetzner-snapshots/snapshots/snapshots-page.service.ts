@@ -1,6 +1,6 @@
 // Builds what the snapshots page templates render, from the service's state and the presenter, so the
 // controller stays one line per route.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
 import {
@@ -10,6 +10,8 @@ import {
 } from '../hetzner-snapshots.options';
 import { HcloudImage } from '../hcloud';
 import { snapshotOrigin } from '../retention/retention.policy';
+import { SchedulerStatusService } from '../scheduler/scheduler-status.service';
+import { presentScheduleCard, ScheduleCardView } from './schedule-card.presenter';
 import { DESCRIPTION_HINT, DESCRIPTION_MAX_LENGTH } from './snapshot-description';
 import { formatClockTime, formatDateTime, formatGb, formatRelative } from './snapshot-format';
 import { presentSnapshots } from './snapshots.presenter';
@@ -29,7 +31,10 @@ export class SnapshotsPageService {
     private readonly snapshots: SnapshotsService,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly scheduler: SchedulerStatusService,
   ) {}
+
+  private readonly logger = new Logger('SnapshotsPage');
 
   get basePath(): string {
     return pagePath(this.options.routePrefix, '/snapshots');
@@ -84,6 +89,8 @@ export class SnapshotsPageService {
     return {
       ...common,
       list,
+      schedule: await this.scheduleCard(now, timeZone),
+      historyHref: pagePath(this.options.routePrefix, '/history'),
       serverName: listing.server?.name ?? `server ${listing.serverId}`,
       listed: {
         text: formatClockTime(listing.listedAt, timeZone),
@@ -107,6 +114,16 @@ export class SnapshotsPageService {
         maxLength: DESCRIPTION_MAX_LENGTH,
       },
     };
+  }
+
+  /** The schedule at a glance; the page still works (without the card) if it cannot be read. */
+  private async scheduleCard(now: Date, timeZone: string): Promise<ScheduleCardView | null> {
+    try {
+      return presentScheduleCard(await this.scheduler.overview(), now, timeZone);
+    } catch (err) {
+      this.logger.warn(`could not read the schedule for the snapshots page: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   /** The confirmation page that names the snapshot about to be deleted. */

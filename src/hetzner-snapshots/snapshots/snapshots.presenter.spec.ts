@@ -88,6 +88,13 @@ describe('presentSnapshots', () => {
       creating: true,
     });
     expect(row.actions.deleteHref).toBeNull();
+    expect(row.actions.restoreHref).toBeNull();
+  });
+
+  it('links available snapshots to the restore page', () => {
+    const available = image();
+    expect(present([available]).rows[0].actions.restoreHref).toBe(`/snapshots/${available.id}/restore`);
+    expect(present([image({ status: 'unavailable' })]).rows[0].actions.restoreHref).toBeNull();
   });
 
   it('says when retention removes each automatic snapshot, as the pruner would decide', () => {

@@ -44,6 +44,8 @@ export interface SnapshotRowView {
   actions: {
     base: string;
     deleteHref: string | null;
+    /** "Rebuild this server from this snapshot" (the restore feature's page); available snapshots only. */
+    restoreHref: string | null;
     canProtect: boolean;
     canUnprotect: boolean;
     canKeep: boolean;
@@ -192,6 +194,7 @@ function presentRow(
     actions: {
       base,
       deleteHref: !isProtected && !creating ? `${base}/delete` : null,
+      restoreHref: image.status === 'available' ? `${base}/restore` : null,
       canProtect: !isProtected && !creating,
       canUnprotect: isProtected,
       canKeep: origin === 'auto' && !creating,
