@@ -1,6 +1,7 @@
 // Turns the cached list, the retention policy and the clock into what the snapshots page (and the CLI)
 // shows: one row per snapshot, the summary line and the pager. Pure: no I/O, no NestJS, table-tested.
 // Retention is judged by planRetention, the same function the pruner uses, so page and pruner agree.
+import { toRetentionCandidate } from '../scheduler/cycle.decisions';
 import type { HcloudImage } from '../hcloud';
 import {
   planRetention,
@@ -143,16 +144,8 @@ function judgeRetention(
   const policy = input.policy;
   try {
     const plan = planRetention({
-      snapshots: images.map((image) => ({
-        id: image.id,
-        serverId: image.created_from?.id ?? null,
-        created: new Date(image.created),
-        status: image.status,
-        protected: image.protection?.delete === true,
-        labels: image.labels ?? {},
-        type: image.type,
-        description: image.description,
-      })),
+      // The same mapping the pruner uses, so the page and the pruner judge the same facts.
+      snapshots: images.map(toRetentionCandidate),
       policy,
       serverId: input.serverId,
       now: input.now,
