@@ -27,12 +27,38 @@ export function validateForm<T extends object>(dto: ClassConstructor<T>, body: u
   return { ok: true, value: instance };
 }
 
+/**
+ * Which failed rule speaks first. class-validator lists the decorator nearest the property first, which is
+ * right for a value that is text, but made a missing field of `@IsNotEmpty() @MaxLength()` say "too long".
+ * Empty or missing: "enter something", then "at least N characters", then the rest, "too long" last.
+ * Not text at all (a number or boolean sent as JSON): the type rule first. Rules not named keep their order,
+ * and a rule without a message of its own (class-validator's "username must be a string") comes after every
+ * rule that has one, whatever its rank: those defaults are written for developers, not for the admin.
+ */
+const EMPTY_FIELD_RANK: Record<string, number> = { isDefined: 0, isNotEmpty: 1, minLength: 2, maxLength: 4 };
+const EMPTY_FIELD_OTHERS = 3;
+const WRONG_TYPE_RANK: Record<string, number> = { isString: 0, isInt: 0, isNumber: 0, isBoolean: 0 };
+const WRONG_TYPE_OTHERS = 1;
+
+function isMissing(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function rankOf(value: unknown): (rule: string) => number {
+  if (isMissing(value)) return (rule) => EMPTY_FIELD_RANK[rule] ?? EMPTY_FIELD_OTHERS;
+  if (typeof value !== 'string') return (rule) => WRONG_TYPE_RANK[rule] ?? WRONG_TYPE_OTHERS;
+  return () => 0;
+}
+
 function collect(e: ValidationError, into: FieldErrors, prefix = ''): void {
   const key = prefix + e.property;
-  if (e.constraints) {
-    const messages = Object.entries(e.constraints).map(([name, m]) => (name === 'whitelistValidation' ? 'is not a field of this form' : m));
-    // The first constraint is usually the most basic one ("must not be empty"); show just that.
-    into[key] ??= messages[0];
+  const failed = Object.entries(e.constraints ?? {});
+  if (failed.length > 0) {
+    const rank = rankOf(e.value);
+    const isDefault = (message: string) => (message.startsWith(`${e.property} `) ? 1 : 0);
+    // Array sort is stable: rules of equal rank keep class-validator's order. One message per field.
+    const [rule, message] = [...failed].sort(([a, ma], [b, mb]) => isDefault(ma) - isDefault(mb) || rank(a) - rank(b))[0];
+    into[key] ??= rule === 'whitelistValidation' ? 'is not a field of this form' : message;
   }
   for (const child of e.children ?? []) collect(child, into, `${key}.`);
 }

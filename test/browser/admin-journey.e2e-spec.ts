@@ -3,8 +3,11 @@
 // a snapshot taken with the keyboard and watched from creating to available without reloading, one
 // automatic snapshot kept and another deleted through its confirmation, the phone layout, and sign-out
 // closing every page. Every step leaves a screenshot; console errors and CSP violations fail the test.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../../src/fake-hcloud';
+import { SnapshotCycleService } from '../../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { AuthService } from '../../src/host/auth/auth.service';
 import { chromiumAvailable, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
 import { PanelHarness, startPanel } from '../support/panel-harness';
@@ -33,6 +36,8 @@ describeBrowser('an admin’s journey in Chromium', () => {
 
   beforeAll(async () => {
     console.log(`screenshots: ${SCREENSHOT_DIR}/${SUITE}`);
+    // Only this run's pictures in the folder, so a stale "-FAILED" one never misleads.
+    fs.rmSync(path.join(SCREENSHOT_DIR, SUITE), { recursive: true, force: true });
     // Short actions: a snapshot is "creating" for 3 s of the fake's clock (which runs in real time).
     fake = await FakeHcloud.start({ actionDurationMs: 3000 });
     fake.addToken(RW_TOKEN);
@@ -40,7 +45,8 @@ describeBrowser('an admin’s journey in Chromium', () => {
     server = fake.addServer({ name: 'web-1', locationName: 'fsn1', priceMonthlyGross: '10.00' });
     fake.setMetadata({ serverId: server.id });
     const now = fake.now().getTime();
-    seeded = [1, 2, 3].map((days) =>
+    // Two are past retention (7 days) once the others are newer: the scheduled run later deletes them.
+    seeded = [1, 2, 3, 4, 10, 12].map((days) =>
       fake.addImage({
         serverId: server.id,
         labels: AUTO_LABELS,
@@ -50,20 +56,25 @@ describeBrowser('an admin’s journey in Chromium', () => {
       }),
     );
 
-    panel = await startPanel({ env: { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint } });
+    panel = await startPanel({
+      env: { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint },
+    });
     await panel.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(panel.app.getHttpServer().address() as { port: number }).port}`;
     browser = await launchBrowser();
     page = await browser.newPage();
     // CSP violations also reach the console, but an explicit event names the directive.
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
+      );
     });
     page.on('console', (message) => {
-      if (message.type() === 'error' && !isExpectedRefusal(message.text())) problems.push(`console error on ${page.url()}: ${message.text()}`);
+      if (message.type() === 'error' && !isExpectedRefusal(message.text()))
+        problems.push(`console error on ${page.url()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`uncaught error on ${page.url()}: ${error.message}`));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -79,7 +90,11 @@ describeBrowser('an admin’s journey in Chromium', () => {
   }
 
   /** Runs one step; the screenshot is taken either way, and a failing step names itself. */
-  async function step(name: string, work: () => Promise<void>, opts: { expectStatuses?: number[] } = {}): Promise<void> {
+  async function step(
+    name: string,
+    work: () => Promise<void>,
+    opts: { expectStatuses?: number[] } = {},
+  ): Promise<void> {
     const label = `${String(++stepNo).padStart(2, '0')}-${name}`;
     expectedStatuses = opts.expectStatuses ?? [];
     try {
@@ -95,7 +110,7 @@ describeBrowser('an admin’s journey in Chromium', () => {
     await screenshot(page, SUITE, label);
   }
 
-  const text = (t: string, timeout = 5000) => page.getByText(t).first().waitFor({ timeout });
+  const text = (t: string, timeout = 10_000) => page.getByText(t).first().waitFor({ timeout });
   const rowOf = (imageId: number) => page.locator(`#snapshot-${imageId}`);
 
   it('sets up, connects, schedules, takes, keeps and deletes snapshots, then closes every page on sign-out', async () => {
@@ -154,7 +169,11 @@ describeBrowser('an admin’s journey in Chromium', () => {
       await page.getByRole('button', { name: 'Preview next runs' }).click();
       await page.locator('#preview').waitFor();
       expect(await page.locator('#preview').innerText()).toContain('Preview, not saved yet');
-      expect(await page.locator('#preview li').allInnerTexts()).toEqual([expect.stringContaining(at), expect.stringContaining(at), expect.stringContaining(at)]);
+      expect(await page.locator('#preview li').allInnerTexts()).toEqual([
+        expect.stringContaining(at),
+        expect.stringContaining(at),
+        expect.stringContaining(at),
+      ]);
     });
 
     await step('schedule-saved', async () => {
@@ -182,7 +201,10 @@ describeBrowser('an admin’s journey in Chromium', () => {
       let reached = false;
       for (let presses = 0; presses < 40 && !reached; presses++) {
         await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => ({ id: document.activeElement?.id ?? '', text: document.activeElement?.textContent?.trim() ?? '' }));
+        const focused = await page.evaluate(() => ({
+          id: document.activeElement?.id ?? '',
+          text: document.activeElement?.textContent?.trim() ?? '',
+        }));
         if (focused.id === 'f-description') await page.keyboard.type('before the upgrade (browser)');
         reached = focused.text === 'Take snapshot now';
       }
@@ -202,7 +224,11 @@ describeBrowser('an admin’s journey in Chromium', () => {
       const count = () => navigations++;
       page.on('framenavigated', count);
       // The page polls by itself (panel.js, meta refresh as fallback); nothing here reloads it.
-      await page.waitForFunction((id) => /available/.test(document.querySelector(`#snapshot-${id}`)?.textContent ?? ''), takenId, { timeout: 45_000 });
+      await page.waitForFunction(
+        (id) => /available/.test(document.querySelector(`#snapshot-${id}`)?.textContent ?? ''),
+        takenId,
+        { timeout: 45_000 },
+      );
       page.off('framenavigated', count);
       expect(navigations).toBe(0);
       expect(await rowOf(takenId).innerText()).toMatch(/manual/);
@@ -233,12 +259,33 @@ describeBrowser('an admin’s journey in Chromium', () => {
       expect(fake.images().some((i) => i.id === toKeep.id)).toBe(true);
     });
 
-    for (const path of ['/snapshots', '/settings', '/history', '/account']) {
-      await step(`phone${path.replace('/', '-')}`, async () => {
+    // Two nights later, as the cron job's tick would: one run whose snapshot fails, one that succeeds and prunes.
+    await step('history-after-scheduled-runs', async () => {
+      const cycles = panel.get<SnapshotCycleService>(SnapshotCycleService);
+      fake.failActionsNext(1, { code: 'image_create_failed', message: 'the disk could not be read' });
+      expect((await cycles.runCycle({ trigger: 'schedule' })).status).toBe('failed');
+      expect((await cycles.runCycle({ trigger: 'schedule' })).status).toBe('succeeded');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
+      await page.waitForURL('**/history');
+      await text('the disk could not be read');
+      await text('Deleted:');
+      for (const old of seeded.slice(4)) await text(old.description);
+      expect(fake.images().some((i) => i.id === seeded[4].id || i.id === seeded[5].id)).toBe(false);
+    });
+
+    for (const pagePath of ['/snapshots', '/settings', '/history', '/account']) {
+      await step(`phone${pagePath.replace('/', '-')}`, async () => {
         await page.setViewportSize(PHONE);
-        await page.goto(base + path);
-        const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-        expect({ path, ...widths, fits: widths.scroll <= widths.inner }).toEqual({ path, ...widths, fits: true });
+        await page.goto(base + pagePath);
+        const widths = await page.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth,
+          inner: window.innerWidth,
+        }));
+        expect({ pagePath, ...widths, fits: widths.scroll <= widths.inner }).toEqual({
+          pagePath,
+          ...widths,
+          fits: true,
+        });
       });
     }
 
@@ -249,10 +296,16 @@ describeBrowser('an admin’s journey in Chromium', () => {
     });
 
     await step('every-page-closed', async () => {
-      for (const path of ['/snapshots', '/settings', '/history', '/account', `/snapshots/${toKeep.id}/delete`]) {
-        await page.goto(base + path);
+      for (const pagePath of [
+        '/snapshots',
+        '/settings',
+        '/history',
+        '/account',
+        `/snapshots/${toKeep.id}/delete`,
+      ]) {
+        await page.goto(base + pagePath);
         await page.waitForURL((url) => url.pathname === '/login');
-        expect(new URL(page.url()).searchParams.get('next')).toBe(path);
+        expect(new URL(page.url()).searchParams.get('next')).toBe(pagePath);
         await page.getByRole('button', { name: 'Sign in' }).waitFor();
       }
     });
@@ -260,5 +313,9 @@ describeBrowser('an admin’s journey in Chromium', () => {
 });
 
 function berlinHour(date: Date): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(date));
+  return Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(
+      date,
+    ),
+  );
 }
