@@ -45,7 +45,6 @@ interface Row {
   gap?: string;
 }
 
-const NO_PLACE_FOR_UNKNOWN_FIELDS = 'the view renders messages only next to its own fields';
 
 let fake: FakeHcloud;
 let server: FakeServerRecord;
@@ -247,7 +246,7 @@ const setupRows: Row[] = [
   { name: 'setup: password too short', send: () => post(anonymous, '/setup', setupForm({ password: 'short', passwordRepeat: 'short' })), status: 400, message: 'Use at least 12 characters.' },
   { name: 'setup: password of 257 characters', send: () => post(anonymous, '/setup', setupForm({ password: 'p'.repeat(257), passwordRepeat: 'p'.repeat(257) })), status: 400, message: 'Use at most 256 characters.' },
   { name: 'setup: passwords differ', send: () => post(anonymous, '/setup', setupForm({ passwordRepeat: 'a long enough passwort' })), status: 400, message: 'The two passwords differ.' },
-  { name: 'setup: an unknown field (isAdmin)', send: () => post(anonymous, '/setup', setupForm({ isAdmin: 'true' })), status: 400, message: NOT_A_FIELD, gap: NO_PLACE_FOR_UNKNOWN_FIELDS },
+  { name: 'setup: an unknown field (isAdmin)', send: () => post(anonymous, '/setup', setupForm({ isAdmin: 'true' })), status: 400, message: NOT_A_FIELD },
   { name: 'setup: no CSRF token', send: () => post(anonymous, '/setup', setupForm({}), { csrf: false }), status: 403, message: 'did not come from this panel' },
   { name: 'setup: a body over 64 kB', send: () => post(anonymous, '/setup', setupForm({ username: HUGE })), status: 413, message: TOO_LARGE },
 ];
@@ -274,7 +273,7 @@ const accountRows: Row[] = [
   { name: 'account: new password of 257 characters', send: () => post(agent, '/account/password', passwordForm({ password: 'p'.repeat(257), passwordRepeat: 'p'.repeat(257) })), status: 400, message: 'Use at most 256 characters.' },
   { name: 'account: new passwords differ', send: () => post(agent, '/account/password', passwordForm({ passwordRepeat: 'another long passwort' })), status: 400, message: 'The two passwords differ.' },
   { name: 'account: new password as an array (JSON)', send: () => post(agent, '/account/password', passwordForm({ password: ['another long password'] }), { json: true }), status: 400, message: SINGLE },
-  { name: 'account: an unknown field (username)', send: () => post(agent, '/account/password', passwordForm({ username: 'root' })), status: 400, message: NOT_A_FIELD, gap: NO_PLACE_FOR_UNKNOWN_FIELDS },
+  { name: 'account: an unknown field (username)', send: () => post(agent, '/account/password', passwordForm({ username: 'root' })), status: 400, message: NOT_A_FIELD },
 ];
 
 // prettier-ignore
@@ -340,7 +339,7 @@ const snapshotRows: Row[] = [
   { name: 'take: description as a number (JSON)', send: () => post(agent, '/snapshots', { description: 42 }, { json: true }), status: 400, message: 'The description must be text.' },
   { name: 'take: description given twice', send: () => post(agent, '/snapshots', 'description=a&description=b'), status: 400, message: SINGLE },
   { name: 'take: a damaged request key', send: () => post(agent, '/snapshots', { description: 'ok', requestKey: `${SQL}` }), status: 400, message: 'This form is damaged; reload the page and try again.' },
-  { name: 'take: an unknown field (labels)', send: () => post(agent, '/snapshots', { description: 'ok', labels: 'managed-by=someone' }), status: 400, message: NOT_A_FIELD, gap: NO_PLACE_FOR_UNKNOWN_FIELDS },
+  { name: 'take: an unknown field (labels)', send: () => post(agent, '/snapshots', { description: 'ok', labels: 'managed-by=someone' }), status: 400, message: NOT_A_FIELD },
   { name: 'delete: id "abc"', send: () => post(agent, '/snapshots/abc/delete', {}), status: 404, message: NO_PAGE },
   { name: 'delete: negative id', send: () => post(agent, '/snapshots/-5/delete', {}), status: 404, message: NO_PAGE },
   { name: 'delete: id 1e3', send: () => post(agent, `/snapshots/1e3/delete`, {}), status: 404, message: NO_PAGE },
@@ -364,7 +363,7 @@ const snapshotRows: Row[] = [
   { name: 'restore: the name with <script>', send: () => post(agent, `/snapshots/${ownAuto.id}/restore`, restoreForm({ confirmServerName: SCRIPT })), status: 400, message: "That is not this server's name." },
   { name: 'restore: confirmation of 101 characters', send: () => post(agent, `/snapshots/${ownAuto.id}/restore`, restoreForm({ confirmServerName: 'w'.repeat(101) })), status: 400, message: 'That is longer than any server name.' },
   { name: 'restore: "skip safety snapshot" = yes', send: () => post(agent, `/snapshots/${ownAuto.id}/restore`, restoreForm({ skipSafetySnapshot: 'yes' })), status: 400, message: 'Tick the box or leave it empty.' },
-  { name: 'restore: an unknown field (serverId)', send: () => post(agent, `/snapshots/${ownAuto.id}/restore`, restoreForm({ serverId: '1' })), status: 400, message: NOT_A_FIELD, gap: NO_PLACE_FOR_UNKNOWN_FIELDS },
+  { name: 'restore: an unknown field (serverId)', send: () => post(agent, `/snapshots/${ownAuto.id}/restore`, restoreForm({ serverId: '1' })), status: 400, message: NOT_A_FIELD },
 ];
 
 const RO_STDIN = `${RO_TOKEN}\n`;
@@ -388,7 +387,7 @@ const cliRows: Row[] = [
   { name: 'cli token set: NUL inside', send: () => cli(['token', 'set'], `abc${NUL}def\n`), status: 2, message: TOKEN_WORD },
   { name: 'cli token set: read-only', send: () => cli(['token', 'set'], RO_STDIN), status: 1, message: 'This token is read-only' },
   // The token itself as an argument is echoed back in this message: see the known issue in secrets.e2e-spec.ts.
-  { name: 'cli token set: an unexpected argument', send: () => cli(['token', 'set', 'my-token-here']), status: 2, message: 'Unexpected argument "my-token-here".' },
+  { name: 'cli token set: an unexpected argument', send: () => cli(['token', 'set', 'my-token-here']), status: 2, message: 'This command takes no arguments (got 1). Secrets such as the token are read from standard input.' },
   { name: 'cli schedule set: no option', send: () => cli(['schedule', 'set']), status: 2, message: 'Give at least one option' },
   { name: 'cli schedule set: cron with minute 61', send: () => cli(['schedule', 'set', '--cron', '61 * * * *']), status: 2, message: '--cron: "61 * * * *" is not a valid cron expression' },
   { name: 'cli schedule set: cron every minute', send: () => cli(['schedule', 'set', '--cron', '* * * * *']), status: 2, message: '--cron: "* * * * *" runs 60 times an hour.' },
@@ -410,14 +409,14 @@ const cliRows: Row[] = [
   { name: 'cli snapshot delete: id "abc"', send: () => cli(['snapshot', 'delete', 'abc']), status: 2, message: 'ID must be a snapshot id (a positive whole number), not "abc".' },
   { name: 'cli snapshot delete: negative id', send: () => cli(['snapshot', 'delete', '-5']), status: 2, message: 'not "-5"' },
   { name: 'cli snapshot delete: no id', send: () => cli(['snapshot', 'delete']), status: 2, message: 'Missing ID.' },
-  { name: 'cli snapshot delete: two ids', send: () => cli(['snapshot', 'delete', String(ownAuto.id), String(ownManual.id)]), status: 2, message: 'Unexpected argument' },
+  { name: 'cli snapshot delete: two ids', send: () => cli(['snapshot', 'delete', String(ownAuto.id), String(ownManual.id)]), status: 2, message: 'Too many arguments: this command takes 1.' },
   { name: 'cli snapshot delete: another server’s snapshot', send: () => cli(['snapshot', 'delete', String(foreign.id)]), status: 1, message: /There is no snapshot \d+ of this server\./ },
   { name: 'cli snapshot delete: a protected snapshot', send: () => cli(['snapshot', 'delete', String(ownProtected.id)]), status: 1, message: 'is protected against deletion' },
   { name: 'cli snapshot protect: id 0', send: () => cli(['snapshot', 'protect', '0']), status: 2, message: 'not "0"' },
   { name: 'cli snapshot protect: another server’s snapshot', send: () => cli(['snapshot', 'protect', String(foreign.id)]), status: 1, message: /There is no snapshot \d+ of this server\./ },
   { name: 'cli snapshot unprotect: id with SQL', send: () => cli(['snapshot', 'unprotect', `1 OR 1=1`]), status: 2, message: 'ID must be a snapshot id' },
   { name: 'cli run: an unknown option', send: () => cli(['run', '--now']), status: 2, message: 'Unknown option --now. This command takes no options.' },
-  { name: 'cli run: an unexpected argument', send: () => cli(['run', 'please']), status: 2, message: 'Unexpected argument "please".' },
+  { name: 'cli run: an unexpected argument', send: () => cli(['run', 'please']), status: 2, message: 'This command takes no arguments (got 1).' },
   { name: 'cli prune: --dry-run=maybe', send: () => cli(['prune', '--dry-run=maybe']), status: 2, message: '--dry-run takes no value (or =true/=false).' },
   { name: 'cli prune: --json twice', send: () => cli(['prune', '--dry-run', '--json', '--json']), status: 2, message: '--json is given twice.' },
   { name: 'cli status: an unknown option', send: () => cli(['status', '--verbose']), status: 2, message: 'Unknown option --verbose. Options: --json.' },

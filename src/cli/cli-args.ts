@@ -47,6 +47,13 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, maxPos
     if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new CliUsageError(`--${name} needs a value.`);
     flags[name] = value;
   }
-  if (positionals.length > maxPositionals) throw new CliUsageError(`Unexpected argument "${positionals[maxPositionals]}".`);
+  // The extra argument is not echoed: it may be a secret typed in the wrong place (`token set <token>`).
+  if (positionals.length > maxPositionals) {
+    throw new CliUsageError(
+      maxPositionals === 0
+        ? `This command takes no arguments (got ${positionals.length}). Secrets such as the token are read from standard input.`
+        : `Too many arguments: this command takes ${maxPositionals}.`,
+    );
+  }
   return { flags, positionals };
 }

@@ -5,6 +5,9 @@ import { validateSync, ValidationError } from 'class-validator';
 
 export type FieldErrors = Record<string, string>;
 
+/** Key of the message about the form as a whole (fields it does not have), shown by the layouts. */
+export const FORM_ERROR = '_form';
+
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
 
 /** Fields every form carries that are not part of its DTO. */
@@ -59,6 +62,8 @@ function collect(e: ValidationError, into: FieldErrors, prefix = ''): void {
     // Array sort is stable: rules of equal rank keep class-validator's order. One message per field.
     const [rule, message] = [...failed].sort(([a, ma], [b, mb]) => isDefault(ma) - isDefault(mb) || rank(a) - rank(b))[0];
     into[key] ??= rule === 'whitelistValidation' ? 'is not a field of this form' : message;
+    // A field the form does not have has no place on the page; the layout shows FORM_ERROR above the form.
+    if (rule === 'whitelistValidation') into[FORM_ERROR] = `${into[FORM_ERROR] ? `${into[FORM_ERROR]} ` : ''}"${key.slice(0, 40)}" is not a field of this form.`;
   }
   for (const child of e.children ?? []) collect(child, into, `${key}.`);
 }

@@ -92,7 +92,8 @@ export function presentRun(run: CycleRun, timeZone: string, now: Date): RunView 
     })),
     pruneNote: run.pruneNote,
     error: run.errorMessage,
-    errorCode: run.errorCode,
+    // Hetzner's messages often name the code already; saying it twice reads like a stutter.
+    errorCode: run.errorCode && !(run.errorMessage ?? '').includes(run.errorCode) ? run.errorCode : null,
     hooks: (['pre', 'post'] as const).flatMap((phase) =>
       hooks[phase] ? [presentHook(phase, hooks[phase] as HookOutcome)] : [],
     ),

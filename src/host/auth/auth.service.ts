@@ -145,7 +145,8 @@ export class AuthService implements OnApplicationBootstrap {
           return waitBeforeAttempt(next, now);
         }),
       );
-      this.logger.warn(`failed sign-in for "${input.username.trim().slice(0, 64)}" from ${input.address}`);
+      // Only a real admin's name is logged: people paste passwords and tokens into the username field.
+      this.logger.warn(`failed sign-in ${admin ? `for "${admin.username}"` : 'for an unknown username'} from ${input.address}`);
       const lockedFor = Math.max(...updated);
       throw new AuthError(lockedFor > 0 ? 'throttled' : 'invalid-credentials', lockedFor > 0 ? describeWait(lockedFor) : 'Wrong username or password.');
     }

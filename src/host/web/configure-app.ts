@@ -133,7 +133,8 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
       res.locals.flash = takeFlash(req, res);
       res.locals.secure = secureFor(req);
       res.locals.demo = opts.demo ?? false;
-      if (req.admin && req.method === 'GET' && !req.path.startsWith('/assets/')) {
+      // Also on POST: a form re-rendered with its errors keeps the whole layout.
+      if (req.admin && !req.path.startsWith('/assets/')) {
         const items = opts.contributors.flatMap((c) => c.navItems());
         res.locals.nav = items.map((i) => ({ ...i, active: req.path === i.href || req.path.startsWith(i.href + '/') }));
         res.locals.banners = (await Promise.all(opts.contributors.map((c) => c.banners().catch(() => [])))).flat();

@@ -47,6 +47,21 @@ class RequestTripwire extends RegExp {
   }
 }
 
+/**
+ * Calls `onRequest` with the path of every `method` request when it reaches the fake, before it is answered,
+ * and never fails one. Watchers added before any fault see every request.
+ */
+export function watchRequests(fake: FakeHcloud, method: string, onRequest: (path: string) => void): void {
+  fake.failNext({
+    method,
+    times: Number.MAX_SAFE_INTEGER,
+    path: new RequestTripwire((path) => {
+      onRequest(path);
+      return false;
+    }),
+  });
+}
+
 export interface InjectorTiming {
   /** The client's per-request timeout the campaign set (real ms). */
   clientTimeoutMs: number;
@@ -71,13 +86,8 @@ export class FaultInjector {
 
   /** Calls `onRequest` for every request matching method + pattern, without ever failing one. */
   watch(method: string, pattern: RegExp, onRequest: (path: string) => void): void {
-    this.fake.failNext({
-      method,
-      times: Number.MAX_SAFE_INTEGER,
-      path: new RequestTripwire((path) => {
-        if (pattern.test(path)) onRequest(path);
-        return false;
-      }),
+    watchRequests(this.fake, method, (path) => {
+      if (pattern.test(path)) onRequest(path);
     });
   }
 
