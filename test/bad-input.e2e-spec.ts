@@ -10,7 +10,7 @@ import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../src/fake-hcloud';
 import { AuthService } from '../src/host/auth/auth.service';
-import { saveToken, visibleText } from './snapshots-fixture';
+import { saveToken, visibleText } from './support/snapshots-fixture';
 import { ADMIN, capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 
 jest.setTimeout(60_000);

@@ -16,7 +16,7 @@ import { FakeHcloud } from '../src/fake-hcloud';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { AuthService } from '../src/host/auth/auth.service';
 import { KEY_FILE_NAME } from '../src/secrets/secret-keys';
-import { visibleText } from './snapshots-fixture';
+import { visibleText } from './support/snapshots-fixture';
 import { capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 
 jest.setTimeout(120_000);

@@ -13,7 +13,7 @@ import {
   startSnapshotsWorld,
   TOKEN,
   visibleText,
-} from './snapshots-fixture';
+} from './support/snapshots-fixture';
 
 describe('snapshot changes from the page (e2e)', () => {
   let w: SnapshotsWorld;

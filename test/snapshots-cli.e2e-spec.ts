@@ -6,7 +6,7 @@ import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud, FakeServerRecord } from '../src/fake-hcloud';
 import { makeDataDir } from './support/panel-harness';
-import { imageListings, PANEL_LABELS, startSnapshotsWorld, TOKEN } from './snapshots-fixture';
+import { imageListings, PANEL_LABELS, startSnapshotsWorld, TOKEN } from './support/snapshots-fixture';
 import * as fs from 'node:fs';
 
 const transcripts: string[] = [];

@@ -14,7 +14,7 @@ import {
   startSnapshotsWorld,
   TOKEN,
   visibleText,
-} from './snapshots-fixture';
+} from './support/snapshots-fixture';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

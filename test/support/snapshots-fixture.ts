@@ -1,11 +1,11 @@
 // Shared set-up of the snapshots e2e tests: a fake Hetzner with this server (and another one), the panel
 // pointed at it with a clock the test moves by hand, and helpers to read rows and count requests.
 import type TestAgent from 'supertest/lib/agent';
-import type { Clock } from '../src/clock/clock';
-import { FakeHcloud, FakeServerRecord } from '../src/fake-hcloud';
-import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
-import { encryptToken } from '../src/hetzner-snapshots/settings/token.cipher';
-import { PanelHarness, startPanel } from './support/panel-harness';
+import type { Clock } from '../../src/clock/clock';
+import { FakeHcloud, FakeServerRecord } from '../../src/fake-hcloud';
+import { PanelSettings } from '../../src/hetzner-snapshots/settings/panel-settings.entity';
+import { encryptToken } from '../../src/hetzner-snapshots/settings/token.cipher';
+import { PanelHarness, startPanel } from './panel-harness';
 
 export const TOKEN = 'snapTokenAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAZ';
 export const PANEL_LABELS = { 'managed-by': 'snapshot-panel' };
