@@ -9,13 +9,19 @@
 // then injects real hangs (never answered) and late answers (carried out after the client gave up).
 import { MoreThan, Repository } from 'typeorm';
 import { getRepositoryToken } from '@nestjs/typeorm';
-import type TestAgent from 'supertest/lib/agent';
 import type { FakeImageRecord } from '../../src/fake-hcloud';
 import { HetznerConnectionService } from '../../src/hetzner-snapshots/connection/hetzner-connection.service';
 import { CycleRun } from '../../src/hetzner-snapshots/scheduler/cycle-run.entity';
 import { readDeleted } from '../../src/hetzner-snapshots/scheduler/cycle-run.store';
-import { SnapshotCycleService, type CycleOutcome } from '../../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
-import { nextRuns, parseFrequency, toCronExpression } from '../../src/hetzner-snapshots/schedule/snapshot-schedule';
+import {
+  SnapshotCycleService,
+  type CycleOutcome,
+} from '../../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import {
+  nextRuns,
+  parseFrequency,
+  toCronExpression,
+} from '../../src/hetzner-snapshots/schedule/snapshot-schedule';
 import { capturedLogLines, PanelHarness } from '../support/panel-harness';
 import {
   AUTO_LABELS,
@@ -81,215 +87,251 @@ describe('fault campaign', () => {
     await world?.fake.close();
   });
 
-  it('keeps every invariant through random Hetzner failures, cycle after cycle', async () => {
-    const random = seededRandom(SEED);
-    rejections = countUnhandledRejections();
-    let rejectionsSeen = 0;
-    world = await startWorld({ actionDurationMs: 60_000 });
-    const { fake, serverId } = world;
-    const otherServer = fake.addServer({ name: 'db-1' });
-    panel = await startSchedulerPanel(world, { clock: simulatedClock(fake) });
-    shortenClientTimeouts(panel, CLIENT_TIMEOUT_MS);
-    const cycles = panel.get<SnapshotCycleService>(SnapshotCycleService);
-    const runs = panel.get<Repository<CycleRun>>(getRepositoryToken(CycleRun));
-    const injector = new FaultInjector(fake, serverId, { clientTimeoutMs: CLIENT_TIMEOUT_MS });
-    const breaches: string[] = [];
-    const tally: Tally = {
-      succeeded: 0,
-      failed: 0,
-      interrupted: 0,
-      recovered: 0,
-      failureCodes: new Map(),
-      deletions: 0,
-      pruneSkipped: 0,
-      orphanSnapshots: 0,
-      wrongDeletions: 0,
-      wrongDeleteAttempts: 0,
-      resignIns: 0,
-      outages: 0,
-    };
+  it(
+    'keeps every invariant through random Hetzner failures, cycle after cycle',
+    async () => {
+      const random = seededRandom(SEED);
+      rejections = countUnhandledRejections();
+      let rejectionsSeen = 0;
+      world = await startWorld({ actionDurationMs: 60_000 });
+      const { fake, serverId } = world;
+      const otherServer = fake.addServer({ name: 'db-1' });
+      panel = await startSchedulerPanel(world, { clock: simulatedClock(fake) });
+      shortenClientTimeouts(panel, CLIENT_TIMEOUT_MS);
+      const cycles = panel.get<SnapshotCycleService>(SnapshotCycleService);
+      const runs = panel.get<Repository<CycleRun>>(getRepositoryToken(CycleRun));
+      const injector = new FaultInjector(fake, serverId, { clientTimeoutMs: CLIENT_TIMEOUT_MS });
+      const breaches: string[] = [];
+      const tally: Tally = {
+        succeeded: 0,
+        failed: 0,
+        interrupted: 0,
+        recovered: 0,
+        failureCodes: new Map(),
+        deletions: 0,
+        pruneSkipped: 0,
+        orphanSnapshots: 0,
+        wrongDeletions: 0,
+        wrongDeleteAttempts: 0,
+        resignIns: 0,
+        outages: 0,
+      };
 
-    // Every DELETE is judged when it arrives, against the whole account as it was when this cycle's pruning
-    // began and the policy in force: the rules allow it or they do not.
-    let policy: OraclePolicy = { retentionDays: 7, keepMin: 3, tiers: null };
-    let cycleNo = 0;
-    let pruneView: { approved: Set<number>; at: Date } | null = null;
-    injector.watch('DELETE', /^\/v1\/images\/\d+$/, (path) => {
-      const id = Number(path.split('/').pop());
-      if (!pruneView) {
-        const at = fake.now();
-        pruneView = { at, approved: deletableByRules({ images: fake.images(), serverId, policy, now: at, timeZone: TIME_ZONE }) };
-      }
-      if (!pruneView.approved.has(id)) {
-        tally.wrongDeleteAttempts++;
-        breaches.push(`cycle ${cycleNo}: DELETE of image ${id}, which the rules keep (${JSON.stringify(policy)})`);
-      }
-    });
-
-    const neverDeleted = seedAccount(world, otherServer.id, random);
-    let frequency = '6h';
-    await applyPolicy(panel, policy, frequency);
-    let agent = await panel.signedIn();
-    let previousStatus: string | null = null;
-
-    for (cycleNo = 1; cycleNo <= CYCLES && breaches.length < MAX_BREACHES; cycleNo++) {
-      if (cycleNo > 1 && random.chance(0.2)) {
-        policy = randomPolicy(random);
-        if (random.chance(0.5)) frequency = random.pick(FREQUENCIES);
-        await applyPolicy(panel, policy, frequency);
-      }
-      if (random.chance(0.35)) addOldAutoSnapshots(world, random);
-
-      const specs = planFaults(random, listPages(fake.images(), serverId, otherServer.id));
-      for (const spec of specs) injector.arm(spec, random);
-      if (random.chance(0.12)) injector.failNextAction();
-
-      const before = fake.images();
-      const errorActionsBefore = new Set(failedCreateActions(fake.actions()).map((a) => a.id));
-      const lastRunId = (await runs.find({ order: { id: 'DESC' }, take: 1 }))[0]?.id ?? 0;
-      pruneView = null;
-
-      let outcome: CycleOutcome | null = null;
-      try {
-        outcome = await cycles.runCycle({ trigger: 'schedule' });
-      } catch (err) {
-        breaches.push(`cycle ${cycleNo}: runCycle threw instead of recording the failure: ${String(err)}`);
-      }
-      injector.disarmAll();
-      await settle(fake, injector);
-
-      // What left the account, and why it was allowed to.
-      const after = fake.images();
-      const afterIds = new Set(after.map((image) => image.id));
-      const failedActions = failedCreateActions(fake.actions()).filter((a) => !errorActionsBefore.has(a.id));
-      failedActions.forEach(() => injector.countActionError());
-      const droppedByFailedAction = new Set(
-        failedActions.flatMap((a) => a.resources.filter((r) => r.type === 'image').map((r) => r.id)),
-      );
-      const newRuns = await runs.find({ where: { id: MoreThan(lastRunId) }, order: { id: 'ASC' } });
-      const run = newRuns[0];
-      for (const image of before) {
-        if (afterIds.has(image.id) || droppedByFailedAction.has(image.id)) continue;
-        const view = pruneView as { approved: Set<number> } | null;
-        if (view?.approved.has(image.id)) {
-          tally.deletions++;
-          const recorded =
-            run !== undefined &&
-            (readDeleted(run).some((d) => d.id === image.id) || (run.pruneNote ?? '').includes(`${image.id}`));
-          if (!recorded) breaches.push(`cycle ${cycleNo}: image ${image.id} was deleted but its run does not say so`);
-          continue;
+      // Every DELETE is judged when it arrives, against the whole account as it was when this cycle's pruning
+      // began and the policy in force: the rules allow it or they do not.
+      let policy: OraclePolicy = { retentionDays: 7, keepMin: 3, tiers: null };
+      let cycleNo = 0;
+      let pruneView: { approved: Set<number>; at: Date } | null = null;
+      injector.watch('DELETE', /^\/v1\/images\/\d+$/, (path) => {
+        const id = Number(path.split('/').pop());
+        if (!pruneView) {
+          const at = fake.now();
+          pruneView = {
+            at,
+            approved: deletableByRules({
+              images: fake.images(),
+              serverId,
+              policy,
+              now: at,
+              timeZone: TIME_ZONE,
+            }),
+          };
         }
-        tally.wrongDeletions++;
-        breaches.push(
-          `cycle ${cycleNo}: image ${image.id} (${image.description}, ${JSON.stringify(image.labels)}) disappeared; the rules keep it`,
-        );
-      }
-      for (const id of neverDeleted) {
-        if (!afterIds.has(id)) breaches.push(`cycle ${cycleNo}: image ${id} (never deletable) is gone`);
-      }
-      breaches.push(...newestKept(before, after, serverId, policy.keepMin, fake.now(), cycleNo));
-      tally.orphanSnapshots += after.filter(
-        (image) =>
-          !before.some((b) => b.id === image.id) &&
-          isAutomaticOf(image, serverId) &&
-          image.id !== run?.imageId,
-      ).length;
-
-      // What was recorded.
-      if (newRuns.length !== 1) breaches.push(`cycle ${cycleNo}: ${newRuns.length} runs recorded, expected 1`);
-      const stillRunning = await runs.countBy({ status: 'running' });
-      if (stillRunning > 0) breaches.push(`cycle ${cycleNo}: ${stillRunning} run(s) left "running"`);
-      if (outcome && run) {
-        if (outcome.status !== run.status)
-          breaches.push(`cycle ${cycleNo}: outcome ${outcome.status} but run recorded ${run.status}`);
-        if (run.status === 'failed' || run.status === 'interrupted') {
-          if (!run.errorCode || !run.errorMessage?.trim())
-            breaches.push(`cycle ${cycleNo}: ${run.status} run ${run.id} has no error code or message`);
-          tally.failureCodes.set(run.errorCode ?? '?', (tally.failureCodes.get(run.errorCode ?? '?') ?? 0) + 1);
+        if (!pruneView.approved.has(id)) {
+          tally.wrongDeleteAttempts++;
+          breaches.push(
+            `cycle ${cycleNo}: DELETE of image ${id}, which the rules keep (${JSON.stringify(policy)})`,
+          );
         }
-        if (run.status === 'succeeded') {
-          tally.succeeded++;
-          if (previousStatus === 'failed' || previousStatus === 'interrupted') tally.recovered++;
-          if ((run.pruneNote ?? '').startsWith('Nothing was deleted')) tally.pruneSkipped++;
-        } else if (run.status === 'failed') tally.failed++;
-        else if (run.status === 'interrupted') tally.interrupted++;
-        else breaches.push(`cycle ${cycleNo}: unexpected outcome ${run.status}`);
-        previousStatus = run.status;
-      }
-      if (rejections.count() > rejectionsSeen) {
-        breaches.push(`cycle ${cycleNo}: ${rejections.count() - rejectionsSeen} unhandled rejection(s)`);
-        rejectionsSeen = rejections.count();
-      }
-
-      // Still serving pages, signed in.
-      for (const path of ['/history', '/snapshots']) {
-        let res = await agent.get(path);
-        if (res.status === 303 && /\/login/.test(String(res.headers.location))) {
-          tally.resignIns++;
-          agent = await panel.signedIn();
-          res = await agent.get(path);
-        }
-        if (res.status !== 200) breaches.push(`cycle ${cycleNo}: GET ${path} answered ${res.status}`);
-      }
-      await settle(fake, injector);
-
-      const [nextRun] = nextRuns(toCronExpression(parseFrequency(frequency)), {
-        timeZone: TIME_ZONE,
-        from: fake.now(),
-        count: 1,
       });
-      fake.advance(Math.max(60_000, nextRun.getTime() - fake.now().getTime()));
-      // Now and then the server was off for days (a holiday outage): every snapshot is then past a short
-      // retention, and only the newest-K rule stands between them and deletion.
-      if (random.chance(0.1)) {
-        const days = random.int(2, 30);
-        fake.advance(days * DAY_MS);
-        tally.outages++;
+
+      const neverDeleted = seedAccount(world, otherServer.id, random);
+      let frequency = '6h';
+      await applyPolicy(panel, policy, frequency);
+      let agent = await panel.signedIn();
+      let previousStatus: string | null = null;
+
+      for (cycleNo = 1; cycleNo <= CYCLES && breaches.length < MAX_BREACHES; cycleNo++) {
+        if (cycleNo > 1 && random.chance(0.2)) {
+          policy = randomPolicy(random);
+          if (random.chance(0.5)) frequency = random.pick(FREQUENCIES);
+          await applyPolicy(panel, policy, frequency);
+        }
+        if (random.chance(0.35)) addOldAutoSnapshots(world, random);
+
+        const specs = planFaults(random, listPages(fake.images(), serverId, otherServer.id));
+        for (const spec of specs) injector.arm(spec, random);
+        if (random.chance(0.12)) injector.failNextAction();
+
+        const before = fake.images();
+        const errorActionsBefore = new Set(failedCreateActions(fake.actions()).map((a) => a.id));
+        const lastRunId = (await runs.find({ order: { id: 'DESC' }, take: 1 }))[0]?.id ?? 0;
+        pruneView = null;
+
+        let outcome: CycleOutcome | null = null;
+        try {
+          outcome = await cycles.runCycle({ trigger: 'schedule' });
+        } catch (err) {
+          breaches.push(`cycle ${cycleNo}: runCycle threw instead of recording the failure: ${String(err)}`);
+        }
+        injector.disarmAll();
+        await settle(fake, injector);
+
+        // What left the account, and why it was allowed to.
+        const after = fake.images();
+        const afterIds = new Set(after.map((image) => image.id));
+        const failedActions = failedCreateActions(fake.actions()).filter(
+          (a) => !errorActionsBefore.has(a.id),
+        );
+        failedActions.forEach(() => injector.countActionError());
+        const droppedByFailedAction = new Set(
+          failedActions.flatMap((a) => a.resources.filter((r) => r.type === 'image').map((r) => r.id)),
+        );
+        const newRuns = await runs.find({ where: { id: MoreThan(lastRunId) }, order: { id: 'ASC' } });
+        const run = newRuns[0];
+        for (const image of before) {
+          if (afterIds.has(image.id) || droppedByFailedAction.has(image.id)) continue;
+          const view = pruneView as { approved: Set<number> } | null;
+          if (view?.approved.has(image.id)) {
+            tally.deletions++;
+            const recorded =
+              run !== undefined &&
+              (readDeleted(run).some((d) => d.id === image.id) ||
+                (run.pruneNote ?? '').includes(`${image.id}`));
+            if (!recorded)
+              breaches.push(`cycle ${cycleNo}: image ${image.id} was deleted but its run does not say so`);
+            continue;
+          }
+          tally.wrongDeletions++;
+          breaches.push(
+            `cycle ${cycleNo}: image ${image.id} (${image.description}, ${JSON.stringify(image.labels)}) disappeared; the rules keep it`,
+          );
+        }
+        for (const id of neverDeleted) {
+          if (!afterIds.has(id)) breaches.push(`cycle ${cycleNo}: image ${id} (never deletable) is gone`);
+        }
+        breaches.push(...newestKept(before, after, serverId, policy.keepMin, fake.now(), cycleNo));
+        tally.orphanSnapshots += after.filter(
+          (image) =>
+            !before.some((b) => b.id === image.id) &&
+            isAutomaticOf(image, serverId) &&
+            image.id !== run?.imageId,
+        ).length;
+
+        // What was recorded.
+        if (newRuns.length !== 1)
+          breaches.push(`cycle ${cycleNo}: ${newRuns.length} runs recorded, expected 1`);
+        const stillRunning = await runs.countBy({ status: 'running' });
+        if (stillRunning > 0) breaches.push(`cycle ${cycleNo}: ${stillRunning} run(s) left "running"`);
+        if (outcome && run) {
+          if (outcome.status !== run.status)
+            breaches.push(`cycle ${cycleNo}: outcome ${outcome.status} but run recorded ${run.status}`);
+          if (run.status === 'failed' || run.status === 'interrupted') {
+            if (!run.errorCode || !run.errorMessage?.trim())
+              breaches.push(`cycle ${cycleNo}: ${run.status} run ${run.id} has no error code or message`);
+            tally.failureCodes.set(
+              run.errorCode ?? '?',
+              (tally.failureCodes.get(run.errorCode ?? '?') ?? 0) + 1,
+            );
+          }
+          if (run.status === 'succeeded') {
+            tally.succeeded++;
+            if (previousStatus === 'failed' || previousStatus === 'interrupted') tally.recovered++;
+            if ((run.pruneNote ?? '').startsWith('Nothing was deleted')) tally.pruneSkipped++;
+          } else if (run.status === 'failed') tally.failed++;
+          else if (run.status === 'interrupted') tally.interrupted++;
+          else breaches.push(`cycle ${cycleNo}: unexpected outcome ${run.status}`);
+          previousStatus = run.status;
+        }
+        if (rejections.count() > rejectionsSeen) {
+          breaches.push(`cycle ${cycleNo}: ${rejections.count() - rejectionsSeen} unhandled rejection(s)`);
+          rejectionsSeen = rejections.count();
+        }
+
+        // Still serving pages, signed in.
+        for (const path of ['/history', '/snapshots']) {
+          let res = await agent.get(path);
+          if (res.status === 303 && /\/login/.test(String(res.headers.location))) {
+            tally.resignIns++;
+            agent = await panel.signedIn();
+            res = await agent.get(path);
+          }
+          if (res.status !== 200) breaches.push(`cycle ${cycleNo}: GET ${path} answered ${res.status}`);
+        }
+        await settle(fake, injector);
+
+        const [nextRun] = nextRuns(toCronExpression(parseFrequency(frequency)), {
+          timeZone: TIME_ZONE,
+          from: fake.now(),
+          count: 1,
+        });
+        fake.advance(Math.max(60_000, nextRun.getTime() - fake.now().getTime()));
+        // Now and then the server was off for days (a holiday outage): every snapshot is then past a short
+        // retention, and only the newest-K rule stands between them and deletion.
+        if (random.chance(0.1)) {
+          const days = random.int(2, 30);
+          fake.advance(days * DAY_MS);
+          tally.outages++;
+        }
       }
-    }
-    const cyclesRun = cycleNo - 1;
+      const cyclesRun = cycleNo - 1;
 
-    const rows: ReportRow[] = [
-      ['seed', SEED],
-      ['cycles', cyclesRun],
-      ['outages of days between cycles', tally.outages],
-      ...FAULT_KINDS.map((kind): ReportRow => [`faults injected: ${kind}`, injector.injected[kind]]),
-      ['faults injected: total', FAULT_KINDS.reduce((sum, kind: FaultKind) => sum + injector.injected[kind], 0)],
-      ...FAULT_TARGETS.map((target: FaultTarget): ReportRow => [`  ... at step ${target}`, injector.injectedAt[target]]),
-      ['cycles succeeded', tally.succeeded],
-      ['cycles failed', tally.failed + tally.interrupted],
-      ...[...tally.failureCodes].map(([code, count]): ReportRow => [`  ... with code ${code}`, count]),
-      ['cycles recovered (success after failure)', tally.recovered],
-      ['pruning skipped (listing incomplete)', tally.pruneSkipped],
-      ['snapshots deleted past retention', tally.deletions],
-      ['orphan snapshots (request timed out, API acted)', tally.orphanSnapshots],
-      ['unhandled rejections', rejections.count()],
-      ['wrong delete attempts', tally.wrongDeleteAttempts],
-      ['wrong deletions (must be 0)', tally.wrongDeletions],
-      ['invariant breaches', breaches.length],
-    ];
-    const details = breaches.length > 0 ? `\nInvariant breaches:\n${breaches.map((b) => `  ${b}`).join('\n')}` : '';
-    publishReport(`fault-campaign-${SEED}.txt`, formatTable(`Fault campaign (seed ${SEED})`, rows) + details);
+      const rows: ReportRow[] = [
+        ['seed', SEED],
+        ['cycles', cyclesRun],
+        ['outages of days between cycles', tally.outages],
+        ...FAULT_KINDS.map((kind): ReportRow => [`faults injected: ${kind}`, injector.injected[kind]]),
+        [
+          'faults injected: total',
+          FAULT_KINDS.reduce((sum, kind: FaultKind) => sum + injector.injected[kind], 0),
+        ],
+        ...FAULT_TARGETS.map((target: FaultTarget): ReportRow => [
+          `  ... at step ${target}`,
+          injector.injectedAt[target],
+        ]),
+        ['cycles succeeded', tally.succeeded],
+        ['cycles failed', tally.failed + tally.interrupted],
+        ...[...tally.failureCodes].map(([code, count]): ReportRow => [`  ... with code ${code}`, count]),
+        ['cycles recovered (success after failure)', tally.recovered],
+        ['pruning skipped (listing incomplete)', tally.pruneSkipped],
+        ['snapshots deleted past retention', tally.deletions],
+        ['orphan snapshots (request timed out, API acted)', tally.orphanSnapshots],
+        ['unhandled rejections', rejections.count()],
+        ['wrong delete attempts', tally.wrongDeleteAttempts],
+        ['wrong deletions (must be 0)', tally.wrongDeletions],
+        ['invariant breaches', breaches.length],
+      ];
+      const details =
+        breaches.length > 0 ? `\nInvariant breaches:\n${breaches.map((b) => `  ${b}`).join('\n')}` : '';
+      publishReport(
+        `fault-campaign-${SEED}.txt`,
+        formatTable(`Fault campaign (seed ${SEED})`, rows) + details,
+      );
 
-    expect(breaches).toEqual([]);
-    expect(tally.wrongDeletions).toBe(0);
-    expect(tally.wrongDeleteAttempts).toBe(0);
-    expect(rejections.count()).toBe(0);
-    expect(cyclesRun).toBe(CYCLES);
-    // The campaign must have really injected faults and seen both outcomes, or it proves nothing.
-    if (CYCLES >= 20) {
-      expect(FAULT_KINDS.reduce((sum, kind) => sum + injector.injected[kind], 0)).toBeGreaterThan(CYCLES / 2);
-      expect(tally.succeeded).toBeGreaterThan(0);
-      expect(tally.failed + tally.interrupted).toBeGreaterThan(0);
-    }
-    expect(capturedLogLines.join('\n')).not.toContain(TOKEN);
-  }, CAMPAIGN_TIMEOUT_MS);
+      expect(breaches).toEqual([]);
+      expect(tally.wrongDeletions).toBe(0);
+      expect(tally.wrongDeleteAttempts).toBe(0);
+      expect(rejections.count()).toBe(0);
+      expect(cyclesRun).toBe(CYCLES);
+      // The campaign must have really injected faults and seen both outcomes, or it proves nothing.
+      if (CYCLES >= 20) {
+        expect(FAULT_KINDS.reduce((sum, kind) => sum + injector.injected[kind], 0)).toBeGreaterThan(
+          CYCLES / 2,
+        );
+        expect(tally.succeeded).toBeGreaterThan(0);
+        expect(tally.failed + tally.interrupted).toBeGreaterThan(0);
+      }
+      expect(capturedLogLines.join('\n')).not.toContain(TOKEN);
+    },
+    CAMPAIGN_TIMEOUT_MS,
+  );
 });
 
 function wholeNumber(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`FAULT_CYCLES must be a whole number >= 1, not ${raw}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`FAULT_CYCLES must be a whole number >= 1, not ${raw}`);
   return value;
 }
 
@@ -304,7 +346,9 @@ function shortenClientTimeouts(panel: PanelHarness, timeoutMs: number): void {
     const client = await build(opts);
     const fields = client as unknown as { timeoutMs?: unknown };
     if (typeof fields.timeoutMs !== 'number')
-      throw new Error('HcloudClient no longer keeps `timeoutMs`: update shortenClientTimeouts in the fault campaign');
+      throw new Error(
+        'HcloudClient no longer keeps `timeoutMs`: update shortenClientTimeouts in the fault campaign',
+      );
     fields.timeoutMs = Math.min(fields.timeoutMs, timeoutMs);
     return client;
   };
@@ -344,16 +388,33 @@ function seedAccount(world: SchedulerWorld, otherServerId: number, random: Seede
   const { fake, serverId } = world;
   const ago = (ms: number) => new Date(fake.now().getTime() - ms);
   const add = (input: Parameters<typeof fake.addImage>[0]) => fake.addImage(input);
-  for (let i = 0; i < 130; i++) add({ serverId, labels: AUTO_LABELS, created: ago(random.int(0, 120 * DAY_MS)) });
+  for (let i = 0; i < 130; i++)
+    add({ serverId, labels: AUTO_LABELS, created: ago(random.int(0, 120 * DAY_MS)) });
   const never: FakeImageRecord[] = [];
   for (let i = 0; i < 110; i++)
-    never.push(add({ serverId: otherServerId, labels: AUTO_LABELS, created: ago(random.int(0, 400 * DAY_MS)) }));
+    never.push(
+      add({ serverId: otherServerId, labels: AUTO_LABELS, created: ago(random.int(0, 400 * DAY_MS)) }),
+    );
   const old = () => ago(random.int(30 * DAY_MS, 400 * DAY_MS));
   for (let i = 0; i < 3; i++) {
-    never.push(add({ serverId, labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' }, created: old() }));
-    never.push(add({ serverId, labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'kept' }, created: old() }));
+    never.push(
+      add({
+        serverId,
+        labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' },
+        created: old(),
+      }),
+    );
+    never.push(
+      add({
+        serverId,
+        labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'kept' },
+        created: old(),
+      }),
+    );
     never.push(add({ serverId, labels: {}, description: 'made in the console', created: old() }));
-    never.push(add({ serverId, labels: { ...AUTO_LABELS, 'snapshot-panel/kind': 'weekly' }, created: old() }));
+    never.push(
+      add({ serverId, labels: { ...AUTO_LABELS, 'snapshot-panel/kind': 'weekly' }, created: old() }),
+    );
     never.push(add({ serverId, labels: AUTO_LABELS, protected: true, created: old() }));
     never.push(add({ serverId: null, labels: AUTO_LABELS, created: old() }));
   }
@@ -382,7 +443,9 @@ function listPages(images: FakeImageRecord[], serverId: number, otherServerId: n
       image.type === 'snapshot' &&
       image.labels['managed-by'] === 'snapshot-panel' &&
       image.labels['snapshot-panel/kind'] === 'auto' &&
-      (image.createdFrom?.id === serverId || image.createdFrom?.id === otherServerId || image.createdFrom === null),
+      (image.createdFrom?.id === serverId ||
+        image.createdFrom?.id === otherServerId ||
+        image.createdFrom === null),
   ).length;
   return Math.max(1, Math.ceil(listed / 50));
 }
@@ -397,7 +460,14 @@ function planFaults(random: SeededRandom, pages: number): FaultSpec[] {
       (kind): kind is FaultSpec['kind'] =>
         kind !== 'action-error' && (kind !== 'locked-423' || target === 'create' || target === 'delete'),
     );
-    const nth = { 'get-server': 1, create: 1, poll: random.int(1, 6), 'get-image': 1, 'list-page': random.int(1, pages), delete: random.int(1, 3) }[target];
+    const nth = {
+      'get-server': 1,
+      create: 1,
+      poll: random.int(1, 6),
+      'get-image': 1,
+      'list-page': random.int(1, pages),
+      delete: random.int(1, 3),
+    }[target];
     return { kind: random.pick(kinds), target, nth, burst: random.chance(0.15) ? random.int(6, 8) : 1 };
   });
 }
@@ -431,7 +501,10 @@ function newestKept(
     .slice(0, keepMin);
   return newest
     .filter((image) => !afterIds.has(image.id))
-    .map((image) => `cycle ${cycleNo}: image ${image.id}, one of the newest ${keepMin} automatic snapshots, is gone`);
+    .map(
+      (image) =>
+        `cycle ${cycleNo}: image ${image.id}, one of the newest ${keepMin} automatic snapshots, is gone`,
+    );
 }
 
 /** Waits until the fake has answered everything it will answer (hangs never are) and no request is coming. */

@@ -90,7 +90,11 @@ describe('retention oracle of the fault campaign', () => {
 
   it('buckets days by Berlin time, not UTC', () => {
     // 23:30 UTC on 9 March is 00:30 on 10 March in Berlin: the same day as the 06:00 UTC one, not a day of its own.
-    const images = [image(ago(2 * HOUR)), image(new Date('2026-03-10T06:00:00Z')), image(new Date('2026-03-09T23:30:00Z'))];
+    const images = [
+      image(ago(2 * HOUR)),
+      image(new Date('2026-03-10T06:00:00Z')),
+      image(new Date('2026-03-09T23:30:00Z')),
+    ];
     const policy = { retentionDays: 1, keepMin: 1, tiers: { hourly: 0, daily: 3, weekly: 0, monthly: 0 } };
     expect(judge(images, policy, now)).toEqual([2]);
   });

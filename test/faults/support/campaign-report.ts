@@ -8,7 +8,9 @@ export function formatTable(title: string, rows: ReportRow[]): string {
   const width = Math.max(...rows.map(([label]) => label.length));
   const valueWidth = Math.max(...rows.map(([, value]) => String(value).length));
   const rule = `+${'-'.repeat(width + 2)}+${'-'.repeat(valueWidth + 2)}+`;
-  const lines = rows.map(([label, value]) => `| ${label.padEnd(width)} | ${String(value).padStart(valueWidth)} |`);
+  const lines = rows.map(
+    ([label, value]) => `| ${label.padEnd(width)} | ${String(value).padStart(valueWidth)} |`,
+  );
   return [title, rule, ...lines, rule].join('\n');
 }
 

@@ -115,7 +115,10 @@ export class FaultInjector {
 
   /** The next create_image action ends in `error` (the fake then drops its image, as Hetzner does). */
   failNextAction(): void {
-    this.fake.failActionsNext(1, { code: 'image_failed', message: 'injected: the snapshot could not be made' });
+    this.fake.failActionsNext(1, {
+      code: 'image_failed',
+      message: 'injected: the snapshot could not be made',
+    });
   }
 
   countActionError(): void {

@@ -29,11 +29,17 @@ export interface ServingPanel extends PanelProcess {
 /** Fails with a clear message when `npm run build` has not been run (`npm test` runs it first). */
 export function assertBuilt(): void {
   if (!fs.existsSync(BUILT_CLI)) {
-    throw new Error(`${path.relative(PROJECT_DIR, BUILT_CLI)} is missing: run \`npm run build\` first (npm test does).`);
+    throw new Error(
+      `${path.relative(PROJECT_DIR, BUILT_CLI)} is missing: run \`npm run build\` first (npm test does).`,
+    );
   }
 }
 
-export function startPanelProcess(args: string[], env: Record<string, string>, clockShiftMs: number): PanelProcess {
+export function startPanelProcess(
+  args: string[],
+  env: Record<string, string>,
+  clockShiftMs: number,
+): PanelProcess {
   const child = spawn(process.execPath, ['--require', PRELOAD, BUILT_CLI, ...args], {
     cwd: PROJECT_DIR,
     env: { PATH: process.env.PATH ?? '', ...env, SNAPSHOT_PANEL_TEST_CLOCK_SHIFT_MS: String(clockShiftMs) },
@@ -93,7 +99,9 @@ export function listeningUrl(panel: PanelProcess, timeoutMs = 30_000): Promise<s
     };
     const timer = setTimeout(() => {
       panel.killNow();
-      settle(() => reject(new Error(`serve did not start within ${timeoutMs} ms:\n${panel.output.join('\n')}`)));
+      settle(() =>
+        reject(new Error(`serve did not start within ${timeoutMs} ms:\n${panel.output.join('\n')}`)),
+      );
     }, timeoutMs);
     const look = () => {
       if (settled) return;
@@ -102,7 +110,9 @@ export function listeningUrl(panel: PanelProcess, timeoutMs = 30_000): Promise<s
       else setTimeout(look, 20);
     };
     void panel.exited.then(({ code, signal }) =>
-      settle(() => reject(new Error(`serve exited (${code ?? signal}) before listening:\n${panel.output.join('\n')}`))),
+      settle(() =>
+        reject(new Error(`serve exited (${code ?? signal}) before listening:\n${panel.output.join('\n')}`)),
+      ),
     );
     look();
   });

@@ -107,6 +107,11 @@ function localCalendar(timeZone: string): (at: Date) => LocalSlot {
     const month = Number(parts.month);
     const day = Date.UTC(year, month - 1, Number(parts.day)) / DAY_MS;
     const mondayBased = (new Date(day * DAY_MS).getUTCDay() + 6) % 7;
-    return { hour: Math.floor(at.getTime() / HOUR_MS), day, week: day - mondayBased, month: year * 12 + month - 1 };
+    return {
+      hour: Math.floor(at.getTime() / HOUR_MS),
+      day,
+      week: day - mondayBased,
+      month: year * 12 + month - 1,
+    };
   };
 }

@@ -24,7 +24,8 @@ export function countUnhandledRejections(): RejectionCounter {
   const jestState = () =>
     stateKey ? ((globalThis as Record<symbol, unknown>)[stateKey] as JestCircusState | undefined) : undefined;
   return {
-    count: () => own.length + (jestState()?.currentlyRunningTest?.unhandledRejectionErrorByPromise?.size ?? 0),
+    count: () =>
+      own.length + (jestState()?.currentlyRunningTest?.unhandledRejectionErrorByPromise?.size ?? 0),
     stop: () => process.off('unhandledRejection', listener),
   };
 }

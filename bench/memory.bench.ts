@@ -1,0 +1,142 @@
+// Resident memory over 1,000 automatic cycles in simulated time (an hourly schedule kept one day: about 40
+// days of operation), with the panel wired as `serve` wires it, listening, and its pages viewed now and then.
+// Memory is read after a full garbage collection (node --expose-gc, as `npm run bench` runs it).
+// The fake Hetzner API lives in the same process; its request log is cleared every cycle, but it keeps a
+// record of every action, so its own growth for as many snapshots is measured first, on its own, and shown
+// next to the total: what is left is the panel's.
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { performance } from 'node:perf_hooks';
+import { Repository } from 'typeorm';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
+import {
+  AUTO_LABELS,
+  HOUR_MS,
+  simulatedClock,
+  startInProcessPanel,
+  startWorld,
+  TOKEN,
+  WebSession,
+} from './bench-panel';
+
+export interface MemoryOverCycles {
+  cycles: number;
+  gcAvailable: boolean;
+  secondsTaken: number;
+  failedCycles: number;
+  /** After warm-up (steady number of snapshots), before the measured cycles. */
+  baseline: { rssMb: number; heapUsedMb: number };
+  after: { rssMb: number; heapUsedMb: number };
+  growth: { rssMb: number; heapUsedMb: number };
+  /** Heap the fake alone gains over as many create + delete rounds (its action records). */
+  fakeOwnHeapGrowthMb: number;
+  /** Every 100 cycles, to show the trend rather than two points. */
+  trend: { cycle: number; rssMb: number; heapUsedMb: number }[];
+}
+
+const WARM_UP_CYCLES = 30;
+const PAGE_VIEW_EVERY = 50;
+const SAMPLE_EVERY = 100;
+
+export async function measureMemoryOverCycles(cycles: number): Promise<MemoryOverCycles> {
+  const fakeOwnHeapGrowthMb = await measureFakeOwnGrowth(cycles);
+  const world = await startWorld({ actionDurationMs: 60_000 });
+  const { fake } = world;
+  const panel = await startInProcessPanel(world, simulatedClock(fake));
+  try {
+    await panel
+      .get<Repository<PanelSettings>>(getRepositoryToken(PanelSettings))
+      .update({ id: 1 }, { retentionDays: 1, keepMin: 3, frequency: '1h' });
+    const runner = panel.get<SnapshotCycleService>(SnapshotCycleService);
+    const session = new WebSession(panel.url);
+    await session.signIn();
+    let failedCycles = 0;
+    const oneCycle = async (n: number) => {
+      const outcome = await runner.runCycle({ trigger: 'schedule' });
+      if (outcome.status !== 'succeeded') failedCycles++;
+      fake.clearRequests();
+      fake.advance(HOUR_MS);
+      if (n % PAGE_VIEW_EVERY === 0) {
+        for (const page of ['/snapshots', '/history']) {
+          let res = await session.get(page);
+          if (res.status === 303) {
+            // Days of simulated time end the session, as they would for a real visitor.
+            await session.signIn();
+            res = await session.get(page);
+          }
+          if (res.status !== 200) throw new Error(`GET ${page} answered ${res.status} after cycle ${n}`);
+        }
+      }
+    };
+
+    for (let n = 1; n <= WARM_UP_CYCLES; n++) await oneCycle(n);
+    const baseline = sample();
+    const trend = [{ cycle: 0, ...baseline }];
+    const started = performance.now();
+    for (let n = 1; n <= cycles; n++) {
+      await oneCycle(n);
+      if (n % SAMPLE_EVERY === 0 || n === cycles) trend.push({ cycle: n, ...sample() });
+    }
+    const after = trend[trend.length - 1];
+    return {
+      cycles,
+      gcAvailable: typeof global.gc === 'function',
+      secondsTaken: Math.round((performance.now() - started) / 100) / 10,
+      failedCycles,
+      baseline,
+      after: { rssMb: after.rssMb, heapUsedMb: after.heapUsedMb },
+      growth: {
+        rssMb: mb1(after.rssMb - baseline.rssMb),
+        heapUsedMb: mb1(after.heapUsedMb - baseline.heapUsedMb),
+      },
+      fakeOwnHeapGrowthMb,
+      trend,
+    };
+  } finally {
+    await panel.close();
+    await fake.close();
+  }
+}
+
+/** The fake by itself: as many snapshots made and deleted as the panel will make, without the panel. */
+async function measureFakeOwnGrowth(rounds: number): Promise<number> {
+  const world = await startWorld({ actionDurationMs: 60_000 });
+  const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+  const round = async () => {
+    const res = await fetch(`${world.fake.apiEndpoint}/servers/${world.serverId}/actions/create_image`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        type: 'snapshot',
+        description: 'web-1 auto 2026-01-01T00:00:00Z',
+        labels: AUTO_LABELS,
+      }),
+    });
+    const { image } = (await res.json()) as { image: { id: number } };
+    world.fake.advance(HOUR_MS);
+    await (
+      await fetch(`${world.fake.apiEndpoint}/images/${image.id}`, { method: 'DELETE', headers })
+    ).arrayBuffer();
+    world.fake.clearRequests();
+  };
+  try {
+    for (let i = 0; i < WARM_UP_CYCLES; i++) await round();
+    const before = sample().heapUsedMb;
+    for (let i = 0; i < rounds; i++) await round();
+    return mb1(sample().heapUsedMb - before);
+  } finally {
+    await world.fake.close();
+  }
+}
+
+function sample(): { rssMb: number; heapUsedMb: number } {
+  // Twice: the first pass runs finalizers that free more on the second.
+  global.gc?.();
+  global.gc?.();
+  const usage = process.memoryUsage();
+  return { rssMb: mb1(usage.rss / 1_048_576), heapUsedMb: mb1(usage.heapUsed / 1_048_576) };
+}
+
+function mb1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

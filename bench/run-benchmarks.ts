@@ -1,0 +1,229 @@
+// `npm run bench`: the figures of issue 6 against the fake Hetzner API. Prints a table and writes
+// bench/results.json. See bench/README.md for what each figure means and how it is measured.
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PROJECT_ROOT } from '../src/project-root';
+import { BUILT_CLI, startWorld } from './bench-panel';
+import { BUDGET, fitFleet, FleetFit, panelShape, sdkShape } from './fleet.bench';
+import { measureMemoryOverCycles, MemoryOverCycles } from './memory.bench';
+import { measurePageLatency, PageLatency } from './page-latency.bench';
+import { CycleRequests, measureCycleRequests } from './requests-per-cycle.bench';
+import { measureStartup, StartupTimes } from './startup.bench';
+
+const HEADLINE_ACTION_SECONDS = 60;
+/** A 40 GB disk takes minutes: the fleet is sized for these. */
+const FLEET_ACTION_SECONDS = [300, 600];
+const PAGE_SIZES = [10, 1_000, 5_000];
+const MEMORY_CYCLES = 1_000;
+const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench', 'results.json');
+
+interface Results {
+  generatedAt: string;
+  environment: Record<string, string | number>;
+  requestsPerCycle: CycleRequests[];
+  fleet: { budgetPerHour: number; actionSeconds: number; fits: FleetFit[] }[];
+  pageLatency: PageLatency[];
+  memory: MemoryOverCycles & { idleServerRssMb: number | null };
+  startup: StartupTimes;
+  secondsTaken: number;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(BUILT_CLI))
+    throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does).');
+  const started = performance.now();
+  const step = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+  step('requests per cycle');
+  const requestsPerCycle: CycleRequests[] = [];
+  for (const seconds of [HEADLINE_ACTION_SECONDS, ...FLEET_ACTION_SECONDS]) {
+    requestsPerCycle.push(await measureCycleRequests(seconds * 1000));
+  }
+
+  step('fleet simulation');
+  const fleet = FLEET_ACTION_SECONDS.map((seconds) => {
+    const measured = requestsPerCycle.find((r) => r.actionSeconds === seconds) as CycleRequests;
+    return {
+      budgetPerHour: BUDGET,
+      actionSeconds: seconds,
+      fits: [
+        fitFleet(panelShape('Snapshot Panel (measured)', measured.timeline)),
+        fitFleet(sdkShape('SDK-style polling every 1 s', measured.timeline, seconds, 1)),
+        fitFleet(sdkShape('SDK-style polling every 0.5 s', measured.timeline, seconds, 0.5)),
+      ],
+    };
+  });
+
+  step('start-up time');
+  const startupWorld = await startWorld({ actionDurationMs: 60_000 });
+  const startup = await measureStartup(startupWorld).finally(() => startupWorld.fake.close());
+
+  const pageLatency: PageLatency[] = [];
+  for (const count of PAGE_SIZES) {
+    step(`snapshots page with ${count} snapshots`);
+    pageLatency.push(await measurePageLatency(count));
+  }
+
+  step(`memory over ${MEMORY_CYCLES} cycles`);
+  if (typeof global.gc !== 'function')
+    step('global.gc is missing (run with node --expose-gc): memory figures include garbage');
+  const memory = { ...(await measureMemoryOverCycles(MEMORY_CYCLES)), idleServerRssMb: startup.idleRssMb };
+
+  const results: Results = {
+    generatedAt: new Date().toISOString(),
+    environment: environment(),
+    requestsPerCycle,
+    fleet,
+    pageLatency,
+    memory,
+    startup,
+    secondsTaken: Math.round((performance.now() - started) / 1000),
+  };
+  fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${report(results)}\nWritten to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
+}
+
+function environment(): Record<string, string | number> {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    // Not a git checkout (an installed package): the figures still stand.
+  }
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
+    commit,
+  };
+}
+
+type Row = (string | number)[];
+
+function table(title: string, head: string[], rows: Row[]): string {
+  const cells = [head, ...rows].map((row) => row.map(String));
+  const widths = head.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
+  const line = (row: string[]) =>
+    `| ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
+  return [`\n${title}`, line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
+}
+
+function report(results: Results): string {
+  const parts: string[] = [];
+  const cycleRows = results.requestsPerCycle.flatMap((r): Row[] => [
+    [
+      `${r.actionSeconds} s action: Snapshot Panel (measured)`,
+      r.panel.total,
+      r.panel.polls,
+      `server ${r.panel.getServer}, create ${r.panel.create}, confirm ${r.panel.getImage}, list ${r.panel.listPages}, delete ${r.panel.deletes}`,
+    ],
+    [`${r.actionSeconds} s action: minimum possible`, r.minimum, 1, 'create, one poll, list, deletes'],
+    ...r.sdk.map((s): Row => [
+      `${r.actionSeconds} s action: SDK polling every ${s.intervalMs / 1000} s`,
+      s.cycleTotal,
+      s.polls,
+      'same cycle, fixed polling',
+    ]),
+  ]);
+  parts.push(
+    table(
+      'Hetzner requests per automatic cycle (simulated time, 29 snapshots, 1 past retention)',
+      ['cycle', 'requests', 'polls', 'made of'],
+      cycleRows,
+    ),
+  );
+  parts.push(
+    table(
+      `Fleet: servers with an hourly schedule that fit in one project's ${BUDGET} requests/hour (all on the same minute)`,
+      ['action', 'polling', 'requests/cycle', 'servers', 'requests/hour'],
+      results.fleet.flatMap((f) =>
+        f.fits.map((fit): Row => [
+          `${f.actionSeconds / 60} min`,
+          fit.shape,
+          fit.requestsPerCycle,
+          fit.servers,
+          fit.requestsPerHour,
+        ]),
+      ),
+    ),
+  );
+  parts.push(
+    table(
+      'Snapshots page, signed in, real HTTP on 127.0.0.1 (ms)',
+      [
+        'snapshots',
+        'rows shown',
+        'warm p50',
+        'warm p95',
+        'Hetzner requests, all warm views',
+        'cold p50',
+        'cold p95',
+        'Hetzner requests per cold view',
+      ],
+      results.pageLatency.map((p): Row => [
+        p.snapshots,
+        p.rowsShown,
+        p.warm.p50Ms,
+        p.warm.p95Ms,
+        p.warm.hetznerRequests,
+        p.cold.p50Ms,
+        p.cold.p95Ms,
+        p.cold.hetznerRequestsPerView,
+      ]),
+    ),
+  );
+  const m = results.memory;
+  parts.push(
+    table(
+      `Memory (MB, after full GC: ${m.gcAvailable ? 'yes' : 'no'})`,
+      ['measure', 'value'],
+      [
+        ['serve, idle after start (VmRSS)', m.idleServerRssMb ?? 'n/a'],
+        [
+          `in-process, before ${m.cycles} cycles: RSS / heap used`,
+          `${m.baseline.rssMb} / ${m.baseline.heapUsedMb}`,
+        ],
+        [`in-process, after ${m.cycles} cycles: RSS / heap used`, `${m.after.rssMb} / ${m.after.heapUsedMb}`],
+        ['growth: RSS / heap used', `${m.growth.rssMb} / ${m.growth.heapUsedMb}`],
+        [`  of the heap growth, the fake's own records of ${m.cycles} snapshots`, m.fakeOwnHeapGrowthMb],
+        [
+          '  heap growth left to the panel',
+          Math.round((m.growth.heapUsedMb - m.fakeOwnHeapGrowthMb) * 10) / 10,
+        ],
+        ['  heap used every 100 cycles', m.trend.map((t) => t.heapUsedMb).join(' ')],
+        ['cycles failed', m.failedCycles],
+        ['real time for the cycles (s)', m.secondsTaken],
+      ],
+    ),
+  );
+  const s = results.startup;
+  parts.push(
+    table(
+      `Start to first page answered (ms, ${s.samples} runs)`,
+      ['start', 'p50', 'max'],
+      [
+        ['new data folder (creates and migrates the database)', s.firstStartMs.p50, s.firstStartMs.max],
+        ['restart on an existing data folder', s.restartMs.p50, s.restartMs.max],
+      ],
+    ),
+  );
+  parts.push(
+    `\nTook ${results.secondsTaken} s on ${results.environment.cores} × ${results.environment.cpu}, Node ${results.environment.node}.`,
+  );
+  return parts.join('\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
