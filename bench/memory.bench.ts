@@ -28,6 +28,8 @@ export interface MemoryOverCycles {
   baseline: { rssMb: number; heapUsedMb: number };
   after: { rssMb: number; heapUsedMb: number };
   growth: { rssMb: number; heapUsedMb: number };
+  /** Heap growth from cycle 100 on, after caches and compiled code have settled. */
+  heapGrowthAfterCycle100Mb: number;
   /** Heap the fake alone gains over as many create + delete rounds (its action records). */
   fakeOwnHeapGrowthMb: number;
   /** Every 100 cycles, to show the trend rather than two points. */
@@ -90,6 +92,9 @@ export async function measureMemoryOverCycles(cycles: number): Promise<MemoryOve
         heapUsedMb: mb1(after.heapUsedMb - baseline.heapUsedMb),
       },
       fakeOwnHeapGrowthMb,
+      heapGrowthAfterCycle100Mb: mb1(
+        after.heapUsedMb - (trend.find((t) => t.cycle === 100) ?? baseline).heapUsedMb,
+      ),
       trend,
     };
   } finally {

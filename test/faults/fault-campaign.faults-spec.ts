@@ -296,6 +296,7 @@ describe('fault campaign', () => {
         ['pruning skipped (listing incomplete)', tally.pruneSkipped],
         ['snapshots deleted past retention', tally.deletions],
         ['orphan snapshots (request timed out, API acted)', tally.orphanSnapshots],
+        ['pages re-signed-in (sessions end over simulated days)', tally.resignIns],
         ['unhandled rejections', rejections.count()],
         ['wrong delete attempts', tally.wrongDeleteAttempts],
         ['wrong deletions (must be 0)', tally.wrongDeletions],
