@@ -216,7 +216,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
       run.serverId = serverId;
       await this.store.save(run);
       const api = await this.connection.client({ onRequest: () => requests.count++ });
-      const server = await api.getServer(serverId);
+      const server = await this.serverForDescription(api, serverId);
       result.serverName = server.name;
 
       let snapshotFailure: unknown = null;
@@ -426,9 +426,27 @@ export class SnapshotCycleService implements OnModuleDestroy {
       run.pruneNote = preview.note;
       return;
     }
-    const pruned = await this.carryOut(api, preview.images, preview.plan, signal);
+    // Each deletion is saved as it happens: a process killed mid-prune still shows what it deleted.
+    const pruned = await this.carryOut(api, preview.images, preview.plan, signal, async (deleted) => {
+      run.deleted = JSON.stringify(deleted);
+      await this.store.save(run);
+    });
     run.deleted = JSON.stringify(pruned.deleted);
     run.pruneNote = pruned.note;
+  }
+
+  /**
+   * The server, for its name in the snapshot's description. A passing API fault here must not cost the
+   * snapshot: the id stands in for the name. A wrong token or a missing server still fails the cycle.
+   */
+  private async serverForDescription(api: HcloudApi, serverId: number): Promise<{ name: string }> {
+    try {
+      return await api.getServer(serverId);
+    } catch (err) {
+      if (!isTransientApiFailure(err)) throw err;
+      this.logger.warn(`could not read the server's name (${describeHcloudError(err)}); the snapshot is described by its id`);
+      return { name: `server-${serverId}` };
+    }
   }
 
   /** Lists this server's automatic snapshots (every page) and lets the retention function decide. */
@@ -477,6 +495,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     images: HcloudImage[],
     plan: RetentionPlan,
     signal: AbortSignal,
+    onDeleted?: (deletedSoFar: DeletedSnapshot[]) => Promise<void>,
   ): Promise<{ deleted: DeletedSnapshot[]; note: string; stoppedBy: string | null }> {
     const byId = new Map(images.map((image) => [image.id, image]));
     const reasons = new Map(plan.decisions.map((decision) => [decision.id, decision.detail]));
@@ -506,7 +525,9 @@ export class SnapshotCycleService implements OnModuleDestroy {
           stoppedBy = `Deleting snapshot ${id} failed, so pruning stopped for now: ${describeHcloudError(err)}`;
           break;
         }
+        continue;
       }
+      await onDeleted?.(deleted);
     }
     const head =
       deleted.length > 0
