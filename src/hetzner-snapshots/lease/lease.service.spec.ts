@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../clock/clock';
 import { openDatabase } from '../../database/data-source';
-import { LeaseService } from './lease.service';
+import { isDeadLocalOwner, LeaseService } from './lease.service';
 
 describe('LeaseService', () => {
   let dir: string;
@@ -64,5 +64,24 @@ describe('LeaseService', () => {
       [...Array(8)].map((_, i) => (i % 2 ? other : leases).tryAcquire('cycle', 60_000)),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('takes over a lease whose holder on this machine no longer runs, but never one of a live process', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    await db.query(`INSERT INTO "leases" ("name", "owner", "acquired_at", "expires_at") VALUES ('cycle', ?, ?, ?)`, [
+      `${os.hostname()}:${deadPid}:dead`,
+      '2026-11-22 12:00:00.000',
+      '2026-11-22 12:10:00.000',
+    ]);
+    expect(isDeadLocalOwner(`${os.hostname()}:${deadPid}:dead`)).toBe(true);
+    const taken = await leases.tryAcquire('cycle', 60_000);
+    expect(taken).not.toBeNull();
+    expect((await leases.holder('cycle'))?.owner).toBe(taken!.owner);
+
+    // This process is alive, and another host's pid cannot be judged from here: both keep their lease.
+    expect(isDeadLocalOwner(taken!.owner)).toBe(false);
+    expect(isDeadLocalOwner(`another-host:${deadPid}:x`)).toBe(false);
+    expect(await leases.tryAcquire('cycle', 60_000)).toBeNull();
   });
 });

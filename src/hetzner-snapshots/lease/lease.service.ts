@@ -29,6 +29,20 @@ function fromSqliteUtc(text: string): Date {
   return new Date(`${text.replace(' ', 'T')}Z`);
 }
 
+/** True when the owner ("host:pid:random") names this host and a pid that no process has any more. */
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else; only ESRCH means it is gone.
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 @Injectable()
 export class LeaseService {
   private readonly logger = new Logger('Lease');
@@ -49,7 +63,16 @@ export class LeaseService {
        WHERE "leases"."expires_at" <= ?`,
       [name, owner, sqliteUtc(now), sqliteUtc(new Date(now.getTime() + ttlMs)), sqliteUtc(now)],
     );
-    return affected === 1 ? { name, owner, ttlMs } : null;
+    if (affected === 1) return { name, owner, ttlMs };
+    // A holder on this machine whose process is gone (killed, crashed) will never renew or release: waiting
+    // out its expiry would only delay the restarted panel's resume. Its row is removed only if unchanged.
+    const holder = await this.holder(name);
+    if (holder && isDeadLocalOwner(holder.owner)) {
+      this.logger.warn(`lease ${name} was held by ${holder.owner}, a process on this machine that no longer runs; taking it over`);
+      await this.db.query(`DELETE FROM "leases" WHERE "name" = ? AND "owner" = ?`, [name, holder.owner]);
+      return this.tryAcquire(name, ttlMs);
+    }
+    return null;
   }
 
   /** Pushes the expiry out by the TTL; false when the lease is no longer ours (it expired and someone took it). */
