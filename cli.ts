@@ -3,7 +3,12 @@
 import 'reflect-metadata';
 import { runCli } from './src/cli/cli';
 
-runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+}).then(
   (code) => {
     // `serve` resolves once listening; its open server keeps the process alive.
     process.exitCode = code;

@@ -70,7 +70,11 @@ export function buildAppModule(rt: PanelRuntime): DynamicModule {
         },
         timeZone: rt.config.timeZone,
         scheduleSpreadMinutes: rt.config.scheduleSpreadMinutes,
-        snapshotHooks: { pre: rt.config.preSnapshotCommand, post: rt.config.postSnapshotCommand, timeoutMs: rt.config.hookTimeoutMs },
+        snapshotHooks: {
+          pre: rt.config.preSnapshotCommand,
+          post: rt.config.postSnapshotCommand,
+          timeoutMs: rt.config.hookTimeoutMs,
+        },
       }),
     ],
   };

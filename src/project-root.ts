@@ -6,7 +6,11 @@ function findProjectRoot(start: string): string {
   let dir = start;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'snapshot-panel') return dir;
+    if (
+      fs.existsSync(manifest) &&
+      (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'snapshot-panel'
+    )
+      return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`Cannot find the snapshot-panel package folder above ${start}`);
     dir = parent;
@@ -14,4 +18,6 @@ function findProjectRoot(start: string): string {
 }
 
 export const PROJECT_ROOT = findProjectRoot(__dirname);
-export const PACKAGE_VERSION: string = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const PACKAGE_VERSION: string = (
+  JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

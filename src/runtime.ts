@@ -11,18 +11,44 @@ import { HETZNER_SNAPSHOTS_LAYOUT } from './hetzner-snapshots/hetzner-snapshots.
 import { createPanelApp } from './host/web/configure-app';
 import { loadSecretKeys } from './secrets/secret-keys';
 
-export async function prepareRuntime(config: AppConfig, opts: { role: PanelRuntime['role']; clock?: Clock; demo?: boolean; log?: (line: string) => void }): Promise<PanelRuntime> {
+export async function prepareRuntime(
+  config: AppConfig,
+  opts: { role: PanelRuntime['role']; clock?: Clock; demo?: boolean; log?: (line: string) => void },
+): Promise<PanelRuntime> {
   const keys = loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir });
-  const dataSource = await openDatabase({ dataDir: config.dataDir, databasePath: config.databasePath, log: opts.log });
-  return { config, keys, dataSource, clock: opts.clock ?? systemClock, role: opts.role, demo: opts.demo ?? false };
+  const dataSource = await openDatabase({
+    dataDir: config.dataDir,
+    databasePath: config.databasePath,
+    log: opts.log,
+  });
+  return {
+    config,
+    keys,
+    dataSource,
+    clock: opts.clock ?? systemClock,
+    role: opts.role,
+    demo: opts.demo ?? false,
+  };
 }
 
 export function createServerApp(rt: PanelRuntime, logger?: LoggerService): Promise<NestExpressApplication> {
-  return createPanelApp(buildAppModule(rt), { config: rt.config, keys: rt.keys, logger, demo: rt.demo, contributorTokens: [HETZNER_SNAPSHOTS_LAYOUT] });
+  return createPanelApp(buildAppModule(rt), {
+    config: rt.config,
+    keys: rt.keys,
+    logger,
+    demo: rt.demo,
+    contributorTokens: [HETZNER_SNAPSHOTS_LAYOUT],
+  });
 }
 
-export async function createCliContext(rt: PanelRuntime, logger?: LoggerService): Promise<INestApplicationContext> {
-  const ctx = await NestFactory.createApplicationContext(buildAppModule(rt), { logger: logger ?? ['error', 'warn'], abortOnError: false });
+export async function createCliContext(
+  rt: PanelRuntime,
+  logger?: LoggerService,
+): Promise<INestApplicationContext> {
+  const ctx = await NestFactory.createApplicationContext(buildAppModule(rt), {
+    logger: logger ?? ['error', 'warn'],
+    abortOnError: false,
+  });
   await ctx.init();
   return ctx;
 }

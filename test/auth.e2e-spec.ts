@@ -18,18 +18,33 @@ describe('admin access (e2e)', () => {
     expect((await agent.get('/login')).headers.location).toBe('/setup');
 
     let csrf = await csrfFrom(agent, '/setup');
-    const wrong = await agent.post('/setup').type('form').send({ _csrf: csrf, setupCode: 'AAAA-BBBB-CCCC', username: 'owner', password: 'a-long-password-1', passwordRepeat: 'a-long-password-1' });
+    const wrong = await agent.post('/setup').type('form').send({
+      _csrf: csrf,
+      setupCode: 'AAAA-BBBB-CCCC',
+      username: 'owner',
+      password: 'a-long-password-1',
+      passwordRepeat: 'a-long-password-1',
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('That setup code is not right');
     expect(await auth.hasAdmin()).toBe(false);
 
-    const short = await agent.post('/setup').type('form').send({ _csrf: csrf, setupCode: code, username: 'owner', password: 'short', passwordRepeat: 'short' });
+    const short = await agent
+      .post('/setup')
+      .type('form')
+      .send({ _csrf: csrf, setupCode: code, username: 'owner', password: 'short', passwordRepeat: 'short' });
     expect(short.status).toBe(400);
     expect(short.text).toContain('Use at least 12 characters.');
     expect(short.text).toContain('value="owner"');
 
     csrf = await csrfFrom(agent, '/setup');
-    const ok = await agent.post('/setup').type('form').send({ _csrf: csrf, setupCode: code.toLowerCase(), username: 'owner', password: 'a-long-password-1', passwordRepeat: 'a-long-password-1' });
+    const ok = await agent.post('/setup').type('form').send({
+      _csrf: csrf,
+      setupCode: code.toLowerCase(),
+      username: 'owner',
+      password: 'a-long-password-1',
+      passwordRepeat: 'a-long-password-1',
+    });
     expect(ok.status).toBe(303);
     expect(await auth.hasAdmin()).toBe(true);
     // The code is single-use and setup is closed once an admin exists.
@@ -55,7 +70,10 @@ describe('admin access (e2e)', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(login.headers['x-frame-options']).toBeDefined();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1];
-    const res = await agent.post('/login').type('form').send({ ...ADMIN, _csrf: csrf });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ ...ADMIN, _csrf: csrf });
     const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
     const session = cookies.find((c) => c.startsWith('sp_session='))!;
     expect(session).toMatch(/HttpOnly/);
@@ -68,7 +86,15 @@ describe('admin access (e2e)', () => {
     const noToken = await agent.post('/logout').type('form').send({});
     expect(noToken.status).toBe(403);
     expect(noToken.text).toContain('did not come from this panel');
-    const wrongToken = await agent.post('/account/password').type('form').send({ _csrf: 'x'.repeat(43), currentPassword: ADMIN.password, password: 'another-long-password', passwordRepeat: 'another-long-password' });
+    const wrongToken = await agent
+      .post('/account/password')
+      .type('form')
+      .send({
+        _csrf: 'x'.repeat(43),
+        currentPassword: ADMIN.password,
+        password: 'another-long-password',
+        passwordRepeat: 'another-long-password',
+      });
     expect(wrongToken.status).toBe(403);
     // Still signed in with the old password.
     expect((await agent.get('/account')).status).toBe(200);
@@ -81,7 +107,10 @@ describe('admin access (e2e)', () => {
     const statuses: number[] = [];
     let last = '';
     for (let i = 0; i < 6; i++) {
-      const res = await agent.post('/login').type('form').send({ username: ADMIN.username, password: 'wrong password!', _csrf: csrf });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ username: ADMIN.username, password: 'wrong password!', _csrf: csrf });
       statuses.push(res.status);
       last = res.text;
     }
@@ -89,7 +118,10 @@ describe('admin access (e2e)', () => {
     expect(statuses[4]).toBe(429);
     expect(last).toContain('Too many failed sign-ins');
     // Even the right password is refused while locked.
-    const right = await agent.post('/login').type('form').send({ ...ADMIN, _csrf: csrf });
+    const right = await agent
+      .post('/login')
+      .type('form')
+      .send({ ...ADMIN, _csrf: csrf });
     expect(right.status).toBe(429);
   });
 
@@ -97,7 +129,12 @@ describe('admin access (e2e)', () => {
     const first = await panel.signedIn();
     const second = await panel.signedIn();
     const csrf = await csrfFrom(first, '/account');
-    const res = await first.post('/account/password').type('form').send({ _csrf: csrf, currentPassword: ADMIN.password, password: 'a brand new passphrase', passwordRepeat: 'a brand new passphrase' });
+    const res = await first.post('/account/password').type('form').send({
+      _csrf: csrf,
+      currentPassword: ADMIN.password,
+      password: 'a brand new passphrase',
+      passwordRepeat: 'a brand new passphrase',
+    });
     expect(res.status).toBe(303);
     expect((await second.get('/account')).status).toBe(303);
     expect((await first.get('/account')).status).toBe(303);
@@ -107,15 +144,27 @@ describe('admin access (e2e)', () => {
     await panel.get<AuthService>(AuthService).createAdmin(ADMIN.username, ADMIN.password);
     const routes = registeredRoutes(panel.app);
     expect(routes.length).toBeGreaterThan(5);
-    const publicRoutes = new Set(['GET /login', 'POST /login', 'GET /setup', 'POST /setup', 'GET /healthz', 'GET /readyz']);
+    const publicRoutes = new Set([
+      'GET /login',
+      'POST /login',
+      'GET /setup',
+      'POST /setup',
+      'GET /healthz',
+      'GET /readyz',
+    ]);
     const agent = panel.anonymous();
     const csrf = await csrfFrom(agent, '/login');
     for (const route of routes) {
       if (publicRoutes.has(`${route.method} ${route.path}`)) continue;
       const url = route.path.replace(/:(\w+)/g, '1');
-      const req = route.method === 'GET' ? agent.get(url) : agent.post(url).type('form').send({ _csrf: csrf });
+      const req =
+        route.method === 'GET' ? agent.get(url) : agent.post(url).type('form').send({ _csrf: csrf });
       const res = await req;
-      expect({ route: `${route.method} ${route.path}`, status: res.status, location: res.headers.location }).toEqual({
+      expect({
+        route: `${route.method} ${route.path}`,
+        status: res.status,
+        location: res.headers.location,
+      }).toEqual({
         route: `${route.method} ${route.path}`,
         status: 303,
         location: expect.stringMatching(/^\/login/),

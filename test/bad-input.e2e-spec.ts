@@ -45,7 +45,6 @@ interface Row {
   gap?: string;
 }
 
-
 let fake: FakeHcloud;
 let server: FakeServerRecord;
 let foreign: FakeImageRecord;

@@ -78,7 +78,10 @@ describe('schedule follows the settings (e2e)', () => {
     const registry = panel.get<SchedulerRegistry>(SchedulerRegistry);
     expect(registry.doesExist('cron', AUTO_SNAPSHOT_JOB)).toBe(false);
 
-    const result = await cli(['schedule', 'set', '--enabled', 'true', '--frequency', 'daily@02:15'], { ...world.env, DATA_DIR: panel.dataDir });
+    const result = await cli(['schedule', 'set', '--enabled', 'true', '--frequency', 'daily@02:15'], {
+      ...world.env,
+      DATA_DIR: panel.dataDir,
+    });
     expect(result.code).toBe(0);
     // The CLI's event stays in its own process; the server notices the saved row on its next look.
     expect(registry.doesExist('cron', AUTO_SNAPSHOT_JOB)).toBe(false);

@@ -137,7 +137,12 @@ describe('snapshot cycle (e2e)', () => {
   });
 
   it('a passing fault reading the server name does not cost the snapshot; a wrong token still fails', async () => {
-    world.fake.failNext({ method: 'GET', path: `/v1/servers/${world.serverId}`, status: 500, code: 'server_error' });
+    world.fake.failNext({
+      method: 'GET',
+      path: `/v1/servers/${world.serverId}`,
+      status: 500,
+      code: 'server_error',
+    });
 
     const outcome = await cycles.runCycle({ trigger: 'schedule' });
 
@@ -145,7 +150,12 @@ describe('snapshot cycle (e2e)', () => {
     const [image] = world.fake.images().filter((i) => i.labels['snapshot-panel/kind'] === 'auto');
     expect(image.description).toMatch(new RegExp(`^server-${world.serverId} auto `));
 
-    world.fake.failNext({ method: 'GET', path: `/v1/servers/${world.serverId}`, status: 401, code: 'unauthorized' });
+    world.fake.failNext({
+      method: 'GET',
+      path: `/v1/servers/${world.serverId}`,
+      status: 401,
+      code: 'unauthorized',
+    });
     expect((await cycles.runCycle({ trigger: 'schedule' })).status).toBe('failed');
     expect(world.fake.images().filter((i) => i.labels['snapshot-panel/kind'] === 'auto')).toHaveLength(1);
   });

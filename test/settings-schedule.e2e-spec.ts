@@ -6,7 +6,10 @@ import type TestAgent from 'supertest/lib/agent';
 import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud } from '../src/fake-hcloud';
-import { SETTINGS_CHANGED_EVENT, SettingsChangedEvent } from '../src/hetzner-snapshots/settings/settings.events';
+import {
+  SETTINGS_CHANGED_EVENT,
+  SettingsChangedEvent,
+} from '../src/hetzner-snapshots/settings/settings.events';
 import { csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 
 const TOKEN = 'scheduleTestTokenAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1234';
@@ -33,13 +36,26 @@ const DEFAULT_FORM = {
 
 /** How Handlebars escapes text, to find a message in the page as the browser receives it. */
 function html(text: string): string {
-  const map: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+  const map: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#x27;',
+    '`': '&#x60;',
+    '=': '&#x3D;',
+  };
   return text.replace(/[&<>"'`=]/g, (c) => map[c]);
 }
 
 /** "03:30" for a run, read in the server's zone. */
 function localHHMM(iso: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: TZ,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 }
 
 describe('settings: schedule and retention (e2e)', () => {
@@ -58,10 +74,22 @@ describe('settings: schedule and retention (e2e)', () => {
     apiEnv = { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint };
     panel = await startPanel({ env: apiEnv });
     agent = await panel.signedIn();
-    panel.get<EventEmitter2>(EventEmitter2).on(SETTINGS_CHANGED_EVENT, (e: SettingsChangedEvent) => events.push(e));
+    panel
+      .get<EventEmitter2>(EventEmitter2)
+      .on(SETTINGS_CHANGED_EVENT, (e: SettingsChangedEvent) => events.push(e));
     // The snapshots page's cache of this server's list: two automatic snapshots of 2 GB each.
-    const image = (id: number) => ({ id, type: 'snapshot', status: 'available', image_size: 2, created_from: { id: serverId, name: 'db-1' }, labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'auto' } });
-    await panel.rt.dataSource.query(`INSERT INTO "snapshot_list_cache" ("server_id", "images_json") VALUES (?, ?)`, [serverId, JSON.stringify([image(1), image(2)])]);
+    const image = (id: number) => ({
+      id,
+      type: 'snapshot',
+      status: 'available',
+      image_size: 2,
+      created_from: { id: serverId, name: 'db-1' },
+      labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'auto' },
+    });
+    await panel.rt.dataSource.query(
+      `INSERT INTO "snapshot_list_cache" ("server_id", "images_json") VALUES (?, ?)`,
+      [serverId, JSON.stringify([image(1), image(2)])],
+    );
   });
 
   afterAll(async () => {
@@ -74,7 +102,8 @@ describe('settings: schedule and retention (e2e)', () => {
   async function cli(...argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const sink = (into: string[]) => new Writable({ write: (chunk, _enc, cb) => (into.push(String(chunk)), cb()) });
+    const sink = (into: string[]) =>
+      new Writable({ write: (chunk, _enc, cb) => (into.push(String(chunk)), cb()) });
     const io: CliIo = { stdin: Readable.from([]), stdout: sink(out), stderr: sink(err), env: cliEnv() };
     const code = await runCli(argv, io);
     return { code, out: out.join(''), err: err.join('') };
@@ -82,14 +111,19 @@ describe('settings: schedule and retention (e2e)', () => {
 
   async function postSchedule(fields: Record<string, string>, intent: 'save' | 'preview' = 'save') {
     const csrf = await csrfFrom(agent, '/settings');
-    return agent.post('/settings/schedule').type('form').send({ _csrf: csrf, intent, ...fields });
+    return agent
+      .post('/settings/schedule')
+      .type('form')
+      .send({ _csrf: csrf, intent, ...fields });
   }
 
   async function stored() {
     const [row]: Record<string, unknown>[] = await panel.rt.dataSource.query(
       'SELECT schedule_enabled, frequency, retention_days, keep_min, retention_tiers, webhook_url, updated_at FROM panel_settings WHERE id = 1',
     );
-    const [{ n }]: { n: number }[] = await panel.rt.dataSource.query('SELECT COUNT(*) AS n FROM audit_entries');
+    const [{ n }]: { n: number }[] = await panel.rt.dataSource.query(
+      'SELECT COUNT(*) AS n FROM audit_entries',
+    );
     return { row, auditEntries: n };
   }
 
@@ -101,7 +135,9 @@ describe('settings: schedule and retention (e2e)', () => {
     const runs = /<ol class="next-runs" id="saved-next-runs">(.*?)<\/ol>/s.exec(page.text)![1];
     expect(runs.match(/<time datetime="/g)).toHaveLength(3);
     expect(runs).toMatch(/CET|CEST/);
-    expect(page.text).toContain('Keeps automatic snapshots for 7 days and always at least the newest 3: about 28 snapshots, about 56 GB at today&#x27;s sizes.');
+    expect(page.text).toContain(
+      'Keeps automatic snapshots for 7 days and always at least the newest 3: about 28 snapshots, about 56 GB at today&#x27;s sizes.',
+    );
   });
 
   it('refuses to turn automatic snapshots on before a token is saved (page and CLI)', async () => {
@@ -115,14 +151,21 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(await stored()).toEqual(before);
 
     const csrf = await csrfFrom(agent, '/settings');
-    expect((await agent.post('/settings/token').type('form').send({ _csrf: csrf, token: TOKEN })).status).toBe(303);
+    expect(
+      (await agent.post('/settings/token').type('form').send({ _csrf: csrf, token: TOKEN })).status,
+    ).toBe(303);
   });
 
   it('previews the next runs of an unsaved schedule without storing anything', async () => {
     const before = await stored();
-    const res = await postSchedule({ ...DEFAULT_FORM, frequencyKind: 'daily', dailyAt: '04:15', retentionDays: '14' }, 'preview');
+    const res = await postSchedule(
+      { ...DEFAULT_FORM, frequencyKind: 'daily', dailyAt: '04:15', retentionDays: '14' },
+      'preview',
+    );
     expect(res.status).toBe(200);
-    const preview = /<div class="alert alert-info" role="status" id="preview">(.*?)<\/div>/s.exec(res.text)![1];
+    const preview = /<div class="alert alert-info" role="status" id="preview">(.*?)<\/div>/s.exec(
+      res.text,
+    )![1];
     expect(preview).toContain('Preview, not saved yet:');
     expect(preview).toContain('daily at 04:15');
     const times = [...preview.matchAll(/<time datetime="([^"]+)">/g)].map((m) => m[1]);
@@ -153,12 +196,18 @@ describe('settings: schedule and retention (e2e)', () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/settings#schedule');
-    expect(events).toEqual([{ fields: ['scheduleEnabled', 'frequency', 'retentionDays', 'keepMin', 'retentionTiers', 'webhookUrl'] }]);
+    expect(events).toEqual([
+      {
+        fields: ['scheduleEnabled', 'frequency', 'retentionDays', 'keepMin', 'retentionTiers', 'webhookUrl'],
+      },
+    ]);
 
     const page = await agent.get('/settings');
     expect(page.text).toContain('Saved. The schedule takes effect at once');
     expect(page.text).toMatch(/<dd><span class="badge badge-ok">on<\/span> daily at 04:15<\/dd>/);
-    expect(page.text).toContain('plus the newest of each hour for 24 hours, of each day for 7 days, of each week for 4 weeks and of each month for 6 months');
+    expect(page.text).toContain(
+      'plus the newest of each hour for 24 hours, of each day for 7 days, of each week for 4 weeks and of each month for 6 months',
+    );
 
     const show = await cli('schedule', 'show', '--json');
     expect(show.code).toBe(0);
@@ -187,7 +236,8 @@ describe('settings: schedule and retention (e2e)', () => {
     events.length = 0;
     const page = await agent.get('/settings');
     // Post exactly what the form shows.
-    const value = (name: string) => new RegExp(`name="${name}" type="[a-z]+" value="([^"]*)"`).exec(page.text)?.[1] ?? '';
+    const value = (name: string) =>
+      new RegExp(`name="${name}" type="[a-z]+" value="([^"]*)"`).exec(page.text)?.[1] ?? '';
     const res = await postSchedule({
       ...DEFAULT_FORM,
       enabled: 'true',
@@ -205,7 +255,20 @@ describe('settings: schedule and retention (e2e)', () => {
   });
 
   it('`schedule set` changes only the given fields, and the page shows them', async () => {
-    const res = await cli('schedule', 'set', '--frequency', 'weekly@fri@22:05', '--retention-days', '30', '--keep-min', '2', '--tiers', 'off', '--webhook-url', 'off');
+    const res = await cli(
+      'schedule',
+      'set',
+      '--frequency',
+      'weekly@fri@22:05',
+      '--retention-days',
+      '30',
+      '--keep-min',
+      '2',
+      '--tiers',
+      'off',
+      '--webhook-url',
+      'off',
+    );
     expect(res.err).toBe('');
     expect(res.code).toBe(0);
     expect(res.out).toContain('Frequency: daily at 04:15 → weekly on Friday at 22:05');
@@ -220,7 +283,9 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(page.text).toContain('name="keepMin" type="number" value="2"');
     expect(page.text).toContain('<input type="radio" name="tiersEnabled" value="false" checked>');
     expect(page.text).toContain('name="webhookUrl" type="url" value=""');
-    expect(page.text).toMatch(/<td data-label="Who">command line<\/td>\s*<td data-label="What">Schedule and retention changed/);
+    expect(page.text).toMatch(
+      /<td data-label="Who">command line<\/td>\s*<td data-label="What">Schedule and retention changed/,
+    );
 
     const cron = await cli('schedule', 'set', '--cron', '0 */4 * * *', '--tiers', 'daily=7,monthly=12');
     expect(cron.code).toBe(0);
@@ -230,7 +295,13 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(after.text).toContain('name="tierMonthly" type="number" value="12"');
     expect(after.text).toContain('name="tierHourly" type="number" value="0"');
     const json = JSON.parse((await cli('schedule', 'show', '--json')).out) as Record<string, unknown>;
-    expect(json).toMatchObject({ frequency: 'cron:0 */4 * * *', tiers: { hourly: 0, daily: 7, weekly: 0, monthly: 12 }, retentionDays: 30, keepMin: 2, webhookUrl: null });
+    expect(json).toMatchObject({
+      frequency: 'cron:0 */4 * * *',
+      tiers: { hourly: 0, daily: 7, weekly: 0, monthly: 12 },
+      retentionDays: 30,
+      keepMin: 2,
+      webhookUrl: null,
+    });
   });
 
   it('lists the changes in the history with who made them', async () => {
@@ -240,7 +311,9 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(history).toContain('<td data-label="Who">command line</td>');
     expect(history).toContain('Frequency: every 6 hours → daily at 04:15');
     expect(history).toContain('Automatic snapshots: off → on');
-    expect(history).toContain('Tiered policy: off → hourly&#x3D;24,daily&#x3D;7,weekly&#x3D;4,monthly&#x3D;6');
+    expect(history).toContain(
+      'Tiered policy: off → hourly&#x3D;24,daily&#x3D;7,weekly&#x3D;4,monthly&#x3D;6',
+    );
     // The webhook's path can be a secret of its own: the history names only the receiver.
     expect(history).toContain('Webhook URL: (none) → https://hooks.example.com/…');
     expect(history).not.toContain('secret-path');
@@ -252,27 +325,82 @@ describe('settings: schedule and retention (e2e)', () => {
     ['empty retention', { retentionDays: '' }, 'retentionDays', 'Enter a whole number from 1 to 365.'],
     ['retention 0 days', { retentionDays: '0' }, 'retentionDays', 'Enter a whole number from 1 to 365.'],
     ['retention 366 days', { retentionDays: '366' }, 'retentionDays', 'Enter a whole number from 1 to 365.'],
-    ['non-numeric retention', { retentionDays: 'seven' }, 'retentionDays', 'Enter a whole number from 1 to 365.'],
-    ['huge retention', { retentionDays: '99999999999999999999999' }, 'retentionDays', 'Enter a whole number from 1 to 365.'],
+    [
+      'non-numeric retention',
+      { retentionDays: 'seven' },
+      'retentionDays',
+      'Enter a whole number from 1 to 365.',
+    ],
+    [
+      'huge retention',
+      { retentionDays: '99999999999999999999999' },
+      'retentionDays',
+      'Enter a whole number from 1 to 365.',
+    ],
     ['negative keep', { keepMin: '-1' }, 'keepMin', 'Enter a whole number from 1 to 1000.'],
     ['keep 0', { keepMin: '0' }, 'keepMin', 'Enter a whole number from 1 to 1000.'],
     ['fractional keep', { keepMin: '2.5' }, 'keepMin', 'Enter a whole number from 1 to 1000.'],
     ['keep too many', { keepMin: '1001' }, 'keepMin', 'Enter a whole number from 1 to 1000.'],
-    ['every 5 hours', { frequencyKind: 'hours', everyHours: '5' }, 'everyHours', 'Every 5 hours does not fit the day evenly.'],
+    [
+      'every 5 hours',
+      { frequencyKind: 'hours', everyHours: '5' },
+      'everyHours',
+      'Every 5 hours does not fit the day evenly.',
+    ],
     ['time 25:00', { frequencyKind: 'daily', dailyAt: '25:00' }, 'dailyAt', '"25:00" is not a time of day.'],
-    ['weekly at 12:60', { frequencyKind: 'weekly', weeklyAt: '12:60' }, 'weeklyAt', '"12:60" is not a time of day.'],
-    ['bad weekday', { frequencyKind: 'weekly', weeklyDay: 'someday' }, 'weeklyDay', '"someday" is not a day.'],
-    ['cron garbage', { frequencyKind: 'cron', cron: 'every monday please' }, 'cron', 'A cron expression has 5 fields'],
+    [
+      'weekly at 12:60',
+      { frequencyKind: 'weekly', weeklyAt: '12:60' },
+      'weeklyAt',
+      '"12:60" is not a time of day.',
+    ],
+    [
+      'bad weekday',
+      { frequencyKind: 'weekly', weeklyDay: 'someday' },
+      'weeklyDay',
+      '"someday" is not a day.',
+    ],
+    [
+      'cron garbage',
+      { frequencyKind: 'cron', cron: 'every monday please' },
+      'cron',
+      'A cron expression has 5 fields',
+    ],
     ['cron too frequent', { frequencyKind: 'cron', cron: '* * * * *' }, 'cron', 'runs 60 times an hour'],
     ['cron never runs', { frequencyKind: 'cron', cron: '0 3 31 2 *' }, 'cron', 'never runs'],
     ['empty cron', { frequencyKind: 'cron', cron: '' }, 'cron', 'Enter a cron expression with 5 fields'],
     ['unknown frequency kind', { frequencyKind: 'fortnightly' }, 'frequencyKind', 'Choose how often'],
     ['enabled neither on nor off', { enabled: 'maybe' }, 'enabled', 'Choose on or off'],
-    ['tier above its cap', { tiersEnabled: 'true', tierHourly: '169' }, 'tierHourly', 'Enter a whole number from 0 to 168.'],
-    ['tiers all zero', { tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' }, 'tiersEnabled', 'Keep at least one tier above 0'],
-    ['webhook not http', { webhookUrl: 'ftp://example.com/hook' }, 'webhookUrl', 'Enter a full http:// or https:// address'],
-    ['webhook not a URL', { webhookUrl: 'example.com/hook' }, 'webhookUrl', 'Enter a full http:// or https:// address'],
-    ['webhook with credentials', { webhookUrl: 'https://user:pass@example.com/hook' }, 'webhookUrl', 'Leave the user name and password out of the address'],
+    [
+      'tier above its cap',
+      { tiersEnabled: 'true', tierHourly: '169' },
+      'tierHourly',
+      'Enter a whole number from 0 to 168.',
+    ],
+    [
+      'tiers all zero',
+      { tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' },
+      'tiersEnabled',
+      'Keep at least one tier above 0',
+    ],
+    [
+      'webhook not http',
+      { webhookUrl: 'ftp://example.com/hook' },
+      'webhookUrl',
+      'Enter a full http:// or https:// address',
+    ],
+    [
+      'webhook not a URL',
+      { webhookUrl: 'example.com/hook' },
+      'webhookUrl',
+      'Enter a full http:// or https:// address',
+    ],
+    [
+      'webhook with credentials',
+      { webhookUrl: 'https://user:pass@example.com/hook' },
+      'webhookUrl',
+      'Leave the user name and password out of the address',
+    ],
   ];
 
   it.each(badForms)('form: refuses %s', async (_case, fields, field, message) => {
@@ -285,8 +413,12 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(error?.[1]).toContain(html(message));
     // What was typed comes back (text inputs keep it verbatim).
     for (const [name, value] of Object.entries(fields)) {
-      if (['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'webhookUrl', 'tierHourly'].includes(name)) expect(res.text).toContain(`name="${name}" type="`);
-      if (['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'webhookUrl'].includes(name)) expect(res.text).toContain(`value="${html(value)}"`);
+      if (
+        ['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'webhookUrl', 'tierHourly'].includes(name)
+      )
+        expect(res.text).toContain(`name="${name}" type="`);
+      if (['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'webhookUrl'].includes(name))
+        expect(res.text).toContain(`value="${html(value)}"`);
     }
     expect(await stored()).toEqual(before);
     expect(events).toEqual([]);
@@ -295,7 +427,12 @@ describe('settings: schedule and retention (e2e)', () => {
   it('form: HTML in a field is refused and shown back as text, never as markup', async () => {
     const before = await stored();
     const script = '<script>alert(1)</script>';
-    const res = await postSchedule({ ...DEFAULT_FORM, frequencyKind: 'cron', cron: `0 3 * * * ${script}`, webhookUrl: `https://example.com/"><img src=x onerror=alert(1)>` });
+    const res = await postSchedule({
+      ...DEFAULT_FORM,
+      frequencyKind: 'cron',
+      cron: `0 3 * * * ${script}`,
+      webhookUrl: `https://example.com/"><img src=x onerror=alert(1)>`,
+    });
     expect(res.status).toBe(400);
     expect(res.text).not.toContain(script);
     expect(res.text).not.toContain('<img src=x');
@@ -315,7 +452,10 @@ describe('settings: schedule and retention (e2e)', () => {
 
   it('refuses a schedule post without the CSRF field', async () => {
     const before = await stored();
-    const res = await agent.post('/settings/schedule').type('form').send({ ...DEFAULT_FORM, intent: 'save', retentionDays: '9' });
+    const res = await agent
+      .post('/settings/schedule')
+      .type('form')
+      .send({ ...DEFAULT_FORM, intent: 'save', retentionDays: '9' });
     expect(res.status).toBe(403);
     expect(await stored()).toEqual(before);
   });
@@ -323,7 +463,11 @@ describe('settings: schedule and retention (e2e)', () => {
   // The same rules through the CLI: exit status 2, the message names the flag, nothing is stored.
   const badFlags: [string, string[], string][] = [
     ['retention 0', ['--retention-days', '0'], '--retention-days: Enter a whole number from 1 to 365.'],
-    ['retention not a number', ['--retention-days', 'week'], '--retention-days: Enter a whole number from 1 to 365.'],
+    [
+      'retention not a number',
+      ['--retention-days', 'week'],
+      '--retention-days: Enter a whole number from 1 to 365.',
+    ],
     ['huge keep', ['--keep-min', '1e9'], '--keep-min: Enter a whole number from 1 to 1000.'],
     ['every 25 hours', ['--frequency', '25h'], '--frequency: Every 25 hours does not fit the day evenly.'],
     ['daily at 25:00', ['--frequency', 'daily@25:00'], '--frequency: "25:00" is not a time of day.'],
@@ -331,10 +475,18 @@ describe('settings: schedule and retention (e2e)', () => {
     ['unknown frequency', ['--frequency', 'fortnightly'], '--frequency: "fortnightly" is not a frequency.'],
     ['cron garbage', ['--cron', 'garbage'], '--cron: "garbage" has 1 field.'],
     ['cron every minute', ['--cron', '* * * * *'], '--cron: "* * * * *" runs 60 times an hour.'],
-    ['frequency and cron', ['--frequency', '6h', '--cron', '0 * * * *'], '--cron: Give either --frequency or --cron, not both.'],
+    [
+      'frequency and cron',
+      ['--frequency', '6h', '--cron', '0 * * * *'],
+      '--cron: Give either --frequency or --cron, not both.',
+    ],
     ['unknown tier', ['--tiers', 'yearly=3'], '--tiers: "yearly=3" is not a tier.'],
     ['tier above cap', ['--tiers', 'hourly=999'], '--tiers: Enter a whole number from 0 to 168.'],
-    ['webhook not http', ['--webhook-url', 'ftp://example.com/x'], '--webhook-url: Enter a full http:// or https:// address'],
+    [
+      'webhook not http',
+      ['--webhook-url', 'ftp://example.com/x'],
+      '--webhook-url: Enter a full http:// or https:// address',
+    ],
     ['enabled maybe', ['--enabled', 'maybe'], '--enabled: Choose on or off (true or false).'],
     ['unknown flag', ['--colour', 'red'], 'Unknown option --colour.'],
     ['flag without value', ['--retention-days'], '--retention-days needs a value.'],

@@ -21,7 +21,10 @@ const ENV_TOKEN = 'envTokenFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF
 const SECRETS = [RW, RW2, RO, OTHER_PROJECT, UNKNOWN, ENV_TOKEN];
 
 /** Real time, but backoff waits end at once: an unreachable API is retried without the test waiting for it. */
-const instantSleepClock: Clock = { now: () => new Date(), sleep: () => new Promise((resolve) => setImmediate(resolve)) };
+const instantSleepClock: Clock = {
+  now: () => new Date(),
+  sleep: () => new Promise((resolve) => setImmediate(resolve)),
+};
 
 /** Everything any response of this file sent, and everything the CLI printed. */
 const transcripts: string[] = [];
@@ -48,7 +51,8 @@ async function start(env: Record<string, string>): Promise<PanelHarness> {
 function cli(env: Record<string, string>, stdin = '') {
   const out: string[] = [];
   const err: string[] = [];
-  const sink = (into: string[]) => new Writable({ write: (chunk, _enc, cb) => (into.push(String(chunk)), cb()) });
+  const sink = (into: string[]) =>
+    new Writable({ write: (chunk, _enc, cb) => (into.push(String(chunk)), cb()) });
   const io: CliIo = { stdin: Readable.from(stdin ? [stdin] : []), stdout: sink(out), stderr: sink(err), env };
   return {
     run: async (...argv: string[]) => {
@@ -60,7 +64,9 @@ function cli(env: Record<string, string>, stdin = '') {
 }
 
 async function settingsRow(panel: PanelHarness): Promise<Record<string, unknown>> {
-  const rows: Record<string, unknown>[] = await panel.rt.dataSource.query('SELECT * FROM panel_settings WHERE id = 1');
+  const rows: Record<string, unknown>[] = await panel.rt.dataSource.query(
+    'SELECT * FROM panel_settings WHERE id = 1',
+  );
   return rows[0];
 }
 
@@ -74,7 +80,9 @@ async function freePort(): Promise<number> {
 
 /** What was posted to the fake besides GETs: only the token check's harmless write probe may be there. */
 function writesOtherThanProbe(fake: FakeHcloud): string[] {
-  return fake.requests.filter((r) => r.method !== 'GET' && !(r.method === 'PUT' && r.path === '/v1/images/0')).map((r) => `${r.method} ${r.path}`);
+  return fake.requests
+    .filter((r) => r.method !== 'GET' && !(r.method === 'PUT' && r.path === '/v1/images/0'))
+    .map((r) => `${r.method} ${r.path}`);
 }
 
 async function postToken(agent: TestAgent, token: string) {
@@ -97,7 +105,11 @@ describe('settings: the API token (e2e)', () => {
     fake.addToken(RW2, { mode: 'read_write' });
     fake.addToken(RO, { mode: 'read_only' });
     fake.addToken(OTHER_PROJECT, { mode: 'read_write', projectId: fake.addProject() });
-    fake.addImages(3, { serverId, labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'auto' }, imageSize: 2.5 });
+    fake.addImages(3, {
+      serverId,
+      labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'auto' },
+      imageSize: 2.5,
+    });
     apiEnv = { HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint };
     panel = await start(apiEnv);
     agent = await panel.signedIn();
@@ -125,8 +137,16 @@ describe('settings: the API token (e2e)', () => {
 
   it.each([
     ['an unknown token', UNKNOWN, 'Hetzner does not know this token'],
-    ['a read-only token', RO, 'Create a Read &amp; Write token in the Hetzner Console under Security → API Tokens'],
-    ['a token of another project', OTHER_PROJECT, `This token belongs to another project: server ${0} (the one this panel runs on) is not in it`],
+    [
+      'a read-only token',
+      RO,
+      'Create a Read &amp; Write token in the Hetzner Console under Security → API Tokens',
+    ],
+    [
+      'a token of another project',
+      OTHER_PROJECT,
+      `This token belongs to another project: server ${0} (the one this panel runs on) is not in it`,
+    ],
   ])('refuses %s with its own message and saves nothing', async (_case, token, message) => {
     const before = await settingsRow(panel);
     fake.clearRequests();
@@ -225,10 +245,25 @@ describe('settings: the API token (e2e)', () => {
 
   it('disconnect asks first, then removes the token, pauses automatic snapshots and deletes no snapshot', async () => {
     let csrf = await csrfFrom(agent, '/settings');
-    const enable = await agent
-      .post('/settings/schedule')
-      .type('form')
-      .send({ _csrf: csrf, intent: 'save', enabled: 'true', frequencyKind: 'hours', everyHours: '6', dailyAt: '03:30', weeklyDay: 'mon', weeklyAt: '03:30', cron: '', retentionDays: '7', keepMin: '3', tiersEnabled: 'false', tierHourly: '24', tierDaily: '7', tierWeekly: '4', tierMonthly: '6', webhookUrl: '' });
+    const enable = await agent.post('/settings/schedule').type('form').send({
+      _csrf: csrf,
+      intent: 'save',
+      enabled: 'true',
+      frequencyKind: 'hours',
+      everyHours: '6',
+      dailyAt: '03:30',
+      weeklyDay: 'mon',
+      weeklyAt: '03:30',
+      cron: '',
+      retentionDays: '7',
+      keepMin: '3',
+      tiersEnabled: 'false',
+      tierHourly: '24',
+      tierDaily: '7',
+      tierWeekly: '4',
+      tierMonthly: '6',
+      webhookUrl: '',
+    });
     expect(enable.status).toBe(303);
     expect((await settingsRow(panel)).schedule_enabled).toBe(1);
 
@@ -252,18 +287,37 @@ describe('settings: the API token (e2e)', () => {
     expect(row.schedule_enabled).toBe(0);
 
     const page = await agent.get('/settings');
-    expect(page.text).toContain('Disconnected: the API token is removed. Automatic snapshots are paused. No snapshot was deleted');
-    expect(page.text).toContain('No API token is set, so automatic snapshots are paused. Your existing snapshots at Hetzner are untouched.');
+    expect(page.text).toContain(
+      'Disconnected: the API token is removed. Automatic snapshots are paused. No snapshot was deleted',
+    );
+    expect(page.text).toContain(
+      'No API token is set, so automatic snapshots are paused. Your existing snapshots at Hetzner are untouched.',
+    );
     expect(page.text).toContain('API token removed, automatic snapshots paused');
     expect(page.text).toContain('Automatic snapshots: on → off');
   });
 
   it('refuses to turn automatic snapshots on while no token is set', async () => {
     const csrf = await csrfFrom(agent, '/settings');
-    const res = await agent
-      .post('/settings/schedule')
-      .type('form')
-      .send({ _csrf: csrf, intent: 'save', enabled: 'true', frequencyKind: 'hours', everyHours: '6', dailyAt: '03:30', weeklyDay: 'mon', weeklyAt: '03:30', cron: '', retentionDays: '7', keepMin: '3', tiersEnabled: 'false', tierHourly: '24', tierDaily: '7', tierWeekly: '4', tierMonthly: '6', webhookUrl: '' });
+    const res = await agent.post('/settings/schedule').type('form').send({
+      _csrf: csrf,
+      intent: 'save',
+      enabled: 'true',
+      frequencyKind: 'hours',
+      everyHours: '6',
+      dailyAt: '03:30',
+      weeklyDay: 'mon',
+      weeklyAt: '03:30',
+      cron: '',
+      retentionDays: '7',
+      keepMin: '3',
+      tiersEnabled: 'false',
+      tierHourly: '24',
+      tierDaily: '7',
+      tierWeekly: '4',
+      tierMonthly: '6',
+      webhookUrl: '',
+    });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Automatic snapshots need a Hetzner API token');
     expect((await settingsRow(panel)).schedule_enabled).toBe(0);
@@ -291,7 +345,9 @@ describe('settings: the API token (e2e)', () => {
 
     const page = await agent.get('/settings');
     expect(page.text).toContain('••••••••wxyz');
-    expect(page.text).toMatch(/<td data-label="Who">command line<\/td>\s*<td data-label="What">API token saved/);
+    expect(page.text).toMatch(
+      /<td data-label="Who">command line<\/td>\s*<td data-label="What">API token saved/,
+    );
   });
 
   it('CLI: token check prints the outcome and exits 0 only for a read-write token; token clear pauses', async () => {
@@ -314,13 +370,19 @@ describe('settings: the API token (e2e)', () => {
   });
 
   it('says when Hetzner cannot be reached, and saves nothing', async () => {
-    const deadApi = await start({ HCLOUD_SERVER_ID: String(serverId), HCLOUD_ENDPOINT: `http://127.0.0.1:${await freePort()}/v1`, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint });
+    const deadApi = await start({
+      HCLOUD_SERVER_ID: String(serverId),
+      HCLOUD_ENDPOINT: `http://127.0.0.1:${await freePort()}/v1`,
+      HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
+    });
     try {
       const a = await deadApi.signedIn();
       const before = await settingsRow(deadApi);
       const res = await postToken(a, RW);
       expect(res.status).toBe(422);
-      expect(res.text).toContain('The token could not be checked. Could not reach the Hetzner Cloud API (ECONNREFUSED)');
+      expect(res.text).toContain(
+        'The token could not be checked. Could not reach the Hetzner Cloud API (ECONNREFUSED)',
+      );
       expect(await settingsRow(deadApi)).toEqual(before);
     } finally {
       await deadApi.close();
@@ -330,7 +392,10 @@ describe('settings: the API token (e2e)', () => {
   it('says how to set HCLOUD_SERVER_ID when the panel is not on a Hetzner server, and saves nothing', async () => {
     const offHetzner = await FakeHcloud.start();
     offHetzner.addToken(RW);
-    const away = await start({ HCLOUD_ENDPOINT: offHetzner.apiEndpoint, HCLOUD_METADATA_ENDPOINT: offHetzner.metadataEndpoint });
+    const away = await start({
+      HCLOUD_ENDPOINT: offHetzner.apiEndpoint,
+      HCLOUD_METADATA_ENDPOINT: offHetzner.metadataEndpoint,
+    });
     try {
       const a = await away.signedIn();
       const before = await settingsRow(away);

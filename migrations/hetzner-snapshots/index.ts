@@ -2,4 +2,7 @@ import { HetznerSnapshotsInitial1763852400001 } from './1763852400001-hetzner-sn
 import { SnapshotListListedAt1763900000400 } from './1763900000400-snapshot-list-listed-at';
 
 /** The snapshot plugin's migrations in order; a host adds them to its own data source. */
-export const hetznerSnapshotsMigrations = [HetznerSnapshotsInitial1763852400001, SnapshotListListedAt1763900000400];
+export const hetznerSnapshotsMigrations = [
+  HetznerSnapshotsInitial1763852400001,
+  SnapshotListListedAt1763900000400,
+];

@@ -11,7 +11,9 @@
     if (meta) meta.parentNode.removeChild(meta);
     var tick = function () {
       fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
-        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (r) {
+          return r.ok ? r.text() : Promise.reject(r.status);
+        })
         .then(function (html) {
           var doc = new DOMParser().parseFromString(html, 'text/html');
           var fresh = doc.querySelector('[data-refresh-url]');
@@ -23,16 +25,23 @@
             // Nothing in progress any more: show the final state.
             var next = doc.querySelector('#snapshots-region');
             var here = document.querySelector('#snapshots-region');
-            if (next && here) here.replaceWith(next); else location.reload();
+            if (next && here) here.replaceWith(next);
+            else location.reload();
           }
         })
-        .catch(function () { setTimeout(tick, interval * 2); });
+        .catch(function () {
+          setTimeout(tick, interval * 2);
+        });
     };
     setTimeout(tick, interval);
   }
   // Submit buttons disable themselves once pressed, so a double click sends one request.
   document.addEventListener('submit', function (e) {
     var button = e.target.querySelector('button[type=submit]');
-    if (button) setTimeout(function () { button.disabled = true; button.setAttribute('aria-busy', 'true'); }, 0);
+    if (button)
+      setTimeout(function () {
+        button.disabled = true;
+        button.setAttribute('aria-busy', 'true');
+      }, 0);
   });
 })();

@@ -14,7 +14,11 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, maxPositionals: number): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  spec: Record<string, FlagSpec>,
+  maxPositionals: number,
+): ParsedArgs {
   const flags: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -31,20 +35,26 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, maxPos
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const def = spec[name];
     if (!def) {
-      const known = Object.keys(spec).map((f) => `--${f}`).join(', ');
-      throw new CliUsageError(`Unknown option --${name}.${known ? ` Options: ${known}.` : ' This command takes no options.'}`);
+      const known = Object.keys(spec)
+        .map((f) => `--${f}`)
+        .join(', ');
+      throw new CliUsageError(
+        `Unknown option --${name}.${known ? ` Options: ${known}.` : ' This command takes no options.'}`,
+      );
     }
     if (name in flags) throw new CliUsageError(`--${name} is given twice.`);
     if (def.type === 'boolean') {
       if (eq !== -1) {
         const v = arg.slice(eq + 1).toLowerCase();
-        if (!['true', 'false'].includes(v)) throw new CliUsageError(`--${name} takes no value (or =true/=false).`);
+        if (!['true', 'false'].includes(v))
+          throw new CliUsageError(`--${name} takes no value (or =true/=false).`);
         flags[name] = v === 'true';
       } else flags[name] = true;
       continue;
     }
     const value = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new CliUsageError(`--${name} needs a value.`);
+    if (value === undefined || (eq === -1 && value.startsWith('--')))
+      throw new CliUsageError(`--${name} needs a value.`);
     flags[name] = value;
   }
   // The extra argument is not echoed: it may be a secret typed in the wrong place (`token set <token>`).

@@ -12,7 +12,9 @@ import { cliCommands } from './commands';
 
 function usage(commands: CliCommand[]): string {
   const lines = commands.map((c) => {
-    const flags = Object.keys(c.flags ?? {}).map((f) => `[--${f}${c.flags![f].type === 'boolean' ? '' : ' …'}]`).join(' ');
+    const flags = Object.keys(c.flags ?? {})
+      .map((f) => `[--${f}${c.flags![f].type === 'boolean' ? '' : ' …'}]`)
+      .join(' ');
     const pos = (c.positionals ?? []).join(' ');
     return `  snapshot-panel ${[c.name.join(' '), pos, flags].filter(Boolean).join(' ')}\n      ${c.summary}`;
   });
@@ -23,14 +25,22 @@ function findCommand(argv: string[], commands: CliCommand[]): { command: CliComm
   let best: { command: CliCommand; rest: string[] } | null = null;
   for (const command of commands) {
     const n = command.name.length;
-    if (argv.length >= n && command.name.every((w, i) => argv[i] === w) && (!best || n > best.command.name.length)) {
+    if (
+      argv.length >= n &&
+      command.name.every((w, i) => argv[i] === w) &&
+      (!best || n > best.command.name.length)
+    ) {
       best = { command, rest: argv.slice(n) };
     }
   }
   return best;
 }
 
-export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] = cliCommands): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  commands: CliCommand[] = cliCommands,
+): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
     print(argv.length === 0 ? io.stderr : io.stdout, usage(commands));
     return argv.length === 0 ? EXIT_USAGE : 0;
@@ -69,7 +79,12 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
       print(io.stderr, err.message);
       return EXIT_USAGE;
     }
-    print(io.stderr, redactSecrets(`snapshot-panel ${command.name.join(' ')}: ${err instanceof Error ? err.message : String(err)}`));
+    print(
+      io.stderr,
+      redactSecrets(
+        `snapshot-panel ${command.name.join(' ')}: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
     return EXIT_FAILED;
   } finally {
     if (context) await (context as INestApplicationContext).close();

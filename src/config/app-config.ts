@@ -31,52 +31,98 @@ const URL_PATTERN = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 
 /** Raw environment, as validated. Field names are the variable names: they are a public interface. */
 class EnvironmentVariables {
-  @IsOptional() @Transform(trimmed) @IsString() @MinLength(1)
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
   HOST: string = '127.0.0.1';
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT: number = 8080;
 
-  @IsOptional() @Transform(trimmed) @IsString() @MinLength(1)
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
   DATA_DIR: string = './data';
 
-  @IsOptional() @Transform(trimmed) @Matches(URL_PATTERN, { message: 'must be an http(s) URL' })
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(URL_PATTERN, { message: 'must be an http(s) URL' })
   HCLOUD_ENDPOINT: string = 'https://api.hetzner.cloud/v1';
 
-  @IsOptional() @Transform(trimmed) @Matches(URL_PATTERN, { message: 'must be an http(s) URL' })
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(URL_PATTERN, { message: 'must be an http(s) URL' })
   HCLOUD_METADATA_ENDPOINT: string = 'http://169.254.169.254/hetzner/v1/metadata';
 
-  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number (the server id shown in the Hetzner Console URL)' }) @Min(1)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number (the server id shown in the Hetzner Console URL)' })
+  @Min(1)
   HCLOUD_SERVER_ID?: number;
 
-  @IsOptional() @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(512)
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(512)
   HCLOUD_TOKEN?: string;
 
-  @IsOptional() @Transform(trimmed) @IsString() @MinLength(32, { message: 'must be at least 32 characters (for example: openssl rand -hex 32)' })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (for example: openssl rand -hex 32)' })
   SECRET_KEY?: string;
 
-  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
   SECURE_COOKIES?: boolean;
 
-  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
   TRUST_PROXY: boolean = false;
 
-  @IsOptional() @Transform(trimmed) @IsIn(['error', 'warn', 'info', 'debug'])
+  @IsOptional()
+  @Transform(trimmed)
+  @IsIn(['error', 'warn', 'info', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug' = 'info';
 
-  @IsOptional() @Transform(trimmed) @IsString()
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
   TZ?: string;
 
-  @IsOptional() @Transform(trimmed) @IsString() @MaxLength(4096)
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MaxLength(4096)
   PRE_SNAPSHOT_COMMAND?: string;
 
-  @IsOptional() @Transform(trimmed) @IsString() @MaxLength(4096)
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MaxLength(4096)
   POST_SNAPSHOT_COMMAND?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   SNAPSHOT_HOOK_TIMEOUT_SECONDS: number = 60;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(59)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(59)
   SCHEDULE_SPREAD_MINUTES: number = 0;
 }
 
@@ -115,7 +161,15 @@ function isValidTimeZone(tz: string): boolean {
 /** Validates an environment (process.env by default) into a typed config, or throws ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
-  known.push('HCLOUD_SERVER_ID', 'HCLOUD_TOKEN', 'SECRET_KEY', 'SECURE_COOKIES', 'TZ', 'PRE_SNAPSHOT_COMMAND', 'POST_SNAPSHOT_COMMAND');
+  known.push(
+    'HCLOUD_SERVER_ID',
+    'HCLOUD_TOKEN',
+    'SECRET_KEY',
+    'SECURE_COOKIES',
+    'TZ',
+    'PRE_SNAPSHOT_COMMAND',
+    'POST_SNAPSHOT_COMMAND',
+  );
   const picked: Record<string, string> = {};
   for (const key of known) {
     const value = env[key];
@@ -126,14 +180,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { whitelist: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown = e.property === 'HCLOUD_TOKEN' || e.property === 'SECRET_KEY' ? '(hidden)' : JSON.stringify(picked[e.property]);
+      const shown =
+        e.property === 'HCLOUD_TOKEN' || e.property === 'SECRET_KEY'
+          ? '(hidden)'
+          : JSON.stringify(picked[e.property]);
       return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const timeZone = vars.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
   if (!isValidTimeZone(timeZone)) {
-    throw new ConfigError(`Invalid configuration:\n  TZ=${JSON.stringify(timeZone)}: must be an IANA time zone such as Europe/Berlin or UTC`);
+    throw new ConfigError(
+      `Invalid configuration:\n  TZ=${JSON.stringify(timeZone)}: must be an IANA time zone such as Europe/Berlin or UTC`,
+    );
   }
   const dataDir = path.resolve(vars.DATA_DIR);
   return {

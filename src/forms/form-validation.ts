@@ -8,7 +8,8 @@ export type FieldErrors = Record<string, string>;
 /** Key of the message about the form as a whole (fields it does not have), shown by the layouts. */
 export const FORM_ERROR = '_form';
 
-export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
+export type FormResult<T> =
+  { ok: true; value: T } | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
 
 /** Fields every form carries that are not part of its DTO. */
 const TRANSPORT_FIELDS = new Set(['_csrf']);
@@ -16,7 +17,8 @@ const TRANSPORT_FIELDS = new Set(['_csrf']);
 export function validateForm<T extends object>(dto: ClassConstructor<T>, body: unknown): FormResult<T> {
   const raw: Record<string, unknown> = {};
   if (body && typeof body === 'object' && !Array.isArray(body)) {
-    for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (!TRANSPORT_FIELDS.has(k)) raw[k] = v;
+    for (const [k, v] of Object.entries(body as Record<string, unknown>))
+      if (!TRANSPORT_FIELDS.has(k)) raw[k] = v;
   }
   const errors: FieldErrors = {};
   for (const [k, v] of Object.entries(raw)) {
@@ -24,7 +26,9 @@ export function validateForm<T extends object>(dto: ClassConstructor<T>, body: u
     if (v !== null && typeof v === 'object') errors[k] = 'must be a single value';
   }
   const instance = plainToInstance(dto, raw, { exposeDefaultValues: true });
-  const problems = Object.keys(errors).length ? [] : validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  const problems = Object.keys(errors).length
+    ? []
+    : validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   for (const p of problems) collect(p, errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors, values: displayValues(raw) };
   return { ok: true, value: instance };
@@ -60,10 +64,14 @@ function collect(e: ValidationError, into: FieldErrors, prefix = ''): void {
     const rank = rankOf(e.value);
     const isDefault = (message: string) => (message.startsWith(`${e.property} `) ? 1 : 0);
     // Array sort is stable: rules of equal rank keep class-validator's order. One message per field.
-    const [rule, message] = [...failed].sort(([a, ma], [b, mb]) => isDefault(ma) - isDefault(mb) || rank(a) - rank(b))[0];
+    const [rule, message] = [...failed].sort(
+      ([a, ma], [b, mb]) => isDefault(ma) - isDefault(mb) || rank(a) - rank(b),
+    )[0];
     into[key] ??= rule === 'whitelistValidation' ? 'is not a field of this form' : message;
     // A field the form does not have has no place on the page; the layout shows FORM_ERROR above the form.
-    if (rule === 'whitelistValidation') into[FORM_ERROR] = `${into[FORM_ERROR] ? `${into[FORM_ERROR]} ` : ''}"${key.slice(0, 40)}" is not a field of this form.`;
+    if (rule === 'whitelistValidation')
+      into[FORM_ERROR] =
+        `${into[FORM_ERROR] ? `${into[FORM_ERROR]} ` : ''}"${key.slice(0, 40)}" is not a field of this form.`;
   }
   for (const child of e.children ?? []) collect(child, into, `${key}.`);
 }

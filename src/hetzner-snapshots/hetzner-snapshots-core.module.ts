@@ -2,7 +2,12 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HetznerConnectionService } from './connection/hetzner-connection.service';
 import { hetznerSnapshotsEntities } from './hetzner-snapshots.entities';
-import { HETZNER_SNAPSHOTS_LAYOUT, HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, PLUGIN_ADMIN_GUARD } from './hetzner-snapshots.options';
+import {
+  HETZNER_SNAPSHOTS_LAYOUT,
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  PLUGIN_ADMIN_GUARD,
+} from './hetzner-snapshots.options';
 import { PanelLayoutContributor } from './status/panel-layout.contributor';
 import { PluginAccessGuard } from './plugin-access.guard';
 
@@ -23,7 +28,15 @@ export class HetznerSnapshotsCoreModule {
         PanelLayoutContributor,
         { provide: HETZNER_SNAPSHOTS_LAYOUT, useExisting: PanelLayoutContributor },
       ],
-      exports: [typeorm, HETZNER_SNAPSHOTS_OPTIONS, PLUGIN_ADMIN_GUARD, PluginAccessGuard, HetznerConnectionService, PanelLayoutContributor, HETZNER_SNAPSHOTS_LAYOUT],
+      exports: [
+        typeorm,
+        HETZNER_SNAPSHOTS_OPTIONS,
+        PLUGIN_ADMIN_GUARD,
+        PluginAccessGuard,
+        HetznerConnectionService,
+        PanelLayoutContributor,
+        HETZNER_SNAPSHOTS_LAYOUT,
+      ],
     };
   }
 }

@@ -4,4 +4,10 @@ import { DoctorModule } from './doctor/doctor.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { RestoreModule } from './restore/restore.module';
 /** The plugin's feature modules, one per folder; each brings its controllers and services. */
-export const hetznerSnapshotsFeatureModules = [SettingsModule, SnapshotsModule, DoctorModule, SchedulerModule, RestoreModule];
+export const hetznerSnapshotsFeatureModules = [
+  SettingsModule,
+  SnapshotsModule,
+  DoctorModule,
+  SchedulerModule,
+  RestoreModule,
+];

@@ -15,7 +15,9 @@ export class HetznerSnapshotsModule {
       imports: [
         HetznerSnapshotsCoreModule.forRoot(options),
         ...hetznerSnapshotsFeatureModules,
-        RouterModule.register(hetznerSnapshotsFeatureModules.map((module) => ({ path: options.routePrefix, module }))),
+        RouterModule.register(
+          hetznerSnapshotsFeatureModules.map((module) => ({ path: options.routePrefix, module })),
+        ),
       ],
       exports: [HetznerSnapshotsCoreModule, ...hetznerSnapshotsFeatureModules],
     };

@@ -6,7 +6,13 @@ type Level = 'error' | 'warn' | 'info' | 'debug';
 const ORDER: Record<Level, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 const secrets = new Set<string>();
-const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+const FRAMEWORK_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
 
 /** Registers a value that must never be printed; anything logged containing it is masked. */
 export function registerSecret(value: string | null | undefined): void {
@@ -21,7 +27,8 @@ export function redactSecrets(text: string): string {
 
 export type LogSink = (line: string, level: Level) => void;
 
-const defaultSink: LogSink = (line, level) => (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+const defaultSink: LogSink = (line, level) =>
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
 
 export class LineLogger implements LoggerService {
   constructor(
@@ -48,7 +55,12 @@ export class LineLogger implements LoggerService {
 
   private write(level: Level, message: unknown, context?: string): void {
     if (ORDER[level] > ORDER[this.level]) return;
-    const text = message instanceof Error ? `${message.name}: ${message.message}` : typeof message === 'string' ? message : JSON.stringify(message);
+    const text =
+      message instanceof Error
+        ? `${message.name}: ${message.message}`
+        : typeof message === 'string'
+          ? message
+          : JSON.stringify(message);
     // Newlines would split one event over several journal entries.
     const oneLine = redactSecrets(text).replace(/\s*\n\s*/g, ' | ');
     this.sink(`level=${level}${context ? ` context=${context}` : ''} ${oneLine}`, level);

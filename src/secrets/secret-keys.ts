@@ -32,7 +32,8 @@ export function loadSecretKeys(opts: { secretKey: string | null; dataDir: string
     master = readOrCreateKeyFile(keyFile);
     source = 'key-file';
   }
-  const derive = (purpose: string) => Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), `snapshot-panel/${purpose}`, 32));
+  const derive = (purpose: string) =>
+    Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), `snapshot-panel/${purpose}`, 32));
   return { tokenEncryption: derive('token-encryption/v1'), csrf: derive('csrf/v1'), source, keyFile };
 }
 
@@ -47,6 +48,9 @@ function readOrCreateKeyFile(file: string): Buffer {
   }
   const text = fs.readFileSync(file, 'utf8').trim();
   const key = Buffer.from(text, 'base64');
-  if (key.length < 32) throw new Error(`The key file ${file} is damaged (expected 32 random bytes in base64). Restore it from a backup: without it the stored API token cannot be decrypted.`);
+  if (key.length < 32)
+    throw new Error(
+      `The key file ${file} is damaged (expected 32 random bytes in base64). Restore it from a backup: without it the stored API token cannot be decrypted.`,
+    );
   return key;
 }

@@ -12,9 +12,13 @@ function importMetaUrlToFileUrl({ types: t }) {
         if (!call.isCallExpression()) return;
         const [specifier] = call.node.arguments;
         call.replaceWith(
-          t.callExpression(t.memberExpression(t.callExpression(t.memberExpression(t.identifier('Promise'), t.identifier('resolve')), []), t.identifier('then')), [
-            t.arrowFunctionExpression([], t.callExpression(t.identifier('require'), [specifier])),
-          ]),
+          t.callExpression(
+            t.memberExpression(
+              t.callExpression(t.memberExpression(t.identifier('Promise'), t.identifier('resolve')), []),
+              t.identifier('then'),
+            ),
+            [t.arrowFunctionExpression([], t.callExpression(t.identifier('require'), [specifier]))],
+          ),
         );
       },
       MetaProperty(path) {

@@ -36,15 +36,33 @@ export function makeDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-panel-test-'));
 }
 
-export async function startPanel(opts: { env?: Record<string, string | undefined>; clock?: Clock; dataDir?: string; role?: 'server' | 'cli' } = {}): Promise<PanelHarness> {
+export async function startPanel(
+  opts: {
+    env?: Record<string, string | undefined>;
+    clock?: Clock;
+    dataDir?: string;
+    role?: 'server' | 'cli';
+  } = {},
+): Promise<PanelHarness> {
   const dataDir = opts.dataDir ?? makeDataDir();
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', TZ: 'Europe/Berlin', HCLOUD_ENDPOINT: 'http://127.0.0.1:9/v1', HCLOUD_METADATA_ENDPOINT: 'http://127.0.0.1:9/hetzner/v1/metadata', ...opts.env } as NodeJS.ProcessEnv);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    TZ: 'Europe/Berlin',
+    HCLOUD_ENDPOINT: 'http://127.0.0.1:9/v1',
+    HCLOUD_METADATA_ENDPOINT: 'http://127.0.0.1:9/hetzner/v1/metadata',
+    ...opts.env,
+  } as NodeJS.ProcessEnv);
   const logs: string[] = [];
   const logger = new LineLogger('debug', (line) => {
     logs.push(line);
     capturedLogLines.push(line);
   });
-  const rt = await prepareRuntime(config, { role: opts.role ?? 'server', clock: opts.clock, log: (l) => logs.push(l) });
+  const rt = await prepareRuntime(config, {
+    role: opts.role ?? 'server',
+    clock: opts.clock,
+    log: (l) => logs.push(l),
+  });
   const app = await createServerApp(rt, logger);
   await app.init();
   const server = app.getHttpServer();
@@ -64,7 +82,10 @@ export async function startPanel(opts: { env?: Record<string, string | undefined
       }
       const agent = request.agent(server);
       const csrf = await csrfFrom(agent, '/login');
-      const res = await agent.post('/login').type('form').send({ ...ADMIN, _csrf: csrf });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ ...ADMIN, _csrf: csrf });
       if (res.status !== 303) throw new Error(`sign-in failed: ${res.status} ${res.text.slice(0, 300)}`);
       return agent;
     },
@@ -86,10 +107,17 @@ export async function csrfFrom(agent: TestAgent, pagePath: string): Promise<stri
 
 /** Every route registered on the Express app: method and path. */
 export function registeredRoutes(app: NestExpressApplication): { method: string; path: string }[] {
-  const express = app.getHttpAdapter().getInstance() as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } };
+  const express = app.getHttpAdapter().getInstance() as {
+    router?: { stack: Layer[] };
+    _router?: { stack: Layer[] };
+  };
   type Layer = { route?: { path: string; methods: Record<string, boolean> } };
   const stack = (express.router ?? express._router)?.stack ?? [];
   return stack
     .filter((l) => l.route)
-    .flatMap((l) => Object.keys(l.route!.methods).filter((m) => m !== '_all').map((m) => ({ method: m.toUpperCase(), path: l.route!.path })));
+    .flatMap((l) =>
+      Object.keys(l.route!.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => ({ method: m.toUpperCase(), path: l.route!.path })),
+    );
 }

@@ -7,7 +7,8 @@ const usernameFlag = { username: { type: 'string' as const, description: 'the ad
 
 function requireUsername(flags: Record<string, string | boolean>): string {
   const username = flags.username;
-  if (typeof username !== 'string' || username.trim() === '') throw new CliUsageError('--username NAME is required.');
+  if (typeof username !== 'string' || username.trim() === '')
+    throw new CliUsageError('--username NAME is required.');
   return username;
 }
 

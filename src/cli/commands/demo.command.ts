@@ -8,7 +8,13 @@ import { startServer } from './serve.command';
 /** Starts the built-in fake Hetzner API (one server, a few snapshots of every kind) and the panel pointed at it. */
 export async function startDemo(env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): Promise<void> {
   const fake = await FakeHcloud.start({ seed: 'demo', actionDurationMs: 15_000 });
-  const config = loadConfig({ DATA_DIR: './data/demo', ...env, HCLOUD_ENDPOINT: fake.apiEndpoint, HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint, HCLOUD_SERVER_ID: '' });
+  const config = loadConfig({
+    DATA_DIR: './data/demo',
+    ...env,
+    HCLOUD_ENDPOINT: fake.apiEndpoint,
+    HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
+    HCLOUD_SERVER_ID: '',
+  });
   const server = await startServer(config, { demo: true });
   const code = server.setupCode();
   out.write(
@@ -16,12 +22,18 @@ export async function startDemo(env: NodeJS.ProcessEnv, out: NodeJS.WritableStre
       '',
       '  Snapshot Panel: DEMO MODE (a built-in fake Hetzner Cloud API, nothing touches a real account)',
       `  Open ${server.url}`,
-      code ? `  First run: the setup code is ${code}` : '  Sign in with the admin you created earlier (data in ' + config.dataDir + ').',
+      code
+        ? `  First run: the setup code is ${code}`
+        : '  Sign in with the admin you created earlier (data in ' + config.dataDir + ').',
       `  In Settings, paste the token ${DEMO_TOKEN} (or ${DEMO_READONLY_TOKEN} to see a read-only token refused).`,
       '',
     ].join('\n') + '\n',
   );
-  const stop = () => void server.close().then(() => fake.close()).then(() => process.exit(0));
+  const stop = () =>
+    void server
+      .close()
+      .then(() => fake.close())
+      .then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
@@ -48,5 +60,8 @@ export async function noRealServerAround(env: NodeJS.ProcessEnv): Promise<boolea
 }
 
 export function printAutoDemoNotice(io: { stdout: NodeJS.WritableStream }): void {
-  print(io.stdout as never, 'No Hetzner server found here (no metadata service, no HCLOUD_SERVER_ID): starting the demo instead.');
+  print(
+    io.stdout as never,
+    'No Hetzner server found here (no metadata service, no HCLOUD_SERVER_ID): starting the demo instead.',
+  );
 }

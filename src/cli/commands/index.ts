@@ -9,4 +9,14 @@ import { snapshotCommands } from './snapshot.command';
 import { tokenCommands } from './token.command';
 
 /** Every `snapshot-panel` command; feature commands are appended here. */
-export const cliCommands: CliCommand[] = [serveCommand, demoCommand, adminCreateCommand, adminResetPasswordCommand, doctorCommand, ...tokenCommands, ...scheduleCommands, ...snapshotCommands, ...cycleCommands];
+export const cliCommands: CliCommand[] = [
+  serveCommand,
+  demoCommand,
+  adminCreateCommand,
+  adminResetPasswordCommand,
+  doctorCommand,
+  ...tokenCommands,
+  ...scheduleCommands,
+  ...snapshotCommands,
+  ...cycleCommands,
+];

@@ -1,7 +1,13 @@
 // `snapshot-panel schedule show|set`: schedule and retention from the command line. The flags are laid over
 // the saved settings and validated by the same DTO as the settings form, through SettingsService.
 import { describeAuditEntry } from '../../hetzner-snapshots/audit/audit-change';
-import { FIELD_TO_FLAG, formatTiers, mergeScheduleFlags, SCHEDULE_FLAG_NAMES, ScheduleFlag } from '../../hetzner-snapshots/settings/schedule-settings.form';
+import {
+  FIELD_TO_FLAG,
+  formatTiers,
+  mergeScheduleFlags,
+  SCHEDULE_FLAG_NAMES,
+  ScheduleFlag,
+} from '../../hetzner-snapshots/settings/schedule-settings.form';
 import { SettingsService } from '../../hetzner-snapshots/settings/settings.service';
 import { ScheduleFormField } from '../../hetzner-snapshots/settings/update-schedule.dto';
 import { formatFrequency } from '../../hetzner-snapshots/schedule/snapshot-schedule';
@@ -34,7 +40,9 @@ export const scheduleShowCommand: CliCommand = {
       print(env.io.stdout, JSON.stringify(json, null, 2));
       return EXIT_OK;
     }
-    const runs = summary.nextRuns.map((d) => `  ${d.toISOString()}  (${localTime(d, summary.timeZone)})`).join('\n');
+    const runs = summary.nextRuns
+      .map((d) => `  ${d.toISOString()}  (${localTime(d, summary.timeZone)})`)
+      .join('\n');
     print(
       env.io.stdout,
       [
@@ -53,9 +61,15 @@ export const scheduleShowCommand: CliCommand = {
 
 const SET_FLAGS: Record<ScheduleFlag, FlagSpec> = {
   enabled: { type: 'string', description: 'true or false: automatic snapshots on or off' },
-  frequency: { type: 'string', description: '1h 2h 3h 4h 6h 8h 12h, daily@HH:MM or weekly@DAY@HH:MM (e.g. weekly@mon@03:30)' },
+  frequency: {
+    type: 'string',
+    description: '1h 2h 3h 4h 6h 8h 12h, daily@HH:MM or weekly@DAY@HH:MM (e.g. weekly@mon@03:30)',
+  },
   cron: { type: 'string', description: 'a custom 5-field cron expression, e.g. "0 */4 * * *"' },
-  'retention-days': { type: 'string', description: 'delete automatic snapshots older than this many days (1 to 365)' },
+  'retention-days': {
+    type: 'string',
+    description: 'delete automatic snapshots older than this many days (1 to 365)',
+  },
   'keep-min': { type: 'string', description: 'always keep the newest K automatic snapshots (1 to 1000)' },
   tiers: { type: 'string', description: 'hourly=H,daily=D,weekly=W,monthly=M (left out = 0), or off' },
   'webhook-url': { type: 'string', description: 'an http(s) URL to notify after each cycle, or off' },
@@ -63,17 +77,23 @@ const SET_FLAGS: Record<ScheduleFlag, FlagSpec> = {
 
 export const scheduleSetCommand: CliCommand = {
   name: ['schedule', 'set'],
-  summary: 'Change schedule and retention; only the given options change, all are checked like the settings form.',
+  summary:
+    'Change schedule and retention; only the given options change, all are checked like the settings form.',
   flags: SET_FLAGS,
   async run(args, env) {
     const flags: Partial<Record<ScheduleFlag, string>> = {};
-    for (const name of SCHEDULE_FLAG_NAMES) if (typeof args.flags[name] === 'string') flags[name] = args.flags[name] as string;
-    if (Object.keys(flags).length === 0) throw new CliUsageError(`Give at least one option: ${SCHEDULE_FLAG_NAMES.map((f) => `--${f}`).join(', ')}.`);
+    for (const name of SCHEDULE_FLAG_NAMES)
+      if (typeof args.flags[name] === 'string') flags[name] = args.flags[name] as string;
+    if (Object.keys(flags).length === 0)
+      throw new CliUsageError(
+        `Give at least one option: ${SCHEDULE_FLAG_NAMES.map((f) => `--${f}`).join(', ')}.`,
+      );
 
     const settings = (await env.context()).get(SettingsService);
     const merged = mergeScheduleFlags(await settings.scheduleForm(), flags);
     if (!merged.ok) {
-      for (const [flag, message] of Object.entries(merged.errors)) print(env.io.stderr, `--${flag}: ${message}`);
+      for (const [flag, message] of Object.entries(merged.errors))
+        print(env.io.stderr, `--${flag}: ${message}`);
       print(env.io.stderr, 'Nothing was changed.');
       return EXIT_USAGE;
     }
@@ -92,15 +112,29 @@ export const scheduleSetCommand: CliCommand = {
       print(env.io.stdout, 'Nothing changed: the options match the saved settings.');
       return EXIT_OK;
     }
-    const lines = describeAuditEntry('schedule.updated', result.changes).changes.map((c) => `  ${c.field}: ${c.from} → ${c.to}`);
+    const lines = describeAuditEntry('schedule.updated', result.changes).changes.map(
+      (c) => `  ${c.field}: ${c.from} → ${c.to}`,
+    );
     const summary = await settings.summarize(await settings.schedule());
-    print(env.io.stdout, `Saved:\n${lines.join('\n')}\nNext runs (${summary.timeZone}): ${summary.nextRuns.map((d) => localTime(d, summary.timeZone)).join(', ')}`);
+    print(
+      env.io.stdout,
+      `Saved:\n${lines.join('\n')}\nNext runs (${summary.timeZone}): ${summary.nextRuns.map((d) => localTime(d, summary.timeZone)).join(', ')}`,
+    );
     return EXIT_OK;
   },
 };
 
 function localTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(date);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).format(date);
 }
 
 /** Registered in commands/index.ts. */

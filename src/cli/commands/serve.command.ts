@@ -7,9 +7,17 @@ import { CliCommand } from '../cli-command';
 import { noRealServerAround, printAutoDemoNotice, startDemo } from './demo.command';
 
 /** Starts the panel: migrations, the web server and the scheduler. Returns the running app's close function. */
-export async function startServer(config: AppConfig, opts: { clock?: Clock; logger?: LineLogger; demo?: boolean } = {}): Promise<{ url: string; close: () => Promise<void>; setupCode: () => string | null }> {
+export async function startServer(
+  config: AppConfig,
+  opts: { clock?: Clock; logger?: LineLogger; demo?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void>; setupCode: () => string | null }> {
   const logger = opts.logger ?? new LineLogger(config.logLevel);
-  const rt = await prepareRuntime(config, { role: 'server', clock: opts.clock, demo: opts.demo, log: (l) => logger.log(l, 'Database') });
+  const rt = await prepareRuntime(config, {
+    role: 'server',
+    clock: opts.clock,
+    demo: opts.demo,
+    log: (l) => logger.log(l, 'Database'),
+  });
   const app = await createServerApp(rt, logger);
   app.enableShutdownHooks();
   const auth = app.get(AuthService);
@@ -25,7 +33,10 @@ export const serveCommand: CliCommand = {
   name: ['serve'],
   summary: 'Run the panel: web pages on HOST:PORT and the snapshot scheduler.',
   flags: {
-    'demo-if-not-on-hetzner': { type: 'boolean', description: 'start the demo (fake Hetzner API) when no Hetzner server is found; what `npm start` does' },
+    'demo-if-not-on-hetzner': {
+      type: 'boolean',
+      description: 'start the demo (fake Hetzner API) when no Hetzner server is found; what `npm start` does',
+    },
   },
   async run(args, env) {
     if (args.flags['demo-if-not-on-hetzner'] && (await noRealServerAround(env.io.env))) {

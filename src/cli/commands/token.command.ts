@@ -7,7 +7,8 @@ import { print, readSecret } from '../cli-io';
 
 export const tokenSetCommand: CliCommand = {
   name: ['token', 'set'],
-  summary: 'Check a Hetzner Cloud API token (read from standard input) against this server and store it encrypted.',
+  summary:
+    'Check a Hetzner Cloud API token (read from standard input) against this server and store it encrypted.',
   async run(_args, env) {
     const token = await readSecret(env.io, 'Hetzner Cloud API token (Read & Write): ');
     const settings = (await env.context()).get(SettingsService);
@@ -28,7 +29,12 @@ export const tokenCheckCommand: CliCommand = {
     const settings = (await env.context()).get(SettingsService);
     const status = await settings.tokenStatus();
     const report = await settings.recheckToken();
-    const where = status.source === 'environment' ? ' (from HCLOUD_TOKEN)' : status.source === 'settings' ? ' (stored)' : '';
+    const where =
+      status.source === 'environment'
+        ? ' (from HCLOUD_TOKEN)'
+        : status.source === 'settings'
+          ? ' (stored)'
+          : '';
     if (status.last4) print(env.io.stdout, `Token ${maskToken(status.last4)}${where}`);
     print(report.ok ? env.io.stdout : env.io.stderr, report.message);
     return report.ok ? EXIT_OK : EXIT_FAILED;
@@ -49,7 +55,9 @@ export const tokenClearCommand: CliCommand = {
       print(env.io.stdout, 'No token was stored; nothing changed.');
       return EXIT_OK;
     }
-    const paused = result.paused ? 'Automatic snapshots are paused.' : 'Automatic snapshots were already off.';
+    const paused = result.paused
+      ? 'Automatic snapshots are paused.'
+      : 'Automatic snapshots were already off.';
     print(env.io.stdout, `Token removed. ${paused} No snapshot was deleted.`);
     return EXIT_OK;
   },

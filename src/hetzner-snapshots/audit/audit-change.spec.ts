@@ -2,7 +2,11 @@ import { adminActor, describeAuditEntry, parseAuditChanges } from './audit-chang
 
 describe('audit changes', () => {
   it('reads stored changes back, skipping anything malformed', () => {
-    expect(parseAuditChanges('[{"field":"keepMin","from":"3","to":"5"},{"nope":1},{"field":"token","from":null,"to":"…abcd"}]')).toEqual([
+    expect(
+      parseAuditChanges(
+        '[{"field":"keepMin","from":"3","to":"5"},{"nope":1},{"field":"token","from":null,"to":"…abcd"}]',
+      ),
+    ).toEqual([
       { field: 'keepMin', from: '3', to: '5' },
       { field: 'token', from: null, to: '…abcd' },
     ]);
@@ -15,9 +19,10 @@ describe('audit changes', () => {
       action: 'API token removed, automatic snapshots paused',
       changes: [{ field: 'API token', from: '…abcd', to: '(none)' }],
     });
-    expect(describeAuditEntry('schedule.updated', [{ field: 'frequency', from: 'cron:0 3 * * *', to: 'garbage' }]).changes).toEqual([
-      { field: 'Frequency', from: 'custom: 0 3 * * *', to: 'garbage' },
-    ]);
+    expect(
+      describeAuditEntry('schedule.updated', [{ field: 'frequency', from: 'cron:0 3 * * *', to: 'garbage' }])
+        .changes,
+    ).toEqual([{ field: 'Frequency', from: 'custom: 0 3 * * *', to: 'garbage' }]);
     expect(describeAuditEntry('something.new', []).action).toBe('something.new');
   });
 

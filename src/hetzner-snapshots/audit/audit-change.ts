@@ -70,8 +70,15 @@ export function parseAuditChanges(json: string): AuditChange[] {
     const parsed: unknown = JSON.parse(json);
     if (!Array.isArray(parsed)) return [];
     return parsed
-      .filter((c): c is Record<string, unknown> => typeof c === 'object' && c !== null && typeof (c as { field?: unknown }).field === 'string')
-      .map((c) => ({ field: c.field as string, from: typeof c.from === 'string' ? c.from : null, to: typeof c.to === 'string' ? c.to : null }));
+      .filter(
+        (c): c is Record<string, unknown> =>
+          typeof c === 'object' && c !== null && typeof (c as { field?: unknown }).field === 'string',
+      )
+      .map((c) => ({
+        field: c.field as string,
+        from: typeof c.from === 'string' ? c.from : null,
+        to: typeof c.to === 'string' ? c.to : null,
+      }));
   } catch {
     return [];
   }

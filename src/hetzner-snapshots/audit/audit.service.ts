@@ -22,14 +22,28 @@ export class AuditService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async record(entry: { actor: AuditActor; action: AuditAction; changes: AuditChange[] }, manager?: EntityManager): Promise<void> {
+  async record(
+    entry: { actor: AuditActor; action: AuditAction; changes: AuditChange[] },
+    manager?: EntityManager,
+  ): Promise<void> {
     const repo = manager ? manager.getRepository(AuditEntry) : this.entries;
-    await repo.insert({ at: this.clock.now(), actor: entry.actor, action: entry.action, changes: JSON.stringify(entry.changes) });
+    await repo.insert({
+      at: this.clock.now(),
+      actor: entry.actor,
+      action: entry.action,
+      changes: JSON.stringify(entry.changes),
+    });
   }
 
   /** Newest first. */
   async recent(limit = 20): Promise<AuditRecord[]> {
     const rows = await this.entries.find({ order: { at: 'DESC', id: 'DESC' }, take: limit });
-    return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, changes: parseAuditChanges(r.changes) }));
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      changes: parseAuditChanges(r.changes),
+    }));
   }
 }

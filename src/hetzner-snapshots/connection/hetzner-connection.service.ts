@@ -6,7 +6,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { registerSecret } from '../../logging/line.logger';
-import { HcloudClient, HcloudRequestEvent, InstanceMetadata, MetadataClient, MetadataUnavailableError } from '../hcloud';
+import {
+  HcloudClient,
+  HcloudRequestEvent,
+  InstanceMetadata,
+  MetadataClient,
+  MetadataUnavailableError,
+} from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { decryptToken } from '../settings/token.cipher';
@@ -59,7 +65,9 @@ export class HetznerConnectionService {
   }
 
   /** A client for the token in effect (or the given one, for checking a token before it is saved). */
-  async client(opts: { token?: string; onRequest?: (e: HcloudRequestEvent) => void; interactive?: boolean } = {}): Promise<HcloudClient> {
+  async client(
+    opts: { token?: string; onRequest?: (e: HcloudRequestEvent) => void; interactive?: boolean } = {},
+  ): Promise<HcloudClient> {
     const token = opts.token ?? (await this.effectiveToken())?.token;
     if (!token) throw new NoTokenError();
     registerSecret(token);
@@ -80,14 +88,18 @@ export class HetznerConnectionService {
     if (this.options.hcloud.serverId) return { serverId: this.options.hcloud.serverId, metadata: null };
     if (this.identity) return this.identity;
     // A failed discovery is remembered briefly so page views do not each wait for the metadata timeout.
-    if (this.identityFailure && Date.now() - this.identityFailure.at < 60_000) throw this.identityFailure.error;
+    if (this.identityFailure && Date.now() - this.identityFailure.at < 60_000)
+      throw this.identityFailure.error;
     try {
       const metadata = await this.metadataClient.getInstance();
       this.identity = { serverId: metadata.serverId, metadata };
       this.identityFailure = null;
       return this.identity;
     } catch (err) {
-      const detail = err instanceof MetadataUnavailableError ? err.message : `The metadata service gave an unexpected answer (${(err as Error).message}). Set HCLOUD_SERVER_ID to this server's id.`;
+      const detail =
+        err instanceof MetadataUnavailableError
+          ? err.message
+          : `The metadata service gave an unexpected answer (${(err as Error).message}). Set HCLOUD_SERVER_ID to this server's id.`;
       const error = new NotOnHetznerError(detail);
       this.identityFailure = { error, at: Date.now() };
       throw error;

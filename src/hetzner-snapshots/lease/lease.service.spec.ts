@@ -69,11 +69,10 @@ describe('LeaseService', () => {
   it('takes over a lease whose holder on this machine no longer runs, but never one of a live process', async () => {
     const { spawnSync } = await import('node:child_process');
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid as number;
-    await db.query(`INSERT INTO "leases" ("name", "owner", "acquired_at", "expires_at") VALUES ('cycle', ?, ?, ?)`, [
-      `${os.hostname()}:${deadPid}:dead`,
-      '2026-11-22 12:00:00.000',
-      '2026-11-22 12:10:00.000',
-    ]);
+    await db.query(
+      `INSERT INTO "leases" ("name", "owner", "acquired_at", "expires_at") VALUES ('cycle', ?, ?, ?)`,
+      [`${os.hostname()}:${deadPid}:dead`, '2026-11-22 12:00:00.000', '2026-11-22 12:10:00.000'],
+    );
     expect(isDeadLocalOwner(`${os.hostname()}:${deadPid}:dead`)).toBe(true);
     const taken = await leases.tryAcquire('cycle', 60_000);
     expect(taken).not.toBeNull();

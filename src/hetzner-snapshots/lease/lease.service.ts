@@ -68,7 +68,9 @@ export class LeaseService {
     // out its expiry would only delay the restarted panel's resume. Its row is removed only if unchanged.
     const holder = await this.holder(name);
     if (holder && isDeadLocalOwner(holder.owner)) {
-      this.logger.warn(`lease ${name} was held by ${holder.owner}, a process on this machine that no longer runs; taking it over`);
+      this.logger.warn(
+        `lease ${name} was held by ${holder.owner}, a process on this machine that no longer runs; taking it over`,
+      );
       await this.db.query(`DELETE FROM "leases" WHERE "name" = ? AND "owner" = ?`, [name, holder.owner]);
       return this.tryAcquire(name, ttlMs);
     }

@@ -145,7 +145,16 @@ export function describeCycleFailure(err: unknown): { code: string; message: str
  * True when `at` is (within the tolerance) a run the schedule really has. cron 4.4 fires a daily job an
  * extra time on the autumn DST change; nextRuns knows the real runs, so a timer tick is checked against it.
  */
-export function isScheduledRunAt(input: { expression: string; timeZone: string; at: Date; toleranceMs: number }): boolean {
-  const [run] = nextRuns(input.expression, { timeZone: input.timeZone, from: new Date(input.at.getTime() - input.toleranceMs), count: 1 });
+export function isScheduledRunAt(input: {
+  expression: string;
+  timeZone: string;
+  at: Date;
+  toleranceMs: number;
+}): boolean {
+  const [run] = nextRuns(input.expression, {
+    timeZone: input.timeZone,
+    from: new Date(input.at.getTime() - input.toleranceMs),
+    count: 1,
+  });
   return run !== undefined && Math.abs(run.getTime() - input.at.getTime()) <= input.toleranceMs;
 }

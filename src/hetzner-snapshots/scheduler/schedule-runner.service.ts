@@ -165,8 +165,13 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
     try {
       // cron 4.4 also fires a daily job an hour early on the autumn DST change; a tick that matches no
       // real run of the schedule (nextRuns filters those out) must not take a second snapshot that day.
-      if (this.applied && !isScheduledRunAt({ ...this.applied, at: this.clock.now(), toleranceMs: TICK_TOLERANCE_MS })) {
-        this.logger.warn(`ignored a timer tick at ${this.clock.now().toISOString()} that matches no run of the schedule`);
+      if (
+        this.applied &&
+        !isScheduledRunAt({ ...this.applied, at: this.clock.now(), toleranceMs: TICK_TOLERANCE_MS })
+      ) {
+        this.logger.warn(
+          `ignored a timer tick at ${this.clock.now().toISOString()} that matches no run of the schedule`,
+        );
         return;
       }
       const outcome = await this.cycles.runCycle({ trigger: 'schedule' });

@@ -444,7 +444,9 @@ export class SnapshotCycleService implements OnModuleDestroy {
       return await api.getServer(serverId);
     } catch (err) {
       if (!isTransientApiFailure(err)) throw err;
-      this.logger.warn(`could not read the server's name (${describeHcloudError(err)}); the snapshot is described by its id`);
+      this.logger.warn(
+        `could not read the server's name (${describeHcloudError(err)}); the snapshot is described by its id`,
+      );
       return { name: `server-${serverId}` };
     }
   }

@@ -11,7 +11,8 @@ export class PanelSettings {
   @Column({ name: 'token_saved_at', type: 'datetime', nullable: true }) tokenSavedAt!: Date | null;
   @Column({ name: 'token_checked_at', type: 'datetime', nullable: true }) tokenCheckedAt!: Date | null;
   /** Outcome of the last check: read_write | read_only | unauthorized | wrong_project | unreachable */
-  @Column({ name: 'token_check_result', type: 'varchar', length: 32, nullable: true }) tokenCheckResult!: string | null;
+  @Column({ name: 'token_check_result', type: 'varchar', length: 32, nullable: true }) tokenCheckResult!:
+    string | null;
 
   @Column({ name: 'schedule_enabled', type: 'boolean' }) scheduleEnabled!: boolean;
   /** '6h' | 'daily@03:30' | 'weekly@mon@03:30' | 'cron:<expression>' (see snapshot-schedule.ts) */

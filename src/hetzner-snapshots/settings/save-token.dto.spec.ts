@@ -3,7 +3,10 @@ import { SaveTokenDto } from './save-token.dto';
 
 describe('SaveTokenDto', () => {
   it('trims a pasted token', () => {
-    expect(validateForm(SaveTokenDto, { token: '  abcDEF123456\n' })).toEqual({ ok: true, value: { token: 'abcDEF123456' } });
+    expect(validateForm(SaveTokenDto, { token: '  abcDEF123456\n' })).toEqual({
+      ok: true,
+      value: { token: 'abcDEF123456' },
+    });
   });
 
   it.each([

@@ -9,7 +9,9 @@ export class SaveTokenDto {
   // validateForm shows the first message, and class-validator lists the lowest decorator first.
   @Transform(trim)
   @MaxLength(512, { message: 'That is longer than any Hetzner API token; paste just the token.' })
-  @Matches(/^[\x21-\x7e]*$/, { message: 'An API token is one word of letters and digits, without spaces; paste just the token.' })
+  @Matches(/^[\x21-\x7e]*$/, {
+    message: 'An API token is one word of letters and digits, without spaces; paste just the token.',
+  })
   @IsNotEmpty({ message: 'Paste the API token.' })
   @IsString({ message: 'Paste the API token.' })
   token!: string;

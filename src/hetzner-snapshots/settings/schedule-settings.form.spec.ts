@@ -13,7 +13,14 @@ import {
 } from './schedule-settings.form';
 import { UpdateScheduleDto } from './update-schedule.dto';
 
-const DEFAULT_ROW: ScheduleColumns = { scheduleEnabled: false, frequency: '6h', retentionDays: 7, keepMin: 3, retentionTiers: null, webhookUrl: null };
+const DEFAULT_ROW: ScheduleColumns = {
+  scheduleEnabled: false,
+  frequency: '6h',
+  retentionDays: 7,
+  keepMin: 3,
+  retentionTiers: null,
+  webhookUrl: null,
+};
 
 /** Row → form → DTO → row: what the page shows and posts back unchanged is stored unchanged. */
 function roundTrip(row: ScheduleColumns): ScheduleColumns {
@@ -26,7 +33,11 @@ describe('schedule settings conversions', () => {
   it.each([
     DEFAULT_ROW,
     { ...DEFAULT_ROW, scheduleEnabled: true, frequency: '1h' },
-    { ...DEFAULT_ROW, frequency: 'daily@03:30', retentionTiers: JSON.stringify({ hourly: 24, daily: 7, weekly: 4, monthly: 6 }) },
+    {
+      ...DEFAULT_ROW,
+      frequency: 'daily@03:30',
+      retentionTiers: JSON.stringify({ hourly: 24, daily: 7, weekly: 4, monthly: 6 }),
+    },
     { ...DEFAULT_ROW, frequency: 'weekly@sun@23:59', webhookUrl: 'https://example.com/hook' },
     { ...DEFAULT_ROW, frequency: 'weekly@mon@00:00', keepMin: 1000, retentionDays: 365 },
     { ...DEFAULT_ROW, frequency: 'cron:0 3 * * 1-5' },
@@ -35,18 +46,34 @@ describe('schedule settings conversions', () => {
   });
 
   it('suggests tiers in the form while the tiered policy is off', () => {
-    expect(scheduleToForm(rowToSchedule(DEFAULT_ROW))).toMatchObject({ tiersEnabled: 'false', tierHourly: '24', tierDaily: '7', tierWeekly: '4', tierMonthly: '6', cron: '', webhookUrl: '' });
+    expect(scheduleToForm(rowToSchedule(DEFAULT_ROW))).toMatchObject({
+      tiersEnabled: 'false',
+      tierHourly: '24',
+      tierDaily: '7',
+      tierWeekly: '4',
+      tierMonthly: '6',
+      cron: '',
+      webhookUrl: '',
+    });
   });
 
   it('reads unreadable tiers as none', () => {
     expect(parseTiers('{"hourly":1}')).toBeNull();
     expect(parseTiers('not json')).toBeNull();
     expect(parseTiers('{"hourly":1,"daily":2,"weekly":-1,"monthly":0}')).toBeNull();
-    expect(formatTiers(parseTiers('{"hourly":1,"daily":2,"weekly":3,"monthly":0}'))).toBe('hourly=1,daily=2,weekly=3,monthly=0');
+    expect(formatTiers(parseTiers('{"hourly":1,"daily":2,"weekly":3,"monthly":0}'))).toBe(
+      'hourly=1,daily=2,weekly=3,monthly=0',
+    );
   });
 
   it('lists each changed column with values as an admin reads them, hiding webhook paths', () => {
-    const after: ScheduleColumns = { ...DEFAULT_ROW, scheduleEnabled: true, frequency: 'daily@03:30', retentionTiers: '{"hourly":0,"daily":7,"weekly":0,"monthly":0}', webhookUrl: 'https://hooks.example.com/T0/B0/secret' };
+    const after: ScheduleColumns = {
+      ...DEFAULT_ROW,
+      scheduleEnabled: true,
+      frequency: 'daily@03:30',
+      retentionTiers: '{"hourly":0,"daily":7,"weekly":0,"monthly":0}',
+      webhookUrl: 'https://hooks.example.com/T0/B0/secret',
+    };
     expect(diffSchedule(DEFAULT_ROW, after)).toEqual([
       { field: 'scheduleEnabled', from: 'off', to: 'on' },
       { field: 'frequency', from: '6h', to: 'daily@03:30' },
@@ -56,7 +83,9 @@ describe('schedule settings conversions', () => {
     expect(diffSchedule(DEFAULT_ROW, { ...DEFAULT_ROW })).toEqual([]);
     // Two receivers differing only in the hidden path are still a change.
     const a = { ...DEFAULT_ROW, webhookUrl: 'https://hooks.example.com/a' };
-    expect(diffSchedule(a, { ...a, webhookUrl: 'https://hooks.example.com/b' })).toEqual([{ field: 'webhookUrl', from: 'https://hooks.example.com/…', to: 'https://hooks.example.com/…' }]);
+    expect(diffSchedule(a, { ...a, webhookUrl: 'https://hooks.example.com/b' })).toEqual([
+      { field: 'webhookUrl', from: 'https://hooks.example.com/…', to: 'https://hooks.example.com/…' },
+    ]);
   });
 
   it('keeps only the origin of a webhook for the audit trail', () => {
@@ -75,11 +104,17 @@ describe('mergeScheduleFlags', () => {
     [{ frequency: 'weekly@fri@22:05' }, { frequencyKind: 'weekly', weeklyDay: 'fri', weeklyAt: '22:05' }],
     [{ frequency: 'cron:0 */4 * * *' }, { frequencyKind: 'cron', cron: '0 */4 * * *' }],
     [{ cron: '0 */4 * * *' }, { frequencyKind: 'cron', cron: '0 */4 * * *' }],
-    [{ tiers: 'hourly=24, monthly=6' }, { tiersEnabled: 'true', tierHourly: '24', tierDaily: '0', tierWeekly: '0', tierMonthly: '6' }],
+    [
+      { tiers: 'hourly=24, monthly=6' },
+      { tiersEnabled: 'true', tierHourly: '24', tierDaily: '0', tierWeekly: '0', tierMonthly: '6' },
+    ],
     [{ tiers: 'OFF' }, { tiersEnabled: 'false' }],
     [{ 'webhook-url': 'off' }, { webhookUrl: '' }],
     [{ 'webhook-url': ' https://example.com/x ' }, { webhookUrl: 'https://example.com/x' }],
-    [{ enabled: 'true', 'retention-days': '30', 'keep-min': '2' }, { enabled: 'true', retentionDays: '30', keepMin: '2' }],
+    [
+      { enabled: 'true', 'retention-days': '30', 'keep-min': '2' },
+      { enabled: 'true', retentionDays: '30', keepMin: '2' },
+    ],
   ])('%j', (flags, expected) => {
     const result = mergeScheduleFlags(current, flags);
     expect(result).toEqual({ ok: true, values: { ...current, ...expected } });
@@ -99,6 +134,10 @@ describe('mergeScheduleFlags', () => {
   it('leaves values to the DTO: a bad time passes the merge and fails validation', () => {
     const merged = mergeScheduleFlags(current, { frequency: 'daily@25:00' });
     expect(merged.ok).toBe(true);
-    if (merged.ok) expect(validateForm(UpdateScheduleDto, merged.values)).toMatchObject({ ok: false, errors: { dailyAt: expect.stringContaining('"25:00" is not a time of day') } });
+    if (merged.ok)
+      expect(validateForm(UpdateScheduleDto, merged.values)).toMatchObject({
+        ok: false,
+        errors: { dailyAt: expect.stringContaining('"25:00" is not a time of day') },
+      });
   });
 });

@@ -5,7 +5,13 @@ import type { AuditChange } from '../audit/audit-change';
 import type { RetentionTiers } from '../retention/retention.policy';
 import { formatFrequency, parseFrequency, type FrequencyPreset } from '../schedule/snapshot-schedule';
 import type { PanelSettings } from './panel-settings.entity';
-import { FrequencyKind, ScheduleFormField, ScheduleFormValues, UpdateScheduleDto, WEEKDAY_KEYS } from './update-schedule.dto';
+import {
+  FrequencyKind,
+  ScheduleFormField,
+  ScheduleFormValues,
+  UpdateScheduleDto,
+  WEEKDAY_KEYS,
+} from './update-schedule.dto';
 
 export interface ScheduleSettings {
   enabled: boolean;
@@ -16,7 +22,10 @@ export interface ScheduleSettings {
   webhookUrl: string | null;
 }
 
-export type ScheduleColumns = Pick<PanelSettings, 'scheduleEnabled' | 'frequency' | 'retentionDays' | 'keepMin' | 'retentionTiers' | 'webhookUrl'>;
+export type ScheduleColumns = Pick<
+  PanelSettings,
+  'scheduleEnabled' | 'frequency' | 'retentionDays' | 'keepMin' | 'retentionTiers' | 'webhookUrl'
+>;
 
 /** What the tier fields suggest while the tiered policy is off: a common grandfather-father-son start. */
 export const SUGGESTED_TIERS: RetentionTiers = { hourly: 24, daily: 7, weekly: 4, monthly: 6 };
@@ -41,7 +50,14 @@ export function scheduleToColumns(s: ScheduleSettings): ScheduleColumns {
     frequency: formatFrequency(s.frequency),
     retentionDays: s.retentionDays,
     keepMin: s.keepMin,
-    retentionTiers: s.tiers ? JSON.stringify({ hourly: s.tiers.hourly, daily: s.tiers.daily, weekly: s.tiers.weekly, monthly: s.tiers.monthly }) : null,
+    retentionTiers: s.tiers
+      ? JSON.stringify({
+          hourly: s.tiers.hourly,
+          daily: s.tiers.daily,
+          weekly: s.tiers.weekly,
+          monthly: s.tiers.monthly,
+        })
+      : null,
     webhookUrl: s.webhookUrl,
   };
 }
@@ -98,7 +114,14 @@ export function formToSchedule(dto: UpdateScheduleDto): ScheduleSettings {
     frequency: parseFrequency(frequencyText(dto.frequencyKind, dto)),
     retentionDays: dto.retentionDays,
     keepMin: dto.keepMin,
-    tiers: tiersOn ? { hourly: dto.tierHourly ?? 0, daily: dto.tierDaily ?? 0, weekly: dto.tierWeekly ?? 0, monthly: dto.tierMonthly ?? 0 } : null,
+    tiers: tiersOn
+      ? {
+          hourly: dto.tierHourly ?? 0,
+          daily: dto.tierDaily ?? 0,
+          weekly: dto.tierWeekly ?? 0,
+          monthly: dto.tierMonthly ?? 0,
+        }
+      : null,
     webhookUrl: dto.webhookUrl ? dto.webhookUrl : null,
   };
 }
@@ -129,7 +152,10 @@ export function diffSchedule(before: ScheduleColumns, after: ScheduleColumns): A
   const changes: AuditChange[] = [];
   for (const field of Object.keys(shown) as (keyof ScheduleColumns)[]) {
     // Compared raw (two webhook paths may differ only where the record hides them), recorded as shown.
-    const same = field === 'retentionTiers' || field === 'scheduleEnabled' ? shown[field](before) === shown[field](after) : (before[field] ?? null) === (after[field] ?? null);
+    const same =
+      field === 'retentionTiers' || field === 'scheduleEnabled'
+        ? shown[field](before) === shown[field](after)
+        : (before[field] ?? null) === (after[field] ?? null);
     if (!same) changes.push({ field, from: shown[field](before), to: shown[field](after) });
   }
   return changes;
@@ -148,7 +174,15 @@ export function webhookForAudit(url: string): string {
 // ---- CLI flags -------------------------------------------------------------------------------------------
 
 /** `snapshot-panel schedule set` flags, each a value as typed; they are merged into the form fields. */
-export const SCHEDULE_FLAG_NAMES = ['enabled', 'frequency', 'cron', 'retention-days', 'keep-min', 'tiers', 'webhook-url'] as const;
+export const SCHEDULE_FLAG_NAMES = [
+  'enabled',
+  'frequency',
+  'cron',
+  'retention-days',
+  'keep-min',
+  'tiers',
+  'webhook-url',
+] as const;
 export type ScheduleFlag = (typeof SCHEDULE_FLAG_NAMES)[number];
 
 /** Which flag a DTO field's message belongs to, so the CLI names what the admin typed. */
@@ -170,7 +204,8 @@ export const FIELD_TO_FLAG: Record<ScheduleFormField, ScheduleFlag> = {
   webhookUrl: 'webhook-url',
 };
 
-export type FlagMergeResult = { ok: true; values: ScheduleFormValues } | { ok: false; errors: Partial<Record<ScheduleFlag, string>> };
+export type FlagMergeResult =
+  { ok: true; values: ScheduleFormValues } | { ok: false; errors: Partial<Record<ScheduleFlag, string>> };
 
 const FREQUENCY_SYNTAX =
   'Use 1h, 2h, 3h, 4h, 6h, 8h or 12h, daily@HH:MM (e.g. daily@03:30), weekly@DAY@HH:MM (e.g. weekly@mon@03:30), or --cron "EXPRESSION".';
@@ -179,7 +214,10 @@ const FREQUENCY_SYNTAX =
  * Lays the given flags over the current form values. Only the syntax of the flags is read here (which kind,
  * which parts); whether the parts are acceptable is UpdateScheduleDto's job, as for the form.
  */
-export function mergeScheduleFlags(current: ScheduleFormValues, flags: Partial<Record<ScheduleFlag, string>>): FlagMergeResult {
+export function mergeScheduleFlags(
+  current: ScheduleFormValues,
+  flags: Partial<Record<ScheduleFlag, string>>,
+): FlagMergeResult {
   const values: ScheduleFormValues = { ...current };
   const errors: Partial<Record<ScheduleFlag, string>> = {};
 
@@ -195,7 +233,8 @@ export function mergeScheduleFlags(current: ScheduleFormValues, flags: Partial<R
     const cron = /^cron:(.*)$/is.exec(text);
     if (hours) Object.assign(values, { frequencyKind: 'hours', everyHours: hours[1] });
     else if (daily) Object.assign(values, { frequencyKind: 'daily', dailyAt: daily[1] });
-    else if (weekly) Object.assign(values, { frequencyKind: 'weekly', weeklyDay: weekly[1], weeklyAt: weekly[2] });
+    else if (weekly)
+      Object.assign(values, { frequencyKind: 'weekly', weeklyDay: weekly[1], weeklyAt: weekly[2] });
     else if (cron) Object.assign(values, { frequencyKind: 'cron', cron: cron[1] });
     else errors.frequency = `"${text}" is not a frequency. ${FREQUENCY_SYNTAX}`;
   } else if (flags.cron !== undefined) {
@@ -220,17 +259,29 @@ export function mergeScheduleFlags(current: ScheduleFormValues, flags: Partial<R
 }
 
 const TIERS_SYNTAX = 'Use for example hourly=24,daily=7,weekly=4,monthly=6 (tiers left out are 0), or off.';
-const TIER_FIELDS: Record<(typeof TIER_KEYS)[number], ScheduleFormField> = { hourly: 'tierHourly', daily: 'tierDaily', weekly: 'tierWeekly', monthly: 'tierMonthly' };
+const TIER_FIELDS: Record<(typeof TIER_KEYS)[number], ScheduleFormField> = {
+  hourly: 'tierHourly',
+  daily: 'tierDaily',
+  weekly: 'tierWeekly',
+  monthly: 'tierMonthly',
+};
 
 function mergeTiers(text: string): Partial<ScheduleFormValues> | string {
   const input = text.trim();
   if (input.toLowerCase() === 'off') return { tiersEnabled: 'false' };
-  const out: Partial<ScheduleFormValues> = { tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' };
+  const out: Partial<ScheduleFormValues> = {
+    tiersEnabled: 'true',
+    tierHourly: '0',
+    tierDaily: '0',
+    tierWeekly: '0',
+    tierMonthly: '0',
+  };
   const seen = new Set<string>();
   for (const part of input.split(',')) {
     const m = /^\s*([a-z]+)\s*=\s*(\S*)\s*$/i.exec(part);
     const name = m?.[1].toLowerCase() as (typeof TIER_KEYS)[number] | undefined;
-    if (!m || !name || !(TIER_KEYS as readonly string[]).includes(name)) return `"${part.trim()}" is not a tier. ${TIERS_SYNTAX}`;
+    if (!m || !name || !(TIER_KEYS as readonly string[]).includes(name))
+      return `"${part.trim()}" is not a tier. ${TIERS_SYNTAX}`;
     if (seen.has(name)) return `${name} is given twice. ${TIERS_SYNTAX}`;
     seen.add(name);
     out[TIER_FIELDS[name]] = m[2];

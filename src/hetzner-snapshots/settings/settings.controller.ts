@@ -6,7 +6,11 @@ import type { FieldErrors } from '../../forms/form-validation';
 import { setFlash } from '../../host/web/flash';
 import type { PanelRequest } from '../../host/web/request-context';
 import { adminActor } from '../audit/audit-change';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { presentAudit, presentScheduleForm, presentSummary, presentToken } from './settings.presenter';
 import { ScheduleSummary, SettingsService } from './settings.service';
@@ -45,7 +49,8 @@ export class SettingsController {
   @Post('settings/token')
   async saveToken(@Req() req: PanelRequest, @Res() res: Response, @Body() body: Body) {
     const result = await this.service.saveToken(body?.token, adminActor(req.admin!.username));
-    if (!result.ok) return this.render(res, result.kind === 'invalid' ? 400 : 422, { tokenError: result.message });
+    if (!result.ok)
+      return this.render(res, result.kind === 'invalid' ? 400 : 422, { tokenError: result.message });
     this.done(res, 'success', result.message, '#token');
   }
 
@@ -59,16 +64,30 @@ export class SettingsController {
   async confirmDisconnect(@Res() res: Response) {
     const token = presentToken(await this.service.tokenStatus(), this.options.timeZone);
     if (!token.stored) return res.redirect(303, this.path('/settings#token'));
-    res.render('hetzner-snapshots/settings-disconnect', { title: 'Disconnect the API token', layout: this.options.layout, token, settingsHref: this.path('/settings'), action: this.path('/settings/token/disconnect') });
+    res.render('hetzner-snapshots/settings-disconnect', {
+      title: 'Disconnect the API token',
+      layout: this.options.layout,
+      token,
+      settingsHref: this.path('/settings'),
+      action: this.path('/settings/token/disconnect'),
+    });
   }
 
   @Post('settings/token/disconnect')
   async disconnect(@Req() req: PanelRequest, @Res() res: Response) {
     const result = await this.service.clearToken(adminActor(req.admin!.username));
     if (!result.ok) return this.done(res, 'error', result.message, '#token');
-    if (!result.removed) return this.done(res, 'info', 'No token was stored, so there was nothing to disconnect.', '#token');
-    const paused = result.paused ? 'Automatic snapshots are paused. ' : 'Automatic snapshots were already off. ';
-    this.done(res, 'success', `Disconnected: the API token is removed. ${paused}No snapshot was deleted: every existing snapshot stays in your Hetzner project, untouched.`, '#token');
+    if (!result.removed)
+      return this.done(res, 'info', 'No token was stored, so there was nothing to disconnect.', '#token');
+    const paused = result.paused
+      ? 'Automatic snapshots are paused. '
+      : 'Automatic snapshots were already off. ';
+    this.done(
+      res,
+      'success',
+      `Disconnected: the API token is removed. ${paused}No snapshot was deleted: every existing snapshot stays in your Hetzner project, untouched.`,
+      '#token',
+    );
   }
 
   @Post('settings/schedule')
@@ -76,18 +95,30 @@ export class SettingsController {
     const values = settingsFields(body);
     if (body?.intent === 'preview') {
       const preview = await this.service.previewSchedule(values);
-      if (!preview.ok) return this.render(res, 400, { scheduleValues: preview.values, scheduleErrors: preview.errors });
+      if (!preview.ok)
+        return this.render(res, 400, { scheduleValues: preview.values, scheduleErrors: preview.errors });
       return this.render(res, 200, { scheduleValues: values, preview: preview.summary });
     }
     const result = await this.service.updateSchedule(values, adminActor(req.admin!.username));
-    if (!result.ok) return this.render(res, result.reason === 'no_token' ? 409 : 400, { scheduleValues: result.values, scheduleErrors: result.errors });
-    const message = result.changes.length === 0 ? 'Nothing changed: the form held the saved settings.' : `Saved. The schedule takes effect at once (${result.changes.length} ${result.changes.length === 1 ? 'change' : 'changes'}, see the history below).`;
+    if (!result.ok)
+      return this.render(res, result.reason === 'no_token' ? 409 : 400, {
+        scheduleValues: result.values,
+        scheduleErrors: result.errors,
+      });
+    const message =
+      result.changes.length === 0
+        ? 'Nothing changed: the form held the saved settings.'
+        : `Saved. The schedule takes effect at once (${result.changes.length} ${result.changes.length === 1 ? 'change' : 'changes'}, see the history below).`;
     this.done(res, result.changes.length === 0 ? 'info' : 'success', message, '#schedule');
   }
 
   private async render(res: Response, status: number, state: PageState) {
     const timeZone = this.options.timeZone;
-    const [tokenStatus, saved, audit] = await Promise.all([this.service.tokenStatus(), this.service.schedule(), this.service.recentAudit(20)]);
+    const [tokenStatus, saved, audit] = await Promise.all([
+      this.service.tokenStatus(),
+      this.service.schedule(),
+      this.service.recentAudit(20),
+    ]);
     const savedSummary = await this.service.summarize(saved);
     res.status(status).render('hetzner-snapshots/settings', {
       title: 'Settings',

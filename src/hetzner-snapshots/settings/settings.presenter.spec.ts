@@ -2,20 +2,51 @@ import { formatInstant, presentAudit, presentScheduleForm, presentToken } from '
 
 describe('settings presenter', () => {
   it('formats instants in the server zone with the zone named', () => {
-    expect(formatInstant(new Date('2026-01-15T02:30:00Z'), 'Europe/Berlin')).toBe('Thu, 15 Jan 2026, 03:30 CET');
-    expect(formatInstant(new Date('2026-07-15T01:30:00Z'), 'Europe/Berlin')).toBe('Wed, 15 Jul 2026, 03:30 CEST');
+    expect(formatInstant(new Date('2026-01-15T02:30:00Z'), 'Europe/Berlin')).toBe(
+      'Thu, 15 Jan 2026, 03:30 CET',
+    );
+    expect(formatInstant(new Date('2026-07-15T01:30:00Z'), 'Europe/Berlin')).toBe(
+      'Wed, 15 Jul 2026, 03:30 CEST',
+    );
     expect(formatInstant(new Date('2026-07-15T01:30:00Z'), 'UTC')).toBe('Wed, 15 Jul 2026, 01:30 UTC');
   });
 
   it('shows a token only as its mask', () => {
-    const view = presentToken({ source: 'settings', last4: 'abcd', savedAt: new Date('2026-01-15T02:30:00Z'), checkedAt: null, checkResult: 'read_only' }, 'UTC');
-    expect(view).toMatchObject({ stored: true, fromEnvironment: false, mask: '••••••••abcd', checkLabel: 'read-only', checkBadge: 'badge-danger', checkedAt: null });
+    const view = presentToken(
+      {
+        source: 'settings',
+        last4: 'abcd',
+        savedAt: new Date('2026-01-15T02:30:00Z'),
+        checkedAt: null,
+        checkResult: 'read_only',
+      },
+      'UTC',
+    );
+    expect(view).toMatchObject({
+      stored: true,
+      fromEnvironment: false,
+      mask: '••••••••abcd',
+      checkLabel: 'read-only',
+      checkBadge: 'badge-danger',
+      checkedAt: null,
+    });
     expect(view.savedAt).toEqual({ iso: '2026-01-15T02:30:00.000Z', text: 'Thu, 15 Jan 2026, 02:30 UTC' });
   });
 
   it('marks the chosen options and lists errors of fields the form does not have', () => {
-    const view = presentScheduleForm({ enabled: 'true', frequencyKind: 'weekly', weeklyDay: 'FRI', everyHours: '8', tiersEnabled: 'true' }, { colour: 'is not a field of this form', keepMin: 'x' });
-    expect(view).toMatchObject({ enabledOn: true, enabledOff: false, kindWeekly: true, kindHours: false, tiersOn: true, hasErrors: true, otherErrors: ['colour: is not a field of this form'] });
+    const view = presentScheduleForm(
+      { enabled: 'true', frequencyKind: 'weekly', weeklyDay: 'FRI', everyHours: '8', tiersEnabled: 'true' },
+      { colour: 'is not a field of this form', keepMin: 'x' },
+    );
+    expect(view).toMatchObject({
+      enabledOn: true,
+      enabledOff: false,
+      kindWeekly: true,
+      kindHours: false,
+      tiersOn: true,
+      hasErrors: true,
+      otherErrors: ['colour: is not a field of this form'],
+    });
     expect(view.dayOptions.filter((o) => o.selected).map((o) => o.value)).toEqual(['fri']);
     expect(view.hourOptions.filter((o) => o.selected).map((o) => o.label)).toEqual(['every 8 hours']);
   });
@@ -23,12 +54,32 @@ describe('settings presenter', () => {
   it('names who changed what', () => {
     const [cli, admin] = presentAudit(
       [
-        { id: 2, at: new Date('2026-01-15T02:30:00Z'), actor: 'cli', action: 'schedule.updated', changes: [{ field: 'frequency', from: '6h', to: 'weekly@fri@22:05' }] },
-        { id: 1, at: new Date('2026-01-14T02:30:00Z'), actor: 'admin:alice', action: 'token.replaced', changes: [{ field: 'token', from: '…abcd', to: '…wxyz' }] },
+        {
+          id: 2,
+          at: new Date('2026-01-15T02:30:00Z'),
+          actor: 'cli',
+          action: 'schedule.updated',
+          changes: [{ field: 'frequency', from: '6h', to: 'weekly@fri@22:05' }],
+        },
+        {
+          id: 1,
+          at: new Date('2026-01-14T02:30:00Z'),
+          actor: 'admin:alice',
+          action: 'token.replaced',
+          changes: [{ field: 'token', from: '…abcd', to: '…wxyz' }],
+        },
       ],
       'UTC',
     );
-    expect(cli).toMatchObject({ who: 'command line', what: 'Schedule and retention changed', changes: [{ field: 'Frequency', from: 'every 6 hours', to: 'weekly on Friday at 22:05' }] });
-    expect(admin).toMatchObject({ who: 'alice', what: 'API token replaced', changes: [{ field: 'API token', from: '…abcd', to: '…wxyz' }] });
+    expect(cli).toMatchObject({
+      who: 'command line',
+      what: 'Schedule and retention changed',
+      changes: [{ field: 'Frequency', from: 'every 6 hours', to: 'weekly on Friday at 22:05' }],
+    });
+    expect(admin).toMatchObject({
+      who: 'alice',
+      what: 'API token replaced',
+      changes: [{ field: 'API token', from: '…abcd', to: '…wxyz' }],
+    });
   });
 });

@@ -27,7 +27,8 @@ export interface TimeView {
   text: string;
 }
 
-const timeView = (date: Date | null, timeZone: string): TimeView | null => (date ? { iso: date.toISOString(), text: formatInstant(date, timeZone) } : null);
+const timeView = (date: Date | null, timeZone: string): TimeView | null =>
+  date ? { iso: date.toISOString(), text: formatInstant(date, timeZone) } : null;
 
 export function presentToken(status: TokenStatus, timeZone: string) {
   const label = tokenCheckLabel(status.checkResult);
@@ -53,7 +54,15 @@ export function presentSummary(summary: ScheduleSummary) {
   };
 }
 
-const DAY_LABELS: Record<(typeof WEEKDAY_KEYS)[number], string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
+const DAY_LABELS: Record<(typeof WEEKDAY_KEYS)[number], string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+};
 
 /** The schedule form: values as typed, which radio and option is selected, messages next to fields. */
 export function presentScheduleForm(values: Record<string, unknown>, errors: Record<string, string> = {}) {
@@ -74,8 +83,16 @@ export function presentScheduleForm(values: Record<string, unknown>, errors: Rec
     kindDaily: v('frequencyKind') === 'daily',
     kindWeekly: v('frequencyKind') === 'weekly',
     kindCron: v('frequencyKind') === 'cron',
-    hourOptions: HOUR_STEPS.map((n) => ({ value: String(n), label: n === 1 ? 'every hour' : `every ${n} hours`, selected: v('everyHours') === String(n) })),
-    dayOptions: WEEKDAY_KEYS.map((d) => ({ value: d, label: DAY_LABELS[d], selected: v('weeklyDay').toLowerCase() === d })),
+    hourOptions: HOUR_STEPS.map((n) => ({
+      value: String(n),
+      label: n === 1 ? 'every hour' : `every ${n} hours`,
+      selected: v('everyHours') === String(n),
+    })),
+    dayOptions: WEEKDAY_KEYS.map((d) => ({
+      value: d,
+      label: DAY_LABELS[d],
+      selected: v('weeklyDay').toLowerCase() === d,
+    })),
     tiersOn: v('tiersEnabled') === 'true',
     tiersOff: v('tiersEnabled') !== 'true',
   };
@@ -86,7 +103,12 @@ export function presentAudit(records: AuditRecord[], timeZone: string) {
     const line = describeAuditEntry(r.action, r.changes);
     return {
       at: timeView(r.at, timeZone) as TimeView,
-      who: r.actor === 'cli' ? 'command line' : r.actor.startsWith('admin:') ? r.actor.slice('admin:'.length) : r.actor,
+      who:
+        r.actor === 'cli'
+          ? 'command line'
+          : r.actor.startsWith('admin:')
+            ? r.actor.slice('admin:'.length)
+            : r.actor,
       what: line.action,
       changes: line.changes,
     };

@@ -10,16 +10,33 @@ import { FieldErrors, validateForm } from '../../forms/form-validation';
 import { registerSecret } from '../../logging/line.logger';
 import { AuditActor, AuditChange } from '../audit/audit-change';
 import { AuditRecord, AuditService } from '../audit/audit.service';
-import { HetznerConnectionService, NotOnHetznerError, NoTokenError } from '../connection/hetzner-connection.service';
+import {
+  HetznerConnectionService,
+  NotOnHetznerError,
+  NoTokenError,
+} from '../connection/hetzner-connection.service';
 import { describeHcloudError, type HcloudImage } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { snapshotOrigin } from '../retention/retention.policy';
 import { describeRetention } from '../retention/retention.describe';
-import { describeFrequency, nextRuns, runsPerDay, stableOffsetMinutes, toCronExpression } from '../schedule/snapshot-schedule';
+import {
+  describeFrequency,
+  nextRuns,
+  runsPerDay,
+  stableOffsetMinutes,
+  toCronExpression,
+} from '../schedule/snapshot-schedule';
 import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
 import { PanelSettings } from './panel-settings.entity';
 import { SaveTokenDto } from './save-token.dto';
-import { diffSchedule, formToSchedule, rowToSchedule, scheduleToColumns, scheduleToForm, ScheduleSettings } from './schedule-settings.form';
+import {
+  diffSchedule,
+  formToSchedule,
+  rowToSchedule,
+  scheduleToColumns,
+  scheduleToForm,
+  ScheduleSettings,
+} from './schedule-settings.form';
 import { SETTINGS_CHANGED_EVENT, SettingsChangedEvent } from './settings.events';
 import { describeTokenCheck, lastFour, TokenCheckKind, TokenCheckOutcome } from './token-check.wording';
 import { encryptToken, TokenDecryptionError } from './token.cipher';
@@ -27,7 +44,13 @@ import { ScheduleFormValues, UpdateScheduleDto } from './update-schedule.dto';
 
 const SETTINGS_ID = 1;
 /** Stored check results; the others (no server id, no token) say nothing about the stored token. */
-const STORED_RESULTS = new Set<TokenCheckKind>(['read_write', 'read_only', 'unauthorized', 'wrong_project', 'unreachable']);
+const STORED_RESULTS = new Set<TokenCheckKind>([
+  'read_write',
+  'read_only',
+  'unauthorized',
+  'wrong_project',
+  'unreachable',
+]);
 
 export const ENVIRONMENT_TOKEN_MESSAGE =
   'The API token comes from the environment (HCLOUD_TOKEN) and wins over a stored one. To change it, change HCLOUD_TOKEN where the panel is started and restart it.';
@@ -51,7 +74,8 @@ export interface TokenCheckReport {
   source: TokenStatus['source'];
 }
 
-export type ClearTokenResult = { ok: true; removed: boolean; paused: boolean } | { ok: false; message: string };
+export type ClearTokenResult =
+  { ok: true; removed: boolean; paused: boolean } | { ok: false; message: string };
 
 /** A schedule in words and times, for the page (saved or previewed) and `schedule show`. */
 export interface ScheduleSummary {
@@ -87,10 +111,24 @@ export class SettingsService {
 
   async tokenStatus(): Promise<TokenStatus> {
     const envToken = this.options.hcloud.envToken;
-    if (envToken) return { source: 'environment', last4: lastFour(envToken), savedAt: null, checkedAt: null, checkResult: null };
+    if (envToken)
+      return {
+        source: 'environment',
+        last4: lastFour(envToken),
+        savedAt: null,
+        checkedAt: null,
+        checkResult: null,
+      };
     const row = await this.row();
-    if (!row.tokenEncrypted) return { source: 'none', last4: null, savedAt: null, checkedAt: null, checkResult: null };
-    return { source: 'settings', last4: row.tokenLast4, savedAt: row.tokenSavedAt, checkedAt: row.tokenCheckedAt, checkResult: row.tokenCheckResult };
+    if (!row.tokenEncrypted)
+      return { source: 'none', last4: null, savedAt: null, checkedAt: null, checkResult: null };
+    return {
+      source: 'settings',
+      last4: row.tokenLast4,
+      savedAt: row.tokenSavedAt,
+      checkedAt: row.tokenCheckedAt,
+      checkResult: row.tokenCheckResult,
+    };
   }
 
   /** Checks a pasted token against this server and stores it, encrypted, only when it may read and write. */
@@ -99,10 +137,16 @@ export class SettingsService {
     if (!form.ok) return { ok: false, kind: 'invalid', message: form.errors.token ?? 'Paste the API token.' };
     const token = form.value.token;
     registerSecret(token);
-    if (this.options.hcloud.envToken) return { ok: false, kind: 'environment', message: ENVIRONMENT_TOKEN_MESSAGE };
+    if (this.options.hcloud.envToken)
+      return { ok: false, kind: 'environment', message: ENVIRONMENT_TOKEN_MESSAGE };
 
     const { outcome, serverId } = await this.check(token);
-    if (outcome.kind !== 'read_write') return { ok: false, kind: outcome.kind, message: `${describeTokenCheck(outcome, serverId)} Nothing was saved.` };
+    if (outcome.kind !== 'read_write')
+      return {
+        ok: false,
+        kind: outcome.kind,
+        message: `${describeTokenCheck(outcome, serverId)} Nothing was saved.`,
+      };
 
     const now = this.clock.now();
     const last4 = lastFour(token);
@@ -113,13 +157,32 @@ export class SettingsService {
       replaced = Boolean(before.tokenEncrypted);
       await repo.update(
         { id: SETTINGS_ID },
-        { tokenEncrypted: encryptToken(token, this.options.tokenEncryptionKey), tokenLast4: last4, tokenSavedAt: now, tokenCheckedAt: now, tokenCheckResult: 'read_write', updatedAt: now },
+        {
+          tokenEncrypted: encryptToken(token, this.options.tokenEncryptionKey),
+          tokenLast4: last4,
+          tokenSavedAt: now,
+          tokenCheckedAt: now,
+          tokenCheckResult: 'read_write',
+          updatedAt: now,
+        },
       );
-      const change: AuditChange = { field: 'token', from: replaced ? `…${before.tokenLast4 ?? ''}` : null, to: `…${last4}` };
-      await this.audit.record({ actor, action: replaced ? 'token.replaced' : 'token.saved', changes: [change] }, m);
+      const change: AuditChange = {
+        field: 'token',
+        from: replaced ? `…${before.tokenLast4 ?? ''}` : null,
+        to: `…${last4}`,
+      };
+      await this.audit.record(
+        { actor, action: replaced ? 'token.replaced' : 'token.saved', changes: [change] },
+        m,
+      );
     });
     this.emitChanged(['token']);
-    return { ok: true, replaced, last4, message: `${replaced ? 'Token replaced' : 'Token saved'}: ${describeTokenCheck(outcome, serverId)}` };
+    return {
+      ok: true,
+      replaced,
+      last4,
+      message: `${replaced ? 'Token replaced' : 'Token saved'}: ${describeTokenCheck(outcome, serverId)}`,
+    };
   }
 
   /** Checks the token in effect again; a stored token's result and time are remembered for the page. */
@@ -129,9 +192,17 @@ export class SettingsService {
     if (status.source === 'settings' && STORED_RESULTS.has(outcome.kind)) {
       const now = this.clock.now();
       // Not a settings change: no audit entry and no event, only what the page shows as "last checked".
-      await this.settings.update({ id: SETTINGS_ID }, { tokenCheckedAt: now, tokenCheckResult: outcome.kind });
+      await this.settings.update(
+        { id: SETTINGS_ID },
+        { tokenCheckedAt: now, tokenCheckResult: outcome.kind },
+      );
     }
-    return { outcome, ok: outcome.kind === 'read_write', message: describeTokenCheck(outcome, serverId), source: status.source };
+    return {
+      outcome,
+      ok: outcome.kind === 'read_write',
+      message: describeTokenCheck(outcome, serverId),
+      source: status.source,
+    };
   }
 
   /** Forgets the stored token and pauses automatic snapshots; snapshots at Hetzner are not touched. */
@@ -147,7 +218,15 @@ export class SettingsService {
       paused = Boolean(before.scheduleEnabled);
       await repo.update(
         { id: SETTINGS_ID },
-        { tokenEncrypted: null, tokenLast4: null, tokenSavedAt: null, tokenCheckedAt: null, tokenCheckResult: null, scheduleEnabled: false, updatedAt: this.clock.now() },
+        {
+          tokenEncrypted: null,
+          tokenLast4: null,
+          tokenSavedAt: null,
+          tokenCheckedAt: null,
+          tokenCheckResult: null,
+          scheduleEnabled: false,
+          updatedAt: this.clock.now(),
+        },
       );
       const changes: AuditChange[] = [{ field: 'token', from: `…${before.tokenLast4 ?? ''}`, to: null }];
       if (paused) changes.push({ field: 'scheduleEnabled', from: 'on', to: 'off' });
@@ -162,16 +241,20 @@ export class SettingsService {
     try {
       serverId = await this.connection.serverId();
     } catch (err) {
-      if (err instanceof NotOnHetznerError) return { outcome: { kind: 'not_on_hetzner', reason: err.message }, serverId: null };
+      if (err instanceof NotOnHetznerError)
+        return { outcome: { kind: 'not_on_hetzner', reason: err.message }, serverId: null };
       throw err;
     }
     try {
       // One client per check; without a token argument it is the token in effect (HCLOUD_TOKEN or the stored one).
-      const client = await this.connection.client(token ? { token, interactive: true } : { interactive: true });
+      const client = await this.connection.client(
+        token ? { token, interactive: true } : { interactive: true },
+      );
       return { outcome: await client.checkToken(serverId), serverId };
     } catch (err) {
       if (err instanceof NoTokenError) return { outcome: { kind: 'no_token' }, serverId };
-      if (err instanceof TokenDecryptionError) return { outcome: { kind: 'undecryptable', reason: err.message }, serverId };
+      if (err instanceof TokenDecryptionError)
+        return { outcome: { kind: 'undecryptable', reason: err.message }, serverId };
       return { outcome: { kind: 'unreachable', reason: describeHcloudError(err) }, serverId };
     }
   }
@@ -206,7 +289,12 @@ export class SettingsService {
     await this.settings.manager.transaction(async (m) => {
       const repo = m.getRepository(PanelSettings);
       const before = await repo.findOneByOrFail({ id: SETTINGS_ID });
-      if (next.scheduleEnabled && !before.scheduleEnabled && !this.options.hcloud.envToken && !before.tokenEncrypted) {
+      if (
+        next.scheduleEnabled &&
+        !before.scheduleEnabled &&
+        !this.options.hcloud.envToken &&
+        !before.tokenEncrypted
+      ) {
         refused = true;
         return;
       }
@@ -216,7 +304,8 @@ export class SettingsService {
       await this.audit.record({ actor, action: 'schedule.updated', changes }, m);
     });
     if (refused) {
-      const message = 'Automatic snapshots need a Hetzner API token: save a Read & Write token first (Settings → API token, or "snapshot-panel token set"). Nothing was saved.';
+      const message =
+        'Automatic snapshots need a Hetzner API token: save a Read & Write token first (Settings → API token, or "snapshot-panel token set"). Nothing was saved.';
       return { ok: false, reason: 'no_token', errors: { enabled: message }, values: displayValues };
     }
     if (changes.length > 0) this.emitChanged(changes.map((c) => c.field));
@@ -233,7 +322,13 @@ export class SettingsService {
       { retentionDays: schedule.retentionDays, keepMin: schedule.keepMin, tiers: schedule.tiers },
       { runsPerDay: runsPerDay(schedule.frequency, timeZone), averageSizeGb: averageSizeGb ?? undefined },
     );
-    return { description: describeFrequency(schedule.frequency), cronExpression, nextRuns: runs, timeZone, retention };
+    return {
+      description: describeFrequency(schedule.frequency),
+      cronExpression,
+      nextRuns: runs,
+      timeZone,
+      retention,
+    };
   }
 
   recentAudit(limit = 20): Promise<AuditRecord[]> {
@@ -248,7 +343,9 @@ export class SettingsService {
     const spread = this.options.scheduleSpreadMinutes;
     if (schedule.frequency.kind !== 'hours' || spread < 1) return 0;
     const serverId = await this.knownServerId();
-    return serverId === null ? 0 : stableOffsetMinutes(serverId, Math.min(spread, schedule.frequency.every * 60));
+    return serverId === null
+      ? 0
+      : stableOffsetMinutes(serverId, Math.min(spread, schedule.frequency.every * 60));
   }
 
   /** From the cached snapshot list (no API request): the average size of this server's snapshots, if any. */
@@ -264,7 +361,13 @@ export class SettingsService {
     } catch {
       return null;
     }
-    const sized = images.filter((i) => i?.type === 'snapshot' && i.created_from?.id === serverId && typeof i.image_size === 'number' && i.image_size > 0);
+    const sized = images.filter(
+      (i) =>
+        i?.type === 'snapshot' &&
+        i.created_from?.id === serverId &&
+        typeof i.image_size === 'number' &&
+        i.image_size > 0,
+    );
     // Automatic snapshots are what retention keeps; manual ones may be of a very different size.
     const auto = sized.filter((i) => snapshotOrigin(i.labels) === 'auto');
     const basis = auto.length > 0 ? auto : sized;

@@ -1,5 +1,11 @@
 import type { HcloudServer } from '../hcloud';
-import { describeTokenCheck, lastFour, maskToken, TokenCheckOutcome, tokenCheckLabel } from './token-check.wording';
+import {
+  describeTokenCheck,
+  lastFour,
+  maskToken,
+  TokenCheckOutcome,
+  tokenCheckLabel,
+} from './token-check.wording';
 
 const server = { id: 42, name: 'web-1' } as HcloudServer;
 
@@ -22,17 +28,31 @@ describe('describeTokenCheck', () => {
 
   it.each([
     [{ kind: 'read_write', server }, 'it sees this server (web-1, id 42)'],
-    [{ kind: 'read_only', server }, 'Create a Read & Write token in the Hetzner Console under Security → API Tokens'],
+    [
+      { kind: 'read_only', server },
+      'Create a Read & Write token in the Hetzner Console under Security → API Tokens',
+    ],
     [{ kind: 'unauthorized' }, 'Hetzner does not know this token'],
-    [{ kind: 'wrong_project' }, 'This token belongs to another project: server 42 (the one this panel runs on) is not in it'],
-    [{ kind: 'unreachable', reason: 'Could not reach the Hetzner Cloud API (ECONNREFUSED).' }, 'The token could not be checked. Could not reach the Hetzner Cloud API (ECONNREFUSED).'],
-    [{ kind: 'not_on_hetzner', reason: 'set HCLOUD_SERVER_ID' }, 'does not know which server it runs on: set HCLOUD_SERVER_ID'],
+    [
+      { kind: 'wrong_project' },
+      'This token belongs to another project: server 42 (the one this panel runs on) is not in it',
+    ],
+    [
+      { kind: 'unreachable', reason: 'Could not reach the Hetzner Cloud API (ECONNREFUSED).' },
+      'The token could not be checked. Could not reach the Hetzner Cloud API (ECONNREFUSED).',
+    ],
+    [
+      { kind: 'not_on_hetzner', reason: 'set HCLOUD_SERVER_ID' },
+      'does not know which server it runs on: set HCLOUD_SERVER_ID',
+    ],
   ] as [TokenCheckOutcome, string][])('%j', (outcome, text) => {
     expect(describeTokenCheck(outcome, 42)).toContain(text);
   });
 
   it('says "this server" when the id is unknown', () => {
-    expect(describeTokenCheck({ kind: 'wrong_project' }, null)).toContain('this server (the one this panel runs on)');
+    expect(describeTokenCheck({ kind: 'wrong_project' }, null)).toContain(
+      'this server (the one this panel runs on)',
+    );
   });
 });
 

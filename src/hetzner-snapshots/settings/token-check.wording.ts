@@ -34,7 +34,10 @@ export function describeTokenCheck(outcome: TokenCheckOutcome, serverId: number 
 }
 
 /** The short label shown next to the masked token for the stored check result. */
-export function tokenCheckLabel(result: string | null): { text: string; badge: 'ok' | 'warn' | 'danger' | 'muted' } {
+export function tokenCheckLabel(result: string | null): {
+  text: string;
+  badge: 'ok' | 'warn' | 'danger' | 'muted';
+} {
   switch (result) {
     case 'read_write':
       return { text: 'Read & Write', badge: 'ok' };

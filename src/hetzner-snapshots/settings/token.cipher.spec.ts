@@ -22,7 +22,9 @@ describe('token cipher', () => {
     const parts = stored.split(':');
     const body = Buffer.from(parts[3], 'base64');
     body[0] ^= 1;
-    expect(() => decryptToken([parts[0], parts[1], parts[2], body.toString('base64')].join(':'), key)).toThrow(TokenDecryptionError);
+    expect(() =>
+      decryptToken([parts[0], parts[1], parts[2], body.toString('base64')].join(':'), key),
+    ).toThrow(TokenDecryptionError);
     expect(() => decryptToken('garbage', key)).toThrow(TokenDecryptionError);
   });
 });

@@ -6,7 +6,9 @@ const VERSION = 'v1';
 
 export class TokenDecryptionError extends Error {
   constructor() {
-    super('The stored API token cannot be decrypted with this key (was SECRET_KEY or the key file changed?). Paste the token again in Settings.');
+    super(
+      'The stored API token cannot be decrypted with this key (was SECRET_KEY or the key file changed?). Paste the token again in Settings.',
+    );
   }
 }
 
@@ -15,7 +17,12 @@ export function encryptToken(token: string, key: Buffer): string {
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from('snapshot-panel/hcloud-token'));
   const body = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
-  return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+  return [
+    VERSION,
+    iv.toString('base64'),
+    cipher.getAuthTag().toString('base64'),
+    body.toString('base64'),
+  ].join(':');
 }
 
 export function decryptToken(stored: string, key: Buffer): string {

@@ -29,9 +29,11 @@ export const CRON_MAX_LENGTH = 190;
 export const WEBHOOK_URL_MAX_LENGTH = 2000;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const keyword = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const keyword = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 // Only plain digits become numbers; "1e3", "-1", "7.5" or "seven" stay strings and fail IsInt with our message.
-const wholeNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : value);
+const wholeNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : value;
 
 const rangeMessage = (min: number, max: number) => `Enter a whole number from ${min} to ${max}.`;
 
@@ -45,7 +47,10 @@ class ScheduleFieldConstraint implements ValidatorConstraintInterface {
   }
 
   defaultMessage(args: ValidationArguments): string {
-    return scheduleFieldProblem(args.value, args.constraints[0] as ScheduleFieldKind) ?? 'This value is not accepted.';
+    return (
+      scheduleFieldProblem(args.value, args.constraints[0] as ScheduleFieldKind) ??
+      'This value is not accepted.'
+    );
   }
 }
 
@@ -65,7 +70,14 @@ export function scheduleFieldProblem(value: unknown, kind: ScheduleFieldKind): s
   }
   // The parts are glued into the frequency syntax ("daily@03:30"), where "@" is the separator.
   if (value.includes('@') || value.length > 20) return GENERIC[kind];
-  const text = kind === 'everyHours' ? (/^\d+$/.test(value) ? `${value}h` : '') : kind === 'time' ? `daily@${value}` : `weekly@${value}@00:00`;
+  const text =
+    kind === 'everyHours'
+      ? /^\d+$/.test(value)
+        ? `${value}h`
+        : ''
+      : kind === 'time'
+        ? `daily@${value}`
+        : `weekly@${value}@00:00`;
   if (text === '') return GENERIC[kind];
   try {
     parseFrequency(text);
@@ -105,10 +117,13 @@ class WebhookUrlConstraint implements ValidatorConstraintInterface {
 }
 
 export function webhookUrlProblem(value: unknown): string | null {
-  const example = 'Enter a full http:// or https:// address, e.g. https://example.com/hooks/snapshots, or leave it empty.';
+  const example =
+    'Enter a full http:// or https:// address, e.g. https://example.com/hooks/snapshots, or leave it empty.';
   if (typeof value !== 'string') return example;
-  if (value.length > WEBHOOK_URL_MAX_LENGTH) return `A webhook address has at most ${WEBHOOK_URL_MAX_LENGTH} characters.`;
-  if (/[\s<>"'`{}|\\^]/.test(value)) return `That is not a web address: it contains spaces or characters such as < > " that an address cannot hold. ${example}`;
+  if (value.length > WEBHOOK_URL_MAX_LENGTH)
+    return `A webhook address has at most ${WEBHOOK_URL_MAX_LENGTH} characters.`;
+  if (/[\s<>"'`{}|\\^]/.test(value))
+    return `That is not a web address: it contains spaces or characters such as < > " that an address cannot hold. ${example}`;
   let url: URL;
   try {
     url = new URL(value);
@@ -116,14 +131,21 @@ export function webhookUrlProblem(value: unknown): string | null {
     return example;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return example;
-  if (url.username || url.password) return 'Leave the user name and password out of the address; use a URL the receiver accepts without them.';
+  if (url.username || url.password)
+    return 'Leave the user name and password out of the address; use a URL the receiver accepts without them.';
   return null;
 }
 
 /** A tier count 0..cap, checked only while the tiered policy is on. */
 function TierCount(cap: number): PropertyDecorator {
   const message = rangeMessage(0, cap);
-  const decorators = [ValidateIf((o: UpdateScheduleDto) => o.tiersEnabled === 'true'), Transform(wholeNumber), IsInt({ message }), Min(0, { message }), Max(cap, { message })];
+  const decorators = [
+    ValidateIf((o: UpdateScheduleDto) => o.tiersEnabled === 'true'),
+    Transform(wholeNumber),
+    IsInt({ message }),
+    Min(0, { message }),
+    Max(cap, { message }),
+  ];
   return (target, key) => decorators.forEach((d) => d(target, key));
 }
 
@@ -132,25 +154,39 @@ function TierCount(cap: number): PropertyDecorator {
  * form shows it: a kind, and the parts that kind needs; parts of other kinds are ignored.
  */
 export class UpdateScheduleDto {
-  @Transform(keyword) @IsIn(['true', 'false'], { message: 'Choose on or off (true or false).' })
+  @Transform(keyword)
+  @IsIn(['true', 'false'], { message: 'Choose on or off (true or false).' })
   enabled!: 'true' | 'false';
 
-  @Transform(keyword) @IsIn(FREQUENCY_KINDS, { message: 'Choose how often: every few hours, daily, weekly or a custom cron expression.' })
+  @Transform(keyword)
+  @IsIn(FREQUENCY_KINDS, {
+    message: 'Choose how often: every few hours, daily, weekly or a custom cron expression.',
+  })
   frequencyKind!: FrequencyKind;
 
-  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'hours') @Transform(trim) @Validate(ScheduleFieldConstraint, ['everyHours'])
+  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'hours')
+  @Transform(trim)
+  @Validate(ScheduleFieldConstraint, ['everyHours'])
   everyHours?: string;
 
-  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'daily') @Transform(trim) @Validate(ScheduleFieldConstraint, ['time'])
+  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'daily')
+  @Transform(trim)
+  @Validate(ScheduleFieldConstraint, ['time'])
   dailyAt?: string;
 
-  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'weekly') @Transform(trim) @Validate(ScheduleFieldConstraint, ['weekday'])
+  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'weekly')
+  @Transform(trim)
+  @Validate(ScheduleFieldConstraint, ['weekday'])
   weeklyDay?: string;
 
-  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'weekly') @Transform(trim) @Validate(ScheduleFieldConstraint, ['time'])
+  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'weekly')
+  @Transform(trim)
+  @Validate(ScheduleFieldConstraint, ['time'])
   weeklyAt?: string;
 
-  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'cron') @Transform(trim) @Validate(ScheduleFieldConstraint, ['cron'])
+  @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'cron')
+  @Transform(trim)
+  @Validate(ScheduleFieldConstraint, ['cron'])
   cron?: string;
 
   @Transform(wholeNumber)
@@ -165,7 +201,9 @@ export class UpdateScheduleDto {
   @Max(KEEP_MIN.max, { message: rangeMessage(KEEP_MIN.min, KEEP_MIN.max) })
   keepMin!: number;
 
-  @Transform(keyword) @IsIn(['true', 'false'], { message: 'Choose on or off (true or false).' }) @Validate(SomeTierConstraint)
+  @Transform(keyword)
+  @IsIn(['true', 'false'], { message: 'Choose on or off (true or false).' })
+  @Validate(SomeTierConstraint)
   tiersEnabled!: 'true' | 'false';
 
   @TierCount(TIER_CAPS.hourly) tierHourly?: number;
@@ -173,7 +211,11 @@ export class UpdateScheduleDto {
   @TierCount(TIER_CAPS.weekly) tierWeekly?: number;
   @TierCount(TIER_CAPS.monthly) tierMonthly?: number;
 
-  @Transform(trim) @ValidateIf((o: UpdateScheduleDto) => o.webhookUrl !== '' && o.webhookUrl !== undefined && o.webhookUrl !== null) @Validate(WebhookUrlConstraint)
+  @Transform(trim)
+  @ValidateIf(
+    (o: UpdateScheduleDto) => o.webhookUrl !== '' && o.webhookUrl !== undefined && o.webhookUrl !== null,
+  )
+  @Validate(WebhookUrlConstraint)
   webhookUrl?: string;
 }
 

@@ -11,7 +11,9 @@ const BARE = 'layouts/bare';
 
 /** Only a local path may be a post-login destination, never another site. */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) && !next.startsWith('/login') ? next : '/';
+  return typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) && !next.startsWith('/login')
+    ? next
+    : '/';
 }
 
 @Controller()
@@ -31,15 +33,34 @@ export class AuthController {
   async login(@Req() req: PanelRequest, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const next = safeNext(body?.next);
     const form = validateForm(LoginDto, { username: body?.username, password: body?.password });
-    if (!form.ok) return res.status(400).render('host/login', { title: 'Sign in', layout: BARE, errors: form.errors, values: form.values, next });
+    if (!form.ok)
+      return res.status(400).render('host/login', {
+        title: 'Sign in',
+        layout: BARE,
+        errors: form.errors,
+        values: form.values,
+        next,
+      });
     try {
       const signed = await this.auth.signIn({ ...form.value, address: req.ip ?? 'unknown' });
-      res.cookie(SESSION_COOKIE, signed.cookieValue, { httpOnly: true, sameSite: 'strict', secure: res.locals.secure, path: '/', expires: signed.expiresAt });
+      res.cookie(SESSION_COOKIE, signed.cookieValue, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: res.locals.secure,
+        path: '/',
+        expires: signed.expiresAt,
+      });
       return res.redirect(303, next);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       const status = err.code === 'throttled' ? 429 : 401;
-      return res.status(status).render('host/login', { title: 'Sign in', layout: BARE, error: err.message, values: { username: form.value.username }, next });
+      return res.status(status).render('host/login', {
+        title: 'Sign in',
+        layout: BARE,
+        error: err.message,
+        values: { username: form.value.username },
+        next,
+      });
     }
   }
 
@@ -63,17 +84,27 @@ export class AuthController {
   async setup(@Res() res: Response, @Body() body: unknown) {
     if (await this.auth.hasAdmin()) return res.redirect(303, '/login');
     const form = validateForm(SetupDto, body);
-    const render = (status: number, extra: object) => res.status(status).render('host/setup', { title: 'First-run setup', layout: BARE, ...extra });
+    const render = (status: number, extra: object) =>
+      res.status(status).render('host/setup', { title: 'First-run setup', layout: BARE, ...extra });
     if (!form.ok) return render(400, { errors: form.errors, values: form.values });
-    if (form.value.password !== form.value.passwordRepeat) return render(400, { errors: { passwordRepeat: 'The two passwords differ.' }, values: { setupCode: form.value.setupCode, username: form.value.username } });
+    if (form.value.password !== form.value.passwordRepeat)
+      return render(400, {
+        errors: { passwordRepeat: 'The two passwords differ.' },
+        values: { setupCode: form.value.setupCode, username: form.value.username },
+      });
     try {
       await this.auth.completeSetup(form.value);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
-      const field = err.code === 'bad-setup-code' ? 'setupCode' : err.code === 'weak-password' ? 'password' : 'username';
+      const field =
+        err.code === 'bad-setup-code' ? 'setupCode' : err.code === 'weak-password' ? 'password' : 'username';
       return render(400, { errors: { [field]: err.message }, values: { username: form.value.username } });
     }
-    setFlash(res, { kind: 'success', message: `Admin "${form.value.username}" created. Sign in to continue.` }, res.locals.secure);
+    setFlash(
+      res,
+      { kind: 'success', message: `Admin "${form.value.username}" created. Sign in to continue.` },
+      res.locals.secure,
+    );
     res.redirect(303, '/login');
   }
 
@@ -85,9 +116,11 @@ export class AuthController {
   @Post('account/password')
   async changePassword(@Req() req: PanelRequest, @Res() res: Response, @Body() body: unknown) {
     const form = validateForm(ChangePasswordDto, body);
-    const render = (errors: Record<string, string>) => res.status(400).render('host/account', { title: 'Account', errors });
+    const render = (errors: Record<string, string>) =>
+      res.status(400).render('host/account', { title: 'Account', errors });
     if (!form.ok) return render(form.errors);
-    if (form.value.password !== form.value.passwordRepeat) return render({ passwordRepeat: 'The two passwords differ.' });
+    if (form.value.password !== form.value.passwordRepeat)
+      return render({ passwordRepeat: 'The two passwords differ.' });
     try {
       await this.auth.changePassword(req.admin!.id, form.value.currentPassword, form.value.password);
     } catch (err) {
@@ -95,7 +128,14 @@ export class AuthController {
       return render({ [err.code === 'invalid-credentials' ? 'currentPassword' : 'password']: err.message });
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
-    setFlash(res, { kind: 'success', message: 'Password changed. Every session has ended: sign in with the new password.' }, res.locals.secure);
+    setFlash(
+      res,
+      {
+        kind: 'success',
+        message: 'Password changed. Every session has ended: sign in with the new password.',
+      },
+      res.locals.secure,
+    );
     res.redirect(303, '/login');
   }
 }

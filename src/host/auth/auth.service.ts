@@ -10,7 +10,13 @@ import { HostState } from '../host-state.entity';
 import { Admin } from './admin.entity';
 import { LoginThrottle } from './login-throttle.entity';
 import { describeWait, recordFailure, waitBeforeAttempt } from './login-throttle.policy';
-import { DUMMY_HASH_PROMISE, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from './password.hasher';
+import {
+  DUMMY_HASH_PROMISE,
+  hashPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  verifyPassword,
+} from './password.hasher';
 import { Session } from './session.entity';
 import { USERNAME_MESSAGE, USERNAME_RULE } from './credentials.dto';
 
@@ -20,7 +26,15 @@ const SETUP_CODE_KEY = 'setup-code-hash';
 
 export class AuthError extends Error {
   constructor(
-    readonly code: 'invalid-credentials' | 'throttled' | 'username-taken' | 'no-such-admin' | 'weak-password' | 'bad-username' | 'bad-setup-code' | 'setup-done',
+    readonly code:
+      | 'invalid-credentials'
+      | 'throttled'
+      | 'username-taken'
+      | 'no-such-admin'
+      | 'weak-password'
+      | 'bad-username'
+      | 'bad-setup-code'
+      | 'setup-done',
     message: string,
   ) {
     super(message);
@@ -53,7 +67,9 @@ export class AuthService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (this.printSetupCodeOnBootstrap && !(await this.hasAdmin())) {
       const code = await this.issueSetupCode();
-      this.logger.warn(`No admin exists yet. Open /setup and enter this one-time setup code: ${code}  (or run: snapshot-panel admin create --username NAME)`);
+      this.logger.warn(
+        `No admin exists yet. Open /setup and enter this one-time setup code: ${code}  (or run: snapshot-panel admin create --username NAME)`,
+      );
     }
   }
 
@@ -81,7 +97,10 @@ export class AuthService implements OnApplicationBootstrap {
     const stored = await this.state.findOneBy({ key: SETUP_CODE_KEY });
     const given = Buffer.from(sha256(input.setupCode.trim().toUpperCase()));
     if (!stored || !crypto.timingSafeEqual(given, Buffer.from(stored.value))) {
-      throw new AuthError('bad-setup-code', 'That setup code is not right. The current code is in the panel log (journalctl -u snapshot-panel).');
+      throw new AuthError(
+        'bad-setup-code',
+        'That setup code is not right. The current code is in the panel log (journalctl -u snapshot-panel).',
+      );
     }
     const admin = await this.createAdmin(input.username, input.password);
     await this.state.delete({ key: SETUP_CODE_KEY });
@@ -91,11 +110,20 @@ export class AuthService implements OnApplicationBootstrap {
 
   async createAdmin(username: string, password: string): Promise<Admin> {
     const name = username.trim();
-    if (!USERNAME_RULE.test(name)) throw new AuthError('bad-username', `Invalid username. ${USERNAME_MESSAGE}`);
+    if (!USERNAME_RULE.test(name))
+      throw new AuthError('bad-username', `Invalid username. ${USERNAME_MESSAGE}`);
     this.assertPasswordStrength(password);
-    if (await this.admins.existsBy({ username: name })) throw new AuthError('username-taken', `An admin named "${name}" already exists.`);
+    if (await this.admins.existsBy({ username: name }))
+      throw new AuthError('username-taken', `An admin named "${name}" already exists.`);
     const now = this.clock.now();
-    const admin = await this.admins.save(this.admins.create({ username: name, passwordHash: await hashPassword(password), createdAt: now, passwordChangedAt: now }));
+    const admin = await this.admins.save(
+      this.admins.create({
+        username: name,
+        passwordHash: await hashPassword(password),
+        createdAt: now,
+        passwordChangedAt: now,
+      }),
+    );
     this.logger.log(`admin "${name}" created`);
     return admin;
   }
@@ -109,7 +137,8 @@ export class AuthService implements OnApplicationBootstrap {
 
   async changePassword(adminId: number, currentPassword: string, newPassword: string): Promise<void> {
     const admin = await this.admins.findOneByOrFail({ id: adminId });
-    if (!(await verifyPassword(currentPassword, admin.passwordHash))) throw new AuthError('invalid-credentials', 'The current password is not right.');
+    if (!(await verifyPassword(currentPassword, admin.passwordHash)))
+      throw new AuthError('invalid-credentials', 'The current password is not right.');
     await this.setPassword(admin, newPassword);
   }
 
@@ -124,8 +153,16 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   private assertPasswordStrength(password: string): void {
-    if (password.length < PASSWORD_MIN_LENGTH) throw new AuthError('weak-password', `The password must have at least ${PASSWORD_MIN_LENGTH} characters.`);
-    if (password.length > PASSWORD_MAX_LENGTH) throw new AuthError('weak-password', `The password must have at most ${PASSWORD_MAX_LENGTH} characters.`);
+    if (password.length < PASSWORD_MIN_LENGTH)
+      throw new AuthError(
+        'weak-password',
+        `The password must have at least ${PASSWORD_MIN_LENGTH} characters.`,
+      );
+    if (password.length > PASSWORD_MAX_LENGTH)
+      throw new AuthError(
+        'weak-password',
+        `The password must have at most ${PASSWORD_MAX_LENGTH} characters.`,
+      );
   }
 
   async signIn(input: { username: string; password: string; address: string }): Promise<SignedIn> {
@@ -146,14 +183,25 @@ export class AuthService implements OnApplicationBootstrap {
         }),
       );
       // Only a real admin's name is logged: people paste passwords and tokens into the username field.
-      this.logger.warn(`failed sign-in ${admin ? `for "${admin.username}"` : 'for an unknown username'} from ${input.address}`);
+      this.logger.warn(
+        `failed sign-in ${admin ? `for "${admin.username}"` : 'for an unknown username'} from ${input.address}`,
+      );
       const lockedFor = Math.max(...updated);
-      throw new AuthError(lockedFor > 0 ? 'throttled' : 'invalid-credentials', lockedFor > 0 ? describeWait(lockedFor) : 'Wrong username or password.');
+      throw new AuthError(
+        lockedFor > 0 ? 'throttled' : 'invalid-credentials',
+        lockedFor > 0 ? describeWait(lockedFor) : 'Wrong username or password.',
+      );
     }
     await this.throttles.delete({ key: keys[0] });
     const cookieValue = crypto.randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
-    await this.sessions.save({ tokenHash: sha256(cookieValue), adminId: admin.id, createdAt: now, lastSeenAt: now, expiresAt });
+    await this.sessions.save({
+      tokenHash: sha256(cookieValue),
+      adminId: admin.id,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+    });
     await this.sessions.delete({ expiresAt: LessThan(now) });
     this.logger.log(`admin "${admin.username}" signed in from ${input.address}`);
     return { admin, cookieValue, expiresAt };
@@ -165,7 +213,10 @@ export class AuthService implements OnApplicationBootstrap {
     const session = await this.sessions.findOneBy({ tokenHash: sha256(cookieValue) });
     const now = this.clock.now();
     if (!session) return null;
-    if (session.expiresAt.getTime() <= now.getTime() || now.getTime() - session.createdAt.getTime() > SESSION_MAX_MS) {
+    if (
+      session.expiresAt.getTime() <= now.getTime() ||
+      now.getTime() - session.createdAt.getTime() > SESSION_MAX_MS
+    ) {
       await this.sessions.delete({ tokenHash: session.tokenHash });
       return null;
     }

@@ -8,31 +8,45 @@ export const USERNAME_RULE = /^[a-zA-Z0-9._-]{1,64}$/;
 export const USERNAME_MESSAGE = 'Use 1 to 64 letters, digits, dots, dashes or underscores.';
 
 export class LoginDto {
-  @Transform(trim) @IsString() @IsNotEmpty({ message: 'Enter your username.' }) @MaxLength(64, { message: 'That username is too long.' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'Enter your username.' })
+  @MaxLength(64, { message: 'That username is too long.' })
   username!: string;
 
-  @IsString() @IsNotEmpty({ message: 'Enter your password.' }) @MaxLength(PASSWORD_MAX_LENGTH, { message: 'That password is too long.' })
+  @IsString()
+  @IsNotEmpty({ message: 'Enter your password.' })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: 'That password is too long.' })
   password!: string;
 }
 
 export class NewPasswordFields {
-  @IsString() @MinLength(PASSWORD_MIN_LENGTH, { message: `Use at least ${PASSWORD_MIN_LENGTH} characters.` })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH, { message: `Use at least ${PASSWORD_MIN_LENGTH} characters.` })
   @MaxLength(PASSWORD_MAX_LENGTH, { message: `Use at most ${PASSWORD_MAX_LENGTH} characters.` })
   password!: string;
 
-  @IsString() @IsNotEmpty({ message: 'Repeat the password.' })
+  @IsString()
+  @IsNotEmpty({ message: 'Repeat the password.' })
   passwordRepeat!: string;
 }
 
 export class SetupDto extends NewPasswordFields {
-  @Transform(trim) @IsString() @IsNotEmpty({ message: 'Enter the setup code from the panel log.' }) @MaxLength(64, { message: 'That is not a setup code.' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'Enter the setup code from the panel log.' })
+  @MaxLength(64, { message: 'That is not a setup code.' })
   setupCode!: string;
 
-  @Transform(trim) @IsString() @Matches(USERNAME_RULE, { message: USERNAME_MESSAGE })
+  @Transform(trim)
+  @IsString()
+  @Matches(USERNAME_RULE, { message: USERNAME_MESSAGE })
   username!: string;
 }
 
 export class ChangePasswordDto extends NewPasswordFields {
-  @IsString() @IsNotEmpty({ message: 'Enter your current password.' }) @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsString()
+  @IsNotEmpty({ message: 'Enter your current password.' })
+  @MaxLength(PASSWORD_MAX_LENGTH)
   currentPassword!: string;
 }

@@ -30,6 +30,7 @@ export function waitBeforeAttempt(state: ThrottleState | null, now: Date): numbe
 
 export function describeWait(ms: number): string {
   const minutes = Math.ceil(ms / 60_000);
-  if (ms <= 60_000) return `Too many failed sign-ins. Wait ${Math.ceil(ms / 1000)} seconds before trying again.`;
+  if (ms <= 60_000)
+    return `Too many failed sign-ins. Wait ${Math.ceil(ms / 1000)} seconds before trying again.`;
   return `Too many failed sign-ins: sign-in is locked for ${minutes} more minutes.`;
 }

@@ -29,7 +29,10 @@ export interface PanelAppOptions {
   demo?: boolean;
 }
 
-export async function createPanelApp(module: DynamicModule, opts: Omit<PanelAppOptions, 'contributors'> & { contributorTokens?: symbol[] }): Promise<NestExpressApplication> {
+export async function createPanelApp(
+  module: DynamicModule,
+  opts: Omit<PanelAppOptions, 'contributors'> & { contributorTokens?: symbol[] },
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, {
     // Body parsing is configured below, with limits and error pages of our own.
     bodyParser: false,
@@ -81,14 +84,18 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
     parse(req, res, (err?: { status?: number; type?: string }) => {
       if (!err) return next();
       const status = err.status === 413 ? 413 : 400;
-      const message = status === 413 ? 'That form was far larger than any form of this panel accepts.' : 'That request could not be read.';
+      const message =
+        status === 413
+          ? 'That form was far larger than any form of this panel accepts.'
+          : 'That request could not be read.';
       renderErrorPage(res, status, message);
     });
   });
   app.use(cookieParser());
 
   const secureFor = (req: Request) => config.secureCookies ?? req.secure;
-  const csrfFor = (nonce: string) => crypto.createHmac('sha256', keys.csrf).update(`csrf:${nonce}`).digest('base64url');
+  const csrfFor = (nonce: string) =>
+    crypto.createHmac('sha256', keys.csrf).update(`csrf:${nonce}`).digest('base64url');
 
   // Session: resolve the admin behind the cookie before any guard runs.
   app.use(async (req: PanelRequest, _res: Response, next: NextFunction) => {
@@ -112,15 +119,28 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
     let nonce: unknown = req.cookies?.[CSRF_COOKIE];
     if (typeof nonce !== 'string' || nonce.length !== 43) {
       nonce = crypto.randomBytes(32).toString('base64url');
-      res.cookie(CSRF_COOKIE, nonce, { httpOnly: true, sameSite: 'strict', secure: secureFor(req), path: '/' });
+      res.cookie(CSRF_COOKIE, nonce, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureFor(req),
+        path: '/',
+      });
     }
     const expected = csrfFor(nonce as string);
     res.locals.csrfToken = expected;
     if (!UNSAFE_METHODS.has(req.method)) return next();
     const sent: unknown = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
-    if (typeof sent !== 'string' || sent.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
+    if (
+      typeof sent !== 'string' ||
+      sent.length !== expected.length ||
+      !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
+    ) {
       logger.warn(`refused ${req.method} ${req.path}: missing or wrong CSRF token`);
-      return renderErrorPage(res, 403, 'This form has expired or did not come from this panel. Go back, reload the page and try again.');
+      return renderErrorPage(
+        res,
+        403,
+        'This form has expired or did not come from this panel. Go back, reload the page and try again.',
+      );
     }
     next();
   });
@@ -136,8 +156,13 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
       // Also on POST: a form re-rendered with its errors keeps the whole layout.
       if (req.admin && !req.path.startsWith('/assets/')) {
         const items = opts.contributors.flatMap((c) => c.navItems());
-        res.locals.nav = items.map((i) => ({ ...i, active: req.path === i.href || req.path.startsWith(i.href + '/') }));
-        res.locals.banners = (await Promise.all(opts.contributors.map((c) => c.banners().catch(() => [])))).flat();
+        res.locals.nav = items.map((i) => ({
+          ...i,
+          active: req.path === i.href || req.path.startsWith(i.href + '/'),
+        }));
+        res.locals.banners = (
+          await Promise.all(opts.contributors.map((c) => c.banners().catch(() => [])))
+        ).flat();
       }
       next();
     } catch (err) {

@@ -14,11 +14,18 @@ export function setFlashKey(key: Buffer): void {
   signingKey = key;
 }
 
-const sign = (payload: string) => crypto.createHmac('sha256', signingKey).update(`flash:${payload}`).digest('base64url');
+const sign = (payload: string) =>
+  crypto.createHmac('sha256', signingKey).update(`flash:${payload}`).digest('base64url');
 
 export function setFlash(res: Response, flash: Flash, secure: boolean): void {
   const payload = Buffer.from(JSON.stringify(flash)).toString('base64url');
-  res.cookie(FLASH_COOKIE, `${payload}.${sign(payload)}`, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 60_000 });
+  res.cookie(FLASH_COOKIE, `${payload}.${sign(payload)}`, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    maxAge: 60_000,
+  });
 }
 
 export function takeFlash(req: Request, res: Response): Flash | null {
@@ -28,7 +35,11 @@ export function takeFlash(req: Request, res: Response): Flash | null {
   const [payload, signature] = raw.split('.');
   if (!payload || !signature) return null;
   const expected = sign(payload);
-  if (expected.length !== signature.length || !crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) return null;
+  if (
+    expected.length !== signature.length ||
+    !crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))
+  )
+    return null;
   try {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Flash;
     return typeof parsed.message === 'string' ? parsed : null;

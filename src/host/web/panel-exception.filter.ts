@@ -5,7 +5,12 @@ import { NotSignedInException } from './admin.guard';
 /** Renders the host's error page; used by the filter and by middleware that fails before routing. */
 export function renderErrorPage(res: Response, status: number, message: string): void {
   if (res.headersSent) return;
-  res.status(status).render('host/error', { title: titleFor(status), status, message, layout: res.locals.admin ? undefined : 'layouts/bare' });
+  res.status(status).render('host/error', {
+    title: titleFor(status),
+    status,
+    message,
+    layout: res.locals.admin ? undefined : 'layouts/bare',
+  });
 }
 
 function titleFor(status: number): string {
@@ -27,7 +32,10 @@ export class PanelExceptionFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     if (exception instanceof NotSignedInException) {
-      const next = exception.returnTo !== '/' && exception.returnTo.startsWith('/') ? `?next=${encodeURIComponent(exception.returnTo)}` : '';
+      const next =
+        exception.returnTo !== '/' && exception.returnTo.startsWith('/')
+          ? `?next=${encodeURIComponent(exception.returnTo)}`
+          : '';
       return res.redirect(303, `/login${next}`);
     }
     if (exception instanceof HttpException) {
@@ -35,7 +43,13 @@ export class PanelExceptionFilter implements ExceptionFilter {
       const message = status === 404 ? 'There is no page at this address.' : exception.message;
       return renderErrorPage(res, status, message);
     }
-    this.logger.error(`${req.method} ${req.path} failed: ${exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception)}`);
-    renderErrorPage(res, 500, 'The panel hit an unexpected error. It has been logged; try again, and if it persists run "snapshot-panel doctor".');
+    this.logger.error(
+      `${req.method} ${req.path} failed: ${exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception)}`,
+    );
+    renderErrorPage(
+      res,
+      500,
+      'The panel hit an unexpected error. It has been logged; try again, and if it persists run "snapshot-panel doctor".',
+    );
   }
 }

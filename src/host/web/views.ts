@@ -5,7 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 // hbs ships no types; its surface here is small.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const hbs = require('hbs') as { registerPartial(name: string, src: string): void; registerHelper(name: string, fn: (...args: unknown[]) => unknown): void; localsAsTemplateData(app: unknown): void };
+const hbs = require('hbs') as {
+  registerPartial(name: string, src: string): void;
+  registerHelper(name: string, fn: (...args: unknown[]) => unknown): void;
+  localsAsTemplateData(app: unknown): void;
+};
 
 export const DEFAULT_LAYOUT = 'layouts/main';
 
@@ -26,7 +30,8 @@ function registerPartials(dir: string): void {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full, `${prefix}${entry.name}/`);
-      else if (entry.name.endsWith('.hbs')) hbs.registerPartial(prefix + entry.name.slice(0, -4), fs.readFileSync(full, 'utf8'));
+      else if (entry.name.endsWith('.hbs'))
+        hbs.registerPartial(prefix + entry.name.slice(0, -4), fs.readFileSync(full, 'utf8'));
     }
   };
   walk(dir, '');
@@ -35,7 +40,10 @@ function registerPartials(dir: string): void {
 
 function registerHelpers(): void {
   const args = (a: unknown[]) => a.slice(0, -1); // the last argument is Handlebars' options object
-  hbs.registerHelper('eq', (...a) => { const [x, y] = args(a); return x === y; });
+  hbs.registerHelper('eq', (...a) => {
+    const [x, y] = args(a);
+    return x === y;
+  });
   hbs.registerHelper('not', (...a) => !args(a)[0]);
   hbs.registerHelper('or', (...a) => args(a).some(Boolean));
   hbs.registerHelper('and', (...a) => args(a).every(Boolean));
