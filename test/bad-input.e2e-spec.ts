@@ -12,6 +12,7 @@ import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../src/fake-hclou
 import { AuthService } from '../src/host/auth/auth.service';
 import { saveToken, visibleText } from './support/snapshots-fixture';
 import { ADMIN, capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
+import { scheduleForm as savedDefaults } from './support/settings-forms';
 
 jest.setTimeout(60_000);
 
@@ -198,23 +199,9 @@ const passwordForm = (patch: Record<string, unknown>) => ({
   ...patch,
 });
 /** Valid, and different from the saved settings (every 6 hours, off): a wrongly accepted row would save it. */
-const scheduleForm = (patch: Record<string, unknown>) => ({
+const validChangedSchedule = (patch: Record<string, unknown>) => ({
   intent: 'save',
-  enabled: 'false',
-  frequencyKind: 'daily',
-  everyHours: '6',
-  dailyAt: '04:15',
-  weeklyDay: 'mon',
-  weeklyAt: '03:30',
-  cron: '',
-  retentionDays: '9',
-  keepMin: '4',
-  tiersEnabled: 'false',
-  tierHourly: '24',
-  tierDaily: '7',
-  tierWeekly: '4',
-  tierMonthly: '6',
-  webhookUrl: '',
+  ...savedDefaults({ frequencyKind: 'daily', dailyAt: '04:15', retentionDays: '9', keepMin: '4' }),
   ...patch,
 });
 const restoreForm = (patch: Record<string, unknown>) => ({ confirmServerName: 'web-1', ...patch });
@@ -293,39 +280,39 @@ const tokenRows: Row[] = [
 
 // prettier-ignore
 const scheduleRows: Row[] = [
-  { name: 'schedule: cron with minute 61', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'cron', cron: '61 * * * *' })), status: 400, message: 'is not a valid cron expression' },
-  { name: 'schedule: cron every minute', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'cron', cron: '* * * * *' })), status: 400, message: '"* * * * *" runs 60 times an hour.' },
-  { name: 'schedule: cron with 7 fields', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'cron', cron: '0 0 3 * * * 2030' })), status: 400, message: 'has 7 fields' },
-  { name: 'schedule: cron that never runs (30 February)', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'cron', cron: '0 3 30 2 *' })), status: 400, message: 'never runs' },
-  { name: 'schedule: cron of 191 characters', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'cron', cron: `0 3 * * ${'1,'.repeat(93)}1` })), status: 400, message: 'A cron expression has at most 190 characters.' },
-  { name: 'schedule: cron with <script>', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'cron', cron: SCRIPT })), status: 400, message: /has 1 field|is not a valid cron expression/ },
-  { name: 'schedule: cron empty', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'cron', cron: '' })), status: 400, message: 'Enter a cron expression with 5 fields' },
-  { name: 'schedule: retention 0 days', send: () => post(agent, '/settings/schedule', scheduleForm({ retentionDays: '0' })), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: retention 366 days', send: () => post(agent, '/settings/schedule', scheduleForm({ retentionDays: '366' })), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: retention -1 days', send: () => post(agent, '/settings/schedule', scheduleForm({ retentionDays: '-1' })), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: retention 7.5 days', send: () => post(agent, '/settings/schedule', scheduleForm({ retentionDays: '7.5' })), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: retention 1e3 days', send: () => post(agent, '/settings/schedule', scheduleForm({ retentionDays: '1e3' })), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: retention with SQL', send: () => post(agent, '/settings/schedule', scheduleForm({ retentionDays: `7${SQL}` })), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: retention in Arabic-Indic digits', send: () => post(agent, '/settings/schedule', scheduleForm({ retentionDays: '٧' })), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: retention as a boolean (JSON)', send: () => post(agent, '/settings/schedule', scheduleForm({ retentionDays: true }), { json: true }), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: keep 0', send: () => post(agent, '/settings/schedule', scheduleForm({ keepMin: '0' })), status: 400, message: RANGE_KEEP },
-  { name: 'schedule: keep "three"', send: () => post(agent, '/settings/schedule', scheduleForm({ keepMin: 'three' })), status: 400, message: RANGE_KEEP },
-  { name: 'schedule: keep as an object (JSON)', send: () => post(agent, '/settings/schedule', scheduleForm({ keepMin: { $gt: 0 } }), { json: true }), status: 400, message: SINGLE },
-  { name: 'schedule: daily at 25:00', send: () => post(agent, '/settings/schedule', scheduleForm({ dailyAt: '25:00' })), status: 400, message: /HH:MM|25:00/ },
-  { name: 'schedule: daily at a time with @', send: () => post(agent, '/settings/schedule', scheduleForm({ dailyAt: '03:30@weekly' })), status: 400, message: 'Write the time as HH:MM in 24-hour form' },
-  { name: 'schedule: every 5 hours', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'hours', everyHours: '5' })), status: 400, message: 'Every 5 hours does not fit the day evenly.' },
-  { name: 'schedule: weekly on "funday"', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'weekly', weeklyDay: 'funday' })), status: 400, message: /mon, tue, wed|funday/ },
-  { name: 'schedule: a monthly frequency', send: () => post(agent, '/settings/schedule', scheduleForm({ frequencyKind: 'monthly' })), status: 400, message: 'Choose how often' },
-  { name: 'schedule: enabled "maybe"', send: () => post(agent, '/settings/schedule', scheduleForm({ enabled: 'maybe' })), status: 400, message: 'Choose on or off (true or false).' },
-  { name: 'schedule: tiers on, all zero', send: () => post(agent, '/settings/schedule', scheduleForm({ tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' })), status: 400, message: 'Keep at least one tier above 0' },
-  { name: 'schedule: 169 hourly tiers', send: () => post(agent, '/settings/schedule', scheduleForm({ tiersEnabled: 'true', tierHourly: '169' })), status: 400, message: 'Enter a whole number from 0 to 168.' },
-  { name: 'schedule: webhook javascript: URL', send: () => post(agent, '/settings/schedule', scheduleForm({ webhookUrl: 'javascript:alert(1)' })), status: 400, message: 'Enter a full http:// or https:// address' },
-  { name: 'schedule: webhook URL with a password', send: () => post(agent, '/settings/schedule', scheduleForm({ webhookUrl: 'https://user:secret@example.com/hook' })), status: 400, message: 'Leave the user name and password out' },
-  { name: 'schedule: webhook URL with <script>', send: () => post(agent, '/settings/schedule', scheduleForm({ webhookUrl: `https://example.com/${SCRIPT}` })), status: 400, message: 'contains spaces or characters such as' },
-  { name: 'schedule: an unknown field (tokenEncrypted)', send: () => post(agent, '/settings/schedule', scheduleForm({ tokenEncrypted: 'x' })), status: 400, message: NOT_A_FIELD },
-  { name: 'schedule: a body over 64 kB', send: () => post(agent, '/settings/schedule', scheduleForm({ webhookUrl: `https://example.com/${HUGE}` })), status: 413, message: TOO_LARGE },
-  { name: 'schedule: no CSRF token', send: () => post(agent, '/settings/schedule', scheduleForm({}), { csrf: false }), status: 403, message: 'did not come from this panel' },
-  { name: 'schedule preview: retention 400 days', send: () => post(agent, '/settings/schedule', scheduleForm({ intent: 'preview', retentionDays: '400' })), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: cron with minute 61', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'cron', cron: '61 * * * *' })), status: 400, message: 'is not a valid cron expression' },
+  { name: 'schedule: cron every minute', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'cron', cron: '* * * * *' })), status: 400, message: '"* * * * *" runs 60 times an hour.' },
+  { name: 'schedule: cron with 7 fields', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'cron', cron: '0 0 3 * * * 2030' })), status: 400, message: 'has 7 fields' },
+  { name: 'schedule: cron that never runs (30 February)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'cron', cron: '0 3 30 2 *' })), status: 400, message: 'never runs' },
+  { name: 'schedule: cron of 191 characters', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'cron', cron: `0 3 * * ${'1,'.repeat(93)}1` })), status: 400, message: 'A cron expression has at most 190 characters.' },
+  { name: 'schedule: cron with <script>', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'cron', cron: SCRIPT })), status: 400, message: /has 1 field|is not a valid cron expression/ },
+  { name: 'schedule: cron empty', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'cron', cron: '' })), status: 400, message: 'Enter a cron expression with 5 fields' },
+  { name: 'schedule: retention 0 days', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: '0' })), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: retention 366 days', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: '366' })), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: retention -1 days', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: '-1' })), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: retention 7.5 days', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: '7.5' })), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: retention 1e3 days', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: '1e3' })), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: retention with SQL', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: `7${SQL}` })), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: retention in Arabic-Indic digits', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: '٧' })), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: retention as a boolean (JSON)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: true }), { json: true }), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: keep 0', send: () => post(agent, '/settings/schedule', validChangedSchedule({ keepMin: '0' })), status: 400, message: RANGE_KEEP },
+  { name: 'schedule: keep "three"', send: () => post(agent, '/settings/schedule', validChangedSchedule({ keepMin: 'three' })), status: 400, message: RANGE_KEEP },
+  { name: 'schedule: keep as an object (JSON)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ keepMin: { $gt: 0 } }), { json: true }), status: 400, message: SINGLE },
+  { name: 'schedule: daily at 25:00', send: () => post(agent, '/settings/schedule', validChangedSchedule({ dailyAt: '25:00' })), status: 400, message: /HH:MM|25:00/ },
+  { name: 'schedule: daily at a time with @', send: () => post(agent, '/settings/schedule', validChangedSchedule({ dailyAt: '03:30@weekly' })), status: 400, message: 'Write the time as HH:MM in 24-hour form' },
+  { name: 'schedule: every 5 hours', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'hours', everyHours: '5' })), status: 400, message: 'Every 5 hours does not fit the day evenly.' },
+  { name: 'schedule: weekly on "funday"', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'weekly', weeklyDay: 'funday' })), status: 400, message: /mon, tue, wed|funday/ },
+  { name: 'schedule: a monthly frequency', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'monthly' })), status: 400, message: 'Choose how often' },
+  { name: 'schedule: enabled "maybe"', send: () => post(agent, '/settings/schedule', validChangedSchedule({ enabled: 'maybe' })), status: 400, message: 'Choose on or off (true or false).' },
+  { name: 'schedule: tiers on, all zero', send: () => post(agent, '/settings/schedule', validChangedSchedule({ tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' })), status: 400, message: 'Keep at least one tier above 0' },
+  { name: 'schedule: 169 hourly tiers', send: () => post(agent, '/settings/schedule', validChangedSchedule({ tiersEnabled: 'true', tierHourly: '169' })), status: 400, message: 'Enter a whole number from 0 to 168.' },
+  { name: 'schedule: webhook javascript: URL', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'javascript:alert(1)' })), status: 400, message: 'Enter a full http:// or https:// address' },
+  { name: 'schedule: webhook URL with a password', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'https://user:secret@example.com/hook' })), status: 400, message: 'Leave the user name and password out' },
+  { name: 'schedule: webhook URL with <script>', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: `https://example.com/${SCRIPT}` })), status: 400, message: 'contains spaces or characters such as' },
+  { name: 'schedule: an unknown field (tokenEncrypted)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ tokenEncrypted: 'x' })), status: 400, message: NOT_A_FIELD },
+  { name: 'schedule: a body over 64 kB', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: `https://example.com/${HUGE}` })), status: 413, message: TOO_LARGE },
+  { name: 'schedule: no CSRF token', send: () => post(agent, '/settings/schedule', validChangedSchedule({}), { csrf: false }), status: 403, message: 'did not come from this panel' },
+  { name: 'schedule preview: retention 400 days', send: () => post(agent, '/settings/schedule', validChangedSchedule({ intent: 'preview', retentionDays: '400' })), status: 400, message: RANGE_DAYS },
 ];
 
 // prettier-ignore
@@ -491,7 +478,7 @@ describe('bad input is refused with its message and changes nothing (e2e)', () =
 
     it('still works for good input afterwards (the rows were refused for their input, not for a broken panel)', async () => {
       expect((await agent.get('/account')).status).toBe(200);
-      const saved = await post(agent, '/settings/schedule', scheduleForm({}));
+      const saved = await post(agent, '/settings/schedule', validChangedSchedule({}));
       expect(saved.status).toBe(303);
       expect(
         await panel.rt.dataSource.query('SELECT retention_days AS d, keep_min AS k FROM panel_settings'),

@@ -11,28 +11,13 @@ import {
   SettingsChangedEvent,
 } from '../src/hetzner-snapshots/settings/settings.events';
 import { csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
+import { scheduleForm } from './support/settings-forms';
 
 const TOKEN = 'scheduleTestTokenAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1234';
 const TZ = 'Europe/Berlin';
 
 /** The saved defaults of a new install, as the form posts them. */
-const DEFAULT_FORM = {
-  enabled: 'false',
-  frequencyKind: 'hours',
-  everyHours: '6',
-  dailyAt: '03:30',
-  weeklyDay: 'mon',
-  weeklyAt: '03:30',
-  cron: '',
-  retentionDays: '7',
-  keepMin: '3',
-  tiersEnabled: 'false',
-  tierHourly: '24',
-  tierDaily: '7',
-  tierWeekly: '4',
-  tierMonthly: '6',
-  webhookUrl: '',
-};
+const DEFAULT_FORM = scheduleForm();
 
 /** How Handlebars escapes text, to find a message in the page as the browser receives it. */
 function html(text: string): string {

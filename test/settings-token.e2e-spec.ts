@@ -11,6 +11,7 @@ import type { CliIo } from '../src/cli/cli-io';
 import type { Clock } from '../src/clock/clock';
 import { FakeHcloud } from '../src/fake-hcloud';
 import { capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
+import { scheduleForm } from './support/settings-forms';
 
 const RW = 'rwTokenAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwxyz';
 const RW2 = 'rwTokenBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB2222';
@@ -245,25 +246,14 @@ describe('settings: the API token (e2e)', () => {
 
   it('disconnect asks first, then removes the token, pauses automatic snapshots and deletes no snapshot', async () => {
     let csrf = await csrfFrom(agent, '/settings');
-    const enable = await agent.post('/settings/schedule').type('form').send({
-      _csrf: csrf,
-      intent: 'save',
-      enabled: 'true',
-      frequencyKind: 'hours',
-      everyHours: '6',
-      dailyAt: '03:30',
-      weeklyDay: 'mon',
-      weeklyAt: '03:30',
-      cron: '',
-      retentionDays: '7',
-      keepMin: '3',
-      tiersEnabled: 'false',
-      tierHourly: '24',
-      tierDaily: '7',
-      tierWeekly: '4',
-      tierMonthly: '6',
-      webhookUrl: '',
-    });
+    const enable = await agent
+      .post('/settings/schedule')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        intent: 'save',
+        ...scheduleForm({ enabled: 'true' }),
+      });
     expect(enable.status).toBe(303);
     expect((await settingsRow(panel)).schedule_enabled).toBe(1);
 
@@ -299,25 +289,14 @@ describe('settings: the API token (e2e)', () => {
 
   it('refuses to turn automatic snapshots on while no token is set', async () => {
     const csrf = await csrfFrom(agent, '/settings');
-    const res = await agent.post('/settings/schedule').type('form').send({
-      _csrf: csrf,
-      intent: 'save',
-      enabled: 'true',
-      frequencyKind: 'hours',
-      everyHours: '6',
-      dailyAt: '03:30',
-      weeklyDay: 'mon',
-      weeklyAt: '03:30',
-      cron: '',
-      retentionDays: '7',
-      keepMin: '3',
-      tiersEnabled: 'false',
-      tierHourly: '24',
-      tierDaily: '7',
-      tierWeekly: '4',
-      tierMonthly: '6',
-      webhookUrl: '',
-    });
+    const res = await agent
+      .post('/settings/schedule')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        intent: 'save',
+        ...scheduleForm({ enabled: 'true' }),
+      });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Automatic snapshots need a Hetzner API token');
     expect((await settingsRow(panel)).schedule_enabled).toBe(0);
