@@ -5,7 +5,7 @@ import { HetznerConnectionService } from '../../hetzner-snapshots/connection/het
 import { CycleRun } from '../../hetzner-snapshots/scheduler/cycle-run.entity';
 import { CycleRunStore, readDeleted, readHooks } from '../../hetzner-snapshots/scheduler/cycle-run.store';
 import { describeCycleFailure } from '../../hetzner-snapshots/scheduler/cycle.decisions';
-import { formatPanelTime } from '../../hetzner-snapshots/scheduler/panel-time.format';
+import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
 import { SchedulerStatusService } from '../../hetzner-snapshots/scheduler/scheduler-status.service';
 import { PrunePreview, SnapshotCycleService } from '../../hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { CliCommand, EXIT_FAILED, EXIT_OK } from '../cli-command';

@@ -8,7 +8,7 @@ import {
 } from '../hetzner-snapshots.options';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import { CycleRunStore, readDeleted, readHooks } from './cycle-run.store';
-import { formatElapsed, formatPanelTime } from './panel-time.format';
+import { formatElapsed, formatPanelTime } from '../time/panel-time.format';
 import { SchedulerOverview, SchedulerStatusService } from './scheduler-status.service';
 import type { HookOutcome } from './snapshot-hook.runner';
 

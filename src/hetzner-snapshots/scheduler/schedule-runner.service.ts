@@ -13,7 +13,7 @@ import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../het
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { SETTINGS_CHANGED_EVENT } from '../settings/settings.events';
 import { isCatchUpDue, isScheduledRunAt } from './cycle.decisions';
-import { formatPanelTime } from './panel-time.format';
+import { formatPanelTime } from '../time/panel-time.format';
 import { SchedulerStatusService } from './scheduler-status.service';
 import { SnapshotCycleService } from './snapshot-cycle.service';
 

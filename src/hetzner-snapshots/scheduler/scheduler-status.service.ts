@@ -23,7 +23,7 @@ import { PanelLayoutContributor } from '../status/panel-layout.contributor';
 import { CycleRun } from './cycle-run.entity';
 import { CycleRunStore } from './cycle-run.store';
 import { isOverdue } from './cycle.decisions';
-import { formatPanelTime } from './panel-time.format';
+import { formatPanelTime } from '../time/panel-time.format';
 
 export interface SchedulePlan {
   enabled: boolean;

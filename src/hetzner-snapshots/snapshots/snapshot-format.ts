@@ -1,29 +1,15 @@
 // Turning times, sizes and money into the words the snapshots page and the CLI show. Pure.
+import { formatPanelTime } from '../time/panel-time.format';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** "22 Nov 2026, 14:05 CET" in the given zone: the server's, because that is the admin's frame of reference. */
+/** "22 Nov 2026, 14:05 CET": the same form as every other time the panel shows. */
 export function formatDateTime(date: Date, timeZone: string): string {
-  let format = dateTimeFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
-    dateTimeFormats.set(timeZone, format);
-  }
-  return format.format(date);
+  return formatPanelTime(date, timeZone);
 }
 
 /** "14:05:03" in the given zone. */

@@ -1,4 +1,4 @@
-// How the scheduler's pages, banners and the CLI write times and durations: in the server's time zone with
+// How the panel's pages, banners and the CLI write times and durations: in the server's time zone with
 // its abbreviation, so "03:30" on the page is the 03:30 the admin chose.
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
