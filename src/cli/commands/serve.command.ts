@@ -26,6 +26,9 @@ export async function startServer(
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   logger.log(`Snapshot Panel is listening on ${url}`, 'Server');
+  // With PORT=0 this line is the only way to learn the address, so a quieter LOG_LEVEL does not hide it.
+  if (config.logLevel === 'warn' || config.logLevel === 'error')
+    process.stdout.write(`Snapshot Panel is listening on ${url}\n`);
   return { url, close: () => app.close(), setupCode: () => auth.currentSetupCode() };
 }
 
