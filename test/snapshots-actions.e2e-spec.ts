@@ -15,6 +15,8 @@ import {
   visibleText,
 } from './support/snapshots-fixture';
 
+const MANUAL_LABELS = { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' };
+
 describe('snapshot changes from the page (e2e)', () => {
   let w: SnapshotsWorld;
   afterEach(async () => {
@@ -233,9 +235,40 @@ describe('snapshot changes from the page (e2e)', () => {
     expect(visibleText(page.text)).not.toContain('doomed');
   });
 
+  it('never deletes or unprotects a snapshot made elsewhere, and offers no button for it', async () => {
+    w = await startSnapshotsWorld();
+    const foreign = w.fake.addImage({
+      serverId: w.server.id,
+      description: 'made in the console',
+      protected: true,
+    });
+    const list = await w.agent.get('/snapshots');
+    expect(list.text).not.toContain(`/snapshots/${foreign.id}/delete`);
+    expect(list.text).not.toContain(`/snapshots/${foreign.id}/unprotect`);
+    const writesBefore = w.fake.requests.filter((r) => r.method !== 'GET').length;
+    const csrf = csrfOf(list.text);
+    const unprotect = await w.agent
+      .post(`/snapshots/${foreign.id}/unprotect`)
+      .type('form')
+      .send({ _csrf: csrf });
+    expect(unprotect.status).toBe(303);
+    const remove = await w.agent.post(`/snapshots/${foreign.id}/delete`).type('form').send({ _csrf: csrf });
+    expect(remove.status).toBe(303);
+    const page = await w.agent.get('/snapshots');
+    expect(visibleText(page.text)).toContain(
+      'was made elsewhere (the Hetzner Console, hcloud or another tool)',
+    );
+    expect(w.fake.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
+    expect(w.fake.images().find((i) => i.id === foreign.id)?.protection.delete).toBe(true);
+  });
+
   it('deletes a snapshot after a confirmation page that names it', async () => {
     w = await startSnapshotsWorld();
-    const image = w.fake.addImage({ serverId: w.server.id, description: 'old <b>test</b> state' });
+    const image = w.fake.addImage({
+      serverId: w.server.id,
+      description: 'old <b>test</b> state',
+      labels: MANUAL_LABELS,
+    });
     const keepMe = w.fake.addImage({ serverId: w.server.id, description: 'stays' });
     const confirm = await w.agent.get(`/snapshots/${image.id}/delete`);
     expect(confirm.status).toBe(200);
@@ -263,7 +296,12 @@ describe('snapshot changes from the page (e2e)', () => {
 
   it('refuses to delete a protected snapshot, with the reason, before asking Hetzner', async () => {
     w = await startSnapshotsWorld();
-    const golden = w.fake.addImage({ serverId: w.server.id, description: 'golden', protected: true });
+    const golden = w.fake.addImage({
+      serverId: w.server.id,
+      description: 'golden',
+      protected: true,
+      labels: MANUAL_LABELS,
+    });
     const confirm = await w.agent.get(`/snapshots/${golden.id}/delete`);
     expect(visibleText(confirm.text)).toContain(
       'This snapshot is protected against deletion, so it cannot be deleted.',
@@ -287,7 +325,7 @@ describe('snapshot changes from the page (e2e)', () => {
 
   it('maps Hetzner’s 423 protected (protection turned on elsewhere meanwhile) to the same refusal', async () => {
     w = await startSnapshotsWorld();
-    const image = w.fake.addImage({ serverId: w.server.id, description: 'racy' });
+    const image = w.fake.addImage({ serverId: w.server.id, description: 'racy', labels: MANUAL_LABELS });
     w.fake.failNext({
       method: 'DELETE',
       path: `/v1/images/${image.id}`,
@@ -304,7 +342,7 @@ describe('snapshot changes from the page (e2e)', () => {
 
   it('protects and unprotects, waiting for Hetzner’s action', async () => {
     w = await startSnapshotsWorld();
-    const image = w.fake.addImage({ serverId: w.server.id, description: 'precious' });
+    const image = w.fake.addImage({ serverId: w.server.id, description: 'precious', labels: MANUAL_LABELS });
     expect((await post(`/snapshots/${image.id}/protect`)).status).toBe(303);
     expect(w.fake.images().find((i) => i.id === image.id)!.protection.delete).toBe(true);
     const call = w.fake.requests.find((r) => r.path === `/v1/images/${image.id}/actions/change_protection`)!;

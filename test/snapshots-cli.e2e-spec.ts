@@ -9,6 +9,9 @@ import { makeDataDir } from './support/panel-harness';
 import { imageListings, PANEL_LABELS, startSnapshotsWorld, TOKEN } from './support/snapshots-fixture';
 import * as fs from 'node:fs';
 
+/** Snapshots this panel made by hand: the ones the CLI may delete and unprotect. */
+const MANUAL_LABELS = { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' };
+
 const transcripts: string[] = [];
 
 async function cli(env: Record<string, string>, ...argv: string[]) {
@@ -160,13 +163,23 @@ describe('snapshot commands (e2e)', () => {
 
   it('deletes, refusing protected and other servers’ snapshots', async () => {
     const other = fake.addServer({ name: 'db-1' });
-    const plain = fake.addImage({ serverId: server.id, description: 'old' });
-    const golden = fake.addImage({ serverId: server.id, description: 'golden', protected: true });
+    const plain = fake.addImage({ serverId: server.id, description: 'old', labels: MANUAL_LABELS });
+    const golden = fake.addImage({
+      serverId: server.id,
+      description: 'golden',
+      protected: true,
+      labels: MANUAL_LABELS,
+    });
     const foreign = fake.addImage({ serverId: other.id });
 
     const refused = await cli(env, 'snapshot', 'delete', String(golden.id));
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('is protected against deletion. Remove its protection first');
+
+    const madeInConsole = fake.addImage({ serverId: server.id, description: 'made in the console' });
+    const elsewhere = await cli(env, 'snapshot', 'delete', String(madeInConsole.id));
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.err).toContain('was made elsewhere');
 
     const notMine = await cli(env, 'snapshot', 'delete', String(foreign.id));
     expect(notMine.code).toBe(1);
@@ -183,7 +196,7 @@ describe('snapshot commands (e2e)', () => {
   });
 
   it('protects and unprotects', async () => {
-    const image = fake.addImage({ serverId: server.id });
+    const image = fake.addImage({ serverId: server.id, labels: MANUAL_LABELS });
     const on = await cli(env, 'snapshot', 'protect', String(image.id));
     expect(on).toMatchObject({ code: 0, out: `Snapshot ${image.id} is now protected.\n` });
     expect(fake.images().find((i) => i.id === image.id)!.protection.delete).toBe(true);
@@ -204,7 +217,11 @@ describe('snapshot commands (e2e)', () => {
     // A panel of its own (with its own fake), sharing its data folder with the command.
     const w = await startSnapshotsWorld();
     try {
-      const image = w.fake.addImage({ serverId: w.server.id, description: 'to delete' });
+      const image = w.fake.addImage({
+        serverId: w.server.id,
+        description: 'to delete',
+        labels: MANUAL_LABELS,
+      });
       await w.agent.get('/snapshots');
       const before = imageListings(w.fake).length;
       const cliEnv = {

@@ -186,10 +186,11 @@ function presentRow(
     retention: presentRetention(origin, decision, input, problem),
     actions: {
       base,
-      deleteHref: !isProtected && !creating ? `${base}/delete` : null,
+      // Snapshots made elsewhere are someone else's: this panel never deletes them or lowers their protection.
+      deleteHref: !isProtected && !creating && origin !== 'external' ? `${base}/delete` : null,
       restoreHref: image.status === 'available' ? `${base}/restore` : null,
       canProtect: !isProtected && !creating,
-      canUnprotect: isProtected,
+      canUnprotect: isProtected && origin !== 'external',
       canKeep: origin === 'auto' && !creating,
       canUnkeep: origin === 'kept',
     },

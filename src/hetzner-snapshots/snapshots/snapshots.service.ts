@@ -261,6 +261,7 @@ export class SnapshotsService {
     const serverId = await this.requireServer();
     const client = await this.clientOrThrow(caller);
     const image = await this.ownSnapshot(client, serverId, id);
+    refuseIfMadeElsewhere(image, 'delete');
     // Checked before asking, so the refusal names the snapshot and the way out.
     if (image.protection?.delete) throw protectedError(image);
     if (image.status === 'creating') {
@@ -291,6 +292,7 @@ export class SnapshotsService {
     const serverId = await this.requireServer();
     const client = await this.clientOrThrow(caller);
     const image = await this.ownSnapshot(client, serverId, id);
+    if (!protect) refuseIfMadeElsewhere(image, 'unprotect');
     if ((image.protection?.delete === true) === protect) return { image, changed: false };
     try {
       const action = await client.changeImageProtection(id, { delete: protect });
@@ -525,4 +527,16 @@ async function waitAtMost(work: Promise<unknown>, ms: number): Promise<boolean> 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The panel never touches what is not its own: a snapshot made in the Console, with hcloud or by another tool
+ * is shown, and may be protected or restored from, but this panel neither deletes it nor lowers its protection.
+ */
+function refuseIfMadeElsewhere(image: HcloudImage, what: 'delete' | 'unprotect'): void {
+  if (snapshotOrigin(image.labels ?? {}) !== 'external') return;
+  throw new SnapshotOperationError(
+    'not_applicable',
+    `${name(image)} was made elsewhere (the Hetzner Console, hcloud or another tool), so this panel does not ${what === 'delete' ? 'delete it' : 'turn off its protection'}. Do that in the Hetzner Console if you mean it.`,
+  );
 }
