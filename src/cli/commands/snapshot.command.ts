@@ -10,7 +10,7 @@ import {
   SnapshotsService,
 } from '../../hetzner-snapshots/snapshots/snapshots.service';
 import { TakeSnapshotDto } from '../../hetzner-snapshots/snapshots/take-snapshot.dto';
-import { formatDateTime } from '../../hetzner-snapshots/snapshots/snapshot-format';
+import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
 import { CliUsageError } from '../cli-args';
 import { CliCommand, CommandEnv, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-command';
 import { print } from '../cli-io';
@@ -123,7 +123,7 @@ function asTable(
   cost: string | null,
   timeZone: string,
 ): string {
-  const head = `${count} of server ${listing.server?.name ?? listing.serverId}, ${size}${cost ? `, about ${cost}` : ''} (listed ${formatDateTime(listing.listedAt, timeZone)})`;
+  const head = `${count} of server ${listing.server?.name ?? listing.serverId}, ${size}${cost ? `, about ${cost}` : ''} (listed ${formatPanelTime(listing.listedAt, timeZone)})`;
   if (rows.length === 0) return `${head}\nNo snapshots yet: take one with "snapshot-panel snapshot create".`;
   const table = [
     ['ID', 'CREATED', 'SIZE', 'STATUS', 'MADE BY', 'PROTECTED', 'RETENTION', 'DESCRIPTION'],

@@ -1,7 +1,8 @@
 // The "Automatic snapshots" card of the snapshots page, from the scheduler's overview: on or paused (and
 // why), the next three runs, the last success. Failures are the scheduler's red banner on every page.
 import type { SchedulerOverview } from '../scheduler/scheduler-status.service';
-import { formatDateTime, formatRelative } from './snapshot-format';
+import { formatPanelTime } from '../time/panel-time.format';
+import { formatRelative } from './snapshot-format';
 
 export interface ScheduleCardView {
   active: boolean;
@@ -20,7 +21,7 @@ export function presentScheduleCard(
   now: Date,
   timeZone: string,
 ): ScheduleCardView {
-  const when = (d: Date) => `${formatDateTime(d, timeZone)} (${formatRelative(d, now)})`;
+  const when = (d: Date) => `${formatPanelTime(d, timeZone)} (${formatRelative(d, now)})`;
   const lastSuccessAt = overview.lastSuccess?.finishedAt ?? null;
   return {
     active: overview.pausedReason === null,
@@ -28,7 +29,7 @@ export function presentScheduleCard(
     pausedReason: overview.pausedReason,
     nextRuns: overview.nextRuns.map((d) => ({
       iso: d.toISOString(),
-      text: formatDateTime(d, timeZone),
+      text: formatPanelTime(d, timeZone),
       relative: formatRelative(d, now),
     })),
     lastSuccessText: lastSuccessAt ? when(lastSuccessAt) : null,

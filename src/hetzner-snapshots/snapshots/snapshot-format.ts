@@ -1,32 +1,8 @@
 // Turning times, sizes and money into the words the snapshots page and the CLI show. Pure.
-import { formatPanelTime } from '../time/panel-time.format';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
-
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "22 Nov 2026, 14:05 CET": the same form as every other time the panel shows. */
-export function formatDateTime(date: Date, timeZone: string): string {
-  return formatPanelTime(date, timeZone);
-}
-
-/** "14:05:03" in the given zone. */
-export function formatClockTime(date: Date, timeZone: string): string {
-  let format = timeFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    timeFormats.set(timeZone, format);
-  }
-  return format.format(date);
-}
 
 /** "just now", "5 minutes ago", "3 hours ago", "2 days ago", "in 10 minutes". */
 export function formatRelative(then: Date, now: Date): string {

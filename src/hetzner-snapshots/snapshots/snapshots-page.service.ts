@@ -13,7 +13,8 @@ import { snapshotOrigin } from '../retention/retention.policy';
 import { SchedulerStatusService } from '../scheduler/scheduler-status.service';
 import { presentScheduleCard, ScheduleCardView } from './schedule-card.presenter';
 import { DESCRIPTION_HINT, DESCRIPTION_MAX_LENGTH } from './snapshot-description';
-import { formatClockTime, formatDateTime, formatGb, formatRelative } from './snapshot-format';
+import { formatClockTime, formatPanelTime } from '../time/panel-time.format';
+import { formatGb, formatRelative } from './snapshot-format';
 import { presentSnapshots } from './snapshots.presenter';
 import { SnapshotsService } from './snapshots.service';
 
@@ -65,7 +66,7 @@ export class SnapshotsPageService {
         ...common,
         unavailable: {
           message: state.message,
-          atText: formatDateTime(state.at, timeZone),
+          atText: formatPanelTime(state.at, timeZone),
           tokenProblem: state.tokenProblem,
         },
       };
@@ -94,7 +95,7 @@ export class SnapshotsPageService {
       serverName: listing.server?.name ?? `server ${listing.serverId}`,
       listed: {
         text: formatClockTime(listing.listedAt, timeZone),
-        full: formatDateTime(listing.listedAt, timeZone),
+        full: formatPanelTime(listing.listedAt, timeZone),
         relative: formatRelative(listing.listedAt, now),
         iso: listing.listedAt.toISOString(),
       },
@@ -141,7 +142,7 @@ export class SnapshotsPageService {
         description: image.description,
         createdText: Number.isNaN(created.getTime())
           ? 'unknown'
-          : `${formatDateTime(created, timeZone)} (${formatRelative(created, this.clock.now())})`,
+          : `${formatPanelTime(created, timeZone)} (${formatRelative(created, this.clock.now())})`,
         sizeText: formatGb(image.image_size),
         originText: {
           auto: 'automatic, by this panel',

@@ -1,6 +1,7 @@
 // Turns the cached list, the retention policy and the clock into what the snapshots page (and the CLI)
 // shows: one row per snapshot, the summary line and the pager. Pure: no I/O, no NestJS, table-tested.
 // Retention is judged by planRetention, the same function the pruner uses, so page and pruner agree.
+import { formatPanelTime } from '../time/panel-time.format';
 import { toRetentionCandidate } from '../scheduler/cycle.decisions';
 import type { HcloudImage } from '../hcloud';
 import {
@@ -10,14 +11,7 @@ import {
   snapshotOrigin,
   SnapshotOrigin,
 } from '../retention/retention.policy';
-import {
-  formatCount,
-  formatDateTime,
-  formatGb,
-  formatMoney,
-  formatRelative,
-  formatUnitPrice,
-} from './snapshot-format';
+import { formatCount, formatGb, formatMoney, formatRelative, formatUnitPrice } from './snapshot-format';
 import type { PricingInfo } from './snapshot-pricing';
 
 export const SNAPSHOTS_PER_PAGE = 100;
@@ -177,7 +171,7 @@ function presentRow(
     id: image.id,
     description: image.description ?? '',
     createdIso: validCreated ? created.toISOString() : '',
-    createdText: validCreated ? formatDateTime(created, input.timeZone) : 'unknown',
+    createdText: validCreated ? formatPanelTime(created, input.timeZone) : 'unknown',
     createdRelative: validCreated ? formatRelative(created, input.now) : '',
     sizeText: creating ? '—' : formatGb(image.image_size),
     status: presentStatus(image, input.progress?.get(image.id)),
@@ -257,7 +251,7 @@ function presentRetention(
     default:
       if (decision.keepUntil)
         return {
-          text: `kept until ${formatDateTime(decision.keepUntil, input.timeZone)}`,
+          text: `kept until ${formatPanelTime(decision.keepUntil, input.timeZone)}`,
           tone: 'muted',
           detail,
         };

@@ -1,4 +1,4 @@
-import { formatElapsed, formatPanelTime } from './panel-time.format';
+import { formatClockTime, formatElapsed, formatPanelTime } from './panel-time.format';
 
 describe('formatPanelTime', () => {
   it.each([
@@ -24,5 +24,15 @@ describe('formatElapsed', () => {
     { ms: -5, expected: '0 s' },
   ])('$ms ms → $expected', ({ ms, expected }) => {
     expect(formatElapsed(ms)).toBe(expected);
+  });
+});
+
+describe('formatClockTime', () => {
+  it('writes the time of day in the zone, 24-hour, with seconds, beside a date-time of the same zone', () => {
+    const at = new Date('2026-11-22T13:05:03Z');
+    expect(formatClockTime(at, 'Europe/Berlin')).toBe('14:05:03');
+    // Both forms of one zone are cached apart: neither may take the other's shape.
+    expect(formatPanelTime(at, 'Europe/Berlin')).toBe('22 Nov 2026, 14:05 CET');
+    expect(formatClockTime(at, 'UTC')).toBe('13:05:03');
   });
 });

@@ -3,23 +3,36 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** Intl formatters are costly to build and pages format hundreds of times: one per zone and form. */
+function formatterFor(form: 'date-time' | 'clock', timeZone: string): Intl.DateTimeFormat {
+  const key = `${form}|${timeZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    const fields: Intl.DateTimeFormatOptions =
+      form === 'date-time'
+        ? {
+            year: 'numeric',
+            month: 'short',
+            day: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+            timeZoneName: 'short',
+          }
+        : { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', ...fields });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** "22 Nov 2026, 14:05 CET" */
 export function formatPanelTime(date: Date, timeZone: string): string {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter.format(date);
+  return formatterFor('date-time', timeZone).format(date);
+}
+
+/** "14:05:03" in the given zone. */
+export function formatClockTime(date: Date, timeZone: string): string {
+  return formatterFor('clock', timeZone).format(date);
 }
 
 /** "45 s", "3 min 12 s", "1 h 4 min" */
