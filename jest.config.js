@@ -1,28 +1,13 @@
 // Three projects: fast unit tests next to the code, e2e tests that boot the real app against the fake
 // Hetzner API, and the long fault campaign (short form in CI, long form via `npm run test:faults`).
-const ESM_ONLY_PACKAGES = [
-  '@nestjs',
-  '@borewit',
-  '@standard-schema',
-  '@tokenizer',
-  'ansis',
-  'fdir',
-  'file-type',
-  'get-east-asian-width',
-  'libphonenumber-js',
-  'strtok3',
-  'tinyglobby',
-  'token-types',
-  'uint8array-extras',
-];
+// NestJS 12 ships as ES modules only. Jest loads them through Node's require(esm) when Node runs with
+// --experimental-vm-modules (set by the npm test scripts; Node >= 22.12), so nothing is transpiled.
 const common = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    '^.+/node_modules/.+\\.m?js$': '<rootDir>/test/jest/esm-packages.transform.js',
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
 };
 module.exports = {
   // Jest reads testTimeout per run, not per project: e2e tests boot the app and talk HTTP.

@@ -7,8 +7,9 @@ import { apiRoutes } from './fake-hcloud.routes';
 import { FakeHcloud } from './fake-hcloud.server';
 import { callFake, FakeCallOptions, FakeCallResult } from './fake-hcloud.spec-helpers';
 import { FakeHcloudState } from './fake-hcloud.state';
+import { PROJECT_ROOT } from '../project-root';
 
-const SPEC_FILE = path.resolve(__dirname, '../../../shared/hcloud/openapi.json');
+const SPEC_FILE = path.resolve(PROJECT_ROOT, 'vendor/hcloud/openapi.json');
 const HOUR_MS = 3_600_000;
 
 type Method = 'get' | 'post' | 'put' | 'delete';

@@ -4,10 +4,11 @@ import { inspect } from 'node:util';
 import { describeHcloudError, HcloudActionFailedError, HcloudApiError } from './hcloud-api.error';
 import { HcloudClient, type HcloudClientOptions } from './hcloud.client';
 import type { HcloudAction, HcloudImage, HcloudRequestEvent, HcloudServer } from './hcloud.types';
+import { PROJECT_ROOT } from '../../project-root';
 import { ScriptedServer, type ScriptedStep } from './scripted-server.testing';
 
-// The API's own example bodies (shared/hcloud/samples, beside the project in CI too).
-const SAMPLES = resolve(__dirname, '../../../../shared/hcloud/samples');
+// The API's own example bodies, vendored from Hetzner's spec (vendor/hcloud/README.md).
+const SAMPLES = resolve(PROJECT_ROOT, 'vendor/hcloud/samples');
 const sample = <T>(file: string): T =>
   (JSON.parse(readFileSync(resolve(SAMPLES, file), 'utf8')) as { body: T }).body;
 const ERRORS = JSON.parse(readFileSync(resolve(SAMPLES, 'errors.json'), 'utf8')) as Record<

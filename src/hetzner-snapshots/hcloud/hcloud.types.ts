@@ -1,4 +1,4 @@
-// Typed Hetzner Cloud API objects, as the API sends them (snake_case, from shared/hcloud/openapi.json).
+// Typed Hetzner Cloud API objects, as the API sends them (snake_case, from vendor/hcloud/openapi.json).
 // Only the fields the panel may read are typed strictly; the rest of the spec's fields are listed where cheap.
 // Note: `datacenter` was removed from server responses by Hetzner (use `location`).
 
