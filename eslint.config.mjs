@@ -11,6 +11,7 @@ export default tseslint.config(
       'public/**',
       'jest.config.js',
       'vendor/**',
+      'test/jest/**',
       '.toolchain/**',
     ],
   },

@@ -12,6 +12,9 @@ const common = {
 module.exports = {
   // Jest reads testTimeout per run, not per project: e2e tests boot the app and talk HTTP.
   testTimeout: 60000,
+  // Two workers on two cores: the long files (browser journeys, the kill test) wait on child processes.
+  maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/jest/missing-tools.reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

@@ -7,6 +7,7 @@ import { buildAppModule, PanelRuntime } from './app.module';
 import { Clock, systemClock } from './clock/clock';
 import { AppConfig } from './config/app-config';
 import { openDatabase } from './database/data-source';
+import { usePasswordHashCost } from './host/auth/password.hasher';
 import { HETZNER_SNAPSHOTS_LAYOUT } from './hetzner-snapshots/hetzner-snapshots.options';
 import { createPanelApp } from './host/web/configure-app';
 import { loadSecretKeys } from './secrets/secret-keys';
@@ -15,6 +16,7 @@ export async function prepareRuntime(
   config: AppConfig,
   opts: { role: PanelRuntime['role']; clock?: Clock; demo?: boolean; log?: (line: string) => void },
 ): Promise<PanelRuntime> {
+  usePasswordHashCost(config.passwordHashCost);
   const keys = loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir });
   const dataSource = await openDatabase({
     dataDir: config.dataDir,

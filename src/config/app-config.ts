@@ -124,6 +124,15 @@ class EnvironmentVariables {
   @Min(0)
   @Max(59)
   SCHEDULE_SPREAD_MINUTES: number = 0;
+
+  // log2 of scrypt's N for new password hashes. Stored hashes carry their own cost, so raising it later
+  // invalidates nothing. Below 15 weakens passwords: meant for tests, which sign in hundreds of times.
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number: log2 of scrypt N (15 = 32 MiB, the default)' })
+  @Min(10)
+  @Max(20)
+  PASSWORD_HASH_COST: number = 15;
 }
 
 export interface AppConfig {
@@ -145,6 +154,7 @@ export interface AppConfig {
   postSnapshotCommand: string | null;
   hookTimeoutMs: number;
   scheduleSpreadMinutes: number;
+  passwordHashCost: number;
 }
 
 export class ConfigError extends Error {}
@@ -213,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     postSnapshotCommand: vars.POST_SNAPSHOT_COMMAND ?? null,
     hookTimeoutMs: vars.SNAPSHOT_HOOK_TIMEOUT_SECONDS * 1000,
     scheduleSpreadMinutes: vars.SCHEDULE_SPREAD_MINUTES,
+    passwordHashCost: vars.PASSWORD_HASH_COST,
   };
 }
 

@@ -9,10 +9,8 @@ import { Browser, Page } from 'playwright-core';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../../src/fake-hcloud';
 import { SnapshotCycleService } from '../../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { AuthService } from '../../src/host/auth/auth.service';
-import { chromiumAvailable, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
+import { describeBrowser, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
 import { PanelHarness, startPanel } from '../support/panel-harness';
-
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 const SUITE = 'admin-journey';
 const RW_TOKEN = 'journeyRwTokenAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAk4Zq';

@@ -1,10 +1,8 @@
 // In a real browser: first-run setup with the code from the log, sign-in, the layout on a phone, sign-out.
 import { Browser, Page } from 'playwright-core';
 import { AuthService } from '../../src/host/auth/auth.service';
-import { chromiumAvailable, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
+import { describeBrowser, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
 import { PanelHarness, startPanel } from '../support/panel-harness';
-
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
 describeBrowser('first run in Chromium', () => {
   let panel: PanelHarness;

@@ -13,6 +13,8 @@ import { LineLogger } from '../../src/logging/line.logger';
 import { createServerApp, prepareRuntime } from '../../src/runtime';
 import { PanelRuntime } from '../../src/app.module';
 
+export const TEST_PASSWORD_HASH_COST = '10';
+
 export const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
 
 /** Every log line any harness produced in this test file: checked for secrets in afterAll hooks. */
@@ -51,6 +53,8 @@ export async function startPanel(
     TZ: 'Europe/Berlin',
     HCLOUD_ENDPOINT: 'http://127.0.0.1:9/v1',
     HCLOUD_METADATA_ENDPOINT: 'http://127.0.0.1:9/hetzner/v1/metadata',
+    // A cheap scrypt cost: tests sign in hundreds of times (the default's cost is checked in auth tests).
+    PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
     ...opts.env,
   } as NodeJS.ProcessEnv);
   const logs: string[] = [];

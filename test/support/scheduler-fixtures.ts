@@ -12,7 +12,7 @@ import { CycleRun } from '../../src/hetzner-snapshots/scheduler/cycle-run.entity
 import { ScheduleRunnerService } from '../../src/hetzner-snapshots/scheduler/schedule-runner.service';
 import { PanelSettings } from '../../src/hetzner-snapshots/settings/panel-settings.entity';
 import { SETTINGS_CHANGED_EVENT } from '../../src/hetzner-snapshots/settings/settings.events';
-import { PanelHarness, startPanel } from './panel-harness';
+import { PanelHarness, startPanel, TEST_PASSWORD_HASH_COST } from './panel-harness';
 
 export const TOKEN = 'sched-token-5f0c8d2e9a7b4c1d';
 export const DAY_MS = 86_400_000;
@@ -156,7 +156,7 @@ export async function cli(argv: string[], env: Record<string, string>): Promise<
     stdin: Readable.from([]),
     stdout,
     stderr,
-    env: { TZ: 'Europe/Berlin', LOG_LEVEL: 'warn', ...env },
+    env: { TZ: 'Europe/Berlin', LOG_LEVEL: 'warn', PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST, ...env },
   });
   return { code, stdout: out, stderr: err };
 }

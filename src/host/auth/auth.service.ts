@@ -11,7 +11,7 @@ import { Admin } from './admin.entity';
 import { LoginThrottle } from './login-throttle.entity';
 import { describeWait, recordFailure, waitBeforeAttempt } from './login-throttle.policy';
 import {
-  DUMMY_HASH_PROMISE,
+  dummyPasswordHash,
   hashPassword,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
@@ -173,7 +173,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (wait > 0) throw new AuthError('throttled', describeWait(wait));
 
     const admin = await this.admins.findOneBy({ username: input.username.trim() });
-    const ok = await verifyPassword(input.password, admin?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    const ok = await verifyPassword(input.password, admin?.passwordHash ?? (await dummyPasswordHash()));
     if (!admin || !ok) {
       const updated = await Promise.all(
         keys.map(async (key, i) => {

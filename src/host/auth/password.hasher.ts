@@ -12,12 +12,22 @@ const scrypt = promisify(crypto.scrypt) as (
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
-const N = 2 ** 15; // 32 MiB with r=8: memory-hard, ~100 ms on one core
+/** log2 of scrypt's N. 15 is 32 MiB with r=8: memory-hard, ~100 ms on one core. */
+export const DEFAULT_PASSWORD_HASH_COST = 15;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 
+// Set once at start from the validated config (PASSWORD_HASH_COST); tests choose a cheap cost.
+let log2N = DEFAULT_PASSWORD_HASH_COST;
+const dummyHashes = new Map<number, Promise<string>>();
+
+export function usePasswordHashCost(cost: number): void {
+  log2N = cost;
+}
+
 export async function hashPassword(password: string): Promise<string> {
+  const N = 2 ** log2N;
   const salt = crypto.randomBytes(16);
   const key = await scrypt(password, salt, KEY_LENGTH, { N, r: R, p: P, maxmem: 128 * N * R * 2 });
   return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
@@ -35,5 +45,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return crypto.timingSafeEqual(actual, expected);
 }
 
-/** Hashes a throwaway password so an unknown username costs as much time as a known one. */
-export const DUMMY_HASH_PROMISE = hashPassword('timing-equaliser-not-a-real-password');
+/** A hash of a throwaway password at today's cost, so an unknown username costs as much time as a known one. */
+export function dummyPasswordHash(): Promise<string> {
+  let hash = dummyHashes.get(log2N);
+  if (!hash) {
+    hash = hashPassword('timing-equaliser-not-a-real-password');
+    dummyHashes.set(log2N, hash);
+  }
+  return hash;
+}
