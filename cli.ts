@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The package's bin entry (dist/cli.js, `snapshot-panel`). Everything else lives in src/cli.
+import './src/node-version.check';
 import 'reflect-metadata';
 import { runCli } from './src/cli/cli';
 

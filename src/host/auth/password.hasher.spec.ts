@@ -1,4 +1,9 @@
-import { DEFAULT_PASSWORD_HASH_COST, hashPassword, usePasswordHashCost, verifyPassword } from './password.hasher';
+import {
+  DEFAULT_PASSWORD_HASH_COST,
+  hashPassword,
+  usePasswordHashCost,
+  verifyPassword,
+} from './password.hasher';
 
 describe('password hasher', () => {
   afterEach(() => usePasswordHashCost(DEFAULT_PASSWORD_HASH_COST));
