@@ -12,9 +12,12 @@
     var tick = function () {
       fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
         .then(function (r) {
+          // Sent elsewhere (signed out): show that page for real.
+          if (r.redirected) return location.reload();
           return r.ok ? r.text() : Promise.reject(r.status);
         })
         .then(function (html) {
+          if (typeof html !== 'string') return;
           var doc = new DOMParser().parseFromString(html, 'text/html');
           var fresh = doc.querySelector('[data-refresh-url]');
           var current = document.querySelector('[data-refresh-url]');
@@ -26,7 +29,8 @@
             var next = doc.querySelector('#snapshots-region');
             var here = document.querySelector('#snapshots-region');
             if (next && here) here.replaceWith(next);
-            else location.reload();
+            // A page without the list (Hetzner did not answer this time): keep what is shown, try again.
+            else setTimeout(tick, interval * 2);
           }
         })
         .catch(function () {
