@@ -1,12 +1,13 @@
 import { loadConfig } from '../../config/app-config';
-import { DEMO_READONLY_TOKEN, DEMO_TOKEN, FakeHcloud } from '../../fake-hcloud';
 import { MetadataClient } from '../../hetzner-snapshots/hcloud';
 import { CliCommand } from '../cli-command';
 import { print } from '../cli-io';
-import { startServer } from './serve.command';
+import { startServer } from '../panel-server';
 
 /** Starts the built-in fake Hetzner API (one server, a few snapshots of every kind) and the panel pointed at it. */
 export async function startDemo(env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): Promise<void> {
+  // Loaded here, not at the top: `serve` imports this file and must not load the fake it never runs.
+  const { DEMO_READONLY_TOKEN, DEMO_TOKEN, FakeHcloud } = await import('../../fake-hcloud');
   const fake = await FakeHcloud.start({ seed: 'demo', actionDurationMs: 15_000 });
   const config = loadConfig({
     DATA_DIR: './data/demo',
