@@ -211,6 +211,12 @@ describe('judgeSchedule', () => {
   test('the per-server offset moves the next run like the scheduler does', () => {
     expect(judgeSchedule({ ...facts, offsetMinutes: 17 }).message).toContain('next run 2026-05-11 12:17');
   });
+  test('a stored schedule too rare to run (leap days only) fails and says how to repair it', () => {
+    const check = judgeSchedule({ ...facts, frequency: 'cron:0 0 29 2 *' });
+    expect(check.level).toBe('FAIL');
+    expect(check.message).toContain('at least 3 times in 8 years');
+    expect(check.hint).toMatch(/Settings/);
+  });
   test('off is a warning that names what to do', () => {
     const check = judgeSchedule({ ...facts, enabled: false });
     expect(check.level).toBe('WARN');

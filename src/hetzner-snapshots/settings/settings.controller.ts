@@ -12,9 +12,14 @@ import {
   pagePath,
 } from '../hetzner-snapshots.options';
 import { PluginAccessGuard } from '../plugin-access.guard';
-import { presentAudit, presentScheduleForm, presentSummary, presentToken } from './settings.presenter';
+import {
+  presentAudit,
+  presentScheduleForm,
+  presentSummary,
+  presentToken,
+  presentUnusableSchedule,
+} from './settings.presenter';
 import { ScheduleSummary, SettingsService } from './settings.service';
-import { scheduleToForm } from './schedule-settings.form';
 
 type Body = Record<string, unknown> | undefined;
 
@@ -116,18 +121,21 @@ export class SettingsController {
     const timeZone = this.options.timeZone;
     const [tokenStatus, saved, audit] = await Promise.all([
       this.service.tokenStatus(),
-      this.service.schedule(),
+      this.service.savedSchedule(),
       this.service.recentAudit(20),
     ]);
-    const savedSummary = await this.service.summarize(saved);
+    // A stored schedule that no longer validates is shown as unusable, with the form to repair it.
+    const savedView = saved.ok
+      ? { ...presentSummary(await this.service.summarize(saved.schedule)), enabled: saved.schedule.enabled }
+      : { ...presentUnusableSchedule(saved, timeZone), enabled: saved.enabled };
     res.status(status).render('hetzner-snapshots/settings', {
       title: 'Settings',
       layout: this.options.layout,
       token: presentToken(tokenStatus, timeZone),
       tokenError: state.tokenError,
-      saved: { ...presentSummary(savedSummary), enabled: saved.enabled },
+      saved: savedView,
       preview: state.preview ? presentSummary(state.preview) : null,
-      schedule: presentScheduleForm(state.scheduleValues ?? scheduleToForm(saved), state.scheduleErrors),
+      schedule: presentScheduleForm(state.scheduleValues ?? saved.form, state.scheduleErrors),
       audit: presentAudit(audit, timeZone),
       paths: {
         token: this.path('/settings/token'),

@@ -54,6 +54,18 @@ export function presentSummary(summary: ScheduleSummary) {
   };
 }
 
+/** The saved-schedule block when the stored frequency cannot run: no next runs, and why. */
+export function presentUnusableSchedule(saved: { frequency: string; problem: string }, timeZone: string) {
+  return {
+    description: `"${saved.frequency}" (cannot run)`,
+    cronExpression: null,
+    timeZone,
+    retention: null,
+    nextRuns: [] as TimeView[],
+    problem: saved.problem,
+  };
+}
+
 const DAY_LABELS: Record<(typeof WEEKDAY_KEYS)[number], string> = {
   mon: 'Monday',
   tue: 'Tuesday',

@@ -32,9 +32,10 @@ import { SaveTokenDto } from './save-token.dto';
 import {
   diffSchedule,
   formToSchedule,
+  readSavedSchedule,
   rowToSchedule,
+  SavedSchedule,
   scheduleToColumns,
-  scheduleToForm,
   ScheduleSettings,
 } from './schedule-settings.form';
 import { SETTINGS_CHANGED_EVENT, SettingsChangedEvent } from './settings.events';
@@ -265,9 +266,14 @@ export class SettingsService {
     return rowToSchedule(await this.row());
   }
 
+  /** The saved schedule, or why it cannot run (a row saved before a validation rule existed): never throws for that. */
+  async savedSchedule(): Promise<SavedSchedule> {
+    return readSavedSchedule(await this.row());
+  }
+
   /** The saved schedule as the form's fields: what the page shows and what CLI flags are laid over. */
   async scheduleForm(): Promise<ScheduleFormValues> {
-    return scheduleToForm(await this.schedule());
+    return (await this.savedSchedule()).form;
   }
 
   /** Validates like a save and describes the result, storing nothing. */
