@@ -67,6 +67,7 @@ export function buildAppModule(rt: PanelRuntime): DynamicModule {
           serverId: rt.config.serverId,
           envToken: rt.config.envToken,
           userAgent: `snapshot-panel/${PACKAGE_VERSION}`,
+          interactiveDeadlineMs: rt.config.hcloudInteractiveDeadlineMs,
         },
         timeZone: rt.config.timeZone,
         scheduleSpreadMinutes: rt.config.scheduleSpreadMinutes,

@@ -145,6 +145,8 @@ export interface AppConfig {
   postSnapshotCommand: string | null;
   hookTimeoutMs: number;
   scheduleSpreadMinutes: number;
+  /** Total budget of one Hetzner request made for a page, retries included (not an env variable; tests shorten it). */
+  hcloudInteractiveDeadlineMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -213,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     postSnapshotCommand: vars.POST_SNAPSHOT_COMMAND ?? null,
     hookTimeoutMs: vars.SNAPSHOT_HOOK_TIMEOUT_SECONDS * 1000,
     scheduleSpreadMinutes: vars.SCHEDULE_SPREAD_MINUTES,
+    hcloudInteractiveDeadlineMs: 5_000,
   };
 }
 

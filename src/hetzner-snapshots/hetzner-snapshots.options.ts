@@ -20,6 +20,8 @@ export interface HetznerSnapshotsModuleOptions {
     /** Overrides the stored token when set (HCLOUD_TOKEN). */
     envToken: string | null;
     userAgent: string;
+    /** Total budget of one request made for a page (retries included); default INTERACTIVE_DEADLINE_MS (5 s). */
+    interactiveDeadlineMs?: number;
   };
   /** IANA zone the schedule and the pages use. */
   timeZone: string;
