@@ -71,6 +71,7 @@ export function buildAppModule(rt: PanelRuntime): DynamicModule {
         },
         timeZone: rt.config.timeZone,
         scheduleSpreadMinutes: rt.config.scheduleSpreadMinutes,
+        webhookAllowPrivateAddresses: rt.config.webhookAllowPrivateAddresses,
         snapshotHooks: {
           pre: rt.config.preSnapshotCommand,
           post: rt.config.postSnapshotCommand,

@@ -124,6 +124,11 @@ class EnvironmentVariables {
   @Min(0)
   @Max(59)
   SCHEDULE_SPREAD_MINUTES: number = 0;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: boolean = false;
 }
 
 export interface AppConfig {
@@ -147,6 +152,8 @@ export interface AppConfig {
   scheduleSpreadMinutes: number;
   /** Total budget of one Hetzner request made for a page, retries included (not an env variable; tests shorten it). */
   hcloudInteractiveDeadlineMs: number;
+  /** Webhooks may go to loopback and private addresses (a local ntfy); link-local/metadata never. */
+  webhookAllowPrivateAddresses: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -216,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hookTimeoutMs: vars.SNAPSHOT_HOOK_TIMEOUT_SECONDS * 1000,
     scheduleSpreadMinutes: vars.SCHEDULE_SPREAD_MINUTES,
     hcloudInteractiveDeadlineMs: 5_000,
+    webhookAllowPrivateAddresses: vars.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
   };
 }
 

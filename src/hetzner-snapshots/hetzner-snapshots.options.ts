@@ -27,6 +27,8 @@ export interface HetznerSnapshotsModuleOptions {
   timeZone: string;
   /** Spread the scheduled start over this many minutes, derived from the server id (0 = on the minute). */
   scheduleSpreadMinutes: number;
+  /** Webhooks may go to loopback and private-network addresses (WEBHOOK_ALLOW_PRIVATE_ADDRESSES); default false. */
+  webhookAllowPrivateAddresses?: boolean;
   /** Consistency hooks from the host's configuration file, never from a web form. */
   snapshotHooks: { pre: string | null; post: string | null; timeoutMs: number };
 }

@@ -6,7 +6,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
-import { FieldErrors, validateForm } from '../../forms/form-validation';
+import { FieldErrors, FormResult, validateForm } from '../../forms/form-validation';
 import { registerSecret } from '../../logging/line.logger';
 import { AuditActor, AuditChange } from '../audit/audit-change';
 import { AuditRecord, AuditService } from '../audit/audit.service';
@@ -27,6 +27,7 @@ import {
   toCronExpression,
 } from '../schedule/snapshot-schedule';
 import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
+import { webhookHostProblem } from '../webhook/webhook-address.rule';
 import { PanelSettings } from './panel-settings.entity';
 import { SaveTokenDto } from './save-token.dto';
 import {
@@ -278,14 +279,14 @@ export class SettingsService {
 
   /** Validates like a save and describes the result, storing nothing. */
   async previewSchedule(values: unknown): Promise<PreviewScheduleResult> {
-    const form = validateForm(UpdateScheduleDto, values);
+    const form = this.validateSchedule(values);
     if (!form.ok) return { ok: false, errors: form.errors, values: form.values };
     const schedule = formToSchedule(form.value);
     return { ok: true, schedule, summary: await this.summarize(schedule) };
   }
 
   async updateSchedule(values: unknown, actor: AuditActor): Promise<UpdateScheduleResult> {
-    const form = validateForm(UpdateScheduleDto, values);
+    const form = this.validateSchedule(values);
     if (!form.ok) return { ok: false, reason: 'invalid', errors: form.errors, values: form.values };
     const next = scheduleToColumns(formToSchedule(form.value));
     const displayValues = { ...(values as Record<string, unknown>) };
@@ -316,6 +317,20 @@ export class SettingsService {
     }
     if (changes.length > 0) this.emitChanged(changes.map((c) => c.field));
     return { ok: true, changes };
+  }
+
+  /** The form's rules, then the webhook address rule (which depends on WEBHOOK_ALLOW_PRIVATE_ADDRESSES). */
+  private validateSchedule(values: unknown): FormResult<UpdateScheduleDto> {
+    const form = validateForm(UpdateScheduleDto, values);
+    if (!form.ok || !form.value.webhookUrl) return form;
+    const problem = webhookHostProblem(new URL(form.value.webhookUrl).hostname, {
+      allowPrivate: this.options.webhookAllowPrivateAddresses === true,
+    });
+    if (!problem) return form;
+    const shown: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((values ?? {}) as Record<string, unknown>))
+      shown[k] = typeof v === 'string' ? v : '';
+    return { ok: false, errors: { webhookUrl: problem }, values: shown };
   }
 
   /** Next runs in the server's time zone and the retention policy in words. */
