@@ -60,6 +60,7 @@ export function buildAppModule(rt: PanelRuntime): DynamicModule {
         adminGuard: AdminGuard,
         layout: DEFAULT_LAYOUT,
         tokenEncryptionKey: rt.keys.tokenEncryption,
+        tokenEncryptionKeyCreated: rt.keys.created,
         runScheduler: rt.role === 'server',
         hcloud: {
           endpoint: rt.config.hcloudEndpoint,

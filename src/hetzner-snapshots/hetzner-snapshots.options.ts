@@ -10,6 +10,8 @@ export interface HetznerSnapshotsModuleOptions {
   layout: string;
   /** 32-byte key for the API token at rest; the host keeps it outside the database. */
   tokenEncryptionKey: Buffer;
+  /** The host generated that key at this start (no key file was found): a stored token is then unreadable. */
+  tokenEncryptionKeyCreated?: boolean;
   /** Only the serving process runs cron jobs; CLI commands share the database but not the timers. */
   runScheduler: boolean;
   hcloud: {

@@ -10,6 +10,7 @@ import {
   judgeServer,
   judgeSnapshots,
   judgeToken,
+  judgeTokenAge,
   LastSnapshotFacts,
 } from './doctor.checks';
 
@@ -194,6 +195,22 @@ describe('judgeFile', () => {
     expect(check.level).toBe(level);
     expect(check.message).toMatch(message);
     if (hint) expect(check.hint).toMatch(hint);
+  });
+});
+
+describe('judgeTokenAge', () => {
+  const DAY = 24 * HOUR;
+  test.each([
+    [0, 'OK', 'saved today'],
+    [30, 'OK', 'saved 30 days ago'],
+    [90, 'OK', 'saved 90 days ago'],
+    [91, 'WARN', 'saved 91 days ago, more than 90'],
+    [400, 'WARN', 'saved 400 days ago'],
+  ])('%d days → %s', (days, level, words) => {
+    const check = judgeTokenAge({ savedAt: new Date(NOW.getTime() - days * DAY), now: NOW });
+    expect(check.level).toBe(level);
+    expect(check.message).toContain(words);
+    if (level === 'WARN') expect(check.hint).toContain('Check and replace');
   });
 });
 

@@ -2,6 +2,7 @@
 // preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
 import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
 import { setFlash } from '../../host/web/flash';
 import type { PanelRequest } from '../../host/web/request-context';
@@ -44,6 +45,7 @@ export class SettingsController {
   constructor(
     private readonly service: SettingsService,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('settings')
@@ -67,7 +69,7 @@ export class SettingsController {
 
   @Get('settings/token/disconnect')
   async confirmDisconnect(@Res() res: Response) {
-    const token = presentToken(await this.service.tokenStatus(), this.options.timeZone);
+    const token = presentToken(await this.service.tokenStatus(), this.options.timeZone, this.clock.now());
     if (!token.stored) return res.redirect(303, this.path('/settings#token'));
     res.render('hetzner-snapshots/settings-disconnect', {
       title: 'Disconnect the API token',
@@ -131,7 +133,7 @@ export class SettingsController {
     res.status(status).render('hetzner-snapshots/settings', {
       title: 'Settings',
       layout: this.options.layout,
-      token: presentToken(tokenStatus, timeZone),
+      token: presentToken(tokenStatus, timeZone, this.clock.now()),
       tokenError: state.tokenError,
       saved: savedView,
       preview: state.preview ? presentSummary(state.preview) : null,
