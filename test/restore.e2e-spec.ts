@@ -80,7 +80,11 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
   it('a Hetzner API that refuses connections: the page says so at once', async () => {
     const refused = await startPanel({
       // Port 9 on 127.0.0.1: nothing listens, every connection is refused.
-      env: { HCLOUD_ENDPOINT: 'http://127.0.0.1:9/v1', HCLOUD_SERVER_ID: String(server.id), HCLOUD_TOKEN: TOKEN },
+      env: {
+        HCLOUD_ENDPOINT: 'http://127.0.0.1:9/v1',
+        HCLOUD_SERVER_ID: String(server.id),
+        HCLOUD_TOKEN: TOKEN,
+      },
       role: 'cli',
       config: { hcloudInteractiveDeadlineMs: PAGE_DEADLINE_MS },
     });

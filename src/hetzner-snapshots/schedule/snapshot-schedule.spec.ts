@@ -313,7 +313,7 @@ describe('nextRuns', () => {
     expect(iso(ours)).toEqual(['2025-10-26T02:30:00.000Z']);
   });
 
-  it('lists only the runs within cron\'s 8-year horizon instead of throwing (a schedule stored before it was refused)', () => {
+  it("lists only the runs within cron's 8-year horizon instead of throwing (a schedule stored before it was refused)", () => {
     const runs = nextRuns('0 0 29 2 *', { timeZone: 'UTC', from: new Date(), count: 3 });
     expect(runs.length).toBeLessThan(3);
     for (const run of runs) expect(run.getUTCDate()).toBe(29);

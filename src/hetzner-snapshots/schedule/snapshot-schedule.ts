@@ -168,7 +168,10 @@ export function validateCron(expression: string): CronValidation {
     return { ok: false, code: 'never_runs', message: `"${trimmed}" never runs: no date matches it.` };
   }
   if (measured.longestGapMs === null || measured.longestGapMs > LONGEST_ALLOWED_GAP_MS) {
-    const years = measured.longestGapMs === null ? 'more than 9' : `about ${Math.round(measured.longestGapMs / (365.25 * DAY_MS))}`;
+    const years =
+      measured.longestGapMs === null
+        ? 'more than 9'
+        : `about ${Math.round(measured.longestGapMs / (365.25 * DAY_MS))}`;
     return {
       ok: false,
       code: 'too_rare',
