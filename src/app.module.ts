@@ -60,6 +60,7 @@ export function buildAppModule(rt: PanelRuntime): DynamicModule {
         adminGuard: AdminGuard,
         layout: DEFAULT_LAYOUT,
         tokenEncryptionKey: rt.keys.tokenEncryption,
+        tokenEncryptionKeyCreated: rt.keys.created,
         runScheduler: rt.role === 'server',
         hcloud: {
           endpoint: rt.config.hcloudEndpoint,
@@ -67,9 +68,11 @@ export function buildAppModule(rt: PanelRuntime): DynamicModule {
           serverId: rt.config.serverId,
           envToken: rt.config.envToken,
           userAgent: `snapshot-panel/${PACKAGE_VERSION}`,
+          interactiveDeadlineMs: rt.config.hcloudInteractiveDeadlineMs,
         },
         timeZone: rt.config.timeZone,
         scheduleSpreadMinutes: rt.config.scheduleSpreadMinutes,
+        webhookAllowPrivateAddresses: rt.config.webhookAllowPrivateAddresses,
         snapshotHooks: {
           pre: rt.config.preSnapshotCommand,
           post: rt.config.postSnapshotCommand,

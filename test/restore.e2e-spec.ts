@@ -8,6 +8,7 @@ import { capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/
 
 const TOKEN = 'restore-test-token-0123456789abcdef';
 const DAY_MS = 86_400_000;
+const PAGE_DEADLINE_MS = 1_000;
 
 describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
   let fake: FakeHcloud;
@@ -40,6 +41,8 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
       },
       clock,
       role: 'cli',
+      // The page's total budget per Hetzner request (5 s in production), short so a hang costs the test little.
+      config: { hcloudInteractiveDeadlineMs: PAGE_DEADLINE_MS },
     });
     agent = await panel.signedIn();
     fake.clearRequests();
@@ -62,6 +65,39 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
       .type('form')
       .send({ _csrf: csrf, ...fields });
   }
+
+  it('a hanging Hetzner API: the page answers after the page deadline and says Hetzner did not answer', async () => {
+    fake.failNext({ path: `/v1/servers/${server.id}`, hang: true, times: 20 });
+    const started = performance.now();
+    const res = await agent.get(restorePath(snapshot.id));
+    // Before: 30 s per try × 6 tries (201 s in the issue); now one total budget, retries included.
+    expect(performance.now() - started).toBeLessThan(PAGE_DEADLINE_MS + 4_000);
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('The Hetzner Cloud API did not answer in time');
+    expect(posts()).toEqual([]);
+  });
+
+  it('a Hetzner API that refuses connections: the page says so at once', async () => {
+    const refused = await startPanel({
+      // Port 9 on 127.0.0.1: nothing listens, every connection is refused.
+      env: {
+        HCLOUD_ENDPOINT: 'http://127.0.0.1:9/v1',
+        HCLOUD_SERVER_ID: String(server.id),
+        HCLOUD_TOKEN: TOKEN,
+      },
+      role: 'cli',
+      config: { hcloudInteractiveDeadlineMs: PAGE_DEADLINE_MS },
+    });
+    try {
+      const started = performance.now();
+      const res = await (await refused.signedIn()).get(restorePath(snapshot.id));
+      expect(performance.now() - started).toBeLessThan(PAGE_DEADLINE_MS + 4_000);
+      expect(res.status).toBe(503);
+      expect(res.text).toMatch(/Could not reach the Hetzner Cloud API|did not answer in time/);
+    } finally {
+      await refused.close();
+    }
+  });
 
   it('the page spells out what is replaced, offers the safety snapshot (skippable) and asks for the server name', async () => {
     const res = await agent.get(restorePath(snapshot.id));

@@ -151,7 +151,8 @@ describe('webhook (e2e)', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     world = await startWorld();
-    panel = await startSchedulerPanel(world);
+    // The receiver is on loopback, which webhooks may reach only with this setting.
+    panel = await startSchedulerPanel(world, { env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' } });
     await changeSettings(panel, {
       webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/snapshots`,
     });
@@ -213,4 +214,36 @@ describe('webhook (e2e)', () => {
       panel.logs.some((line) => line.includes('webhook cycle.failed to http://127.0.0.1:9 failed')),
     ).toBe(true);
   });
+
+  it.each([
+    [
+      'loopback, by default',
+      (port: number) => `http://127.0.0.1:${port}/hooks/snapshots`,
+      {},
+      'WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true',
+    ],
+    ['loopback written as 0x7f000001', (port: number) => `http://0x7f000001:${port}/hooks`, {}, 'loopback'],
+    ['a name that resolves to loopback', (port: number) => `http://localhost:${port}/hooks`, {}, 'loopback'],
+    [
+      'the metadata service, even when private addresses are allowed',
+      () => 'http://169.254.169.254/hetzner/v1/metadata',
+      { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' },
+      'never sends webhooks there',
+    ],
+  ] as const)(
+    'refuses at delivery: %s (stored before the rule, or by hand), and logs why',
+    async (_case, url, env, words) => {
+      await panel.close();
+      panel = await startSchedulerPanel(world, { env });
+      const port = (receiver.address() as AddressInfo).port;
+      await changeSettings(panel, { webhookUrl: url(port) });
+      world.fake.failActionsNext(1);
+      await panel.get<SnapshotCycleService>(SnapshotCycleService).runCycle({ trigger: 'schedule' });
+      await panel.get<CycleWebhookNotifier>(CycleWebhookNotifier).flush();
+      expect(received).toEqual([]);
+      expect(panel.logs.some((line) => line.includes('webhook cycle.failed') && line.includes(words))).toBe(
+        true,
+      );
+    },
+  );
 });

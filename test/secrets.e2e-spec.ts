@@ -203,6 +203,8 @@ describe.each([
       HCLOUD_ENDPOINT: fake.apiEndpoint,
       HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
       TZ: 'Europe/Berlin',
+      // The webhook receiver listens on loopback.
+      WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
     };
   }
 

@@ -81,6 +81,21 @@ describe('snapshot commands (e2e)', () => {
     expect(res.out).not.toContain('not mine');
   });
 
+  it("Hetzner's own words in an error reach the terminal without their control characters", async () => {
+    fake.failNext({
+      method: 'POST',
+      path: `/v1/servers/${server.id}/actions/create_image`,
+      status: 422,
+      code: 'invalid_input',
+      message: 'refused \u001b]0;pwned\u0007\u001b[2J\rOK',
+      times: 3,
+    });
+    const res = await cli(env, 'snapshot', 'create', '--description', 'before the upgrade');
+    expect(res.code).toBe(1);
+    expect(res.err).toContain('refused \uFFFD]0;pwned\uFFFD\uFFFD[2J\uFFFDOK');
+    for (const control of ['\u001b', '\u0007', '\r']) expect(res.err + res.out).not.toContain(control);
+  });
+
   it('lists as JSON', async () => {
     const image = fake.addImage({
       serverId: server.id,

@@ -1,4 +1,5 @@
 import { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 /** The streams a command talks to; tests pass their own. */
 export interface CliIo {
@@ -8,8 +9,32 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * Text from elsewhere (snapshot descriptions, Hetzner's error messages, a webhook's answer) must not drive the
+ * admin's terminal: every control and format character (escape sequences, carriage returns, bidi overrides,
+ * zero-width characters) becomes U+FFFD. The newlines and tabs the CLI writes itself stay.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[^\n\t\P{C}]/gu, '\uFFFD');
+}
+
+/** All CLI output passes here (and runCli wraps the streams with the same rule, so no command can forget it). */
 export function print(stream: Writable, text: string): void {
-  stream.write(text.endsWith('\n') ? text : text + '\n');
+  const safe = terminalSafe(text);
+  stream.write(safe.endsWith('\n') ? safe : safe + '\n');
+}
+
+/** A stream that writes through `target` with terminalSafe applied: what commands get as stdout and stderr. */
+export function terminalSafeStream(target: Writable): Writable {
+  const decoder = new StringDecoder('utf8');
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, callback) {
+      target.write(terminalSafe(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
+      // Not waiting for the target: nothing is buffered here, so nothing is lost when the process exits.
+      callback();
+    },
+  });
 }
 
 /** Reads a secret (password, token) from standard input: the first line, without echo when it is a terminal. */

@@ -7,7 +7,7 @@ import { LineLogger, redactSecrets } from '../logging/line.logger';
 import { createCliContext, prepareRuntime } from '../runtime';
 import { CliUsageError, parseArgs } from './cli-args';
 import { CliCommand, EXIT_FAILED, EXIT_USAGE } from './cli-command';
-import { CliIo, print } from './cli-io';
+import { CliIo, print, terminalSafeStream } from './cli-io';
 import { cliCommands } from './commands';
 
 function usage(commands: CliCommand[]): string {
@@ -38,9 +38,15 @@ function findCommand(argv: string[], commands: CliCommand[]): { command: CliComm
 
 export async function runCli(
   argv: string[],
-  io: CliIo,
+  rawIo: CliIo,
   commands: CliCommand[] = cliCommands,
 ): Promise<number> {
+  // The output edge: whatever a command writes, control characters never reach the terminal.
+  const io: CliIo = {
+    ...rawIo,
+    stdout: terminalSafeStream(rawIo.stdout),
+    stderr: terminalSafeStream(rawIo.stderr),
+  };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
     print(argv.length === 0 ? io.stderr : io.stdout, usage(commands));
     return argv.length === 0 ? EXIT_USAGE : 0;

@@ -133,6 +133,10 @@ class EnvironmentVariables {
   @Min(10)
   @Max(20)
   PASSWORD_HASH_COST: number = 15;
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: boolean = false;
 }
 
 export interface AppConfig {
@@ -155,6 +159,10 @@ export interface AppConfig {
   hookTimeoutMs: number;
   scheduleSpreadMinutes: number;
   passwordHashCost: number;
+  /** Total budget of one Hetzner request made for a page, retries included (not an env variable; tests shorten it). */
+  hcloudInteractiveDeadlineMs: number;
+  /** Webhooks may go to loopback and private addresses (a local ntfy); link-local/metadata never. */
+  webhookAllowPrivateAddresses: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -224,6 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hookTimeoutMs: vars.SNAPSHOT_HOOK_TIMEOUT_SECONDS * 1000,
     scheduleSpreadMinutes: vars.SCHEDULE_SPREAD_MINUTES,
     passwordHashCost: vars.PASSWORD_HASH_COST,
+    hcloudInteractiveDeadlineMs: 5_000,
+    webhookAllowPrivateAddresses: vars.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
   };
 }
 

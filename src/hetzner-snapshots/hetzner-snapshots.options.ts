@@ -10,6 +10,8 @@ export interface HetznerSnapshotsModuleOptions {
   layout: string;
   /** 32-byte key for the API token at rest; the host keeps it outside the database. */
   tokenEncryptionKey: Buffer;
+  /** The host generated that key at this start (no key file was found): a stored token is then unreadable. */
+  tokenEncryptionKeyCreated?: boolean;
   /** Only the serving process runs cron jobs; CLI commands share the database but not the timers. */
   runScheduler: boolean;
   hcloud: {
@@ -20,11 +22,15 @@ export interface HetznerSnapshotsModuleOptions {
     /** Overrides the stored token when set (HCLOUD_TOKEN). */
     envToken: string | null;
     userAgent: string;
+    /** Total budget of one request made for a page (retries included); default INTERACTIVE_DEADLINE_MS (5 s). */
+    interactiveDeadlineMs?: number;
   };
   /** IANA zone the schedule and the pages use. */
   timeZone: string;
   /** Spread the scheduled start over this many minutes, derived from the server id (0 = on the minute). */
   scheduleSpreadMinutes: number;
+  /** Webhooks may go to loopback and private-network addresses (WEBHOOK_ALLOW_PRIVATE_ADDRESSES); default false. */
+  webhookAllowPrivateAddresses?: boolean;
   /** Consistency hooks from the host's configuration file, never from a web form. */
   snapshotHooks: { pre: string | null; post: string | null; timeoutMs: number };
 }

@@ -44,10 +44,12 @@ export async function startPanel(
     clock?: Clock;
     dataDir?: string;
     role?: 'server' | 'cli';
+    /** Settings that are no environment variable, e.g. a short page deadline for the Hetzner API. */
+    config?: Partial<AppConfig>;
   } = {},
 ): Promise<PanelHarness> {
   const dataDir = opts.dataDir ?? makeDataDir();
-  const config = loadConfig({
+  const loaded = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
     TZ: 'Europe/Berlin',
@@ -57,6 +59,7 @@ export async function startPanel(
     PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
     ...opts.env,
   } as NodeJS.ProcessEnv);
+  const config: AppConfig = { ...loaded, ...opts.config };
   const logs: string[] = [];
   const logger = new LineLogger('debug', (line) => {
     logs.push(line);

@@ -21,7 +21,12 @@ export const scheduleShowCommand: CliCommand = {
   flags: { json: { type: 'boolean', description: 'print JSON (the same fields `schedule set` takes)' } },
   async run(args, env) {
     const settings = (await env.context()).get(SettingsService);
-    const schedule = await settings.schedule();
+    const saved = await settings.savedSchedule();
+    if (!saved.ok) {
+      print(env.io.stderr, saved.problem);
+      return EXIT_FAILED;
+    }
+    const schedule = saved.schedule;
     const summary = await settings.summarize(schedule);
     if (args.flags.json) {
       const json = {
@@ -49,7 +54,7 @@ export const scheduleShowCommand: CliCommand = {
         `Automatic snapshots: ${schedule.enabled ? 'on' : 'off (paused)'}`,
         `Frequency:           ${summary.description} (${schedule.frequency.kind === 'cron' ? `--cron "${schedule.frequency.expression}"` : `--frequency ${formatFrequency(schedule.frequency)}`})`,
         `Next runs, ${summary.timeZone}${schedule.enabled ? '' : ' (if turned on)'}:`,
-        runs,
+        runs || '  none can be listed',
         `Retention:           delete after ${schedule.retentionDays} days, always keep the newest ${schedule.keepMin}; tiers ${formatTiers(schedule.tiers)}`,
         `                     ${summary.retention}`,
         `Webhook URL:         ${schedule.webhookUrl ?? '(none)'}`,

@@ -28,11 +28,6 @@ function imageIdArg(raw: string | undefined): number {
   return Number(raw);
 }
 
-/** Descriptions come from anywhere: control characters must not reach the terminal. */
-function printable(text: string): string {
-  return text.replace(/\p{C}/gu, '\uFFFD');
-}
-
 /** Refusals and Hetzner's errors are the command failing (exit 1), in the service's words. */
 async function failingWith(env: CommandEnv, work: () => Promise<number>): Promise<number> {
   try {
@@ -135,7 +130,7 @@ function asTable(
       r.origin.label,
       r.protected ? 'yes' : 'no',
       r.retention.text,
-      printable(r.description),
+      r.description,
     ]),
   ];
   const widths = table[0].map((_, col) => Math.max(...table.map((line) => line[col].length)));
@@ -191,7 +186,7 @@ export const snapshotDeleteCommand: CliCommand = {
       const image = await (await service(env)).deleteSnapshot(id, CALLER);
       print(
         env.io.stdout,
-        `Deleted snapshot ${image.id}${image.description ? ` (${printable(image.description)})` : ''}.`,
+        `Deleted snapshot ${image.id}${image.description ? ` (${image.description})` : ''}.`,
       );
       return EXIT_OK;
     });

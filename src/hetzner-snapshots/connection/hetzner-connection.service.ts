@@ -33,6 +33,9 @@ export class NotOnHetznerError extends Error {
 
 export type TokenSource = 'environment' | 'settings';
 
+/** The total time a page (or anything a person waits on) gives one Hetzner request, retries included. */
+export const INTERACTIVE_DEADLINE_MS = 5_000;
+
 export interface ServerIdentity {
   serverId: number;
   /** From metadata when discovered there; null when HCLOUD_SERVER_ID was given. */
@@ -78,9 +81,15 @@ export class HetznerConnectionService {
       sleep: (ms, signal) => this.clock.sleep(ms, signal),
       now: () => this.clock.now().getTime(),
       onRequest: opts.onRequest,
-      // A person waiting on a page gets an answer within seconds; the scheduler may retry patiently.
-      ...(opts.interactive ? { maxRetries: 1, timeoutMs: 10_000 } : {}),
+      // The interactive profile: a person waiting on a page gets an answer within seconds, whatever the API
+      // does (hangs, refuses, 503s with backoff); background jobs keep the long per-try timeout and 5 retries.
+      ...(opts.interactive ? this.interactiveProfile() : {}),
     });
+  }
+
+  private interactiveProfile(): { deadlineMs: number; timeoutMs: number; maxRetries: number } {
+    const deadlineMs = this.options.hcloud.interactiveDeadlineMs ?? INTERACTIVE_DEADLINE_MS;
+    return { deadlineMs, timeoutMs: deadlineMs, maxRetries: 2 };
   }
 
   /** This server's id: HCLOUD_SERVER_ID, or asked once from the metadata service and remembered. */

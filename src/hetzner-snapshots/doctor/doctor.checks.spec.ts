@@ -10,6 +10,7 @@ import {
   judgeServer,
   judgeSnapshots,
   judgeToken,
+  judgeTokenAge,
   LastSnapshotFacts,
 } from './doctor.checks';
 
@@ -197,6 +198,22 @@ describe('judgeFile', () => {
   });
 });
 
+describe('judgeTokenAge', () => {
+  const DAY = 24 * HOUR;
+  test.each([
+    [0, 'OK', 'saved today'],
+    [30, 'OK', 'saved 30 days ago'],
+    [90, 'OK', 'saved 90 days ago'],
+    [91, 'WARN', 'saved 91 days ago, more than 90'],
+    [400, 'WARN', 'saved 400 days ago'],
+  ])('%d days → %s', (days, level, words) => {
+    const check = judgeTokenAge({ savedAt: new Date(NOW.getTime() - days * DAY), now: NOW });
+    expect(check.level).toBe(level);
+    expect(check.message).toContain(words);
+    if (level === 'WARN') expect(check.hint).toContain('Check and replace');
+  });
+});
+
 describe('judgeSchedule', () => {
   const facts = { enabled: true, frequency: '6h', timeZone: 'Europe/Berlin', now: NOW, offsetMinutes: 0 };
   test('on: says how often and when the next run is, in the panel time zone', () => {
@@ -210,6 +227,12 @@ describe('judgeSchedule', () => {
   });
   test('the per-server offset moves the next run like the scheduler does', () => {
     expect(judgeSchedule({ ...facts, offsetMinutes: 17 }).message).toContain('next run 2026-05-11 12:17');
+  });
+  test('a stored schedule too rare to run (leap days only) fails and says how to repair it', () => {
+    const check = judgeSchedule({ ...facts, frequency: 'cron:0 0 29 2 *' });
+    expect(check.level).toBe('FAIL');
+    expect(check.message).toContain('at least 3 times in 8 years');
+    expect(check.hint).toMatch(/Settings/);
   });
   test('off is a warning that names what to do', () => {
     const check = judgeSchedule({ ...facts, enabled: false });

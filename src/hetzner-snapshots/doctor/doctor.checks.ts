@@ -2,6 +2,12 @@
 // check with a level, a sentence and what to do. Pure (no I/O, the time passed in), so every threshold is
 // covered by table tests and the service only collects facts.
 import type { HcloudRateLimit, TokenCheckResult } from '../hcloud';
+import {
+  describeTokenAge,
+  isTokenRotationDue,
+  TOKEN_ROTATION_DAYS,
+  TOKEN_ROTATION_STEPS,
+} from '../settings/token-health';
 import { formatDuration, plural } from '../retention/retention.wording';
 import {
   describeFrequency,
@@ -115,6 +121,19 @@ export function judgeToken(facts: TokenFacts, serverId: number | null): DoctorCh
         "Check this server's internet connection, DNS and HCLOUD_ENDPOINT, then run doctor again.",
       );
   }
+}
+
+/** The stored token's age; past TOKEN_ROTATION_DAYS a warning with the steps to replace it without a gap. */
+export function judgeTokenAge(facts: { savedAt: Date | null; now: Date }): DoctorCheck {
+  const name = 'token-age';
+  const age = describeTokenAge(facts.savedAt, facts.now);
+  if (!isTokenRotationDue(facts.savedAt, facts.now))
+    return ok(name, `The stored token was ${age}; replace it after ${TOKEN_ROTATION_DAYS} days.`);
+  return warn(
+    name,
+    `The stored token was ${age}, more than ${TOKEN_ROTATION_DAYS}: replace it.`,
+    TOKEN_ROTATION_STEPS.map((step, i) => `${i + 1}. ${step}`).join(' '),
+  );
 }
 
 // ----------------------------------------------------------------------------------------------- clock

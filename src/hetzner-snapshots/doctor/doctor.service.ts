@@ -26,6 +26,7 @@ import {
   judgeServer,
   judgeSnapshots,
   judgeToken,
+  judgeTokenAge,
   ServerFacts,
   SnapshotFacts,
   TokenFacts,
@@ -74,6 +75,10 @@ export class DoctorService {
       ? { present: true, source: effective.source, result: tokenResult }
       : { present: false };
     checks.push(undecryptable ?? judgeToken(tokenFacts, serverId));
+    if (effective?.source === 'settings') {
+      const stored = await this.settings.findOneByOrFail({ id: 1 });
+      checks.push(judgeTokenAge({ savedAt: stored.tokenSavedAt, now: this.clock.now() }));
+    }
 
     checks.push(
       judgeClock(

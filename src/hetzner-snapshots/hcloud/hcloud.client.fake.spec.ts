@@ -138,3 +138,47 @@ test('metadata: the server it describes, and not-on-Hetzner when it answers 404'
     MetadataUnavailableError,
   );
 });
+
+describe('deadlineMs: one total budget per call, retries and backoff included', () => {
+  function pageClient(deadlineMs: number): HcloudClient {
+    // A page's client: the per-try timeout and the retries alone would let it wait 30 s × 6.
+    return new HcloudClient({
+      endpoint: fake.apiEndpoint,
+      token: RW_TOKEN,
+      userAgent: 'snapshot-panel/0.1.0',
+      timeoutMs: 30_000,
+      maxRetries: 5,
+      deadlineMs,
+      random: () => 0,
+    });
+  }
+
+  test('a hanging API: the call gives up at the deadline with code timeout, not after the per-try timeout', async () => {
+    fake.failNext({ path: `/v1/servers/${server.id}`, hang: true, times: 10 });
+    const started = performance.now();
+    const err = await pageClient(200)
+      .getServer(server.id)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).toMatchObject({ status: 0, code: 'timeout' });
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  test('the backoff between retries counts: a 503 that would be retried after a pause ends at the deadline', async () => {
+    fake.failNext({ path: `/v1/servers/${server.id}`, status: 503, code: 'unavailable', times: 10 });
+    const err = await pageClient(150)
+      .getServer(server.id)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).toMatchObject({ status: 0, code: 'timeout' });
+    expect(fake.requests.filter((r) => r.path === `/v1/servers/${server.id}`)).toHaveLength(1);
+  });
+
+  test('an API that answers in time is unaffected', async () => {
+    await expect(pageClient(2_000).getServer(server.id)).resolves.toMatchObject({ id: server.id });
+  });
+});

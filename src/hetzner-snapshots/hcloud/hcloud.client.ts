@@ -28,6 +28,12 @@ export interface HcloudClientOptions {
   timeoutMs?: number;
   /** Default 5. */
   maxRetries?: number;
+  /**
+   * A total budget per call, in ms of real time: every attempt, the backoff between them and the reading of the
+   * answer. When it runs out the call fails with code `timeout` and no further retry. Unset: no total budget
+   * (background jobs), only `timeoutMs` per attempt.
+   */
+  deadlineMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Jitter source in [0, 1). */
   random?: () => number;
@@ -141,6 +147,7 @@ export class HcloudClient {
   private readonly userAgent: string;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
+  private readonly deadlineMs: number | undefined;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -154,6 +161,7 @@ export class HcloudClient {
     this.userAgent = opts.userAgent;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxRetries = opts.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.deadlineMs = opts.deadlineMs;
     this.sleep = opts.sleep ?? defaultSleep;
     this.random = opts.random ?? Math.random;
     this.now = opts.now ?? Date.now;
@@ -384,9 +392,11 @@ export class HcloudClient {
   }
 
   private async request<T>(spec: RequestSpec): Promise<T> {
+    const deadline = this.deadlineMs === undefined ? undefined : AbortSignal.timeout(this.deadlineMs);
     for (let retriesSoFar = 0; ; retriesSoFar++) {
-      const outcome = await this.attempt<T>(spec, retriesSoFar + 1);
+      const outcome = await this.attempt<T>(spec, retriesSoFar + 1, deadline);
       if (outcome.ok) return outcome.value;
+      if (deadline?.aborted) throw this.deadlineError(spec);
       const decision = decideRetry(outcome.failure, {
         safety: spec.safety,
         retriesSoFar,
@@ -395,18 +405,42 @@ export class HcloudClient {
         nowMs: this.now(),
       });
       if (!decision.retry) throw outcome.error;
-      await this.sleep(decision.delayMs, spec.signal);
+      const waitSignal = deadline
+        ? spec.signal
+          ? AbortSignal.any([spec.signal, deadline])
+          : deadline
+        : spec.signal;
+      try {
+        await this.sleep(decision.delayMs, waitSignal);
+      } catch (err) {
+        if (spec.signal?.aborted) throw spec.signal.reason;
+        if (deadline?.aborted) throw this.deadlineError(spec);
+        throw err;
+      }
       if (spec.signal?.aborted) throw spec.signal.reason;
+      if (deadline?.aborted) throw this.deadlineError(spec);
     }
+  }
+
+  private deadlineError(spec: RequestSpec): HcloudApiError {
+    return new HcloudApiError({
+      status: 0,
+      code: 'timeout',
+      method: spec.method,
+      path: spec.path,
+      message: `Hetzner Cloud API did not answer ${spec.method} ${spec.path} within ${this.deadlineMs} ms (retries included)`,
+    });
   }
 
   private async attempt<T>(
     spec: RequestSpec,
     attempt: number,
+    deadline?: AbortSignal,
   ): Promise<{ ok: true; value: T } | { ok: false; failure: AttemptFailure; error: HcloudApiError }> {
     const url = this.endpoint + spec.path;
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+    const signals = [spec.signal, timeout, deadline].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length === 1 ? timeout : AbortSignal.any(signals);
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.#token}`,
       'User-Agent': this.userAgent,
@@ -442,7 +476,7 @@ export class HcloudClient {
       // The caller's own cancellation is not a failure to retry or describe: pass it on as it came.
       if (spec.signal?.aborted) throw spec.signal.reason;
       const base = { method: spec.method, path: spec.path };
-      if (timeout.aborted) {
+      if (timeout.aborted || deadline?.aborted) {
         report('timeout');
         return {
           ok: false,

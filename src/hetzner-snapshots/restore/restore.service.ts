@@ -78,7 +78,8 @@ export class RestoreService implements OnModuleDestroy {
 
   /** The server and the snapshot as Hetzner has them now, and whether one may replace the other's disk. */
   async target(imageId: number): Promise<RestoreTarget> {
-    const { client, serverId } = await this.connect();
+    // The confirmation page waits on this: the interactive profile (about 5 s in all), not the job's patience.
+    const { client, serverId } = await this.connect({ interactive: true });
     try {
       const [server, image] = await Promise.all([client.getServer(serverId), client.getImage(imageId)]);
       return { server, image, blocker: restoreBlocker(image, server) };
@@ -162,7 +163,7 @@ export class RestoreService implements OnModuleDestroy {
   private async carryOut(job: RestoreJob): Promise<void> {
     let client: HcloudClient;
     try {
-      client = (await this.connect()).client;
+      client = (await this.connect({ interactive: false })).client;
     } catch (err) {
       return this.fail(job, err instanceof Error ? err.message : String(err));
     }
@@ -215,10 +216,10 @@ export class RestoreService implements OnModuleDestroy {
     this.logger.warn(`restore of server ${job.serverId} from snapshot ${job.imageId} failed: ${message}`);
   }
 
-  private async connect(): Promise<{ client: HcloudClient; serverId: number }> {
+  private async connect(opts: { interactive: boolean }): Promise<{ client: HcloudClient; serverId: number }> {
     try {
       const serverId = await this.connection.serverId();
-      return { client: await this.connection.client(), serverId };
+      return { client: await this.connection.client(opts), serverId };
     } catch (err) {
       if (
         err instanceof NoTokenError ||

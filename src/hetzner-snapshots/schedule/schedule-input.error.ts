@@ -7,6 +7,7 @@ export type ScheduleInputErrorCode =
   | 'invalid_cron'
   | 'too_frequent'
   | 'never_runs'
+  | 'too_rare'
   | 'bad_offset'
   | 'bad_time_zone'
   | 'bad_count';

@@ -66,6 +66,7 @@ describe('parseFrequency', () => {
     ['cron:* * * * *', 'too_frequent', ['at most once per hour']],
     ['cron:nonsense', 'invalid_cron', ['minute hour day-of-month month day-of-week']],
     ['cron:0 3 31 2 *', 'never_runs', ['never runs']],
+    ['cron:0 0 29 2 *', 'too_rare', ['at least 3 times in 8 years', '0 0 28 2 *']],
   ] as const)('%j is refused with %s', (text, code, named) => {
     const error = thrownBy(() => parseFrequency(text));
     expect(error.code).toBe(code);
@@ -111,7 +112,8 @@ describe('validateCron', () => {
     '@hourly',
     '5 4 * * sun',
     '0 3 1,15 * *',
-    '0 3 29 2 *', // leap days only: rare, but it runs
+    '0 3 28 2 *', // once a year: 8 runs in 8 years
+    '0 3 29 2 1', // leap day or any Monday (cron ORs the two day fields)
   ])('accepts %j', (expression) => {
     expect(validateCron(expression)).toEqual({ ok: true });
   });
@@ -133,6 +135,10 @@ describe('validateCron', () => {
     ['0 3 * * funday', 'invalid_cron'],
     ['0 3 31 2 *', 'never_runs'],
     ['0 3 30 2 *', 'never_runs'],
+    // Leap days only: 2 runs in 8 years at most, and cron finds none beyond 8 years from now.
+    ['0 3 29 2 *', 'too_rare'],
+    ['0 0 29 2 *', 'too_rare'],
+    ['0 0 0 29 2 *', 'too_rare'],
   ])('refuses %j (%s)', (expression, code) => {
     const result = validateCron(expression);
     expect(result.ok).toBe(false);
@@ -305,6 +311,12 @@ describe('nextRuns', () => {
       count: 1,
     });
     expect(iso(ours)).toEqual(['2025-10-26T02:30:00.000Z']);
+  });
+
+  it("lists only the runs within cron's 8-year horizon instead of throwing (a schedule stored before it was refused)", () => {
+    const runs = nextRuns('0 0 29 2 *', { timeZone: 'UTC', from: new Date(), count: 3 });
+    expect(runs.length).toBeLessThan(3);
+    for (const run of runs) expect(run.getUTCDate()).toBe(29);
   });
 
   it.each([

@@ -31,6 +31,13 @@ const REFERENCE_YEAR_DAYS = 365;
 // cron gives up after 8 years; 9 still finds two runs of a 29 February schedule.
 const SEARCH_LIMIT_MS = 9 * 366 * DAY_MS;
 const MAX_NEXT_RUNS = 1000;
+/**
+ * cron 4.4 finds no run beyond 8 years from now, and the pages list three runs: so a schedule must run at
+ * least three times within any 8 years, i.e. never pause for more than a third of that.
+ */
+const CRON_HORIZON_MS = 8 * 365 * DAY_MS;
+export const MIN_RUNS_IN_HORIZON = 3;
+const LONGEST_ALLOWED_GAP_MS = Math.floor(CRON_HORIZON_MS / MIN_RUNS_IN_HORIZON);
 
 const ACCEPTED =
   'Accepted: "6h" (every 1, 2, 3, 4, 6, 8 or 12 hours), "daily@03:30", "weekly@mon@03:30" (mon, tue, wed, thu, ' +
@@ -156,14 +163,29 @@ export function validateCron(expression: string): CronValidation {
     const message = `"${trimmed}" runs ${calendar.minutes.length} times an hour. ${AT_MOST_HOURLY}`;
     return { ok: false, code: 'too_frequent', message };
   }
-  if (measureWallClockRuns(calendar).totalRuns === 0) {
+  const measured = measureWallClockRuns(calendar);
+  if (measured.totalRuns === 0) {
     return { ok: false, code: 'never_runs', message: `"${trimmed}" never runs: no date matches it.` };
+  }
+  if (measured.longestGapMs === null || measured.longestGapMs > LONGEST_ALLOWED_GAP_MS) {
+    const years =
+      measured.longestGapMs === null
+        ? 'more than 9'
+        : `about ${Math.round(measured.longestGapMs / (365.25 * DAY_MS))}`;
+    return {
+      ok: false,
+      code: 'too_rare',
+      message:
+        `"${trimmed}" pauses for ${years} years between runs. A schedule must run at least ${MIN_RUNS_IN_HORIZON} times ` +
+        'in 8 years (the scheduler looks no further ahead); for a yearly snapshot use a date every year has, e.g. "0 0 28 2 *".',
+    };
   }
   return { ok: true };
 }
 
 /**
- * The next `count` runs strictly after `from` in `timeZone`: a run in the skipped spring hour moves to the
+ * The next `count` runs strictly after `from` in `timeZone`, fewer when cron's 8-year horizon ends first
+ * (a stored schedule from before validateCron refused rare ones): callers list what there is. A run in the skipped spring hour moves to the
  * switch (02:30 → 03:00), a daily run in the repeated autumn hour runs once (an hourly schedule runs in
  * both copies of that hour). Candidates come from cron 4.4's CronTime, minus its phantom run: on the
  * autumn switch it also fires a 03:30 schedule at 02:30 CET, an hour early.
@@ -193,7 +215,7 @@ export function nextRuns(expression: string, opts: { timeZone: string; from: Dat
     try {
       cursor = cronTime.getNextDateFrom(cursor, opts.timeZone).toJSDate();
     } catch {
-      throw new ScheduleInputError('never_runs', `"${expression}" has no run within cron's 8-year horizon.`);
+      break; // beyond cron's horizon: no further run can be listed
     }
     if (isRealRun(calendar, zone, cursor.getTime())) runs.push(cursor);
   }
@@ -205,6 +227,18 @@ function isRealRun(calendar: CronCalendar, zone: IANAZone, ms: number): boolean 
   const offsetMinutes = zone.offset(ms);
   if (matchesWallClock(calendar, ms + offsetMinutes * 60_000)) return true;
   return zone.offset(ms - 1) < offsetMinutes;
+}
+
+/**
+ * What every page and command says about a stored frequency that no longer validates (saved before a rule
+ * was added, or edited in the database): it cannot run, and how to fix it.
+ */
+export function describeUnusableFrequency(text: string, err: unknown): string {
+  const reason = err instanceof Error ? err.message.replace(/\.$/, '') : String(err);
+  return (
+    `The saved schedule "${text}" cannot run (${reason}), so automatic snapshots are paused. ` +
+    'Choose a schedule in Settings and save it, or run "snapshot-panel schedule set --frequency daily@03:30".'
+  );
 }
 
 /** "every 6 hours", "daily at 03:30", "weekly on Monday at 03:30", "custom: 0 *\/4 * * *" */

@@ -12,6 +12,7 @@ import {
 } from '../hetzner-snapshots.options';
 import {
   describeFrequency,
+  describeUnusableFrequency,
   nextRuns,
   parseFrequency,
   periodMs,
@@ -88,7 +89,7 @@ export class SchedulerStatusService implements OnModuleInit {
     try {
       preset = parseFrequency(settings.frequency);
     } catch (err) {
-      const reason = `The saved frequency "${settings.frequency}" cannot be used (${(err as Error).message}); automatic snapshots are paused until it is saved again in Settings.`;
+      const reason = describeUnusableFrequency(settings.frequency, err);
       return {
         ...base,
         frequencyText: null,

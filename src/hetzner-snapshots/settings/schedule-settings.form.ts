@@ -3,7 +3,12 @@
 // flags are merged into those fields so both go through UpdateScheduleDto). Pure.
 import type { AuditChange } from '../audit/audit-change';
 import type { RetentionTiers } from '../retention/retention.policy';
-import { formatFrequency, parseFrequency, type FrequencyPreset } from '../schedule/snapshot-schedule';
+import {
+  describeUnusableFrequency,
+  formatFrequency,
+  parseFrequency,
+  type FrequencyPreset,
+} from '../schedule/snapshot-schedule';
 import type { PanelSettings } from './panel-settings.entity';
 import {
   FrequencyKind,
@@ -42,6 +47,32 @@ export function rowToSchedule(row: ScheduleColumns): ScheduleSettings {
     tiers: parseTiers(row.retentionTiers),
     webhookUrl: row.webhookUrl || null,
   };
+}
+
+/** The stored row read as settings, or, when its frequency no longer validates, why and the form to repair it. */
+export type SavedSchedule =
+  | { ok: true; schedule: ScheduleSettings; form: ScheduleFormValues }
+  | { ok: false; frequency: string; problem: string; enabled: boolean; form: ScheduleFormValues };
+
+export function readSavedSchedule(row: ScheduleColumns): SavedSchedule {
+  try {
+    const schedule = rowToSchedule(row);
+    return { ok: true, schedule, form: scheduleToForm(schedule) };
+  } catch (err) {
+    // The rest of the row is still good: keep it, and show the unusable text where it was typed.
+    const fallback = scheduleToForm(rowToSchedule({ ...row, frequency: `daily@${DEFAULT_TIME}` }));
+    const cron = /^cron:(.*)$/is.exec(row.frequency ?? '');
+    const form: ScheduleFormValues = cron
+      ? { ...fallback, frequencyKind: 'cron', cron: cron[1].trim() }
+      : fallback;
+    return {
+      ok: false,
+      frequency: row.frequency,
+      problem: describeUnusableFrequency(row.frequency, err),
+      enabled: Boolean(row.scheduleEnabled),
+      form,
+    };
+  }
 }
 
 export function scheduleToColumns(s: ScheduleSettings): ScheduleColumns {

@@ -2,6 +2,7 @@
 // preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
 import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
 import { setFlash } from '../../host/web/flash';
 import type { PanelRequest } from '../../host/web/request-context';
@@ -12,9 +13,14 @@ import {
   pagePath,
 } from '../hetzner-snapshots.options';
 import { PluginAccessGuard } from '../plugin-access.guard';
-import { presentAudit, presentScheduleForm, presentSummary, presentToken } from './settings.presenter';
+import {
+  presentAudit,
+  presentScheduleForm,
+  presentSummary,
+  presentToken,
+  presentUnusableSchedule,
+} from './settings.presenter';
 import { ScheduleSummary, SettingsService } from './settings.service';
-import { scheduleToForm } from './schedule-settings.form';
 
 type Body = Record<string, unknown> | undefined;
 
@@ -39,6 +45,7 @@ export class SettingsController {
   constructor(
     private readonly service: SettingsService,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('settings')
@@ -62,7 +69,7 @@ export class SettingsController {
 
   @Get('settings/token/disconnect')
   async confirmDisconnect(@Res() res: Response) {
-    const token = presentToken(await this.service.tokenStatus(), this.options.timeZone);
+    const token = presentToken(await this.service.tokenStatus(), this.options.timeZone, this.clock.now());
     if (!token.stored) return res.redirect(303, this.path('/settings#token'));
     res.render('hetzner-snapshots/settings-disconnect', {
       title: 'Disconnect the API token',
@@ -116,18 +123,21 @@ export class SettingsController {
     const timeZone = this.options.timeZone;
     const [tokenStatus, saved, audit] = await Promise.all([
       this.service.tokenStatus(),
-      this.service.schedule(),
+      this.service.savedSchedule(),
       this.service.recentAudit(20),
     ]);
-    const savedSummary = await this.service.summarize(saved);
+    // A stored schedule that no longer validates is shown as unusable, with the form to repair it.
+    const savedView = saved.ok
+      ? { ...presentSummary(await this.service.summarize(saved.schedule)), enabled: saved.schedule.enabled }
+      : { ...presentUnusableSchedule(saved, timeZone), enabled: saved.enabled };
     res.status(status).render('hetzner-snapshots/settings', {
       title: 'Settings',
       layout: this.options.layout,
-      token: presentToken(tokenStatus, timeZone),
+      token: presentToken(tokenStatus, timeZone, this.clock.now()),
       tokenError: state.tokenError,
-      saved: { ...presentSummary(savedSummary), enabled: saved.enabled },
+      saved: savedView,
       preview: state.preview ? presentSummary(state.preview) : null,
-      schedule: presentScheduleForm(state.scheduleValues ?? scheduleToForm(saved), state.scheduleErrors),
+      schedule: presentScheduleForm(state.scheduleValues ?? saved.form, state.scheduleErrors),
       audit: presentAudit(audit, timeZone),
       paths: {
         token: this.path('/settings/token'),

@@ -15,12 +15,14 @@ describe('settings presenter', () => {
     const view = presentToken(
       {
         source: 'settings',
+        undecryptable: false,
         last4: 'abcd',
         savedAt: new Date('2026-01-15T02:30:00Z'),
         checkedAt: null,
         checkResult: 'read_only',
       },
       'UTC',
+      new Date('2026-01-20T02:30:00Z'),
     );
     expect(view).toMatchObject({
       stored: true,
@@ -31,6 +33,30 @@ describe('settings presenter', () => {
       checkedAt: null,
     });
     expect(view.savedAt).toEqual({ iso: '2026-01-15T02:30:00.000Z', text: 'Thu, 15 Jan 2026, 02:30 UTC' });
+  });
+
+  it.each([
+    // [stored check result, undecryptable, days since saved] → label, age, rotation due
+    ['read_write', false, 10, 'Read & Write', 'saved 10 days ago', false],
+    ['read_write', false, 90, 'Read & Write', 'saved 90 days ago', false],
+    ['read_write', false, 91, 'Read & Write', 'saved 91 days ago', true],
+    // The key changed: the old "Read & Write" result must not be shown any more.
+    ['read_write', true, 10, 'cannot be decrypted', 'saved 10 days ago', false],
+  ] as const)('token %s, undecryptable %s, %s days old', (result, undecryptable, days, label, age, due) => {
+    const now = new Date('2026-06-01T12:00:00Z');
+    const view = presentToken(
+      {
+        source: 'settings',
+        undecryptable,
+        last4: 'abcd',
+        savedAt: new Date(now.getTime() - days * 86_400_000),
+        checkedAt: null,
+        checkResult: result,
+      },
+      'UTC',
+      now,
+    );
+    expect(view).toMatchObject({ checkLabel: label, age, rotationDue: due, undecryptable });
   });
 
   it('marks the chosen options and lists errors of fields the form does not have', () => {

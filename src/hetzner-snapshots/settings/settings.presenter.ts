@@ -5,6 +5,13 @@ import type { AuditRecord } from '../audit/audit.service';
 import { HOUR_STEPS } from '../schedule/snapshot-schedule';
 import type { ScheduleSummary, TokenStatus } from './settings.service';
 import { maskToken, tokenCheckLabel } from './token-check.wording';
+import {
+  describeTokenAge,
+  isTokenRotationDue,
+  TOKEN_ROTATION_DAYS,
+  TOKEN_ROTATION_STEPS,
+  undecryptableTokenMessage,
+} from './token-health';
 import { SCHEDULE_FORM_FIELDS, WEEKDAY_KEYS } from './update-schedule.dto';
 
 /** "Mon, 24 Nov 2025, 03:30 CET" in the given zone; 24-hour clock, the zone named so nobody has to guess. */
@@ -30,9 +37,21 @@ export interface TimeView {
 const timeView = (date: Date | null, timeZone: string): TimeView | null =>
   date ? { iso: date.toISOString(), text: formatInstant(date, timeZone) } : null;
 
-export function presentToken(status: TokenStatus, timeZone: string) {
-  const label = tokenCheckLabel(status.checkResult);
+export function presentToken(status: TokenStatus, timeZone: string, now: Date) {
+  // A stored check result says nothing once the key cannot decrypt the token: the token is unusable.
+  const label = status.undecryptable
+    ? { text: 'cannot be decrypted', badge: 'danger' }
+    : tokenCheckLabel(status.checkResult);
+  const rotationDue = status.source === 'settings' && isTokenRotationDue(status.savedAt, now);
   return {
+    undecryptable: status.undecryptable,
+    undecryptableMessage: status.undecryptable
+      ? undecryptableTokenMessage({ last4: status.last4, keyCreated: false })
+      : null,
+    age: status.source === 'settings' ? describeTokenAge(status.savedAt, now) : null,
+    rotationDue,
+    rotationDays: TOKEN_ROTATION_DAYS,
+    rotationSteps: TOKEN_ROTATION_STEPS,
     fromEnvironment: status.source === 'environment',
     stored: status.source === 'settings',
     none: status.source === 'none',
@@ -51,6 +70,18 @@ export function presentSummary(summary: ScheduleSummary) {
     timeZone: summary.timeZone,
     retention: summary.retention,
     nextRuns: summary.nextRuns.map((d) => timeView(d, summary.timeZone) as TimeView),
+  };
+}
+
+/** The saved-schedule block when the stored frequency cannot run: no next runs, and why. */
+export function presentUnusableSchedule(saved: { frequency: string; problem: string }, timeZone: string) {
+  return {
+    description: `"${saved.frequency}" (cannot run)`,
+    cronExpression: null,
+    timeZone,
+    retention: null,
+    nextRuns: [] as TimeView[],
+    problem: saved.problem,
   };
 }
 

@@ -1,12 +1,12 @@
 // Owns the admin's settings for this server: the API token (checked against Hetzner before it is stored,
 // kept encrypted, replaced or removed) and the schedule and retention. The settings page and the CLI both
 // call this service, so both run the same validation, write the same audit entries and emit the same event.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
-import { FieldErrors, validateForm } from '../../forms/form-validation';
+import { FieldErrors, FormResult, validateForm } from '../../forms/form-validation';
 import { registerSecret } from '../../logging/line.logger';
 import { AuditActor, AuditChange } from '../audit/audit-change';
 import { AuditRecord, AuditService } from '../audit/audit.service';
@@ -16,7 +16,13 @@ import {
   NoTokenError,
 } from '../connection/hetzner-connection.service';
 import { describeHcloudError, type HcloudImage } from '../hcloud';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import type { Banner } from '../../host/web/layout-contributor';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
+import { PanelLayoutContributor } from '../status/panel-layout.contributor';
 import { snapshotOrigin } from '../retention/retention.policy';
 import { describeRetention } from '../retention/retention.describe';
 import {
@@ -27,19 +33,22 @@ import {
   toCronExpression,
 } from '../schedule/snapshot-schedule';
 import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
+import { webhookHostProblem } from '../webhook/webhook-address.rule';
 import { PanelSettings } from './panel-settings.entity';
 import { SaveTokenDto } from './save-token.dto';
 import {
   diffSchedule,
   formToSchedule,
+  readSavedSchedule,
   rowToSchedule,
+  SavedSchedule,
   scheduleToColumns,
-  scheduleToForm,
   ScheduleSettings,
 } from './schedule-settings.form';
 import { SETTINGS_CHANGED_EVENT, SettingsChangedEvent } from './settings.events';
 import { describeTokenCheck, lastFour, TokenCheckKind, TokenCheckOutcome } from './token-check.wording';
-import { encryptToken, TokenDecryptionError } from './token.cipher';
+import { tokenNotices, undecryptableTokenMessage } from './token-health';
+import { decryptToken, encryptToken, TokenDecryptionError } from './token.cipher';
 import { ScheduleFormValues, UpdateScheduleDto } from './update-schedule.dto';
 
 const SETTINGS_ID = 1;
@@ -57,6 +66,8 @@ export const ENVIRONMENT_TOKEN_MESSAGE =
 
 export interface TokenStatus {
   source: 'environment' | 'settings' | 'none';
+  /** A token is stored but the current key cannot decrypt it (the ciphertext is kept for the old key). */
+  undecryptable: boolean;
   last4: string | null;
   savedAt: Date | null;
   checkedAt: Date | null;
@@ -96,7 +107,9 @@ export type PreviewScheduleResult =
   | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
 
 @Injectable()
-export class SettingsService {
+export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('Settings');
+
   constructor(
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
     @InjectRepository(SnapshotListCache) private readonly listCache: Repository<SnapshotListCache>,
@@ -105,7 +118,24 @@ export class SettingsService {
     private readonly connection: HetznerConnectionService,
     private readonly audit: AuditService,
     private readonly events: EventEmitter2,
+    private readonly layout: PanelLayoutContributor,
   ) {}
+
+  onModuleInit(): void {
+    this.layout.addBannerSource(() => this.tokenNotices());
+  }
+
+  /** A key generated over a stored ciphertext is said at start, not discovered later. The ciphertext stays. */
+  async onApplicationBootstrap(): Promise<void> {
+    const status = await this.tokenStatus().catch(() => null);
+    if (status?.undecryptable)
+      this.logger.warn(
+        undecryptableTokenMessage({
+          last4: status.last4,
+          keyCreated: this.options.tokenEncryptionKeyCreated === true,
+        }),
+      );
+  }
 
   // ---- token ---------------------------------------------------------------------------------------------
 
@@ -114,6 +144,7 @@ export class SettingsService {
     if (envToken)
       return {
         source: 'environment',
+        undecryptable: false,
         last4: lastFour(envToken),
         savedAt: null,
         checkedAt: null,
@@ -121,14 +152,42 @@ export class SettingsService {
       };
     const row = await this.row();
     if (!row.tokenEncrypted)
-      return { source: 'none', last4: null, savedAt: null, checkedAt: null, checkResult: null };
+      return {
+        source: 'none',
+        undecryptable: false,
+        last4: null,
+        savedAt: null,
+        checkedAt: null,
+        checkResult: null,
+      };
     return {
       source: 'settings',
+      undecryptable: !this.decrypts(row.tokenEncrypted),
       last4: row.tokenLast4,
       savedAt: row.tokenSavedAt,
       checkedAt: row.tokenCheckedAt,
       checkResult: row.tokenCheckResult,
     };
+  }
+
+  /** What every page warns about the token: undecryptable, or old enough to replace. Database only. */
+  async tokenNotices(): Promise<Banner[]> {
+    const status = await this.tokenStatus();
+    const href = pagePath(this.options.routePrefix, '/settings#token');
+    return tokenNotices({
+      ...status,
+      now: this.clock.now(),
+      keyCreated: this.options.tokenEncryptionKeyCreated === true,
+    }).map((n) => ({ ...n, href, linkText: 'Open Settings' }));
+  }
+
+  private decrypts(ciphertext: string): boolean {
+    try {
+      decryptToken(ciphertext, this.options.tokenEncryptionKey);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Checks a pasted token against this server and stores it, encrypted, only when it may read and write. */
@@ -265,21 +324,26 @@ export class SettingsService {
     return rowToSchedule(await this.row());
   }
 
+  /** The saved schedule, or why it cannot run (a row saved before a validation rule existed): never throws for that. */
+  async savedSchedule(): Promise<SavedSchedule> {
+    return readSavedSchedule(await this.row());
+  }
+
   /** The saved schedule as the form's fields: what the page shows and what CLI flags are laid over. */
   async scheduleForm(): Promise<ScheduleFormValues> {
-    return scheduleToForm(await this.schedule());
+    return (await this.savedSchedule()).form;
   }
 
   /** Validates like a save and describes the result, storing nothing. */
   async previewSchedule(values: unknown): Promise<PreviewScheduleResult> {
-    const form = validateForm(UpdateScheduleDto, values);
+    const form = this.validateSchedule(values);
     if (!form.ok) return { ok: false, errors: form.errors, values: form.values };
     const schedule = formToSchedule(form.value);
     return { ok: true, schedule, summary: await this.summarize(schedule) };
   }
 
   async updateSchedule(values: unknown, actor: AuditActor): Promise<UpdateScheduleResult> {
-    const form = validateForm(UpdateScheduleDto, values);
+    const form = this.validateSchedule(values);
     if (!form.ok) return { ok: false, reason: 'invalid', errors: form.errors, values: form.values };
     const next = scheduleToColumns(formToSchedule(form.value));
     const displayValues = { ...(values as Record<string, unknown>) };
@@ -310,6 +374,20 @@ export class SettingsService {
     }
     if (changes.length > 0) this.emitChanged(changes.map((c) => c.field));
     return { ok: true, changes };
+  }
+
+  /** The form's rules, then the webhook address rule (which depends on WEBHOOK_ALLOW_PRIVATE_ADDRESSES). */
+  private validateSchedule(values: unknown): FormResult<UpdateScheduleDto> {
+    const form = validateForm(UpdateScheduleDto, values);
+    if (!form.ok || !form.value.webhookUrl) return form;
+    const problem = webhookHostProblem(new URL(form.value.webhookUrl).hostname, {
+      allowPrivate: this.options.webhookAllowPrivateAddresses === true,
+    });
+    if (!problem) return form;
+    const shown: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((values ?? {}) as Record<string, unknown>))
+      shown[k] = typeof v === 'string' ? v : '';
+    return { ok: false, errors: { webhookUrl: problem }, values: shown };
   }
 
   /** Next runs in the server's time zone and the retention policy in words. */
