@@ -225,7 +225,8 @@ export class SnapshotsService {
     } catch (err) {
       // The form may be sent again only when nothing was created for sure: refused before asking Hetzner, or
       // refused by it (4xx). After a timeout, a cut connection or a 5xx the snapshot may exist: keep the key.
-      const nothingCreated = !createSent || (err instanceof HcloudApiError && err.status >= 400 && err.status < 500);
+      const nothingCreated =
+        !createSent || (err instanceof HcloudApiError && err.status >= 400 && err.status < 500);
       if (req.requestKey && nothingCreated) this.requestKeys.release(req.requestKey);
       throw this.operationError(err);
     } finally {

@@ -1,7 +1,7 @@
 // The one place the HTTP application is wired: security headers, body limits, cookies, sessions, CSRF,
 // views, static assets and error pages. main (serve), demo and every e2e test call createPanelApp, so
 // tests run the real wiring.
-import { DynamicModule, Logger, LoggerService } from '@nestjs/common';
+import { DynamicModule, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -47,7 +47,6 @@ export async function createPanelApp(
 export function configureApp(app: NestExpressApplication, opts: PanelAppOptions): void {
   const { config, keys } = opts;
   const auth = app.get(AuthService);
-  const logger = new Logger('Http');
   setFlashKey(keys.flash);
 
   // Only a proxy on this machine may set the client address (sign-in throttling counts per address).

@@ -59,7 +59,8 @@ export class CsrfTokens {
  */
 export function crossSiteReason(req: Request): string | null {
   const site = req.get('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `Sec-Fetch-Site ${site.slice(0, 20).replace(/[^\w-]/g, '?')}`;
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `Sec-Fetch-Site ${site.slice(0, 20).replace(/[^\w-]/g, '?')}`;
   const origin = req.get('origin');
   if (origin === undefined) return null;
   let originHost: string;
