@@ -71,6 +71,9 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
       },
       // Only when the admin tells us TLS is in front; HSTS on a plain-HTTP tunnel would lock them out.
       strictTransportSecurity: config.secureCookies === true,
+      // Nothing leaves for other sites, and our own form posts carry their real Origin (under no-referrer a
+      // browser sends "Origin: null", which the CSRF check must refuse: a forging page can send it too).
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   app.useStaticAssets(path.join(PROJECT_ROOT, 'public'), { prefix: '/assets/', maxAge: '1h', index: false });
