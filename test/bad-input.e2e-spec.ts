@@ -209,6 +209,9 @@ const TOKEN_WORD = 'An API token is one word of letters and digits, without spac
 const INVISIBLE = 'no line breaks, tabs or invisible characters';
 const NO_PAGE = 'There is no page at this address.';
 const TOO_LARGE = 'That form was far larger than any form of this panel accepts.';
+// Forms are urlencoded only: JSON (nested, typed, or operator objects) is refused before it is parsed.
+const NOT_A_FORM = 'This panel only accepts its own web forms';
+const DEEP_JSON = `{"username":"admin","password":${'['.repeat(25_000)}${']'.repeat(25_000)}}`;
 
 // Each row on one line: the table reads down (hence prettier-ignore).
 // prettier-ignore
@@ -221,7 +224,7 @@ const setupRows: Row[] = [
   { name: 'setup: username with an RTL override', send: () => post(anonymous, '/setup', setupForm({ username: `adm${RTL}nimda` })), status: 400, message: USERNAME_RULE },
   { name: 'setup: username with a combining mark', send: () => post(anonymous, '/setup', setupForm({ username: 'ow\u0301ner' })), status: 400, message: USERNAME_RULE },
   { name: 'setup: username of 65 characters', send: () => post(anonymous, '/setup', setupForm({ username: 'a'.repeat(65) })), status: 400, message: USERNAME_RULE },
-  { name: 'setup: username as a number (JSON)', send: () => post(anonymous, '/setup', setupForm({ username: 12345 }), { json: true }), status: 400, message: USERNAME_RULE },
+  { name: 'setup: username as a number (JSON)', send: () => post(anonymous, '/setup', setupForm({ username: 12345 }), { json: true }), status: 415, message: NOT_A_FORM },
   { name: 'setup: username given twice', send: () => post(anonymous, '/setup', `setupCode=${setupCode}&username=a&username=b&password=a+long+enough+password&passwordRepeat=a+long+enough+password`), status: 400, message: SINGLE },
   { name: 'setup: password too short', send: () => post(anonymous, '/setup', setupForm({ password: 'short', passwordRepeat: 'short' })), status: 400, message: 'Use at least 12 characters.' },
   { name: 'setup: password of 257 characters', send: () => post(anonymous, '/setup', setupForm({ password: 'p'.repeat(257), passwordRepeat: 'p'.repeat(257) })), status: 400, message: 'Use at most 256 characters.' },
@@ -237,11 +240,15 @@ const loginRows: Row[] = [
   { name: 'login: password empty', send: () => post(anonymous, '/login', { username: ADMIN.username, password: '' }), status: 400, message: 'Enter your password.' },
   { name: 'login: username of 65 characters', send: () => post(anonymous, '/login', { username: 'a'.repeat(65), password: ADMIN.password }), status: 400, message: 'That username is too long.' },
   { name: 'login: password of 257 characters', send: () => post(anonymous, '/login', { username: ADMIN.username, password: 'p'.repeat(257) }), status: 400, message: 'That password is too long.' },
-  { name: 'login: password as an object (JSON operator injection)', send: () => post(anonymous, '/login', { username: ADMIN.username, password: { $ne: null } }, { json: true }), status: 400, message: SINGLE },
+  { name: 'login: password as an object (JSON operator injection)', send: () => post(anonymous, '/login', { username: ADMIN.username, password: { $ne: null } }, { json: true }), status: 415, message: NOT_A_FORM },
   { name: 'login: SQL in the username', send: () => post(anonymous, '/login', { username: `admin${SQL}`, password: `' OR '1'='1` }), status: 401, message: 'Wrong username or password.' },
   { name: 'login: NUL after the username', send: () => post(anonymous, '/login', { username: `${ADMIN.username}${NUL}`, password: ADMIN.password }), status: 401, message: 'Wrong username or password.' },
-  { name: 'login: malformed JSON', send: () => postRaw('/login', 'application/json', '{"username": "admin", "password": '), status: 400, message: 'That request could not be read.' },
-  { name: 'login: a JSON body over 64 kB', send: () => postRaw('/login', 'application/json', JSON.stringify({ username: ADMIN.username, password: HUGE })), status: 413, message: TOO_LARGE },
+  { name: 'login: malformed JSON', send: () => postRaw('/login', 'application/json', '{"username": "admin", "password": '), status: 415, message: NOT_A_FORM },
+  { name: 'login: a JSON body over 64 kB', send: () => postRaw('/login', 'application/json', JSON.stringify({ username: ADMIN.username, password: HUGE })), status: 415, message: NOT_A_FORM },
+  { name: 'login: JSON nested 25 000 levels deep', send: () => postRaw('/login', 'application/json', DEEP_JSON), status: 415, message: NOT_A_FORM },
+  { name: 'login: a text/plain body', send: () => postRaw('/login', 'text/plain', 'username=admin&password=x'), status: 415, message: NOT_A_FORM },
+  { name: 'login: password as an operator in brackets (urlencoded stays flat)', send: () => post(anonymous, '/login', `username=${ADMIN.username}&password[$ne]=x`), status: 400, message: 'Enter your password.' },
+  { name: 'login: username nested in brackets 500 deep (urlencoded stays flat)', send: () => post(anonymous, '/login', `username${'[a]'.repeat(500)}=admin&password=x`), status: 400, message: 'Enter your username.' },
   { name: 'login: more than 200 fields', send: () => postRaw('/login', 'application/x-www-form-urlencoded', Array.from({ length: 250 }, (_, i) => `f${i}=1`).join('&')), status: 413, message: TOO_LARGE },
 ];
 
@@ -252,7 +259,7 @@ const accountRows: Row[] = [
   { name: 'account: new password too short', send: () => post(agent, '/account/password', passwordForm({ password: 'eleven char', passwordRepeat: 'eleven char' })), status: 400, message: 'Use at least 12 characters.' },
   { name: 'account: new password of 257 characters', send: () => post(agent, '/account/password', passwordForm({ password: 'p'.repeat(257), passwordRepeat: 'p'.repeat(257) })), status: 400, message: 'Use at most 256 characters.' },
   { name: 'account: new passwords differ', send: () => post(agent, '/account/password', passwordForm({ passwordRepeat: 'another long passwort' })), status: 400, message: 'The two passwords differ.' },
-  { name: 'account: new password as an array (JSON)', send: () => post(agent, '/account/password', passwordForm({ password: ['another long password'] }), { json: true }), status: 400, message: SINGLE },
+  { name: 'account: new password as an array (JSON)', send: () => post(agent, '/account/password', passwordForm({ password: ['another long password'] }), { json: true }), status: 415, message: NOT_A_FORM },
   { name: 'account: an unknown field (username)', send: () => post(agent, '/account/password', passwordForm({ username: 'root' })), status: 400, message: NOT_A_FIELD },
 ];
 
@@ -266,7 +273,7 @@ const tokenRows: Row[] = [
   { name: 'token: an emoji', send: () => post(agent, '/settings/token', { token: 'token📸token' }), status: 400, message: TOKEN_WORD },
   { name: 'token: NUL inside', send: () => post(agent, '/settings/token', { token: `abc${NUL}def` }), status: 400, message: TOKEN_WORD },
   { name: 'token: SQL', send: () => post(agent, '/settings/token', { token: SQL }), status: 400, message: TOKEN_WORD },
-  { name: 'token: a number (JSON)', send: () => post(agent, '/settings/token', { token: 42 }, { json: true }), status: 400, message: 'Paste the API token.' },
+  { name: 'token: a number (JSON)', send: () => post(agent, '/settings/token', { token: 42 }, { json: true }), status: 415, message: NOT_A_FORM },
   { name: 'token: given twice', send: () => post(agent, '/settings/token', 'token=a&token=b'), status: 400, message: SINGLE },
   { name: 'token: <script>, unknown to Hetzner', send: () => post(agent, '/settings/token', { token: SCRIPT }), status: 422, message: 'Hetzner does not know this token' },
   { name: 'token: read-only', send: () => post(agent, '/settings/token', { token: RO_TOKEN }), status: 422, message: 'This token is read-only' },
@@ -288,10 +295,10 @@ const scheduleRows: Row[] = [
   { name: 'schedule: retention 1e3 days', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: '1e3' })), status: 400, message: RANGE_DAYS },
   { name: 'schedule: retention with SQL', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: `7${SQL}` })), status: 400, message: RANGE_DAYS },
   { name: 'schedule: retention in Arabic-Indic digits', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: '٧' })), status: 400, message: RANGE_DAYS },
-  { name: 'schedule: retention as a boolean (JSON)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: true }), { json: true }), status: 400, message: RANGE_DAYS },
+  { name: 'schedule: retention as a boolean (JSON)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ retentionDays: true }), { json: true }), status: 415, message: NOT_A_FORM },
   { name: 'schedule: keep 0', send: () => post(agent, '/settings/schedule', validChangedSchedule({ keepMin: '0' })), status: 400, message: RANGE_KEEP },
   { name: 'schedule: keep "three"', send: () => post(agent, '/settings/schedule', validChangedSchedule({ keepMin: 'three' })), status: 400, message: RANGE_KEEP },
-  { name: 'schedule: keep as an object (JSON)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ keepMin: { $gt: 0 } }), { json: true }), status: 400, message: SINGLE },
+  { name: 'schedule: keep as an object (JSON)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ keepMin: { $gt: 0 } }), { json: true }), status: 415, message: NOT_A_FORM },
   { name: 'schedule: daily at 25:00', send: () => post(agent, '/settings/schedule', validChangedSchedule({ dailyAt: '25:00' })), status: 400, message: /HH:MM|25:00/ },
   { name: 'schedule: daily at a time with @', send: () => post(agent, '/settings/schedule', validChangedSchedule({ dailyAt: '03:30@weekly' })), status: 400, message: 'Write the time as HH:MM in 24-hour form' },
   { name: 'schedule: every 5 hours', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'hours', everyHours: '5' })), status: 400, message: 'Every 5 hours does not fit the day evenly.' },
@@ -322,7 +329,7 @@ const snapshotRows: Row[] = [
   { name: 'take: description with a zero-width space', send: () => post(agent, '/snapshots', { description: `before${ZERO_WIDTH}update` }), status: 400, message: INVISIBLE },
   { name: 'take: description with NUL', send: () => post(agent, '/snapshots', { description: `before${NUL}update` }), status: 400, message: INVISIBLE },
   { name: 'take: description with a line break', send: () => post(agent, '/snapshots', { description: 'line one\nline two' }), status: 400, message: INVISIBLE },
-  { name: 'take: description as a number (JSON)', send: () => post(agent, '/snapshots', { description: 42 }, { json: true }), status: 400, message: 'The description must be text.' },
+  { name: 'take: description as a number (JSON)', send: () => post(agent, '/snapshots', { description: 42 }, { json: true }), status: 415, message: NOT_A_FORM },
   { name: 'take: description given twice', send: () => post(agent, '/snapshots', 'description=a&description=b'), status: 400, message: SINGLE },
   { name: 'take: a damaged request key', send: () => post(agent, '/snapshots', { description: 'ok', requestKey: `${SQL}` }), status: 400, message: 'This form is damaged; reload the page and try again.' },
   { name: 'take: an unknown field (labels)', send: () => post(agent, '/snapshots', { description: 'ok', labels: 'managed-by=someone' }), status: 400, message: NOT_A_FIELD },

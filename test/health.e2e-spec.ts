@@ -1,5 +1,6 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
+import { loadConfig } from '../src/config/app-config';
 import { FakeHcloud } from '../src/fake-hcloud';
 import { CycleRun } from '../src/hetzner-snapshots/scheduler/cycle-run.entity';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
@@ -76,7 +77,8 @@ describe('health endpoints (e2e)', () => {
 
   it('GET /readyz: 503 with reasons until a token is set, the schedule is on and its job runs; a failed cycle makes it 503 again', async () => {
     panel = await start({ HCLOUD_TOKEN: TOKEN });
-    const agent = panel.anonymous();
+    // The reasons and checks are for a signed-in admin (or a monitor with HEALTH_TOKEN, below).
+    const agent = await panel.signedIn();
 
     let res = await agent.get('/readyz');
     expect(res.status).toBe(503);
@@ -145,8 +147,42 @@ describe('health endpoints (e2e)', () => {
 
   it('GET /readyz names a missing token', async () => {
     panel = await start();
-    const res = await panel.anonymous().get('/readyz');
+    const res = await (await panel.signedIn()).get('/readyz');
     expect(res.status).toBe(503);
     expect(res.body.reasons).toContain('no Hetzner Cloud API token is set');
+  });
+
+  it('GET /readyz tells a stranger only its status and HTTP code, not whether a token is set or why it is not ready', async () => {
+    panel = await start();
+    const res = await panel.anonymous().get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({ status: 'not_ready' });
+    expect(res.text).not.toMatch(/token|schedule|errorCode|reasons/i);
+  });
+
+  it('GET /readyz shows its details to a monitor that sends HEALTH_TOKEN, and to nobody with another token', async () => {
+    const monitorToken = 'monitor-token-0123456789abcdefghijklmnop';
+    panel = await start({ HEALTH_TOKEN: monitorToken });
+    const anonymous = panel.anonymous();
+    const withToken = await anonymous.get('/readyz').set('Authorization', `Bearer ${monitorToken}`);
+    expect(withToken.status).toBe(503);
+    expect(withToken.body.reasons).toContain('no Hetzner Cloud API token is set');
+    for (const wrong of [
+      `Bearer ${monitorToken}x`,
+      `Bearer ${monitorToken.slice(0, -1)}`,
+      monitorToken,
+      'Bearer',
+    ])
+      expect((await anonymous.get('/readyz').set('Authorization', wrong)).body).toEqual({
+        status: 'not_ready',
+      });
+    expect(capturedLogLines.join('\n')).not.toContain(monitorToken);
+  });
+
+  it('refuses a HEALTH_TOKEN that is too short to be a secret, without printing it', () => {
+    expect(() => loadConfig({ DATA_DIR: '/tmp/x', HEALTH_TOKEN: 'short-token' })).toThrow(
+      /HEALTH_TOKEN=\(hidden\): must be 32 to 256 letters/,
+    );
   });
 });

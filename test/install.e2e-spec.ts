@@ -125,6 +125,7 @@ describe('the packed package, installed and run as docs/INSTALL.md says (e2e)', 
     return file;
   }
 
+  const MONITOR_TOKEN = 'install-test-monitor-token-0123456789abcdef';
   const baseOverrides = () => ({
     DATA_DIR: path.join(tmp, 'data'),
     HCLOUD_ENDPOINT: fake.apiEndpoint,
@@ -190,7 +191,7 @@ describe('the packed package, installed and run as docs/INSTALL.md says (e2e)', 
   it('`snapshot-panel serve` starts, prints its address and answers GET /healthz; it stops on SIGTERM', async () => {
     const child: ChildProcess = spawn(
       'sh',
-      shellArgs(envFile('serve', { ...baseOverrides(), PORT: '0' }), 'serve'),
+      shellArgs(envFile('serve', { ...baseOverrides(), PORT: '0', HEALTH_TOKEN: MONITOR_TOKEN }), 'serve'),
       { env: shellEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -209,7 +210,11 @@ describe('the packed package, installed and run as docs/INSTALL.md says (e2e)', 
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
       expect(((await health.json()) as { status: string }).status).toBe('ok');
-      const ready = await fetch(`${url}/readyz`);
+      // Anyone learns the status; the reasons go to a monitor with HEALTH_TOKEN (or a signed-in admin).
+      const anonymousReady = await fetch(`${url}/readyz`);
+      expect(anonymousReady.status).toBe(503);
+      expect(await anonymousReady.json()).toEqual({ status: 'not_ready' });
+      const ready = await fetch(`${url}/readyz`, { headers: { Authorization: `Bearer ${MONITOR_TOKEN}` } });
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as { reasons: string[] }).reasons).toContain(
         'automatic snapshots are turned off in Settings',

@@ -393,6 +393,7 @@ describe.each([
       { name: 'the token encryption key (hex)', value: keys.tokenEncryption.toString('hex') },
       { name: 'the CSRF key (base64)', value: keys.csrf.toString('base64') },
       { name: 'the CSRF key (hex)', value: keys.csrf.toString('hex') },
+      { name: 'the flash key (base64)', value: keys.flash.toString('base64') },
       ...sessionCookies.map((value, i) => ({ name: `session cookie #${i + 1}`, value })),
     ];
     // SECRET_KEY is in the process environment in both modes (the hook must not see it); in one it is the key.

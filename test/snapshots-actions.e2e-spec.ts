@@ -163,6 +163,28 @@ describe('snapshot changes from the page (e2e)', () => {
     expect(snapshotsOf(w.server.id).filter((i) => i.description === 'twice')).toHaveLength(1);
   });
 
+  it('keeps the form key when the outcome of a take is unknown (answer cut off), so sending the form again takes no second snapshot', async () => {
+    w = await startSnapshotsWorld();
+    const fields = await formFields();
+    // Hetzner creates the snapshot, but the answer never arrives whole: the panel cannot know it exists.
+    w.fake.failNext({ method: 'POST', path: createPath(), truncate: true });
+    const first = await w.agent
+      .post('/snapshots')
+      .type('form')
+      .send({ ...fields, description: 'unknown outcome' });
+    expect(first.status).toBe(303);
+    expect(snapshotsOf(w.server.id).filter((i) => i.description === 'unknown outcome')).toHaveLength(1);
+    await w.agent.get('/snapshots');
+    w.fake.advance(120_000); // the first snapshot's action has ended: nothing on Hetzner's side refuses a second
+    const again = await w.agent
+      .post('/snapshots')
+      .type('form')
+      .send({ ...fields, description: 'unknown outcome' });
+    expect(again.status).toBe(303);
+    expect(requestsTo(w.fake, 'POST', createPath())).toBe(1);
+    expect(snapshotsOf(w.server.id).filter((i) => i.description === 'unknown outcome')).toHaveLength(1);
+  });
+
   it('says a snapshot is already in progress instead of starting a second one', async () => {
     w = await startSnapshotsWorld();
     await w.agent

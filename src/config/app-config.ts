@@ -84,6 +84,14 @@ class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   SECURE_COOKIES?: boolean;
 
+  /** Lets a monitor read /readyz's details with "Authorization: Bearer <token>". */
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(/^[A-Za-z0-9._~+/=-]{32,256}$/, {
+    message: 'must be 32 to 256 letters, digits or ._~+/=- (for example: openssl rand -hex 32)',
+  })
+  HEALTH_TOKEN?: string;
+
   @IsOptional()
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
@@ -149,6 +157,8 @@ export interface AppConfig {
   serverId: number | null;
   envToken: string | null;
   secretKey: string | null;
+  /** Bearer token that shows /readyz's details to a monitor; null: details only for a signed-in admin. */
+  healthToken: string | null;
   /** null means: decide per request (Secure when the request came over TLS). */
   secureCookies: boolean | null;
   trustProxy: boolean;
@@ -183,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'HCLOUD_SERVER_ID',
     'HCLOUD_TOKEN',
     'SECRET_KEY',
+    'HEALTH_TOKEN',
     'SECURE_COOKIES',
     'TZ',
     'PRE_SNAPSHOT_COMMAND',
@@ -198,10 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { whitelist: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown =
-        e.property === 'HCLOUD_TOKEN' || e.property === 'SECRET_KEY'
-          ? '(hidden)'
-          : JSON.stringify(picked[e.property]);
+      const shown = ['HCLOUD_TOKEN', 'SECRET_KEY', 'HEALTH_TOKEN'].includes(e.property)
+        ? '(hidden)'
+        : JSON.stringify(picked[e.property]);
       return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -223,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     serverId: vars.HCLOUD_SERVER_ID ?? null,
     envToken: vars.HCLOUD_TOKEN ?? null,
     secretKey: vars.SECRET_KEY ?? null,
+    healthToken: vars.HEALTH_TOKEN ?? null,
     secureCookies: vars.SECURE_COOKIES ?? null,
     trustProxy: vars.TRUST_PROXY,
     logLevel: vars.LOG_LEVEL,

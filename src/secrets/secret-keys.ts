@@ -9,8 +9,10 @@ import { registerSecret } from '../logging/line.logger';
 export interface SecretKeys {
   /** AES-256-GCM key for the Hetzner API token at rest */
   tokenEncryption: Buffer;
-  /** HMAC key for CSRF tokens */
+  /** HMAC key for CSRF tokens and the signed pre-session id */
   csrf: Buffer;
+  /** HMAC key for flash-message cookies */
+  flash: Buffer;
   /** Where the master key came from, for doctor and the settings page */
   source: 'SECRET_KEY' | 'key-file';
   keyFile: string | null;
@@ -40,6 +42,7 @@ export function loadSecretKeys(opts: { secretKey: string | null; dataDir: string
   return {
     tokenEncryption: derive('token-encryption/v1'),
     csrf: derive('csrf/v1'),
+    flash: derive('flash/v1'),
     source,
     keyFile,
     created,

@@ -24,7 +24,7 @@ export class CreateRequestKeys {
     return 'first';
   }
 
-  /** The request failed before anything was created: the same form may be sent again. */
+  /** Only when nothing was created for sure (not after a timeout): the same form may be sent again. */
   release(key: string): void {
     this.claimed.delete(key);
   }

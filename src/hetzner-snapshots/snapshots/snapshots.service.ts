@@ -193,6 +193,7 @@ export class SnapshotsService {
       );
     }
     this.creating.add(serverId);
+    let createSent = false;
     try {
       const client = await this.clientOrThrow(req.caller);
       // Hetzner would refuse a second one with 423 locked anyway; ask about ours first and say more.
@@ -210,6 +211,7 @@ export class SnapshotsService {
       }
       const cache = await this.store.read(serverId);
       const description = req.description || defaultDescription(cache?.server?.name ?? null, serverId, now);
+      createSent = true;
       const { image, action } = await client.createImage(serverId, {
         description,
         labels: { ...MANUAL_LABELS },
@@ -221,7 +223,11 @@ export class SnapshotsService {
       );
       return { kind: 'started', image, action };
     } catch (err) {
-      if (req.requestKey) this.requestKeys.release(req.requestKey);
+      // The form may be sent again only when nothing was created for sure: refused before asking Hetzner, or
+      // refused by it (4xx). After a timeout, a cut connection or a 5xx the snapshot may exist: keep the key.
+      const nothingCreated =
+        !createSent || (err instanceof HcloudApiError && err.status >= 400 && err.status < 500);
+      if (req.requestKey && nothingCreated) this.requestKeys.release(req.requestKey);
       throw this.operationError(err);
     } finally {
       this.creating.delete(serverId);

@@ -1,11 +1,15 @@
 // Owns the answers for monitors: /healthz (the process is up and can write its database) and /readyz (the
-// snapshot scheduler runs and its last cycle did not fail). It reads the plugin's tables through the
-// plugin's exported entities and options; nothing it returns may contain a secret or a file path.
+// snapshot scheduler runs and its last cycle did not fail), and whether a caller may see /readyz's details.
+// It reads the plugin's tables through the plugin's exported entities and options; nothing it returns may
+// contain a secret or a file path.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import * as crypto from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { registerSecret } from '../../logging/line.logger';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
   HetznerSnapshotsModuleOptions,
@@ -23,6 +27,8 @@ export interface Liveness {
   };
 }
 
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest();
+
 /** The host_state row /healthz rewrites: a real committed write, since a rolled-back one proves nothing on disk. */
 export const HEALTH_PROBE_KEY = 'health.last-write';
 
@@ -37,7 +43,20 @@ export class HealthService {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    registerSecret(config.healthToken);
+    this.healthTokenDigest = config.healthToken ? sha256(config.healthToken) : null;
+  }
+
+  private readonly healthTokenDigest: Buffer | null;
+
+  /** Whether an Authorization header carries HEALTH_TOKEN; digests keep the comparison constant-time. */
+  isMonitorToken(authorization: string | undefined): boolean {
+    if (!this.healthTokenDigest || !authorization) return false;
+    const match = /^Bearer (\S{1,512})$/i.exec(authorization.trim());
+    return match !== null && crypto.timingSafeEqual(sha256(match[1]), this.healthTokenDigest);
+  }
 
   async liveness(): Promise<Liveness> {
     const processCheck = { status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) };

@@ -1,25 +1,25 @@
 // The one place the HTTP application is wired: security headers, body limits, cookies, sessions, CSRF,
 // views, static assets and error pages. main (serve), demo and every e2e test call createPanelApp, so
 // tests run the real wiring.
-import { DynamicModule, Logger, LoggerService } from '@nestjs/common';
+import { DynamicModule, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import express, { NextFunction, Request, Response } from 'express';
+import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { AppConfig } from '../../config/app-config';
 import { SecretKeys } from '../../secrets/secret-keys';
 import { AuthService } from '../auth/auth.service';
-import { PanelExceptionFilter, renderErrorPage } from './panel-exception.filter';
+import { CsrfTokens, csrfProtection } from './csrf';
+import { formBodies } from './form-bodies';
+import { PanelExceptionFilter } from './panel-exception.filter';
 import { setFlashKey, takeFlash } from './flash';
 import { LayoutContributor } from './layout-contributor';
-import { CSRF_COOKIE, PanelRequest, SESSION_COOKIE } from './request-context';
+import { PanelRequest, SESSION_COOKIE } from './request-context';
 import { configureViews } from './views';
 
 import { PROJECT_ROOT } from '../../project-root';
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface PanelAppOptions {
   config: AppConfig;
@@ -47,8 +47,7 @@ export async function createPanelApp(
 export function configureApp(app: NestExpressApplication, opts: PanelAppOptions): void {
   const { config, keys } = opts;
   const auth = app.get(AuthService);
-  const logger = new Logger('Http');
-  setFlashKey(keys.csrf);
+  setFlashKey(keys.flash);
 
   // Only a proxy on this machine may set the client address (sign-in throttling counts per address).
   app.set('trust proxy', config.trustProxy ? 'loopback' : false);
@@ -72,30 +71,24 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
       },
       // Only when the admin tells us TLS is in front; HSTS on a plain-HTTP tunnel would lock them out.
       strictTransportSecurity: config.secureCookies === true,
+      // Nothing leaves for other sites, and our own form posts carry their real Origin (under no-referrer a
+      // browser sends "Origin: null", which the CSRF check must refuse: a forging page can send it too).
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   app.useStaticAssets(path.join(PROJECT_ROOT, 'public'), { prefix: '/assets/', maxAge: '1h', index: false });
   configureViews(app, PROJECT_ROOT);
 
-  const urlencoded = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
-  const json = express.json({ limit: '64kb' });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const parse = req.is('application/json') ? json : urlencoded;
-    parse(req, res, (err?: { status?: number; type?: string }) => {
-      if (!err) return next();
-      const status = err.status === 413 ? 413 : 400;
-      const message =
-        status === 413
-          ? 'That form was far larger than any form of this panel accepts.'
-          : 'That request could not be read.';
-      renderErrorPage(res, status, message);
-    });
+  // Nothing the panel serves past this point may be kept by a browser or proxy: signed-in pages hold snapshot
+  // lists and settings, and the sign-in and setup pages hold their form tokens. Static assets above stay cacheable.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set('Cache-Control', 'no-store');
+    next();
   });
+  app.use(formBodies());
   app.use(cookieParser());
 
   const secureFor = (req: Request) => config.secureCookies ?? req.secure;
-  const csrfFor = (nonce: string) =>
-    crypto.createHmac('sha256', keys.csrf).update(`csrf:${nonce}`).digest('base64url');
 
   // Session: resolve the admin behind the cookie before any guard runs.
   app.use(async (req: PanelRequest, _res: Response, next: NextFunction) => {
@@ -106,6 +99,7 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
         if (found) {
           req.admin = found.admin;
           req.sessionCookie = cookie;
+          req.sessionId = found.session.tokenHash;
         }
       }
       next();
@@ -114,36 +108,7 @@ export function configureApp(app: NestExpressApplication, opts: PanelAppOptions)
     }
   });
 
-  // CSRF: a random HttpOnly cookie, and forms carry an HMAC of it that another site can neither read nor forge.
-  app.use((req: PanelRequest, res: Response, next: NextFunction) => {
-    let nonce: unknown = req.cookies?.[CSRF_COOKIE];
-    if (typeof nonce !== 'string' || nonce.length !== 43) {
-      nonce = crypto.randomBytes(32).toString('base64url');
-      res.cookie(CSRF_COOKIE, nonce, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: secureFor(req),
-        path: '/',
-      });
-    }
-    const expected = csrfFor(nonce as string);
-    res.locals.csrfToken = expected;
-    if (!UNSAFE_METHODS.has(req.method)) return next();
-    const sent: unknown = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
-    if (
-      typeof sent !== 'string' ||
-      sent.length !== expected.length ||
-      !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
-    ) {
-      logger.warn(`refused ${req.method} ${req.path}: missing or wrong CSRF token`);
-      return renderErrorPage(
-        res,
-        403,
-        'This form has expired or did not come from this panel. Go back, reload the page and try again.',
-      );
-    }
-    next();
-  });
+  app.use(csrfProtection({ tokens: new CsrfTokens(keys.csrf), secureFor }));
 
   // Layout locals: who is signed in, navigation, warnings, the one-shot message.
   app.use(async (req: PanelRequest, res: Response, next: NextFunction) => {

@@ -5,6 +5,8 @@ import type { Admin } from '../auth/admin.entity';
 export interface PanelRequest extends Request {
   admin?: Admin;
   sessionCookie?: string;
+  /** The server-side id of the session (what CSRF tokens are bound to); never sent to the browser. */
+  sessionId?: string;
 }
 
 export const SESSION_COOKIE = 'sp_session';
