@@ -105,7 +105,54 @@ describe('fake Hetzner API conforms to openapi.json', () => {
       404,
       () => rw('GET', `/v1/servers/${ids.server}/actions/${actionIds.succeeded}`),
     ),
+    conformance('update server', 'put /servers/{id}', 200, () =>
+      rw('PUT', `/v1/servers/${ids.otherServer}`, { body: { labels: { role: 'db' } } }),
+    ),
+    conformance('update server to a name in use', 'put /servers/{id}', 409, () =>
+      rw('PUT', `/v1/servers/${ids.otherServer}`, { body: { name: 'web-1' } }),
+    ),
+    conformance('update server with a bad name', 'put /servers/{id}', 422, () =>
+      rw('PUT', `/v1/servers/${ids.otherServer}`, { body: { name: 'not_a_hostname' } }),
+    ),
     // Server actions
+    conformance('change server protection', 'post /servers/{id}/actions/change_protection', 201, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/change_protection`, {
+        body: { delete: true, rebuild: true },
+      }),
+    ),
+    conformance('remove server protection', 'post /servers/{id}/actions/change_protection', 201, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/change_protection`, {
+        body: { delete: false, rebuild: false },
+      }),
+    ),
+    conformance(
+      'change server protection to unequal values',
+      'post /servers/{id}/actions/change_protection',
+      422,
+      () =>
+        rw('POST', `/v1/servers/${ids.otherServer}/actions/change_protection`, {
+          body: { rebuild: true },
+        }),
+    ),
+    conformance('enable backups', 'post /servers/{id}/actions/enable_backup', 201, () =>
+      afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/enable_backup`)),
+    ),
+    conformance('enable backups of a locked server', 'post /servers/{id}/actions/enable_backup', 423, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/enable_backup`),
+    ),
+    conformance('disable backups', 'post /servers/{id}/actions/disable_backup', 201, () =>
+      afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/disable_backup`)),
+    ),
+    conformance(
+      'disable backups of an unknown server',
+      'post /servers/{id}/actions/disable_backup',
+      404,
+      () => rw('POST', '/v1/servers/1/actions/disable_backup'),
+    ),
+    conformance('get server with backups on', 'get /servers/{id}', 200, async () => {
+      await afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/enable_backup`));
+      return afterIdle(() => rw('GET', `/v1/servers/${ids.otherServer}`));
+    }),
     conformance(
       'create image while the server is locked',
       'post /servers/{id}/actions/create_image',

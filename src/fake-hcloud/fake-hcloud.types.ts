@@ -47,6 +47,8 @@ export interface FakeServerRecord {
   labels: Record<string, string>;
   imageId: number | null;
   protection: { delete: boolean; rebuild: boolean };
+  /** The daily backup window (e.g. `22-02`) while automatic backups are on; null when they are off. */
+  backupWindow: string | null;
 }
 
 export interface FakeImageRecord {
@@ -108,6 +110,7 @@ export interface FakeServerInput {
   status?: string;
   serverType?: string;
   labels?: Record<string, string>;
+  backupWindow?: string | null;
 }
 
 export interface FakeImageInput {
