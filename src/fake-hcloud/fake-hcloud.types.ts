@@ -28,6 +28,12 @@ export interface FakeHcloudOptions {
   seed?: 'demo' | 'none';
   /** Requests per hour per project; the budget refills one request per fake-clock second. */
   rateLimit?: number;
+  /**
+   * Answer 422 invalid_input to requests whose path or query parameters or JSON body break openapi.json's
+   * schemas (default on). Needs the devDependency Ajv and vendor/hcloud, so the demo turns it off; a test
+   * that sends a bad request on purpose, to see a client handle the error, may turn it off too.
+   */
+  validateRequests?: boolean;
 }
 
 export interface FakeServerRecord {
