@@ -1,15 +1,13 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FakeClock } from './fake-hcloud.clock';
 import { apiRoutes } from './fake-hcloud.routes';
+import { SPEC_FILE, specPathOf } from './fake-hcloud.request-spec';
 import { FakeHcloud } from './fake-hcloud.server';
 import { callFake, FakeCallOptions, FakeCallResult } from './fake-hcloud.spec-helpers';
 import { FakeHcloudState } from './fake-hcloud.state';
-import { PROJECT_ROOT } from '../project-root';
 
-const SPEC_FILE = path.resolve(PROJECT_ROOT, 'vendor/hcloud/openapi.json');
 const HOUR_MS = 3_600_000;
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -382,16 +380,6 @@ describe('fake Hetzner API conforms to openapi.json', () => {
     expect(served.filter((route) => !failing.has(route))).toEqual([]);
   });
 });
-
-/** `/v1/servers/:id/actions/:actionId` → `/servers/{id}/actions/{action_id}` */
-function specPathOf(pattern: string): string {
-  return pattern
-    .replace(/^\/v1/, '')
-    .replace(
-      /:(\w+)/g,
-      (_, name: string) => `{${name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}}`,
-    );
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type OpenApiSpec = { paths: Record<string, any> } & Record<string, unknown>;

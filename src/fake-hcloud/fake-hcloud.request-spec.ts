@@ -50,7 +50,8 @@ interface CompiledOperation {
 
 /** The spec's request schemas for the routes the fake serves. */
 export class RequestSpec {
-  private readonly compiled = new Map<Route, CompiledOperation>();
+  /** By `METHOD pattern`: every fake builds its own Route objects, and they share these validators. */
+  private readonly compiled = new Map<string, CompiledOperation>();
 
   constructor(
     private readonly spec: OpenApiSpec,
@@ -92,7 +93,8 @@ export class RequestSpec {
   }
 
   private compile(route: Route): CompiledOperation {
-    const existing = this.compiled.get(route);
+    const key = `${route.method} ${route.pattern}`;
+    const existing = this.compiled.get(key);
     if (existing) return existing;
     const operation = this.operationOf(route);
     if (!operation) throw new Error(`fake-hcloud: not in openapi.json: ${describeRoute(route)}`);
@@ -113,7 +115,7 @@ export class RequestSpec {
       body: bodySchema ? this.bodyAjv.compile(bodySchema) : null,
       bodyRequired: operation.requestBody?.required === true,
     };
-    this.compiled.set(route, compiled);
+    this.compiled.set(key, compiled);
     return compiled;
   }
 }
