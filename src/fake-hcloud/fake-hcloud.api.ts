@@ -9,7 +9,7 @@ import {
 } from './fake-hcloud.errors';
 import { errorResponse, FakeResponse, jsonResponse } from './fake-hcloud.http';
 import { ANONYMOUS_BUDGET, FakeRateLimiter } from './fake-hcloud.rate-limiter';
-import type { RequestSpec } from './fake-hcloud.request-spec';
+import { type RequestSpec, SpecViolation } from './fake-hcloud.request-spec';
 import { FakeRouter } from './fake-hcloud.router';
 import { FakeHcloudState, FakeToken } from './fake-hcloud.state';
 
@@ -44,6 +44,9 @@ export class FakeApi {
       if (token.mode === 'read_only' && request.method !== 'GET') throw tokenReadonly();
       return this.route(request, token.projectId, budget.headers);
     } catch (error) {
+      if (error instanceof SpecViolation) {
+        return { ...errorResponse(error, budget.headers), specViolation: error.message };
+      }
       if (error instanceof FakeApiError) return errorResponse(error, budget.headers);
       const message = error instanceof Error ? error.message : String(error);
       return errorResponse(

@@ -243,6 +243,9 @@ describe('fake Hetzner API conforms to openapi.json', () => {
     conformance('update image with broken JSON', 'put /images/{id}', 400, () =>
       rw('PUT', `/v1/images/${ids.image}`, { rawBody: '{"description":' }),
     ),
+    conformance('update image 0, which the spec forbids', 'put /images/{id}', 422, () =>
+      rw('PUT', '/v1/images/0', { body: {} }),
+    ),
     conformance('update image with a bad label', 'put /images/{id}', 422, () =>
       rw('PUT', `/v1/images/${ids.image}`, { body: { labels: { 'hetzner.cloud/x': 'y' } } }),
     ),

@@ -32,6 +32,12 @@ describe('fake Hetzner API: requests are checked against openapi.json', () => {
         details: { fields: [{ name: 'id', messages: ['must be >= 1'] }] },
       },
     });
+    // The request log tells these apart from the API's own 422s, so a test can assert that none came.
+    expect(fake.requests.at(-1)).toMatchObject({
+      path: '/v1/images/0',
+      status: 422,
+      specViolation: "invalid input in field 'id': must be >= 1",
+    });
   });
 
   it('checks the token before the request: a read-only token gets token_readonly for PUT /images/0', async () => {
@@ -43,6 +49,7 @@ describe('fake Hetzner API: requests are checked against openapi.json', () => {
 
   it('answers the token check write probe (an empty PUT of the largest id) like the API', async () => {
     const readWrite = await call('PUT', `/v1/images/${LARGEST_ID}`, {});
+    expect(fake.requests.at(-1)?.specViolation).toBeUndefined();
     expect(readWrite.status).toBe(404);
     expect(readWrite.json.error).toEqual({
       code: 'not_found',

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { FakeApiError } from './fake-hcloud.errors';
 import { FieldErrors } from './fake-hcloud.validation';
 import type { Route } from './fake-hcloud.router';
 import { PROJECT_ROOT } from '../project-root';
@@ -85,7 +86,8 @@ export class RequestSpec {
         if (operation.bodyRequired) errors.add('body', 'is required');
       } else if (!operation.body(request.body)) addErrors(errors, operation.body.errors, 'body');
     }
-    errors.throwIfAny();
+    const error = errors.toError();
+    if (error) throw new SpecViolation(error);
   }
 
   private operationOf(route: Route): SpecOperation | undefined {
@@ -117,6 +119,13 @@ export class RequestSpec {
     };
     this.compiled.set(key, compiled);
     return compiled;
+  }
+}
+
+/** The API's 422 invalid_input, marked as coming from the spec check (the request log says so). */
+export class SpecViolation extends FakeApiError {
+  constructor(error: FakeApiError) {
+    super(error.status, error.code, error.message, error.details);
   }
 }
 

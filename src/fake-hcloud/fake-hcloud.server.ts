@@ -223,6 +223,7 @@ export class FakeHcloud {
         ? this.injectedResponse(fault, url.pathname, req.headers.authorization)
         : this.dispatch(req, url, rawBody);
     entry.status = response.status;
+    if (response.specViolation) entry.specViolation = response.specViolation;
     if (fault?.truncate) writeTruncated(res, response);
     else writeResponse(res, response);
   }

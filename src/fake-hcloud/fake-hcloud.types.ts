@@ -105,6 +105,8 @@ export interface FakeRequestLogEntry {
   at: Date;
   /** Present when an Authorization header came; the raw token is never kept. */
   token?: '[redacted]';
+  /** Present when the request broke openapi.json's schemas: the message of the 422 it got. */
+  specViolation?: string;
 }
 
 export interface FakeServerInput {
