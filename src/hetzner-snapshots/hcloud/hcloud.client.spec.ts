@@ -813,6 +813,12 @@ describe('checkToken', () => {
     expect(res).toEqual({ kind: 'unreachable', reason: expect.stringContaining('did not answer in time') });
   });
 
+  test('unreachable, not read_write, when the probe unexpectedly succeeds (an image with that id exists)', async () => {
+    server.expect(getServer(), probe({ status: 200, json: { image: { id: 9007199254740991 } } }));
+    const res = await makeClient({ maxRetries: 0 }).checkToken(42);
+    expect(res).toEqual({ kind: 'unreachable', reason: expect.stringContaining('unexpectedly') });
+  });
+
   test('unreachable when the write probe itself cannot get an answer', async () => {
     server.expect(getServer(), probe({ status: 502 }));
     const res = await makeClient({ maxRetries: 0 }).checkToken(42);
