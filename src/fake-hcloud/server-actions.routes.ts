@@ -170,7 +170,7 @@ function changeProtection({ state }: RouteDeps, context: RouteContext) {
     throw invalidInput([
       {
         name: protectRebuild === undefined ? 'rebuild' : 'delete',
-        messages: ['must equal rebuild and delete'],
+        messages: ['delete and rebuild must have the same value'],
       },
     ]);
   }
