@@ -10,6 +10,7 @@ import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../src/fake-hcloud';
 import { AuthService } from '../src/host/auth/auth.service';
+import { WRITE_PROBE } from '../src/hetzner-snapshots/hcloud/token-check';
 import { saveToken, visibleText } from './support/snapshots-fixture';
 import { ADMIN, capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 import { scheduleForm as savedDefaults } from './support/settings-forms';
@@ -96,9 +97,9 @@ async function state(): Promise<string> {
     audit_entries: await rows('audit_entries'),
     cycle_runs: await rows('cycle_runs'),
     images: fake.images(),
-    // The token check's write probe (PUT /images/0, which Hetzner answers 404 or 401) changes nothing.
+    // The token check's write probe (an empty PUT of an image that cannot exist: 404 or 401) changes nothing.
     writes: fake.requests
-      .filter((r) => r.method !== 'GET' && !(r.method === 'PUT' && r.path === '/v1/images/0'))
+      .filter((r) => r.method !== 'GET' && !(r.method === 'PUT' && r.path === `/v1${WRITE_PROBE.path}`))
       .map((r) => `${r.method} ${r.path}`),
   });
 }

@@ -9,6 +9,7 @@ import { DoctorCheck } from '../src/hetzner-snapshots/doctor/doctor.checks';
 import { DoctorService } from '../src/hetzner-snapshots/doctor/doctor.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
 import { encryptToken } from '../src/hetzner-snapshots/settings/token.cipher';
+import { WRITE_PROBE } from '../src/hetzner-snapshots/hcloud/token-check';
 import { prepareRuntime } from '../src/runtime';
 import { makeDataDir, startPanel } from './support/panel-harness';
 
@@ -120,9 +121,9 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
     expect(lines.at(-1)).toBe('10 OK, 0 WARN, 0 FAIL');
     expect(code).toBe(0);
     expect(out).not.toContain(TOKEN);
-    // Doctor looks and changes nothing: its only non-GET is the token check's harmless PUT /images/0.
+    // Doctor looks and changes nothing: its only non-GET is the token check's harmless write probe.
     expect(fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
-      'PUT /v1/images/0',
+      `PUT /v1${WRITE_PROBE.path}`,
     ]);
   });
 

@@ -10,6 +10,7 @@ import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import type { Clock } from '../src/clock/clock';
 import { FakeHcloud } from '../src/fake-hcloud';
+import { WRITE_PROBE } from '../src/hetzner-snapshots/hcloud/token-check';
 import { capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 import { scheduleForm } from './support/settings-forms';
 
@@ -82,7 +83,7 @@ async function freePort(): Promise<number> {
 /** What was posted to the fake besides GETs: only the token check's harmless write probe may be there. */
 function writesOtherThanProbe(fake: FakeHcloud): string[] {
   return fake.requests
-    .filter((r) => r.method !== 'GET' && !(r.method === 'PUT' && r.path === '/v1/images/0'))
+    .filter((r) => r.method !== 'GET' && !(r.method === 'PUT' && r.path === `/v1${WRITE_PROBE.path}`))
     .map((r) => `${r.method} ${r.path}`);
 }
 

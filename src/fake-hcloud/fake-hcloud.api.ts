@@ -9,6 +9,7 @@ import {
 } from './fake-hcloud.errors';
 import { errorResponse, FakeResponse, jsonResponse } from './fake-hcloud.http';
 import { ANONYMOUS_BUDGET, FakeRateLimiter } from './fake-hcloud.rate-limiter';
+import { type RequestSpec, SpecViolation } from './fake-hcloud.request-spec';
 import { FakeRouter } from './fake-hcloud.router';
 import { FakeHcloudState, FakeToken } from './fake-hcloud.state';
 
@@ -28,6 +29,8 @@ export class FakeApi {
     private readonly state: FakeHcloudState,
     private readonly rateLimiter: FakeRateLimiter,
     private readonly router: FakeRouter,
+    /** When set, requests that break the spec's schemas end in 422 invalid_input before any route runs. */
+    private readonly requestSpec?: RequestSpec,
   ) {}
 
   handle(request: ApiRequest): FakeResponse {
@@ -41,6 +44,9 @@ export class FakeApi {
       if (token.mode === 'read_only' && request.method !== 'GET') throw tokenReadonly();
       return this.route(request, token.projectId, budget.headers);
     } catch (error) {
+      if (error instanceof SpecViolation) {
+        return { ...errorResponse(error, budget.headers), specViolation: error.message };
+      }
       if (error instanceof FakeApiError) return errorResponse(error, budget.headers);
       const message = error instanceof Error ? error.message : String(error);
       return errorResponse(
@@ -60,11 +66,14 @@ export class FakeApi {
     const match = this.router.match(request.method, request.path);
     if (match.kind === 'not_found') throw notFound('route');
     if (match.kind === 'method_not_allowed') throw methodNotAllowed();
+    const body = parseBody(request.rawBody);
+    // After the token's scope and the JSON syntax, before the resource is looked up: a bad id never reaches it.
+    this.requestSpec?.check(match.route, { params: match.params, query: request.query, body });
     const result = match.route.handle({
       projectId,
       params: match.params,
       query: request.query,
-      body: parseBody(request.rawBody),
+      body,
       pageUrl: `${request.origin}${request.path}`,
     });
     return jsonResponse(result.status, result.body, { ...headers, ...result.headers });

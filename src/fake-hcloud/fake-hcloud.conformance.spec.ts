@@ -1,15 +1,13 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FakeClock } from './fake-hcloud.clock';
 import { apiRoutes } from './fake-hcloud.routes';
+import { SPEC_FILE, specPathOf } from './fake-hcloud.request-spec';
 import { FakeHcloud } from './fake-hcloud.server';
 import { callFake, FakeCallOptions, FakeCallResult } from './fake-hcloud.spec-helpers';
 import { FakeHcloudState } from './fake-hcloud.state';
-import { PROJECT_ROOT } from '../project-root';
 
-const SPEC_FILE = path.resolve(PROJECT_ROOT, 'vendor/hcloud/openapi.json');
 const HOUR_MS = 3_600_000;
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -105,7 +103,54 @@ describe('fake Hetzner API conforms to openapi.json', () => {
       404,
       () => rw('GET', `/v1/servers/${ids.server}/actions/${actionIds.succeeded}`),
     ),
+    conformance('update server', 'put /servers/{id}', 200, () =>
+      rw('PUT', `/v1/servers/${ids.otherServer}`, { body: { labels: { role: 'db' } } }),
+    ),
+    conformance('update server to a name in use', 'put /servers/{id}', 409, () =>
+      rw('PUT', `/v1/servers/${ids.otherServer}`, { body: { name: 'web-1' } }),
+    ),
+    conformance('update server with a bad name', 'put /servers/{id}', 422, () =>
+      rw('PUT', `/v1/servers/${ids.otherServer}`, { body: { name: 'not_a_hostname' } }),
+    ),
     // Server actions
+    conformance('change server protection', 'post /servers/{id}/actions/change_protection', 201, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/change_protection`, {
+        body: { delete: true, rebuild: true },
+      }),
+    ),
+    conformance('remove server protection', 'post /servers/{id}/actions/change_protection', 201, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/change_protection`, {
+        body: { delete: false, rebuild: false },
+      }),
+    ),
+    conformance(
+      'change server protection to unequal values',
+      'post /servers/{id}/actions/change_protection',
+      422,
+      () =>
+        rw('POST', `/v1/servers/${ids.otherServer}/actions/change_protection`, {
+          body: { rebuild: true },
+        }),
+    ),
+    conformance('enable backups', 'post /servers/{id}/actions/enable_backup', 201, () =>
+      afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/enable_backup`)),
+    ),
+    conformance('enable backups of a locked server', 'post /servers/{id}/actions/enable_backup', 423, () =>
+      rw('POST', `/v1/servers/${ids.otherServer}/actions/enable_backup`),
+    ),
+    conformance('disable backups', 'post /servers/{id}/actions/disable_backup', 201, () =>
+      afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/disable_backup`)),
+    ),
+    conformance(
+      'disable backups of an unknown server',
+      'post /servers/{id}/actions/disable_backup',
+      404,
+      () => rw('POST', '/v1/servers/1/actions/disable_backup'),
+    ),
+    conformance('get server with backups on', 'get /servers/{id}', 200, async () => {
+      await afterIdle(() => rw('POST', `/v1/servers/${ids.otherServer}/actions/enable_backup`));
+      return afterIdle(() => rw('GET', `/v1/servers/${ids.otherServer}`));
+    }),
     conformance(
       'create image while the server is locked',
       'post /servers/{id}/actions/create_image',
@@ -197,6 +242,9 @@ describe('fake Hetzner API conforms to openapi.json', () => {
     ),
     conformance('update image with broken JSON', 'put /images/{id}', 400, () =>
       rw('PUT', `/v1/images/${ids.image}`, { rawBody: '{"description":' }),
+    ),
+    conformance('update image 0, which the spec forbids', 'put /images/{id}', 422, () =>
+      rw('PUT', '/v1/images/0', { body: {} }),
     ),
     conformance('update image with a bad label', 'put /images/{id}', 422, () =>
       rw('PUT', `/v1/images/${ids.image}`, { body: { labels: { 'hetzner.cloud/x': 'y' } } }),
@@ -335,16 +383,6 @@ describe('fake Hetzner API conforms to openapi.json', () => {
     expect(served.filter((route) => !failing.has(route))).toEqual([]);
   });
 });
-
-/** `/v1/servers/:id/actions/:actionId` → `/servers/{id}/actions/{action_id}` */
-function specPathOf(pattern: string): string {
-  return pattern
-    .replace(/^\/v1/, '')
-    .replace(
-      /:(\w+)/g,
-      (_, name: string) => `{${name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}}`,
-    );
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type OpenApiSpec = { paths: Record<string, any> } & Record<string, unknown>;

@@ -44,6 +44,9 @@ export const invalidInput = (fields: FieldError[]) => {
   return new FakeApiError(422, 'invalid_input', message, { fields });
 };
 
+export const uniquenessError = (field: string, message: string) =>
+  new FakeApiError(409, 'uniqueness_error', message, { fields: [{ name: field }] });
+
 export const locked = (resource: string) =>
   new FakeApiError(423, 'locked', `cannot perform operation because ${resource} is locked`);
 

@@ -7,6 +7,8 @@ export interface FakeResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The API's message when the request broke openapi.json's schemas, for the request log. */
+  specViolation?: string;
 }
 
 export function jsonResponse(

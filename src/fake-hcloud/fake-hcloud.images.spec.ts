@@ -89,9 +89,12 @@ describe('fake Hetzner API: images', () => {
         total_entries: 3,
       });
 
+      // The spec's schema says integer; that the page is positive is the API's own rule.
       const bad = await get('/v1/images?page=first');
       expect(bad.status).toBe(422);
-      expect(bad.json.error.details.fields).toEqual([
+      expect(bad.json.error.details.fields).toEqual([{ name: 'page', messages: ['must be integer'] }]);
+      const zero = await get('/v1/images?page=0');
+      expect(zero.json.error.details.fields).toEqual([
         { name: 'page', messages: ['must be a positive integer'] },
       ]);
     });
@@ -188,12 +191,18 @@ describe('fake Hetzner API: images', () => {
     });
 
     it('answers 422 invalid_input naming every bad parameter', async () => {
-      const response = await get('/v1/images?type=disk&status=gone&label_selector=a%20in%20(b');
+      const response = await get('/v1/images?type=disk&status=gone&sort=size&architecture=risc');
       expect(response.status).toBe(422);
       expect(response.json.error.code).toBe('invalid_input');
-      expect(response.json.error.details.fields.map((field: { name: string }) => field.name)).toEqual([
-        'type',
+      expect(response.json.error.details.fields.map((field: { name: string }) => field.name).sort()).toEqual([
+        'architecture',
+        'sort',
         'status',
+        'type',
+      ]);
+      // A selector is a string to the spec; its syntax is checked after the schema, on its own.
+      const selector = await get('/v1/images?type=snapshot&label_selector=a%20in%20(b');
+      expect(selector.json.error.details.fields.map((field: { name: string }) => field.name)).toEqual([
         'label_selector',
       ]);
     });

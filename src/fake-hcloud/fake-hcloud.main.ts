@@ -1,5 +1,6 @@
 // Runs the fake Hetzner Cloud on its own, for the demo and for trying the panel by hand:
 //   node dist/src/fake-hcloud/fake-hcloud.main.js --port 4010 --seed demo [--host 127.0.0.1] [--action-duration-ms 3000]
+//     [--validate-requests]   (check requests against vendor/hcloud/openapi.json; needs the devDependencies)
 // Prints the endpoints and tokens to use, and stops cleanly on Ctrl-C.
 import { parseArgs } from 'node:util';
 import { DEMO_READONLY_TOKEN, DEMO_TOKEN } from './fake-hcloud.seed';
@@ -14,6 +15,7 @@ export function parseMainArgs(argv: string[]): FakeHcloudOptions {
       port: { type: 'string', default: '0' },
       seed: { type: 'string', default: 'none' },
       'action-duration-ms': { type: 'string' },
+      'validate-requests': { type: 'boolean', default: false },
     },
   });
   if (values.seed !== 'demo' && values.seed !== 'none') throw new Error(`--seed must be demo or none`);
@@ -25,6 +27,7 @@ export function parseMainArgs(argv: string[]): FakeHcloudOptions {
     port,
     seed: values.seed,
     actionDurationMs: duration === undefined ? undefined : Number(duration),
+    validateRequests: values['validate-requests'],
   };
 }
 

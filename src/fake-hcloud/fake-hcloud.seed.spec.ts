@@ -55,7 +55,14 @@ describe('fake Hetzner demo seed and standalone start', () => {
 
   it('reads its command line and prints where it listens and which tokens to use', () => {
     const options = parseMainArgs(['--port', '4010', '--seed', 'demo']);
-    expect(options).toEqual({ host: '127.0.0.1', port: 4010, seed: 'demo', actionDurationMs: undefined });
+    expect(options).toEqual({
+      host: '127.0.0.1',
+      port: 4010,
+      seed: 'demo',
+      actionDurationMs: undefined,
+      validateRequests: false,
+    });
+    expect(parseMainArgs(['--validate-requests']).validateRequests).toBe(true);
     expect(() => parseMainArgs(['--seed', 'lots'])).toThrow(/--seed/);
     const text = describeFake(fake, options);
     expect(text).toContain(`HCLOUD_ENDPOINT=${fake.apiEndpoint}`);

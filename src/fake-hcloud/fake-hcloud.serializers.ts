@@ -85,7 +85,7 @@ export function serializeServer(
     iso: null,
     rescue_enabled: false,
     locked: context.locked,
-    backup_window: null,
+    backup_window: server.backupWindow,
     outgoing_traffic: 0,
     ingoing_traffic: 0,
     included_traffic: INCLUDED_TRAFFIC_BYTES,

@@ -9,6 +9,7 @@ import { defaultCodeForStatus, defaultStatusForCode, FakeApiError, notFound } fr
 import { FakeFaultScript } from './fake-hcloud.faults';
 import { errorResponse, FakeResponse, textResponse, writeResponse, writeTruncated } from './fake-hcloud.http';
 import { DEFAULT_RATE_LIMIT, FakeRateLimiter } from './fake-hcloud.rate-limiter';
+import { loadRequestSpec, RequestSpec } from './fake-hcloud.request-spec';
 import { FakeRouter } from './fake-hcloud.router';
 import { apiRoutes } from './fake-hcloud.routes';
 import { seedDemo } from './fake-hcloud.seed';
@@ -43,20 +44,22 @@ export class FakeHcloud {
   private origin = '';
 
   static async start(options: FakeHcloudOptions = {}): Promise<FakeHcloud> {
-    const fake = new FakeHcloud(options);
+    const requestSpec = options.validateRequests === false ? undefined : await loadRequestSpec();
+    const fake = new FakeHcloud(options, requestSpec);
     await fake.listen(options.host ?? '127.0.0.1', options.port ?? 0);
     if (options.seed === 'demo') seedDemo(fake);
     return fake;
   }
 
-  private constructor(options: FakeHcloudOptions) {
+  private constructor(options: FakeHcloudOptions, requestSpec: RequestSpec | undefined) {
     this.rateLimiter = new FakeRateLimiter(this.clock, options.rateLimit ?? DEFAULT_RATE_LIMIT);
     const routes = apiRoutes({
       state: this.state,
       clock: this.clock,
       actionDurationMs: options.actionDurationMs ?? DEFAULT_ACTION_DURATION_MS,
     });
-    this.api = new FakeApi(this.state, this.rateLimiter, new FakeRouter(routes));
+    requestSpec?.assertCovers(routes);
+    this.api = new FakeApi(this.state, this.rateLimiter, new FakeRouter(routes), requestSpec);
     // A request can only fail here when its client went away; there is nobody left to answer.
     this.http = createServer((req, res) => void this.answer(req, res).catch(() => res.destroy()));
   }
@@ -220,6 +223,7 @@ export class FakeHcloud {
         ? this.injectedResponse(fault, url.pathname, req.headers.authorization)
         : this.dispatch(req, url, rawBody);
     entry.status = response.status;
+    if (response.specViolation) entry.specViolation = response.specViolation;
     if (fault?.truncate) writeTruncated(res, response);
     else writeResponse(res, response);
   }

@@ -131,6 +131,7 @@ export class FakeHcloudState {
       labels: { ...input.labels },
       imageId: null,
       protection: { delete: false, rebuild: false },
+      backupWindow: input.backupWindow ?? null,
     };
     this.servers.set(id, server);
     return server;

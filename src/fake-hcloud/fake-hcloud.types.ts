@@ -28,6 +28,12 @@ export interface FakeHcloudOptions {
   seed?: 'demo' | 'none';
   /** Requests per hour per project; the budget refills one request per fake-clock second. */
   rateLimit?: number;
+  /**
+   * Answer 422 invalid_input to requests whose path or query parameters or JSON body break openapi.json's
+   * schemas (default on). Needs the devDependency Ajv and vendor/hcloud, so the demo turns it off; a test
+   * that sends a bad request on purpose, to see a client handle the error, may turn it off too.
+   */
+  validateRequests?: boolean;
 }
 
 export interface FakeServerRecord {
@@ -47,6 +53,8 @@ export interface FakeServerRecord {
   labels: Record<string, string>;
   imageId: number | null;
   protection: { delete: boolean; rebuild: boolean };
+  /** The daily backup window (e.g. `22-02`) while automatic backups are on; null when they are off. */
+  backupWindow: string | null;
 }
 
 export interface FakeImageRecord {
@@ -97,6 +105,8 @@ export interface FakeRequestLogEntry {
   at: Date;
   /** Present when an Authorization header came; the raw token is never kept. */
   token?: '[redacted]';
+  /** Present when the request broke openapi.json's schemas: the message of the 422 it got. */
+  specViolation?: string;
 }
 
 export interface FakeServerInput {
@@ -108,6 +118,7 @@ export interface FakeServerInput {
   status?: string;
   serverType?: string;
   labels?: Record<string, string>;
+  backupWindow?: string | null;
 }
 
 export interface FakeImageInput {

@@ -1,5 +1,5 @@
 // Checks on query strings and JSON bodies that end in 422 invalid_input with details.fields.
-import { FieldError, invalidInput } from './fake-hcloud.errors';
+import { FakeApiError, FieldError, invalidInput } from './fake-hcloud.errors';
 import { isUserLabelKey, isValidLabelValue } from './label-rules';
 import { LabelSelector, LabelSelectorSyntaxError, parseLabelSelector } from './label-selector';
 
@@ -15,8 +15,14 @@ export class FieldErrors {
     else this.errors.push({ name, messages: [message] });
   }
 
+  /** The API's 422 invalid_input naming every bad field, or null when there is none. */
+  toError(): FakeApiError | null {
+    return this.errors.length > 0 ? invalidInput(this.errors) : null;
+  }
+
   throwIfAny(): void {
-    if (this.errors.length > 0) throw invalidInput(this.errors);
+    const error = this.toError();
+    if (error) throw error;
   }
 }
 

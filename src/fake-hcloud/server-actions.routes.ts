@@ -1,4 +1,5 @@
 import {
+  invalidInput,
   locked,
   notFound,
   protectedAgainst,
@@ -12,6 +13,7 @@ import { FakeImageRecord, FakeServerRecord, FakeServerStatus } from './fake-hclo
 import {
   bodyObject,
   FieldErrors,
+  optionalBoolean,
   optionalEnum,
   optionalLabels,
   optionalString,
@@ -35,6 +37,21 @@ export function serverActionRoutes(deps: RouteDeps): Route[] {
       method: 'POST',
       pattern: '/v1/servers/:id/actions/rebuild',
       handle: (context) => rebuild(deps, context),
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/servers/:id/actions/change_protection',
+      handle: (context) => changeProtection(deps, context),
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/servers/:id/actions/enable_backup',
+      handle: (context) => changeBackups(deps, context, 'enable_backup'),
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/servers/:id/actions/disable_backup',
+      handle: (context) => changeBackups(deps, context, 'disable_backup'),
     },
     ...POWER_ACTIONS.map((power): Route => ({
       method: 'POST',
@@ -135,6 +152,71 @@ function rebuild({ state, actionDurationMs }: RouteDeps, context: RouteContext) 
     },
   });
   return { status: 201, body: { action: serializeAction(action), root_password: null } };
+}
+
+function changeProtection({ state }: RouteDeps, context: RouteContext) {
+  const server = projectServer(state, context);
+  const body = bodyObject(context.body);
+  const errors = new FieldErrors();
+  const protectDelete = optionalBoolean(body, 'delete', errors);
+  const protectRebuild = optionalBoolean(body, 'rebuild', errors);
+  errors.throwIfAny();
+  const next = {
+    delete: protectDelete ?? server.protection.delete,
+    rebuild: protectRebuild ?? server.protection.rebuild,
+  };
+  // The spec: "currently delete and rebuild attribute needs to have the same value".
+  if (next.delete !== next.rebuild) {
+    throw invalidInput([
+      {
+        name: protectRebuild === undefined ? 'rebuild' : 'delete',
+        messages: ['delete and rebuild must have the same value'],
+      },
+    ]);
+  }
+
+  const action = state.startAction({
+    projectId: context.projectId,
+    command: 'change_protection',
+    resources: [{ id: server.id, type: 'server' }],
+    durationMs: 0,
+    onSuccess: () => {
+      server.protection = next;
+    },
+  });
+  // Protection changes finish at once, so the answer already shows the action's outcome.
+  state.settleActions();
+  return { status: 201, body: { action: serializeAction(action) } };
+}
+
+// Hetzner picks the window; the fake derives one of its two-hour windows from the server id.
+const BACKUP_WINDOWS = ['22-02', '02-06', '06-10', '10-14', '14-18', '18-22'];
+
+function changeBackups(
+  { state, actionDurationMs }: RouteDeps,
+  context: RouteContext,
+  command: 'enable_backup' | 'disable_backup',
+) {
+  const server = projectServer(state, context);
+  assertUnlocked(state, server);
+  const action = state.startAction({
+    projectId: context.projectId,
+    command,
+    resources: [{ id: server.id, type: 'server' }],
+    durationMs: actionDurationMs,
+    onSuccess: () => {
+      if (command === 'enable_backup') {
+        server.backupWindow ??= BACKUP_WINDOWS[server.id % BACKUP_WINDOWS.length];
+        return;
+      }
+      server.backupWindow = null;
+      // "Caution: This immediately removes all existing backups for the Server!"
+      for (const image of [...state.images.values()]) {
+        if (image.type === 'backup' && image.boundTo === server.id) state.images.delete(image.id);
+      }
+    },
+  });
+  return { status: 201, body: { action: serializeAction(action) } };
 }
 
 function assertUnlocked(state: FakeHcloudState, server: FakeServerRecord): void {

@@ -1,12 +1,19 @@
 import { listActionsResult, projectAction } from './actions.routes';
-import { notFound } from './fake-hcloud.errors';
+import { notFound, uniquenessError } from './fake-hcloud.errors';
 import { paginate, parsePageRequest } from './fake-hcloud.pagination';
 import { Route, RouteContext, RouteDeps } from './fake-hcloud.router';
 import { serializeAction, serializeServer } from './fake-hcloud.serializers';
 import { parseSort, sortItems } from './fake-hcloud.sorting';
 import { FakeHcloudState } from './fake-hcloud.state';
 import { FakeServerRecord, SERVER_STATUSES } from './fake-hcloud.types';
-import { FieldErrors, queryEnumList, queryLabelSelector } from './fake-hcloud.validation';
+import {
+  bodyObject,
+  FieldErrors,
+  optionalLabels,
+  optionalString,
+  queryEnumList,
+  queryLabelSelector,
+} from './fake-hcloud.validation';
 import { matchesLabelSelector } from './label-selector';
 
 const SERVER_SORT_FIELDS = {
@@ -26,6 +33,7 @@ export function serverRoutes({ state }: RouteDeps): Route[] {
         body: { server: renderServer(state, projectServer(state, context)) },
       }),
     },
+    { method: 'PUT', pattern: '/v1/servers/:id', handle: (context) => updateServer(state, context) },
     {
       method: 'GET',
       pattern: '/v1/servers/:id/actions',
@@ -78,6 +86,32 @@ function listServers(state: FakeHcloudState, context: RouteContext) {
     headers: page.headers,
     body: { servers: page.items.map((server) => renderServer(state, server)), meta: page.meta },
   };
+}
+
+// RFC 1123 host names: dot-separated labels of letters, digits and inner dashes, 63 characters each at most.
+const HOST_LABEL = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+function isValidServerName(name: string): boolean {
+  return name.length <= 253 && name.split('.').every((label) => HOST_LABEL.test(label));
+}
+
+function updateServer(state: FakeHcloudState, context: RouteContext) {
+  const server = projectServer(state, context);
+  const body = bodyObject(context.body);
+  const errors = new FieldErrors();
+  const name = optionalString(body, 'name', errors);
+  if (name !== undefined && !isValidServerName(name)) errors.add('name', 'invalid hostname');
+  const labels = optionalLabels(body, 'labels', errors);
+  errors.throwIfAny();
+  const taken = [...state.servers.values()].some(
+    (other) => other.projectId === server.projectId && other.id !== server.id && other.name === name,
+  );
+  if (name !== undefined && taken) throw uniquenessError('name', 'server name is already used');
+
+  if (name !== undefined) server.name = name;
+  // Labels given replace the whole set, as the spec says.
+  if (labels !== undefined) server.labels = labels;
+  return { status: 200, body: { server: renderServer(state, server) } };
 }
 
 function renderServer(state: FakeHcloudState, server: FakeServerRecord) {

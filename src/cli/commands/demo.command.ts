@@ -8,7 +8,8 @@ import { startServer } from '../panel-server';
 export async function startDemo(env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): Promise<void> {
   // Loaded here, not at the top: `serve` imports this file and must not load the fake it never runs.
   const { DEMO_READONLY_TOKEN, DEMO_TOKEN, FakeHcloud } = await import('../../fake-hcloud');
-  const fake = await FakeHcloud.start({ seed: 'demo', actionDurationMs: 15_000 });
+  // No request checking against openapi.json: it needs devDependencies, which an installed panel does not have.
+  const fake = await FakeHcloud.start({ seed: 'demo', actionDurationMs: 15_000, validateRequests: false });
   const config = loadConfig({
     DATA_DIR: './data/demo',
     ...env,

@@ -4,6 +4,7 @@ import type { FakeServerRecord } from '../../fake-hcloud/fake-hcloud.types';
 import { MetadataUnavailableError } from './hcloud-api.error';
 import { HcloudClient } from './hcloud.client';
 import { MetadataClient } from './metadata.client';
+import { WRITE_PROBE } from './token-check';
 
 const RW_TOKEN = 'rw-token-0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ';
 const RO_TOKEN = 'ro-token-0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ';
@@ -101,6 +102,8 @@ test('an injected 503 on GET is retried; a 502 on create_image is not', async ()
 });
 
 test('checkToken outcomes', async () => {
+  // The fake checks requests against openapi.json, so a probe the spec forbids would end in 422 here.
+  fake.clearRequests();
   await expect(client().checkToken(server.id)).resolves.toMatchObject({
     kind: 'read_write',
     server: { id: server.id },
@@ -109,6 +112,11 @@ test('checkToken outcomes', async () => {
     kind: 'read_only',
     server: { id: server.id },
   });
+  const probes = fake.requests.filter((request) => request.method !== 'GET');
+  expect(probes.map(({ method, path, body, status }) => ({ method, path, body, status }))).toEqual([
+    { method: 'PUT', path: `/v1${WRITE_PROBE.path}`, body: {}, status: 404 },
+    { method: 'PUT', path: `/v1${WRITE_PROBE.path}`, body: {}, status: 401 },
+  ]);
   await expect(client('not-a-known-token').checkToken(server.id)).resolves.toEqual({ kind: 'unauthorized' });
   const other = fake.addProject();
   const foreign = fake.addServer({ projectId: other });

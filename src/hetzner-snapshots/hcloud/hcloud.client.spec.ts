@@ -752,22 +752,22 @@ describe('checkToken', () => {
   });
   const probe = (extra: Partial<ScriptedStep>): ScriptedStep => ({
     method: 'PUT',
-    path: '/images/0',
+    path: '/images/9007199254740991',
     expectBody: {},
     ...extra,
   });
 
   afterEach(() => {
-    // The only non-GET it may send is an empty update of an image id that cannot exist.
+    // The only non-GET it may send is an empty update of the largest image id the spec allows.
     for (const r of server.requests.filter((req) => req.method !== 'GET')) {
-      expect(r).toMatchObject({ method: 'PUT', path: '/images/0', json: {} });
+      expect(r).toMatchObject({ method: 'PUT', path: '/images/9007199254740991', json: {} });
     }
   });
 
   test('read_write: the write probe gets past the permission check and fails on the missing image', async () => {
     server.expect(
       getServer(),
-      probe({ status: 404, json: envelope('not_found', "image with ID '0' not found") }),
+      probe({ status: 404, json: envelope('not_found', "image with ID '9007199254740991' not found") }),
     );
     await expect(makeClient().checkToken(42)).resolves.toEqual({ kind: 'read_write', server: SERVER.server });
   });
@@ -811,6 +811,12 @@ describe('checkToken', () => {
     server.expect(getServer({ hang: true }));
     const res = await makeClient({ maxRetries: 0, timeoutMs: 150 }).checkToken(42);
     expect(res).toEqual({ kind: 'unreachable', reason: expect.stringContaining('did not answer in time') });
+  });
+
+  test('unreachable, not read_write, when the probe unexpectedly succeeds (an image with that id exists)', async () => {
+    server.expect(getServer(), probe({ status: 200, json: { image: { id: 9007199254740991 } } }));
+    const res = await makeClient({ maxRetries: 0 }).checkToken(42);
+    expect(res).toEqual({ kind: 'unreachable', reason: expect.stringContaining('unexpectedly') });
   });
 
   test('unreachable when the write probe itself cannot get an answer', async () => {

@@ -16,7 +16,7 @@ import type {
   ListImagesFilter,
   Pagination,
 } from './hcloud.types';
-import { checkToken, type TokenCheckResult } from './token-check';
+import { checkToken, type TokenCheckResult, WRITE_PROBE } from './token-check';
 
 export interface HcloudClientOptions {
   /** e.g. https://api.hetzner.cloud/v1 (a trailing slash is fine). */
@@ -323,11 +323,8 @@ export class HcloudClient {
     return checkToken(
       {
         getServer: (id) => this.getServer(id),
-        // Image ids start at 1, so /images/0 cannot exist, and an empty PUT would change nothing even if it did
-        // (safer than a DELETE). A read-only token is refused with 401 token_readonly before the lookup; a
-        // read-write token passes that check and gets 404 not_found.
-        probeWriteAccess: () =>
-          this.request({ method: 'PUT', path: '/images/0', body: {}, safety: 'idempotent' }),
+        // An empty update of an image that cannot exist: why it is valid and harmless is beside WRITE_PROBE.
+        probeWriteAccess: () => this.request({ ...WRITE_PROBE, safety: 'idempotent' }),
       },
       serverId,
     );
