@@ -124,6 +124,20 @@ class EnvironmentVariables {
   @Min(0)
   @Max(59)
   SCHEDULE_SPREAD_MINUTES: number = 0;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(5)
+  @Max(7 * 24 * 60)
+  SESSION_IDLE_MINUTES: number = 60;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1)
+  @Max(30 * 24)
+  SESSION_MAX_HOURS: number = 24;
 }
 
 export interface AppConfig {
@@ -145,6 +159,10 @@ export interface AppConfig {
   postSnapshotCommand: string | null;
   hookTimeoutMs: number;
   scheduleSpreadMinutes: number;
+  /** A session ends after this long without a request… */
+  sessionIdleMs: number;
+  /** …and this long after sign-in, however active. */
+  sessionMaxMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -194,6 +212,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid configuration:\n  TZ=${JSON.stringify(timeZone)}: must be an IANA time zone such as Europe/Berlin or UTC`,
     );
   }
+  if (vars.SESSION_IDLE_MINUTES > vars.SESSION_MAX_HOURS * 60) {
+    throw new ConfigError(
+      `Invalid configuration:\n  SESSION_IDLE_MINUTES=${vars.SESSION_IDLE_MINUTES}: must not be longer than SESSION_MAX_HOURS (${vars.SESSION_MAX_HOURS} hours)`,
+    );
+  }
   const dataDir = path.resolve(vars.DATA_DIR);
   return {
     host: vars.HOST,
@@ -213,6 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     postSnapshotCommand: vars.POST_SNAPSHOT_COMMAND ?? null,
     hookTimeoutMs: vars.SNAPSHOT_HOOK_TIMEOUT_SECONDS * 1000,
     scheduleSpreadMinutes: vars.SCHEDULE_SPREAD_MINUTES,
+    sessionIdleMs: vars.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: vars.SESSION_MAX_HOURS * 3_600_000,
   };
 }
 

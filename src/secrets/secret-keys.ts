@@ -11,6 +11,8 @@ export interface SecretKeys {
   tokenEncryption: Buffer;
   /** HMAC key for CSRF tokens */
   csrf: Buffer;
+  /** AES-256-GCM key for admins' TOTP secrets at rest */
+  twoFactorEncryption: Buffer;
   /** Where the master key came from, for doctor and the settings page */
   source: 'SECRET_KEY' | 'key-file';
   keyFile: string | null;
@@ -34,7 +36,13 @@ export function loadSecretKeys(opts: { secretKey: string | null; dataDir: string
   }
   const derive = (purpose: string) =>
     Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), `snapshot-panel/${purpose}`, 32));
-  return { tokenEncryption: derive('token-encryption/v1'), csrf: derive('csrf/v1'), source, keyFile };
+  return {
+    tokenEncryption: derive('token-encryption/v1'),
+    csrf: derive('csrf/v1'),
+    twoFactorEncryption: derive('totp-encryption/v1'),
+    source,
+    keyFile,
+  };
 }
 
 function readOrCreateKeyFile(file: string): Buffer {
