@@ -29,7 +29,9 @@ class HomeController {
     TwoFactorService,
     LoginThrottleStore,
     HostAuditStore,
-    AdminGuard, { provide: APP_GUARD, useExisting: AdminGuard }],
+    AdminGuard,
+    { provide: APP_GUARD, useExisting: AdminGuard },
+  ],
   exports: [AuthService, TwoFactorService, AdminGuard],
 })
 export class HostModule {}

@@ -26,7 +26,8 @@ function safeNext(next: unknown): string {
     : '/';
 }
 
-const statusFor = (err: AuthError) => (err.code === 'throttled' ? 429 : err.code === 'invalid-code' ? 401 : 400);
+const statusFor = (err: AuthError) =>
+  err.code === 'throttled' ? 429 : err.code === 'invalid-code' ? 401 : 400;
 
 @Controller()
 export class AuthController {
@@ -121,7 +122,9 @@ export class AuthController {
   async code(@Req() req: PanelRequest, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const next = safeNext(body?.next);
     const render = (status: number, extra: object) =>
-      res.status(status).render('host/login-code', { title: 'Two-factor code', layout: BARE, next, ...extra });
+      res
+        .status(status)
+        .render('host/login-code', { title: 'Two-factor code', layout: BARE, next, ...extra });
     const expired = () => {
       res.clearCookie(PENDING_COOKIE, { path: '/login' });
       setFlash(
@@ -251,7 +254,10 @@ export class AuthController {
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       return render(
-        { [['invalid-credentials', 'throttled'].includes(err.code) ? 'currentPassword' : 'password']: err.message },
+        {
+          [['invalid-credentials', 'throttled'].includes(err.code) ? 'currentPassword' : 'password']:
+            err.message,
+        },
         statusFor(err),
       );
     }

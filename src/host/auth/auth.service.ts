@@ -56,8 +56,7 @@ export interface AdminSummary {
 }
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
-const userKey = (username: string, address: string) =>
-  `user:${username.trim().toLowerCase()}|ip:${address}`;
+const userKey = (username: string, address: string) => `user:${username.trim().toLowerCase()}|ip:${address}`;
 const addressKey = (address: string) => `ip:${address}`;
 
 @Injectable()
@@ -209,8 +208,7 @@ export class AuthService implements OnApplicationBootstrap {
   async checkCurrentPassword(admin: Admin, password: string): Promise<void> {
     const keys = [`password-check:admin:${admin.id}`];
     const claim = this.throttles.claim(keys, this.clock.now());
-    if (!claim.allowed)
-      throw new AuthError('throttled', describeWait(claim.waitMs, 'password checks'));
+    if (!claim.allowed) throw new AuthError('throttled', describeWait(claim.waitMs, 'password checks'));
     if (await verifyPassword(password, admin.passwordHash)) {
       this.throttles.succeeded({ reset: keys, giveBack: [] });
       return;
@@ -285,7 +283,9 @@ export class AuthService implements OnApplicationBootstrap {
         address: input.address,
         expiresAt,
       });
-      this.logger.log(`admin "${admin.username}" gave the right password from ${input.address}; code step next`);
+      this.logger.log(
+        `admin "${admin.username}" gave the right password from ${input.address}; code step next`,
+      );
       return { kind: 'second-factor', pendingCookie, expiresAt };
     }
     return this.startSession(admin, input.address);
@@ -299,7 +299,10 @@ export class AuthService implements OnApplicationBootstrap {
     if (!pendingCookie || !binding || pendingCookie.length > 100) return null;
     const pending = await this.pending.findOneBy({ tokenHash: sha256(pendingCookie) });
     if (!pending) return null;
-    if (pending.expiresAt.getTime() <= this.clock.now().getTime() || pending.bindingHash !== sha256(binding)) {
+    if (
+      pending.expiresAt.getTime() <= this.clock.now().getTime() ||
+      pending.bindingHash !== sha256(binding)
+    ) {
       return null;
     }
     const admin = await this.admins.findOneBy({ id: pending.adminId });
@@ -337,7 +340,12 @@ export class AuthService implements OnApplicationBootstrap {
     if (this.audit.seenAddress(admin.id, address, now))
       await this.audit.record(`admin:${admin.username}`, 'sign-in.new-address', `signed in from ${address}`);
     this.logger.log(`admin "${admin.username}" signed in from ${address}`);
-    return { kind: 'session', admin, cookieValue, expiresAt: new Date(now.getTime() + this.config.sessionMaxMs) };
+    return {
+      kind: 'session',
+      admin,
+      cookieValue,
+      expiresAt: new Date(now.getTime() + this.config.sessionMaxMs),
+    };
   }
 
   /** Idle timeout from the last request, never past the absolute cap from sign-in. */
@@ -404,7 +412,11 @@ export class AuthService implements OnApplicationBootstrap {
         'last-admin',
         `"${admin.username}" is the only admin: create another one first (snapshot-panel admin create), or nobody can sign in.`,
       );
-    await this.audit.record(actor, 'admin.removed', `admin "${admin.username}" removed; their sessions ended`);
+    await this.audit.record(
+      actor,
+      'admin.removed',
+      `admin "${admin.username}" removed; their sessions ended`,
+    );
   }
 
   /** Keys that refuse sign-ins right now, for `doctor`. */

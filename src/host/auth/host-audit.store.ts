@@ -10,11 +10,7 @@ import { rawSqlite, sqliteTime } from './atomic-sqlite';
 import { HostAuditEntry } from './two-factor.entities';
 
 export type HostAuditAction =
-  | 'sign-in.new-address'
-  | 'two-factor.enabled'
-  | 'two-factor.disabled'
-  | 'two-factor.reset'
-  | 'admin.removed';
+  'sign-in.new-address' | 'two-factor.enabled' | 'two-factor.disabled' | 'two-factor.reset' | 'admin.removed';
 
 @Injectable()
 export class HostAuditStore {

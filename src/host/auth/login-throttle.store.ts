@@ -71,9 +71,8 @@ export class LoginThrottleStore {
       prefixes.reduce(
         (n, prefix) =>
           n +
-          db
-            .prepare(`DELETE FROM "login_throttle" WHERE substr("key", 1, ?) = ?`)
-            .run(prefix.length, prefix).changes,
+          db.prepare(`DELETE FROM "login_throttle" WHERE substr("key", 1, ?) = ?`).run(prefix.length, prefix)
+            .changes,
         0,
       ),
     );
@@ -86,7 +85,11 @@ export class LoginThrottleStore {
         .prepare(`SELECT * FROM "login_throttle" WHERE "locked_until" > ? ORDER BY "key"`)
         .all(sqliteTime(now)),
     ) as Row[];
-    return rows.map((r) => ({ key: r.key, failures: r.failures, lockedUntil: fromSqliteTime(r.locked_until!) }));
+    return rows.map((r) => ({
+      key: r.key,
+      failures: r.failures,
+      lockedUntil: fromSqliteTime(r.locked_until!),
+    }));
   }
 
   private read(db: SqliteDb, key: string): Row | undefined {

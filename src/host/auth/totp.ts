@@ -9,7 +9,9 @@ export const RECOVERY_CODE_COUNT = 10;
 
 export class TotpSecretUnreadableError extends Error {
   constructor() {
-    super('The two-factor secret cannot be decrypted with this key (did SECRET_KEY or the key file change?).');
+    super(
+      'The two-factor secret cannot be decrypted with this key (did SECRET_KEY or the key file change?).',
+    );
   }
 }
 
@@ -50,7 +52,9 @@ export function encryptTotpSecret(secret: string, key: Buffer): string {
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(AAD);
   const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64'))).join(':');
+  return ['v1', iv, cipher.getAuthTag(), body]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64')))
+    .join(':');
 }
 
 export function decryptTotpSecret(stored: string, key: Buffer): string {
