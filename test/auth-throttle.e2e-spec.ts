@@ -1,11 +1,9 @@
 // Guessing is throttled everywhere a secret is checked (password, setup code, the account page's current
 // password), parallel guesses count one each, a stranger cannot lock the owner out from everywhere, and
 // the console's reset-password lifts the locks that `doctor` reports.
-import { Readable, Writable } from 'node:stream';
-import { runCli } from '../src/cli/cli';
-import type { CliIo } from '../src/cli/cli-io';
 import { AuthService } from '../src/host/auth/auth.service';
 import { SLOW_DOWN_AFTER } from '../src/host/auth/login-throttle.policy';
+import { runPanelCli } from './support/cli-runner';
 import { ADMIN, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 
 jest.setTimeout(60_000);
@@ -13,26 +11,7 @@ jest.setTimeout(60_000);
 const ATTACKER = '203.0.113.9';
 const OWNER = '198.51.100.7';
 
-async function cli(panel: PanelHarness, argv: string[], stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) =>
-    new Writable({ write: (chunk, _enc, done) => (into.push(String(chunk)), done()) });
-  const io: CliIo = {
-    stdin: Readable.from(stdin ? [stdin] : []),
-    stdout: sink(out),
-    stderr: sink(err),
-    env: {
-      DATA_DIR: panel.dataDir,
-      HCLOUD_ENDPOINT: 'http://127.0.0.1:9/v1',
-      HCLOUD_METADATA_ENDPOINT: 'http://127.0.0.1:9/hetzner/v1/metadata',
-      TZ: 'Europe/Berlin',
-      LOG_LEVEL: 'warn',
-    },
-  };
-  const status = await runCli(argv, io);
-  return { status, out: out.join(''), err: err.join('') };
-}
+const cli = runPanelCli;
 
 describe('throttling of guesses (e2e)', () => {
   let panel: PanelHarness;

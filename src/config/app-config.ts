@@ -127,16 +127,16 @@ class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of minutes' })
-  @Min(5)
-  @Max(7 * 24 * 60)
+  @IsInt({ message: 'must be a whole number of minutes from 5 to 10080 (a week)' })
+  @Min(5, { message: 'must be a whole number of minutes from 5 to 10080 (a week)' })
+  @Max(7 * 24 * 60, { message: 'must be a whole number of minutes from 5 to 10080 (a week)' })
   SESSION_IDLE_MINUTES: number = 60;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of hours' })
-  @Min(1)
-  @Max(30 * 24)
+  @IsInt({ message: 'must be a whole number of hours from 1 to 720 (30 days)' })
+  @Min(1, { message: 'must be a whole number of hours from 1 to 720 (30 days)' })
+  @Max(30 * 24, { message: 'must be a whole number of hours from 1 to 720 (30 days)' })
   SESSION_MAX_HOURS: number = 24;
 }
 
@@ -202,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         e.property === 'HCLOUD_TOKEN' || e.property === 'SECRET_KEY'
           ? '(hidden)'
           : JSON.stringify(picked[e.property]);
-      return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+      return `  ${e.property}=${shown}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

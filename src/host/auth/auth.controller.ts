@@ -292,7 +292,7 @@ export class AuthController {
       const codes = await this.twoFactor.confirm(req.admin!, form.value.code);
       // Shown once: never cached, never shown again.
       res.setHeader('Cache-Control', 'no-store');
-      return res.render('host/recovery-codes', { title: 'Recovery codes', codes });
+      return res.status(200).render('host/recovery-codes', { title: 'Recovery codes', codes });
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       return this.renderAccount(res, req.admin!, statusFor(err), { errors: { code: err.message } });
