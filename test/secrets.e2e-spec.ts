@@ -391,6 +391,8 @@ describe.each([
       { name: 'the token encryption key (hex)', value: keys.tokenEncryption.toString('hex') },
       { name: 'the CSRF key (base64)', value: keys.csrf.toString('base64') },
       { name: 'the CSRF key (hex)', value: keys.csrf.toString('hex') },
+      { name: 'the two-factor key (base64)', value: keys.twoFactorEncryption.toString('base64') },
+      { name: 'the two-factor key (hex)', value: keys.twoFactorEncryption.toString('hex') },
       ...sessionCookies.map((value, i) => ({ name: `session cookie #${i + 1}`, value })),
     ];
     // SECRET_KEY is in the process environment in both modes (the hook must not see it); in one it is the key.
