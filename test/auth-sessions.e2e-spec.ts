@@ -111,7 +111,7 @@ describe('admins are visible (e2e)', () => {
       ['backup', false, true],
     ]);
     expect((await runPanelCli(panel, ['admin', 'list'])).out).toMatch(
-      /^backup\s+\d{4}-\d\d-\d\dT\S+\s+off$/m,
+      /^backup\s+\d{1,2} \w{3} \d{4}, \d\d:\d\d \S+\s+off$/m,
     );
 
     const removed = await runPanelCli(panel, ['admin', 'remove', '--username', 'backup']);

@@ -1,5 +1,6 @@
 import { AuthError, AuthService } from '../../host/auth/auth.service';
 import { TwoFactorService } from '../../host/auth/two-factor.service';
+import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
 import { CliCommand, EXIT_FAILED } from '../cli-command';
 import { CliUsageError } from '../cli-args';
 import { print, readSecret } from '../cli-io';
@@ -102,7 +103,7 @@ export const adminListCommand: CliCommand = {
     for (const a of admins)
       print(
         env.io.stdout,
-        `${a.username.padEnd(width)}  ${(a.lastSignInAt?.toISOString() ?? 'never').padEnd(24)}  ${a.twoFactor ? 'on' : 'off'}`,
+        `${a.username.padEnd(width)}  ${(a.lastSignInAt ? formatPanelTime(a.lastSignInAt, env.config.timeZone) : 'never').padEnd(24)}  ${a.twoFactor ? 'on' : 'off'}`,
       );
     return 0;
   },

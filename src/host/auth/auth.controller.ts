@@ -2,6 +2,8 @@ import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/co
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { validateForm } from '../../forms/form-validation';
+// The one way the panel writes a time (server time zone with its abbreviation), shared with the plugin's pages.
+import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
 import { setFlash } from '../web/flash';
 import { Public } from '../web/public.decorator';
 import { CSRF_COOKIE, PanelRequest, PENDING_COOKIE, SESSION_COOKIE } from '../web/request-context';
@@ -31,20 +33,12 @@ const statusFor = (err: AuthError) =>
 
 @Controller()
 export class AuthController {
-  private readonly formatTime: Intl.DateTimeFormat;
-
   constructor(
     private readonly auth: AuthService,
     private readonly twoFactor: TwoFactorService,
     private readonly audit: HostAuditStore,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.formatTime = new Intl.DateTimeFormat('en-GB', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: config.timeZone,
-    });
-  }
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   private setSessionCookie(res: Response, signed: SignedIn): void {
     res.cookie(SESSION_COOKIE, signed.cookieValue, {
@@ -210,7 +204,7 @@ export class AuthController {
 
   /** Everything the account page shows; `extra` carries a form's errors. */
   private async renderAccount(res: Response, admin: Admin, status: number, extra: object = {}) {
-    const time = (d: Date | null) => (d ? this.formatTime.format(d) : 'never');
+    const time = (d: Date | null) => (d ? formatPanelTime(d, this.config.timeZone) : 'never');
     const [admins, entries, setup, recoveryLeft] = await Promise.all([
       this.auth.listAdmins(),
       this.audit.recent(),
