@@ -21,6 +21,7 @@ import {
   matchTotpStep,
   newRecoveryCodes,
   newTotpSecret,
+  TotpSecretUnreadableError,
   totpUri,
 } from './totp';
 import { PendingSignIn, RecoveryCode } from './two-factor.entities';
@@ -60,7 +61,14 @@ export class TwoFactorService {
   /** What the setup step shows; null when no setup is under way. */
   async pendingSetup(admin: Admin): Promise<TwoFactorSetup | null> {
     if (admin.totpSecret || !admin.totpPendingSecret) return null;
-    const secret = decryptTotpSecret(admin.totpPendingSecret, this.keys.twoFactorEncryption);
+    let secret: string;
+    try {
+      secret = decryptTotpSecret(admin.totpPendingSecret, this.keys.twoFactorEncryption);
+    } catch (err) {
+      // The key changed since setup began: the admin simply starts again.
+      if (err instanceof TotpSecretUnreadableError) return null;
+      throw err;
+    }
     const qrSvg = await QRCode.toString(totpUri(secret, admin.username), {
       type: 'svg',
       margin: 2,
@@ -92,11 +100,10 @@ export class TwoFactorService {
 
   /** The sign-in code step: a TOTP code for a step newer than any used before, or an unused recovery code. */
   async verifySignInCode(admin: Admin, code: string): Promise<void> {
-    const secret = decryptTotpSecret(admin.totpSecret!, this.keys.twoFactorEncryption);
     const given = code.trim();
     this.claimed(admin, () => {
       if (/^\d{6}$/.test(given)) {
-        const step = matchTotpStep(secret, given, this.clock.now());
+        const step = matchTotpStep(this.signInSecret(admin), given, this.clock.now());
         if (step === null) return null;
         // One statement: of two requests with the same code, only one moves the step forward.
         const moved = atomically(this.dataSource, (db) =>
@@ -117,6 +124,20 @@ export class TwoFactorService {
       if (used === 1) this.logger.warn(`admin "${admin.username}" signed in with a recovery code`);
       return used === 1 ? 0 : null;
     });
+  }
+
+  /** The confirmed secret; a key that changed since setup leaves the recovery codes and `reset-2fa`. */
+  private signInSecret(admin: Admin): string {
+    try {
+      return decryptTotpSecret(admin.totpSecret!, this.keys.twoFactorEncryption);
+    } catch (err) {
+      if (!(err instanceof TotpSecretUnreadableError)) throw err;
+      this.logger.error(`the two-factor secret of "${admin.username}" cannot be decrypted: ${err.message}`);
+      throw new AuthError(
+        'invalid-code',
+        `${err.message} Use a recovery code, or on the server run: snapshot-panel admin reset-2fa --username ${admin.username}`,
+      );
+    }
   }
 
   /**
