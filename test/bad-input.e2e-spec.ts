@@ -141,6 +141,21 @@ async function postAndFollow(path: string, body: Body = {}): Promise<Answer> {
   return { status: first.status, text: visibleText(page.text) };
 }
 
+/** A post answered with a redirect whose message is on the next page. */
+async function postThenGet(who: TestAgent, path: string, body: Body, next: string): Promise<Answer> {
+  const csrf = await csrfFrom(who, '/login');
+  const first = await who
+    .post(path)
+    .type('form')
+    .send({ ...(body as Record<string, unknown>), _csrf: csrf });
+  rawResponses.push(first.text ?? '');
+  if (first.status !== 303 || first.headers.location !== next)
+    return { status: first.status, text: visibleText(first.text ?? '') };
+  const page = await who.get(next);
+  rawResponses.push(page.text);
+  return { status: first.status, text: visibleText(page.text) };
+}
+
 async function get(path: string): Promise<Answer> {
   const res = await agent.get(path);
   rawResponses.push(res.text);
@@ -251,6 +266,7 @@ const loginRows: Row[] = [
   { name: 'login: password as an operator in brackets (urlencoded stays flat)', send: () => post(anonymous, '/login', `username=${ADMIN.username}&password[$ne]=x`), status: 400, message: 'Enter your password.' },
   { name: 'login: username nested in brackets 500 deep (urlencoded stays flat)', send: () => post(anonymous, '/login', `username${'[a]'.repeat(500)}=admin&password=x`), status: 400, message: 'Enter your username.' },
   { name: 'login: more than 200 fields', send: () => postRaw('/login', 'application/x-www-form-urlencoded', Array.from({ length: 250 }, (_, i) => `f${i}=1`).join('&')), status: 413, message: TOO_LARGE },
+  { name: 'login code: no code step under way', send: () => postThenGet(anonymous, '/login/code', { code: '123456' }, '/login'), status: 303, message: 'That sign-in has expired. Enter your password again.' },
 ];
 
 // prettier-ignore
@@ -262,6 +278,14 @@ const accountRows: Row[] = [
   { name: 'account: new passwords differ', send: () => post(agent, '/account/password', passwordForm({ passwordRepeat: 'another long passwort' })), status: 400, message: 'The two passwords differ.' },
   { name: 'account: new password as an array (JSON)', send: () => post(agent, '/account/password', passwordForm({ password: ['another long password'] }), { json: true }), status: 415, message: NOT_A_FORM },
   { name: 'account: an unknown field (username)', send: () => post(agent, '/account/password', passwordForm({ username: 'root' })), status: 400, message: NOT_A_FIELD },
+  { name: '2fa confirm: no setup under way', send: () => post(agent, '/account/2fa/confirm', { code: '123456' }), status: 400, message: 'no two-factor setup is under way' },
+  { name: '2fa confirm: code empty', send: () => post(agent, '/account/2fa/confirm', { code: '' }), status: 400, message: 'Enter the 6-digit code from your app, or a recovery code.' },
+  { name: '2fa confirm: code of 21 characters', send: () => post(agent, '/account/2fa/confirm', { code: '1'.repeat(21) }), status: 400, message: 'That is not a code' },
+  { name: '2fa confirm: code as an array (JSON)', send: () => post(agent, '/account/2fa/confirm', { code: ['123456'] }, { json: true }), status: 400, message: SINGLE },
+  { name: '2fa confirm: an unknown field (secret)', send: () => post(agent, '/account/2fa/confirm', { code: '123456', secret: 'JBSWY3DPEHPK3PXP' }), status: 400, message: NOT_A_FIELD },
+  { name: '2fa disable: password empty', send: () => post(agent, '/account/2fa/disable', { confirmPassword: '' }), status: 400, message: 'Enter your current password.' },
+  { name: '2fa disable: password wrong', send: () => post(agent, '/account/2fa/disable', { confirmPassword: 'not the password at all' }), status: 400, message: 'The current password is not right.' },
+  { name: '2fa start: no CSRF token', send: () => post(agent, '/account/2fa/start', {}, { csrf: false }), status: 403, message: 'did not come from this panel' },
 ];
 
 // prettier-ignore
@@ -375,6 +399,13 @@ const cliRows: Row[] = [
   { name: 'cli admin reset-password: nobody of that name', send: () => cli(['admin', 'reset-password', '--username', SQL], 'a long enough password\n'), status: 1, message: 'There is no admin named' },
   { name: 'cli admin reset-password: short password', send: () => cli(['admin', 'reset-password', '--username', ADMIN.username], 'short\n'), status: 1, message: 'The password must have at least 12 characters.' },
   { name: 'cli admin reset-password: --username twice', send: () => cli(['admin', 'reset-password', '--username', 'a', '--username', 'b']), status: 2, message: '--username is given twice.' },
+  { name: 'cli admin remove: no --username', send: () => cli(['admin', 'remove']), status: 2, message: '--username NAME is required.' },
+  { name: 'cli admin remove: nobody of that name', send: () => cli(['admin', 'remove', '--username', SQL]), status: 1, message: 'There is no admin named' },
+  { name: 'cli admin remove: the last admin', send: () => cli(['admin', 'remove', '--username', ADMIN.username]), status: 1, message: 'is the only admin' },
+  { name: 'cli admin reset-2fa: nobody of that name', send: () => cli(['admin', 'reset-2fa', '--username', 'nobody']), status: 1, message: 'There is no admin named "nobody".' },
+  { name: 'cli admin reset-2fa: the name as an argument', send: () => cli(['admin', 'reset-2fa', ADMIN.username]), status: 2, message: 'This command takes no arguments' },
+  { name: 'cli admin list: an unknown option', send: () => cli(['admin', 'list', '--all']), status: 2, message: 'Unknown option --all.' },
+  { name: 'cli admin list: --json=maybe', send: () => cli(['admin', 'list', '--json=maybe']), status: 2, message: '--json takes no value' },
   { name: 'cli token set: nothing on stdin', send: () => cli(['token', 'set']), status: 2, message: 'Paste the API token.' },
   { name: 'cli token set: two words', send: () => cli(['token', 'set'], 'abc def\n'), status: 2, message: TOKEN_WORD },
   { name: 'cli token set: 513 characters', send: () => cli(['token', 'set'], `${'a'.repeat(513)}\n`), status: 2, message: 'That is longer than any Hetzner API token' },

@@ -24,6 +24,8 @@ const CHECK_NAMES = [
   'last-snapshot',
   'rate-limit',
   'snapshots',
+  // The host's own check, appended by the doctor command.
+  'sign-in-locks',
 ];
 
 /** The environment without what `npm test` adds (npm_config_*, npm_lifecycle_*): the child npm must behave as typed by hand. */

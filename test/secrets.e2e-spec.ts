@@ -394,6 +394,8 @@ describe.each([
       { name: 'the CSRF key (base64)', value: keys.csrf.toString('base64') },
       { name: 'the CSRF key (hex)', value: keys.csrf.toString('hex') },
       { name: 'the flash key (base64)', value: keys.flash.toString('base64') },
+      { name: 'the two-factor key (base64)', value: keys.twoFactorEncryption.toString('base64') },
+      { name: 'the two-factor key (hex)', value: keys.twoFactorEncryption.toString('hex') },
       ...sessionCookies.map((value, i) => ({ name: `session cookie #${i + 1}`, value })),
     ];
     // SECRET_KEY is in the process environment in both modes (the hook must not see it); in one it is the key.

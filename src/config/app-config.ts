@@ -141,10 +141,24 @@ class EnvironmentVariables {
   @Min(10)
   @Max(20)
   PASSWORD_HASH_COST: number = 15;
+
   @IsOptional()
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: boolean = false;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes from 5 to 10080 (a week)' })
+  @Min(5, { message: 'must be a whole number of minutes from 5 to 10080 (a week)' })
+  @Max(7 * 24 * 60, { message: 'must be a whole number of minutes from 5 to 10080 (a week)' })
+  SESSION_IDLE_MINUTES: number = 60;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of hours from 1 to 720 (30 days)' })
+  @Min(1, { message: 'must be a whole number of hours from 1 to 720 (30 days)' })
+  @Max(30 * 24, { message: 'must be a whole number of hours from 1 to 720 (30 days)' })
+  SESSION_MAX_HOURS: number = 24;
 }
 
 export interface AppConfig {
@@ -173,6 +187,10 @@ export interface AppConfig {
   hcloudInteractiveDeadlineMs: number;
   /** Webhooks may go to loopback and private addresses (a local ntfy); link-local/metadata never. */
   webhookAllowPrivateAddresses: boolean;
+  /** A session ends after this long without a request… */
+  sessionIdleMs: number;
+  /** …and this long after sign-in, however active. */
+  sessionMaxMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -212,7 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       const shown = ['HCLOUD_TOKEN', 'SECRET_KEY', 'HEALTH_TOKEN'].includes(e.property)
         ? '(hidden)'
         : JSON.stringify(picked[e.property]);
-      return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+      return `  ${e.property}=${shown}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -220,6 +238,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!isValidTimeZone(timeZone)) {
     throw new ConfigError(
       `Invalid configuration:\n  TZ=${JSON.stringify(timeZone)}: must be an IANA time zone such as Europe/Berlin or UTC`,
+    );
+  }
+  if (vars.SESSION_IDLE_MINUTES > vars.SESSION_MAX_HOURS * 60) {
+    throw new ConfigError(
+      `Invalid configuration:\n  SESSION_IDLE_MINUTES=${vars.SESSION_IDLE_MINUTES}: must not be longer than SESSION_MAX_HOURS (${vars.SESSION_MAX_HOURS} hours)`,
     );
   }
   const dataDir = path.resolve(vars.DATA_DIR);
@@ -245,6 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     passwordHashCost: vars.PASSWORD_HASH_COST,
     hcloudInteractiveDeadlineMs: 5_000,
     webhookAllowPrivateAddresses: vars.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    sessionIdleMs: vars.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: vars.SESSION_MAX_HOURS * 3_600_000,
   };
 }
 

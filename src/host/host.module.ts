@@ -6,6 +6,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { HostAuditStore } from './auth/host-audit.store';
+import { LoginThrottleStore } from './auth/login-throttle.store';
+import { TwoFactorService } from './auth/two-factor.service';
 import { HealthModule } from './health/health.module';
 import { hostEntities } from './host.entities';
 import { AdminGuard } from './web/admin.guard';
@@ -21,7 +24,14 @@ class HomeController {
 @Module({
   imports: [TypeOrmModule.forFeature(hostEntities), HealthModule],
   controllers: [AuthController, HomeController],
-  providers: [AuthService, AdminGuard, { provide: APP_GUARD, useExisting: AdminGuard }],
-  exports: [AuthService, AdminGuard],
+  providers: [
+    AuthService,
+    TwoFactorService,
+    LoginThrottleStore,
+    HostAuditStore,
+    AdminGuard,
+    { provide: APP_GUARD, useExisting: AdminGuard },
+  ],
+  exports: [AuthService, TwoFactorService, AdminGuard],
 })
 export class HostModule {}

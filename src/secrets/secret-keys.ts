@@ -13,6 +13,8 @@ export interface SecretKeys {
   csrf: Buffer;
   /** HMAC key for flash-message cookies */
   flash: Buffer;
+  /** AES-256-GCM key for admins' TOTP secrets at rest */
+  twoFactorEncryption: Buffer;
   /** Where the master key came from, for doctor and the settings page */
   source: 'SECRET_KEY' | 'key-file';
   keyFile: string | null;
@@ -43,6 +45,7 @@ export function loadSecretKeys(opts: { secretKey: string | null; dataDir: string
     tokenEncryption: derive('token-encryption/v1'),
     csrf: derive('csrf/v1'),
     flash: derive('flash/v1'),
+    twoFactorEncryption: derive('totp-encryption/v1'),
     source,
     keyFile,
     created,

@@ -2,6 +2,9 @@ import { DoctorCheck } from '../../hetzner-snapshots/doctor/doctor.checks';
 import { DoctorService, LocalFileSpec } from '../../hetzner-snapshots/doctor/doctor.service';
 import { SECRET_KEYS, SecretKeys } from '../../secrets/secret-keys';
 import { AppConfig } from '../../config/app-config';
+import { CLOCK, Clock } from '../../clock/clock';
+import { AuthService } from '../../host/auth/auth.service';
+import { judgeSignInLocks } from '../../host/auth/sign-in-locks.check';
 import { CliCommand, EXIT_FAILED, EXIT_OK } from '../cli-command';
 import { print } from '../cli-io';
 
@@ -60,6 +63,8 @@ export const doctorCommand: CliCommand = {
     const checks = await ctx
       .get(DoctorService)
       .run({ localFiles: hostFiles(env.config, ctx.get<symbol, SecretKeys>(SECRET_KEYS)) });
+    // The host's own check: the plugin's doctor knows nothing of admins.
+    checks.push(judgeSignInLocks(ctx.get(AuthService).activeLocks(), ctx.get<symbol, Clock>(CLOCK).now()));
     const failed = checks.some((c) => c.level === 'FAIL');
     if (args.flags.json) {
       print(env.io.stdout, JSON.stringify({ ok: !failed, checks }, null, 2));

@@ -1,5 +1,5 @@
 import { CliCommand } from '../cli-command';
-import { adminCreateCommand, adminResetPasswordCommand } from './admin.command';
+import { adminCommands } from './admin.command';
 import { cycleCommands } from './cycle.command';
 import { demoCommand } from './demo.command';
 import { doctorCommand } from './doctor.command';
@@ -12,8 +12,7 @@ import { tokenCommands } from './token.command';
 export const cliCommands: CliCommand[] = [
   serveCommand,
   demoCommand,
-  adminCreateCommand,
-  adminResetPasswordCommand,
+  ...adminCommands,
   doctorCommand,
   ...tokenCommands,
   ...scheduleCommands,

@@ -1,11 +1,23 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { validateForm } from '../../forms/form-validation';
+// The one way the panel writes a time (server time zone with its abbreviation), shared with the plugin's pages.
+import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
 import { setFlash } from '../web/flash';
 import { Public } from '../web/public.decorator';
-import { PanelRequest, SESSION_COOKIE } from '../web/request-context';
-import { AuthError, AuthService } from './auth.service';
-import { ChangePasswordDto, LoginDto, SetupDto } from './credentials.dto';
+import { CSRF_COOKIE, PanelRequest, PENDING_COOKIE, SESSION_COOKIE } from '../web/request-context';
+import { Admin } from './admin.entity';
+import { AuthError, AuthService, SignedIn } from './auth.service';
+import {
+  ChangePasswordDto,
+  DisableTwoFactorDto,
+  LoginDto,
+  SecondFactorDto,
+  SetupDto,
+} from './credentials.dto';
+import { HostAuditStore } from './host-audit.store';
+import { TwoFactorService } from './two-factor.service';
 
 const BARE = 'layouts/bare';
 
@@ -16,9 +28,28 @@ function safeNext(next: unknown): string {
     : '/';
 }
 
+const statusFor = (err: AuthError) =>
+  err.code === 'throttled' ? 429 : err.code === 'invalid-code' ? 401 : 400;
+
 @Controller()
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly twoFactor: TwoFactorService,
+    private readonly audit: HostAuditStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private setSessionCookie(res: Response, signed: SignedIn): void {
+    res.cookie(SESSION_COOKIE, signed.cookieValue, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: res.locals.secure,
+      path: '/',
+      // The absolute cap; the idle timeout is enforced on the server, which extends it on every visit.
+      expires: signed.expiresAt,
+    });
+  }
 
   @Public()
   @Get('login')
@@ -42,14 +73,22 @@ export class AuthController {
         next,
       });
     try {
-      const signed = await this.auth.signIn({ ...form.value, address: req.ip ?? 'unknown' });
-      res.cookie(SESSION_COOKIE, signed.cookieValue, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: res.locals.secure,
-        path: '/',
-        expires: signed.expiresAt,
+      const result = await this.auth.signIn({
+        ...form.value,
+        address: req.ip ?? 'unknown',
+        binding: String(req.cookies?.[CSRF_COOKIE] ?? ''),
       });
+      if (result.kind === 'second-factor') {
+        res.cookie(PENDING_COOKIE, result.pendingCookie, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: res.locals.secure,
+          path: '/login',
+          expires: result.expiresAt,
+        });
+        return res.redirect(303, `/login/code?next=${encodeURIComponent(next)}`);
+      }
+      this.setSessionCookie(res, result);
       return res.redirect(303, next);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
@@ -61,6 +100,53 @@ export class AuthController {
         values: { username: form.value.username },
         next,
       });
+    }
+  }
+
+  @Public()
+  @Get('login/code')
+  async codePage(@Req() req: PanelRequest, @Res() res: Response, @Query('next') next?: string) {
+    const found = await this.auth.pendingSignIn(req.cookies?.[PENDING_COOKIE], req.cookies?.[CSRF_COOKIE]);
+    if (!found) return res.redirect(303, '/login');
+    res.render('host/login-code', { title: 'Two-factor code', layout: BARE, next: safeNext(next) });
+  }
+
+  @Public()
+  @Post('login/code')
+  async code(@Req() req: PanelRequest, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const next = safeNext(body?.next);
+    const render = (status: number, extra: object) =>
+      res
+        .status(status)
+        .render('host/login-code', { title: 'Two-factor code', layout: BARE, next, ...extra });
+    const expired = () => {
+      res.clearCookie(PENDING_COOKIE, { path: '/login' });
+      setFlash(
+        res,
+        { kind: 'error', message: 'That sign-in has expired. Enter your password again.' },
+        res.locals.secure,
+      );
+      return res.redirect(303, '/login');
+    };
+    // Without a live code step there is nothing to validate: back to the password.
+    if (!(await this.auth.pendingSignIn(req.cookies?.[PENDING_COOKIE], req.cookies?.[CSRF_COOKIE])))
+      return expired();
+    const form = validateForm(SecondFactorDto, { code: body?.code });
+    if (!form.ok) return render(400, { errors: form.errors });
+    try {
+      const signed = await this.auth.completeSecondFactor({
+        pendingCookie: req.cookies?.[PENDING_COOKIE],
+        binding: req.cookies?.[CSRF_COOKIE],
+        code: form.value.code,
+        address: req.ip ?? 'unknown',
+      });
+      res.clearCookie(PENDING_COOKIE, { path: '/login' });
+      this.setSessionCookie(res, signed);
+      return res.redirect(303, next);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      if (err.code === 'pending-expired') return expired();
+      return render(statusFor(err), { errors: { code: err.message } });
     }
   }
 
@@ -81,7 +167,7 @@ export class AuthController {
 
   @Public()
   @Post('setup')
-  async setup(@Res() res: Response, @Body() body: unknown) {
+  async setup(@Req() req: PanelRequest, @Res() res: Response, @Body() body: unknown) {
     if (await this.auth.hasAdmin()) return res.redirect(303, '/login');
     const form = validateForm(SetupDto, body);
     const render = (status: number, extra: object) =>
@@ -93,12 +179,20 @@ export class AuthController {
         values: { setupCode: form.value.setupCode, username: form.value.username },
       });
     try {
-      await this.auth.completeSetup(form.value);
+      await this.auth.completeSetup({ ...form.value, address: req.ip ?? 'unknown' });
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
+      if (err.code === 'setup-done') return res.redirect(303, '/login');
       const field =
-        err.code === 'bad-setup-code' ? 'setupCode' : err.code === 'weak-password' ? 'password' : 'username';
-      return render(400, { errors: { [field]: err.message }, values: { username: form.value.username } });
+        err.code === 'bad-setup-code' || err.code === 'throttled'
+          ? 'setupCode'
+          : err.code === 'weak-password'
+            ? 'password'
+            : 'username';
+      return render(err.code === 'throttled' ? 429 : 400, {
+        errors: { [field]: err.message },
+        values: { username: form.value.username },
+      });
     }
     setFlash(
       res,
@@ -108,16 +202,44 @@ export class AuthController {
     res.redirect(303, '/login');
   }
 
+  /** Everything the account page shows; `extra` carries a form's errors. */
+  private async renderAccount(res: Response, admin: Admin, status: number, extra: object = {}) {
+    const time = (d: Date | null) => (d ? formatPanelTime(d, this.config.timeZone) : 'never');
+    const [admins, entries, setup, recoveryLeft] = await Promise.all([
+      this.auth.listAdmins(),
+      this.audit.recent(),
+      this.twoFactor.pendingSetup(admin),
+      this.twoFactor.unusedRecoveryCodes(admin.id),
+    ]);
+    res.status(status).render('host/account', {
+      title: 'Account',
+      twoFactor: {
+        on: admin.totpSecret !== null,
+        since: time(admin.totpEnabledAt),
+        recoveryLeft,
+        setup,
+      },
+      admins: admins.map((a) => ({
+        username: a.username,
+        you: a.id === admin.id,
+        lastSignIn: time(a.lastSignInAt),
+        twoFactor: a.twoFactor,
+      })),
+      audit: entries.map((e) => ({ at: time(e.at), actor: e.actor, detail: e.detail })),
+      ...extra,
+    });
+  }
+
   @Get('account')
-  accountPage(@Res() res: Response) {
-    res.render('host/account', { title: 'Account' });
+  async accountPage(@Req() req: PanelRequest, @Res() res: Response) {
+    await this.renderAccount(res, req.admin!, 200);
   }
 
   @Post('account/password')
   async changePassword(@Req() req: PanelRequest, @Res() res: Response, @Body() body: unknown) {
     const form = validateForm(ChangePasswordDto, body);
-    const render = (errors: Record<string, string>) =>
-      res.status(400).render('host/account', { title: 'Account', errors });
+    const render = (errors: Record<string, string>, status = 400) =>
+      this.renderAccount(res, req.admin!, status, { errors });
     if (!form.ok) return render(form.errors);
     if (form.value.password !== form.value.passwordRepeat)
       return render({ passwordRepeat: 'The two passwords differ.' });
@@ -125,7 +247,13 @@ export class AuthController {
       await this.auth.changePassword(req.admin!.id, form.value.currentPassword, form.value.password);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
-      return render({ [err.code === 'invalid-credentials' ? 'currentPassword' : 'password']: err.message });
+      return render(
+        {
+          [['invalid-credentials', 'throttled'].includes(err.code) ? 'currentPassword' : 'password']:
+            err.message,
+        },
+        statusFor(err),
+      );
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     setFlash(
@@ -137,5 +265,47 @@ export class AuthController {
       res.locals.secure,
     );
     res.redirect(303, '/login');
+  }
+
+  @Post('account/2fa/start')
+  async startTwoFactor(@Req() req: PanelRequest, @Res() res: Response) {
+    try {
+      await this.twoFactor.begin(req.admin!.id);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      setFlash(res, { kind: 'error', message: err.message }, res.locals.secure);
+    }
+    res.redirect(303, '/account#two-factor');
+  }
+
+  @Post('account/2fa/confirm')
+  async confirmTwoFactor(@Req() req: PanelRequest, @Res() res: Response, @Body() body: unknown) {
+    const form = validateForm(SecondFactorDto, body);
+    if (!form.ok) return this.renderAccount(res, req.admin!, 400, { errors: form.errors });
+    try {
+      const codes = await this.twoFactor.confirm(req.admin!, form.value.code);
+      // Shown once: never cached, never shown again.
+      res.setHeader('Cache-Control', 'no-store');
+      return res.status(200).render('host/recovery-codes', { title: 'Recovery codes', codes });
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      return this.renderAccount(res, req.admin!, statusFor(err), { errors: { code: err.message } });
+    }
+  }
+
+  @Post('account/2fa/disable')
+  async disableTwoFactor(@Req() req: PanelRequest, @Res() res: Response, @Body() body: unknown) {
+    const form = validateForm(DisableTwoFactorDto, body);
+    if (!form.ok) return this.renderAccount(res, req.admin!, 400, { errors: form.errors });
+    const admin = req.admin!;
+    try {
+      await this.auth.checkCurrentPassword(admin, form.value.confirmPassword);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      return this.renderAccount(res, admin, statusFor(err), { errors: { confirmPassword: err.message } });
+    }
+    await this.twoFactor.disable(admin, `admin:${admin.username}`, 'disabled');
+    setFlash(res, { kind: 'success', message: 'Two-factor sign-in is off.' }, res.locals.secure);
+    res.redirect(303, '/account#two-factor');
   }
 }

@@ -1,15 +1,20 @@
 // Owns admins and their sessions: creating an admin (CLI or one-time setup page), signing in with
-// throttling, server-side sessions (only a hash of the cookie is stored), and ending them on logout or a
-// password change.
+// throttling and an optional second step (TOTP), server-side sessions (only a hash of the cookie is stored)
+// with an idle timeout and an absolute cap, and ending them on logout, a password change or removal.
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import * as crypto from 'node:crypto';
-import { LessThan, Repository } from 'typeorm';
+import { DataSource, LessThan, Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { HostState } from '../host-state.entity';
 import { Admin } from './admin.entity';
-import { LoginThrottle } from './login-throttle.entity';
-import { describeWait, recordFailure, waitBeforeAttempt } from './login-throttle.policy';
+import { AuthError } from './auth.error';
+import { atomically, sqliteTime } from './atomic-sqlite';
+import { USERNAME_MESSAGE, USERNAME_RULE } from './credentials.dto';
+import { HostAuditStore } from './host-audit.store';
+import { ActiveLock, LoginThrottleStore } from './login-throttle.store';
+import { describeWait } from './login-throttle.policy';
 import {
   dummyPasswordHash,
   hashPassword,
@@ -18,36 +23,41 @@ import {
   verifyPassword,
 } from './password.hasher';
 import { Session } from './session.entity';
-import { USERNAME_MESSAGE, USERNAME_RULE } from './credentials.dto';
+import { TwoFactorService } from './two-factor.service';
+import { PendingSignIn } from './two-factor.entities';
 
-export const SESSION_IDLE_MS = 12 * 3600_000;
-export const SESSION_MAX_MS = 7 * 24 * 3600_000;
+export { AuthError } from './auth.error';
+export type { AuthErrorCode } from './auth.error';
+
 const SETUP_CODE_KEY = 'setup-code-hash';
-
-export class AuthError extends Error {
-  constructor(
-    readonly code:
-      | 'invalid-credentials'
-      | 'throttled'
-      | 'username-taken'
-      | 'no-such-admin'
-      | 'weak-password'
-      | 'bad-username'
-      | 'bad-setup-code'
-      | 'setup-done',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** How long the code step waits after a right password. */
+export const PENDING_SIGN_IN_MS = 5 * 60_000;
 
 export interface SignedIn {
+  kind: 'session';
   admin: Admin;
   cookieValue: string;
+  /** When the cookie must be gone at the latest: the absolute cap (the idle timeout is checked here). */
   expiresAt: Date;
 }
 
+export interface SecondFactorNeeded {
+  kind: 'second-factor';
+  pendingCookie: string;
+  expiresAt: Date;
+}
+
+export interface AdminSummary {
+  id: number;
+  username: string;
+  createdAt: Date;
+  lastSignInAt: Date | null;
+  twoFactor: boolean;
+}
+
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+const userKey = (username: string, address: string) => `user:${username.trim().toLowerCase()}|ip:${address}`;
+const addressKey = (address: string) => `ip:${address}`;
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
@@ -59,8 +69,13 @@ export class AuthService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(Admin) private readonly admins: Repository<Admin>,
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
-    @InjectRepository(LoginThrottle) private readonly throttles: Repository<LoginThrottle>,
+    @InjectRepository(PendingSignIn) private readonly pending: Repository<PendingSignIn>,
     @InjectRepository(HostState) private readonly state: Repository<HostState>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly throttles: LoginThrottleStore,
+    private readonly twoFactor: TwoFactorService,
+    private readonly audit: HostAuditStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -92,27 +107,54 @@ export class AuthService implements OnApplicationBootstrap {
     return code;
   }
 
-  async completeSetup(input: { setupCode: string; username: string; password: string }): Promise<Admin> {
+  /**
+   * The setup code is claimed (deleted where it matches) and the first admin inserted in one transaction,
+   * so of racing requests with the right code exactly one creates an admin. Wrong codes are throttled.
+   */
+  async completeSetup(input: {
+    setupCode: string;
+    username: string;
+    password: string;
+    address: string;
+  }): Promise<Admin> {
     if (await this.hasAdmin()) throw new AuthError('setup-done', 'Setup is already done: sign in instead.');
-    const stored = await this.state.findOneBy({ key: SETUP_CODE_KEY });
-    const given = Buffer.from(sha256(input.setupCode.trim().toUpperCase()));
-    if (!stored || !crypto.timingSafeEqual(given, Buffer.from(stored.value))) {
+    const name = this.checkNewAdmin(input.username, input.password);
+    const now = this.clock.now();
+    const keys = [`setup|ip:${input.address}`];
+    const claim = this.throttles.claim(keys, now);
+    if (!claim.allowed) throw new AuthError('throttled', describeWait(claim.waitMs, 'setup attempts'));
+    // Hashed before the transaction: it is slow and asynchronous, the transaction is neither.
+    const passwordHash = await hashPassword(input.password);
+    const given = sha256(input.setupCode.trim().toUpperCase());
+    const outcome = atomically(this.dataSource, (db) => {
+      if (db.prepare(`SELECT 1 FROM "admins" LIMIT 1`).get()) return 'setup-done' as const;
+      const claimed = db
+        .prepare(`DELETE FROM "host_state" WHERE "key" = ? AND "value" = ?`)
+        .run(SETUP_CODE_KEY, given).changes;
+      if (claimed !== 1) return 'bad-setup-code' as const;
+      const at = sqliteTime(now);
+      db.prepare(
+        `INSERT INTO "admins" ("username", "password_hash", "created_at", "password_changed_at") VALUES (?, ?, ?, ?)`,
+      ).run(name, passwordHash, at, at);
+      return 'created' as const;
+    });
+    if (outcome === 'setup-done')
+      throw new AuthError('setup-done', 'Setup is already done: sign in instead.');
+    if (outcome === 'bad-setup-code')
       throw new AuthError(
-        'bad-setup-code',
-        'That setup code is not right. The current code is in the panel log (journalctl -u snapshot-panel).',
+        claim.waitMs > 0 ? 'throttled' : 'bad-setup-code',
+        claim.waitMs > 0
+          ? describeWait(claim.waitMs, 'setup attempts')
+          : 'That setup code is not right. The current code is in the panel log (journalctl -u snapshot-panel).',
       );
-    }
-    const admin = await this.createAdmin(input.username, input.password);
-    await this.state.delete({ key: SETUP_CODE_KEY });
+    this.throttles.succeeded({ reset: keys, giveBack: [] });
     this.lastSetupCode = null;
-    return admin;
+    this.logger.log(`admin "${name}" created`);
+    return this.admins.findOneByOrFail({ username: name });
   }
 
   async createAdmin(username: string, password: string): Promise<Admin> {
-    const name = username.trim();
-    if (!USERNAME_RULE.test(name))
-      throw new AuthError('bad-username', `Invalid username. ${USERNAME_MESSAGE}`);
-    this.assertPasswordStrength(password);
+    const name = this.checkNewAdmin(username, password);
     if (await this.admins.existsBy({ username: name }))
       throw new AuthError('username-taken', `An admin named "${name}" already exists.`);
     const now = this.clock.now();
@@ -128,18 +170,52 @@ export class AuthService implements OnApplicationBootstrap {
     return admin;
   }
 
-  async resetPassword(username: string, password: string): Promise<void> {
+  private checkNewAdmin(username: string, password: string): string {
+    const name = username.trim();
+    if (!USERNAME_RULE.test(name))
+      throw new AuthError('bad-username', `Invalid username. ${USERNAME_MESSAGE}`);
+    this.assertPasswordStrength(password);
+    return name;
+  }
+
+  async findAdmin(username: string): Promise<Admin> {
     const admin = await this.admins.findOneBy({ username: username.trim() });
     if (!admin) throw new AuthError('no-such-admin', `There is no admin named "${username.trim()}".`);
+    return admin;
+  }
+
+  /** The console's way back in: a new password, every session ended, every sign-in lock lifted. */
+  async resetPassword(username: string, password: string): Promise<{ locksCleared: number }> {
+    const admin = await this.findAdmin(username);
     await this.setPassword(admin, password);
-    await this.throttles.delete({ key: `user:${admin.username.toLowerCase()}` });
+    // The address locks too: the owner's own address may be the one that is locked.
+    const locksCleared = this.throttles.clear([
+      `user:${admin.username.toLowerCase()}|`,
+      'ip:',
+      `password-check:admin:${admin.id}`,
+      `totp:admin:${admin.id}`,
+    ]);
+    return { locksCleared };
   }
 
   async changePassword(adminId: number, currentPassword: string, newPassword: string): Promise<void> {
     const admin = await this.admins.findOneByOrFail({ id: adminId });
-    if (!(await verifyPassword(currentPassword, admin.passwordHash)))
-      throw new AuthError('invalid-credentials', 'The current password is not right.');
+    await this.checkCurrentPassword(admin, currentPassword);
     await this.setPassword(admin, newPassword);
+  }
+
+  /** The account page's "current password" check, throttled per admin like sign-in. */
+  async checkCurrentPassword(admin: Admin, password: string): Promise<void> {
+    const keys = [`password-check:admin:${admin.id}`];
+    const claim = this.throttles.claim(keys, this.clock.now());
+    if (!claim.allowed) throw new AuthError('throttled', describeWait(claim.waitMs, 'password checks'));
+    if (await verifyPassword(password, admin.passwordHash)) {
+      this.throttles.succeeded({ reset: keys, giveBack: [] });
+      return;
+    }
+    this.logger.warn(`wrong current password given on the account page of "${admin.username}"`);
+    if (claim.waitMs > 0) throw new AuthError('throttled', describeWait(claim.waitMs, 'password checks'));
+    throw new AuthError('invalid-credentials', 'The current password is not right.');
   }
 
   private async setPassword(admin: Admin, password: string): Promise<void> {
@@ -149,6 +225,7 @@ export class AuthService implements OnApplicationBootstrap {
     await this.admins.save(admin);
     // A new password ends every session, including one an attacker may hold.
     await this.sessions.delete({ adminId: admin.id });
+    await this.pending.delete({ adminId: admin.id });
     this.logger.log(`password of admin "${admin.username}" changed; all its sessions ended`);
   }
 
@@ -165,46 +242,120 @@ export class AuthService implements OnApplicationBootstrap {
       );
   }
 
-  async signIn(input: { username: string; password: string; address: string }): Promise<SignedIn> {
+  /**
+   * Password first. The attempt is claimed on the username-at-this-address and on the address before the
+   * hash runs, so parallel guesses count one each; a stranger elsewhere cannot lock the owner out.
+   * With two-factor on, a right password only opens the code step (bound to this browser's pre-session).
+   */
+  async signIn(input: {
+    username: string;
+    password: string;
+    address: string;
+    /** The browser's pre-session cookie value (the CSRF nonce). */
+    binding: string;
+  }): Promise<SignedIn | SecondFactorNeeded> {
     const now = this.clock.now();
-    const keys = [`user:${input.username.trim().toLowerCase()}`, `ip:${input.address}`];
-    const states = await Promise.all(keys.map((key) => this.throttles.findOneBy({ key })));
-    const wait = Math.max(...states.map((s) => waitBeforeAttempt(s, now)));
-    if (wait > 0) throw new AuthError('throttled', describeWait(wait));
+    const keys = [userKey(input.username, input.address), addressKey(input.address)];
+    const claim = this.throttles.claim(keys, now);
+    if (!claim.allowed) throw new AuthError('throttled', describeWait(claim.waitMs));
 
     const admin = await this.admins.findOneBy({ username: input.username.trim() });
     const ok = await verifyPassword(input.password, admin?.passwordHash ?? (await dummyPasswordHash()));
     if (!admin || !ok) {
-      const updated = await Promise.all(
-        keys.map(async (key, i) => {
-          const next = recordFailure(states[i], now);
-          await this.throttles.save({ key, ...next });
-          return waitBeforeAttempt(next, now);
-        }),
-      );
       // Only a real admin's name is logged: people paste passwords and tokens into the username field.
       this.logger.warn(
         `failed sign-in ${admin ? `for "${admin.username}"` : 'for an unknown username'} from ${input.address}`,
       );
-      const lockedFor = Math.max(...updated);
       throw new AuthError(
-        lockedFor > 0 ? 'throttled' : 'invalid-credentials',
-        lockedFor > 0 ? describeWait(lockedFor) : 'Wrong username or password.',
+        claim.waitMs > 0 ? 'throttled' : 'invalid-credentials',
+        claim.waitMs > 0 ? describeWait(claim.waitMs) : 'Wrong username or password.',
       );
     }
-    await this.throttles.delete({ key: keys[0] });
+    this.throttles.succeeded({ reset: [keys[0]], giveBack: [keys[1]] });
+    if (admin.totpSecret) {
+      const pendingCookie = crypto.randomBytes(32).toString('base64url');
+      const expiresAt = new Date(now.getTime() + PENDING_SIGN_IN_MS);
+      await this.pending.delete({ expiresAt: LessThan(now) });
+      await this.pending.save({
+        tokenHash: sha256(pendingCookie),
+        adminId: admin.id,
+        bindingHash: sha256(input.binding),
+        address: input.address,
+        expiresAt,
+      });
+      this.logger.log(
+        `admin "${admin.username}" gave the right password from ${input.address}; code step next`,
+      );
+      return { kind: 'second-factor', pendingCookie, expiresAt };
+    }
+    return this.startSession(admin, input.address);
+  }
+
+  /** The half-signed-in state behind a cookie, only in the browser it was made for; null otherwise. */
+  async pendingSignIn(
+    pendingCookie: string | undefined,
+    binding: string | undefined,
+  ): Promise<{ pending: PendingSignIn; admin: Admin } | null> {
+    if (!pendingCookie || !binding || pendingCookie.length > 100) return null;
+    const pending = await this.pending.findOneBy({ tokenHash: sha256(pendingCookie) });
+    if (!pending) return null;
+    if (
+      pending.expiresAt.getTime() <= this.clock.now().getTime() ||
+      pending.bindingHash !== sha256(binding)
+    ) {
+      return null;
+    }
+    const admin = await this.admins.findOneBy({ id: pending.adminId });
+    return admin?.totpSecret ? { pending, admin } : null;
+  }
+
+  /** The code step: a TOTP code (never one already used) or a recovery code turns the state into a session. */
+  async completeSecondFactor(input: {
+    pendingCookie: string | undefined;
+    binding: string | undefined;
+    code: string;
+    address: string;
+  }): Promise<SignedIn> {
+    const found = await this.pendingSignIn(input.pendingCookie, input.binding);
+    if (!found)
+      throw new AuthError('pending-expired', 'That sign-in has expired. Enter your password again.');
+    const { admin, pending } = found;
+    await this.twoFactor.verifySignInCode(admin, input.code);
+    await this.pending.delete({ tokenHash: pending.tokenHash });
+    return this.startSession(admin, input.address);
+  }
+
+  private async startSession(admin: Admin, address: string): Promise<SignedIn> {
+    const now = this.clock.now();
     const cookieValue = crypto.randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
     await this.sessions.save({
       tokenHash: sha256(cookieValue),
       adminId: admin.id,
       createdAt: now,
       lastSeenAt: now,
-      expiresAt,
+      expiresAt: this.sessionExpiry(now, now),
     });
     await this.sessions.delete({ expiresAt: LessThan(now) });
-    this.logger.log(`admin "${admin.username}" signed in from ${input.address}`);
-    return { admin, cookieValue, expiresAt };
+    await this.admins.update({ id: admin.id }, { lastSignInAt: now });
+    if (this.audit.seenAddress(admin.id, address, now))
+      await this.audit.record(`admin:${admin.username}`, 'sign-in.new-address', `signed in from ${address}`);
+    this.logger.log(`admin "${admin.username}" signed in from ${address}`);
+    return {
+      kind: 'session',
+      admin,
+      cookieValue,
+      expiresAt: new Date(now.getTime() + this.config.sessionMaxMs),
+    };
+  }
+
+  /** Idle timeout from the last request, never past the absolute cap from sign-in. */
+  private sessionExpiry(createdAt: Date, lastSeenAt: Date): Date {
+    return new Date(
+      Math.min(
+        lastSeenAt.getTime() + this.config.sessionIdleMs,
+        createdAt.getTime() + this.config.sessionMaxMs,
+      ),
+    );
   }
 
   /** The admin behind a session cookie, extending the idle timeout; null when absent, unknown or expired. */
@@ -215,7 +366,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (!session) return null;
     if (
       session.expiresAt.getTime() <= now.getTime() ||
-      now.getTime() - session.createdAt.getTime() > SESSION_MAX_MS
+      now.getTime() - session.createdAt.getTime() > this.config.sessionMaxMs
     ) {
       await this.sessions.delete({ tokenHash: session.tokenHash });
       return null;
@@ -225,7 +376,7 @@ export class AuthService implements OnApplicationBootstrap {
     // Writing on every request would serialise page views on SQLite; once a minute is enough.
     if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
       session.lastSeenAt = now;
-      session.expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+      session.expiresAt = this.sessionExpiry(session.createdAt, now);
       await this.sessions.save(session);
     }
     return { admin, session };
@@ -233,5 +384,43 @@ export class AuthService implements OnApplicationBootstrap {
 
   async signOut(cookieValue: string | undefined): Promise<void> {
     if (cookieValue) await this.sessions.delete({ tokenHash: sha256(cookieValue) });
+  }
+
+  async listAdmins(): Promise<AdminSummary[]> {
+    const all = await this.admins.find({ order: { username: 'ASC' } });
+    return all.map((a) => ({
+      id: a.id,
+      username: a.username,
+      createdAt: a.createdAt,
+      lastSignInAt: a.lastSignInAt,
+      twoFactor: a.totpSecret !== null,
+    }));
+  }
+
+  /** Removes an admin and with it their sessions; never the last one (nobody could sign in any more). */
+  async removeAdmin(username: string, actor: string): Promise<void> {
+    const admin = await this.findAdmin(username);
+    const outcome = atomically(this.dataSource, (db) => {
+      const { n } = db.prepare(`SELECT count(*) AS n FROM "admins"`).get() as { n: number };
+      if (n <= 1) return 'last' as const;
+      db.prepare(`DELETE FROM "sessions" WHERE "admin_id" = ?`).run(admin.id);
+      db.prepare(`DELETE FROM "admins" WHERE "id" = ?`).run(admin.id);
+      return 'removed' as const;
+    });
+    if (outcome === 'last')
+      throw new AuthError(
+        'last-admin',
+        `"${admin.username}" is the only admin: create another one first (snapshot-panel admin create), or nobody can sign in.`,
+      );
+    await this.audit.record(
+      actor,
+      'admin.removed',
+      `admin "${admin.username}" removed; their sessions ended`,
+    );
+  }
+
+  /** Keys that refuse sign-ins right now, for `doctor`. */
+  activeLocks(): ActiveLock[] {
+    return this.throttles.activeLocks(this.clock.now());
   }
 }

@@ -50,3 +50,18 @@ export class ChangePasswordDto extends NewPasswordFields {
   @MaxLength(PASSWORD_MAX_LENGTH)
   currentPassword!: string;
 }
+
+export class SecondFactorDto {
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'Enter the 6-digit code from your app, or a recovery code.' })
+  @MaxLength(20, { message: 'That is not a code: use the 6 digits from your app, or a recovery code.' })
+  code!: string;
+}
+
+export class DisableTwoFactorDto {
+  @IsString()
+  @IsNotEmpty({ message: 'Enter your current password.' })
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  confirmPassword!: string;
+}

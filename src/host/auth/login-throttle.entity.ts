@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Failed logins per key ("user:alice" or "ip:203.0.113.9"): drives the slow-down and the lock-out. */
+/** Failed guesses per key (see login-throttle.store.ts, its only reader and writer): the slow-down and the lock-out. */
 @Entity('login_throttle')
 export class LoginThrottle {
   @PrimaryColumn({ type: 'varchar', length: 200 }) key!: string;

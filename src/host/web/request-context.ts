@@ -12,3 +12,5 @@ export interface PanelRequest extends Request {
 export const SESSION_COOKIE = 'sp_session';
 export const CSRF_COOKIE = 'sp_csrf';
 export const FLASH_COOKIE = 'sp_flash';
+/** Password right, two-factor code still to come (path /login only). */
+export const PENDING_COOKIE = 'sp_pending';
