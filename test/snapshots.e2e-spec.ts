@@ -215,7 +215,8 @@ describe('snapshots page (e2e)', () => {
   });
 
   it('asks Hetzner for the list at most every 30 seconds, shares one refresh between concurrent views, and again when marked stale', async () => {
-    w = await startSnapshotsWorld();
+    // The clock jumps 6 hours below: a session allowed to idle that long keeps the same admin signed in.
+    w = await startSnapshotsWorld({ env: { SESSION_IDLE_MINUTES: '720', SESSION_MAX_HOURS: '24' } });
     const { fake, server, clock } = w;
     fake.addImages(3, { serverId: server.id });
     fake.clearRequests();
