@@ -13,14 +13,9 @@ import {
   NotOnHetznerError,
 } from '../connection/hetzner-connection.service';
 import { describeHcloudError, HcloudAction, HcloudApiError, HcloudClient, HcloudImage } from '../hcloud';
-import {
-  KIND_LABEL,
-  PANEL_LABEL,
-  PANEL_LABEL_VALUE,
-  RetentionPolicy,
-  RetentionTiers,
-  snapshotOrigin,
-} from '../retention/retention.policy';
+import { KIND_LABEL, panelSnapshotLabels, selectors, withServerLabel } from '../labels/snapshot-labels';
+import { RetentionPolicy, RetentionTiers, snapshotOrigin } from '../retention/retention.policy';
+import { ServerStateStore } from '../server-state/server-state.store';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
 import { CreateRequestKeys } from './create-request-keys';
@@ -37,8 +32,6 @@ export const PAGE_WAIT_MS = 8_000;
 const DETAILS_RETRY_MS = 10 * 60_000;
 /** Used when the settings row is missing; the same defaults a new install starts with. */
 const DEFAULT_POLICY: RetentionPolicy = { retentionDays: 7, keepMin: 3, tiers: null };
-
-export const MANUAL_LABELS = { [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'manual' } as const;
 
 export interface SnapshotListing {
   serverId: number;
@@ -99,6 +92,7 @@ export class SnapshotsService {
     private readonly tracker: OwnActionsTracker,
     private readonly requestKeys: CreateRequestKeys,
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly serverState: ServerStateStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -212,7 +206,7 @@ export class SnapshotsService {
       const description = req.description || defaultDescription(cache?.server?.name ?? null, serverId, now);
       const { image, action } = await client.createImage(serverId, {
         description,
-        labels: { ...MANUAL_LABELS },
+        labels: panelSnapshotLabels('manual', serverId),
       });
       this.tracker.add(action, image.id, serverId, now);
       await this.markStale(serverId);
@@ -328,8 +322,9 @@ export class SnapshotsService {
     if (!keep && origin !== 'kept')
       throw new SnapshotOperationError('not_applicable', `${name(image)} is not marked to keep.`);
     try {
-      // Every other label stays as it is: they may belong to other tools.
-      await client.updateImage(id, { labels: { ...image.labels, [KIND_LABEL]: keep ? 'kept' : 'auto' } });
+      // Every other label stays as it is: they may belong to other tools. The server label is added if missing.
+      const labels = withServerLabel({ ...image.labels, [KIND_LABEL]: keep ? 'kept' : 'auto' }, serverId);
+      await client.updateImage(id, { labels });
     } catch (err) {
       throw this.operationError(err);
     } finally {
@@ -383,8 +378,7 @@ export class SnapshotsService {
     let client: HcloudClient;
     try {
       client = await this.connection.client({ interactive });
-      const images = await client.listImages({ type: 'snapshot', sort: 'created:desc' });
-      const mine = images.filter((image) => image.type === 'snapshot' && image.created_from?.id === serverId);
+      const mine = await this.listThisServer(client, serverId);
       const changedMeanwhile = (this.generations.get(serverId) ?? 0) !== generation;
       await this.store.saveListing(serverId, mine, startedAt, { stale: changedMeanwhile });
       this.tokenProblems.delete(serverId);
@@ -399,6 +393,33 @@ export class SnapshotsService {
     await this.refreshDetails(client, serverId);
   }
 
+  /**
+   * This server's snapshots, newest first. Once the backfill is done: the panel's own by the server label,
+   * and those made elsewhere (which carry no label of ours) from the list of everything not the panel's,
+   * filtered by created_from: the panel's snapshots of other servers are never listed. Until then, every
+   * snapshot of the project, filtered by created_from.
+   */
+  private async listThisServer(client: HcloudClient, serverId: number): Promise<HcloudImage[]> {
+    const ofThisServer = (image: HcloudImage) =>
+      image.type === 'snapshot' && image.created_from?.id === serverId;
+    if (!(await this.serverState.labelsBackfilled(serverId))) {
+      return (await client.listImages({ type: 'snapshot', sort: 'created:desc' })).filter(ofThisServer);
+    }
+    const own = await client.listImages({
+      type: 'snapshot',
+      sort: 'created:desc',
+      label_selector: selectors.panelOfServer(serverId),
+    });
+    const elsewhere = await client.listImages({
+      type: 'snapshot',
+      sort: 'created:desc',
+      label_selector: selectors.madeElsewhere(),
+    });
+    return [...own.filter((image) => image.type === 'snapshot'), ...elsewhere.filter(ofThisServer)].sort(
+      (a, b) => Date.parse(b.created) - Date.parse(a.created) || b.id - a.id,
+    );
+  }
+
   /** Prices and the server's type and location: rarely, and a failure here never hides the list. */
   private async refreshDetails(client: HcloudClient, serverId: number): Promise<void> {
     const now = this.clock.now();
@@ -408,7 +429,9 @@ export class SnapshotsService {
     if (failedAt !== undefined && now.getTime() - failedAt < DETAILS_RETRY_MS && now.getTime() >= failedAt)
       return;
     try {
-      const server = serverInfoOf(await client.getServer(serverId));
+      const fetched = await client.getServer(serverId);
+      await this.serverState.saveServerName(serverId, fetched.name, now);
+      const server = serverInfoOf(fetched);
       const pricing = pricingInfoOf(await client.getPricing(), server);
       await this.store.saveDetails(serverId, { pricing, server }, now);
       this.detailsFailedAt.delete(serverId);
