@@ -1,4 +1,5 @@
 import { AuditEntry } from './audit/audit-entry.entity';
+import { ApiBudget, ApiUsageMinute } from './connection/api-usage.entity';
 import { Lease } from './lease/lease.entity';
 import { CycleRun } from './scheduler/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
@@ -13,4 +14,6 @@ export const hetznerSnapshotsEntities = [
   CycleRun,
   Lease,
   ServerState,
+  ApiUsageMinute,
+  ApiBudget,
 ];

@@ -16,6 +16,7 @@ import {
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { decryptToken } from '../settings/token.cipher';
+import { ApiUsageStore } from './api-usage.store';
 
 export class NoTokenError extends Error {
   readonly code = 'no_token';
@@ -49,6 +50,7 @@ export class HetznerConnectionService {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly usage: ApiUsageStore,
   ) {
     this.metadataClient = new MetadataClient({ endpoint: options.hcloud.metadataEndpoint });
     registerSecret(options.hcloud.envToken);
@@ -77,7 +79,11 @@ export class HetznerConnectionService {
       userAgent: this.options.hcloud.userAgent,
       sleep: (ms, signal) => this.clock.sleep(ms, signal),
       now: () => this.clock.now().getTime(),
-      onRequest: opts.onRequest,
+      // Every request of every client is counted, with the budget its answer reported.
+      onRequest: (event) => {
+        this.usage.record(event);
+        opts.onRequest?.(event);
+      },
       // A person waiting on a page gets an answer within seconds; the scheduler may retry patiently.
       ...(opts.interactive ? { maxRetries: 1, timeoutMs: 10_000 } : {}),
     });

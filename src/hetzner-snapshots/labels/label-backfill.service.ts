@@ -6,6 +6,8 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { AuditAction } from '../audit/audit-change';
 import { AuditService } from '../audit/audit.service';
+import { backgroundMayRun } from '../connection/api-budget';
+import { ApiUsageStore } from '../connection/api-usage.store';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
 import { describeHcloudError, HcloudApiError, type HcloudApi, type HcloudImage } from '../hcloud';
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../lease/cycle-lease';
@@ -17,6 +19,8 @@ export type LabelBackfillOutcome =
   | { status: 'done-before' }
   /** Another cycle, prune or restore holds the lease; try again later. */
   | { status: 'busy' }
+  /** The project's API budget is low: what is left belongs to the cycles; try again later. */
+  | { status: 'deferred'; labelledNow: number; requests: number }
   | { status: 'completed'; labelledNow: number; labelledInAll: number; requests: number }
   | { status: 'failed'; message: string; labelledNow: number; requests: number };
 
@@ -43,6 +47,7 @@ export class LabelBackfillService implements OnModuleDestroy {
     private readonly leases: LeaseService,
     private readonly state: ServerStateStore,
     private readonly audit: AuditService,
+    private readonly usage: ApiUsageStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -62,6 +67,7 @@ export class LabelBackfillService implements OnModuleDestroy {
     if (this.stopping) return { status: 'busy' };
     const serverId = await this.connection.serverId();
     if (await this.state.labelsBackfilled(serverId)) return { status: 'done-before' };
+    if (!(await this.budgetAllows())) return { status: 'deferred', labelledNow: 0, requests: 0 };
     const lease = await this.leases.tryAcquire(CYCLE_LEASE, CYCLE_LEASE_TTL_MS);
     if (!lease) return { status: 'busy' };
     const keeper = this.leases.keepAlive(lease);
@@ -75,6 +81,12 @@ export class LabelBackfillService implements OnModuleDestroy {
       });
       for (const image of listed.filter((candidate) => needsServerLabel(candidate, serverId))) {
         if (this.stopping) throw new Error('the panel is shutting down');
+        if (!(await this.budgetAllows())) {
+          this.logger.log(
+            `labelled ${labelledNow} snapshot(s); the API budget is low, so the rest waits [${requests} Hetzner requests]`,
+          );
+          return { status: 'deferred', labelledNow, requests };
+        }
         if (await this.label(api, image.id, serverId)) {
           labelledNow++;
           await this.state.countLabelled(serverId);
@@ -101,6 +113,10 @@ export class LabelBackfillService implements OnModuleDestroy {
       await keeper.stop();
       await this.leases.release(lease).catch(() => undefined);
     }
+  }
+
+  private async budgetAllows(): Promise<boolean> {
+    return backgroundMayRun((await this.usage.current()).pressure);
   }
 
   /**

@@ -12,8 +12,16 @@ import {
   NoTokenError,
   NotOnHetznerError,
 } from '../connection/hetzner-connection.service';
+import {
+  backgroundMayRun,
+  describeBudget,
+  listMaxAgeMs,
+  type BudgetPressure,
+} from '../connection/api-budget';
+import { ApiUsageStore } from '../connection/api-usage.store';
 import { describeHcloudError, HcloudAction, HcloudApiError, HcloudClient, HcloudImage } from '../hcloud';
-import { KIND_LABEL, panelSnapshotLabels, selectors, withServerLabel } from '../labels/snapshot-labels';
+import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
+import { KIND_LABEL, panelSnapshotLabels, withServerLabel } from '../labels/snapshot-labels';
 import { RetentionPolicy, RetentionTiers, snapshotOrigin } from '../retention/retention.policy';
 import { ServerStateStore } from '../server-state/server-state.store';
 import { PanelSettings } from '../settings/panel-settings.entity';
@@ -21,7 +29,7 @@ import { TokenDecryptionError } from '../settings/token.cipher';
 import { CreateRequestKeys } from './create-request-keys';
 import { EndedAction, OwnActionsTracker, TrackedAction } from './own-actions.tracker';
 import { defaultDescription } from './snapshot-description';
-import { isDetailsRefreshDue, isListRefreshDue } from './snapshot-list.freshness';
+import { isDetailsRefreshDue, isListRefreshDue, LIST_MAX_AGE_MS } from './snapshot-list.freshness';
 import { CachedSnapshotList, SnapshotListStore } from './snapshot-list.store';
 import { SnapshotOperationError } from './snapshot-operation.error';
 import { pricingInfoOf, PricingInfo, ServerInfo, serverInfoOf } from './snapshot-pricing';
@@ -52,6 +60,8 @@ export interface SnapshotListing {
   recentFailures: string[];
   /** A refresh is still running behind this answer. */
   refreshing: boolean;
+  /** The project's API budget as last seen, and what this panel spent in the last hour. */
+  budget: { pressure: BudgetPressure; line: string };
 }
 
 export type SnapshotsState =
@@ -93,6 +103,7 @@ export class SnapshotsService {
     private readonly requestKeys: CreateRequestKeys,
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
     private readonly serverState: ServerStateStore,
+    private readonly usage: ApiUsageStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -104,7 +115,9 @@ export class SnapshotsService {
     await waitAtMost(this.pollOwnActions(serverId), PAGE_WAIT_MS);
     let cache = await this.store.read(serverId);
     let refreshing = false;
-    if (isListRefreshDue(cache, this.clock.now())) {
+    // While the project's budget is low, views reuse an older list: the cycles need what is left.
+    const { pressure } = await this.usage.current();
+    if (isListRefreshDue(cache, this.clock.now(), listMaxAgeMs(pressure, LIST_MAX_AGE_MS))) {
       refreshing = !(await waitAtMost(this.refresh(serverId, true), PAGE_WAIT_MS));
       cache = await this.store.read(serverId);
     }
@@ -120,7 +133,7 @@ export class SnapshotsService {
       }
       return { kind: 'loading', serverId };
     }
-    return { kind: 'list', listing: this.listingOf(cache, cache.listedAt, refreshing) };
+    return { kind: 'list', listing: await this.listingOf(cache, cache.listedAt, refreshing) };
   }
 
   /** For the CLI: a fresh list, or the last known one with the reason it could not be refreshed. */
@@ -133,7 +146,7 @@ export class SnapshotsService {
         'hetzner',
         cache?.lastError ?? 'The snapshot list could not be fetched.',
       );
-    return this.listingOf(cache, cache.listedAt, false);
+    return await this.listingOf(cache, cache.listedAt, false);
   }
 
   /**
@@ -336,8 +349,13 @@ export class SnapshotsService {
     return { image, changed: true };
   }
 
-  private listingOf(cache: CachedSnapshotList, listedAt: Date, refreshing: boolean): SnapshotListing {
+  private async listingOf(
+    cache: CachedSnapshotList,
+    listedAt: Date,
+    refreshing: boolean,
+  ): Promise<SnapshotListing> {
     const { serverId } = cache;
+    const usage = await this.usage.current();
     const failedSinceListing =
       cache.lastError !== null &&
       cache.lastErrorAt !== null &&
@@ -355,6 +373,10 @@ export class SnapshotsService {
       ownRunning: this.tracker.runningOn(serverId),
       recentFailures: this.tracker.recentFailures(serverId, this.clock.now()),
       refreshing,
+      budget: {
+        pressure: usage.pressure,
+        line: describeBudget({ seen: usage.seen, now: this.clock.now(), spentLastHour: usage.spentLastHour }),
+      },
     };
   }
 
@@ -378,7 +400,9 @@ export class SnapshotsService {
     let client: HcloudClient;
     try {
       client = await this.connection.client({ interactive });
-      const mine = await this.listThisServer(client, serverId);
+      const mine = await listSnapshotsOfServer(client, serverId, {
+        byLabel: await this.serverState.labelsBackfilled(serverId),
+      });
       const changedMeanwhile = (this.generations.get(serverId) ?? 0) !== generation;
       await this.store.saveListing(serverId, mine, startedAt, { stale: changedMeanwhile });
       this.tokenProblems.delete(serverId);
@@ -393,38 +417,13 @@ export class SnapshotsService {
     await this.refreshDetails(client, serverId);
   }
 
-  /**
-   * This server's snapshots, newest first. Once the backfill is done: the panel's own by the server label,
-   * and those made elsewhere (which carry no label of ours) from the list of everything not the panel's,
-   * filtered by created_from: the panel's snapshots of other servers are never listed. Until then, every
-   * snapshot of the project, filtered by created_from.
-   */
-  private async listThisServer(client: HcloudClient, serverId: number): Promise<HcloudImage[]> {
-    const ofThisServer = (image: HcloudImage) =>
-      image.type === 'snapshot' && image.created_from?.id === serverId;
-    if (!(await this.serverState.labelsBackfilled(serverId))) {
-      return (await client.listImages({ type: 'snapshot', sort: 'created:desc' })).filter(ofThisServer);
-    }
-    const own = await client.listImages({
-      type: 'snapshot',
-      sort: 'created:desc',
-      label_selector: selectors.panelOfServer(serverId),
-    });
-    const elsewhere = await client.listImages({
-      type: 'snapshot',
-      sort: 'created:desc',
-      label_selector: selectors.madeElsewhere(),
-    });
-    return [...own.filter((image) => image.type === 'snapshot'), ...elsewhere.filter(ofThisServer)].sort(
-      (a, b) => Date.parse(b.created) - Date.parse(a.created) || b.id - a.id,
-    );
-  }
-
   /** Prices and the server's type and location: rarely, and a failure here never hides the list. */
   private async refreshDetails(client: HcloudClient, serverId: number): Promise<void> {
     const now = this.clock.now();
     const cache = await this.store.read(serverId);
     if (!isDetailsRefreshDue(cache?.detailsFetchedAt ?? null, now)) return;
+    // Prices can wait for a better hour; the list itself is what a person came for.
+    if (!backgroundMayRun((await this.usage.current()).pressure)) return;
     const failedAt = this.detailsFailedAt.get(serverId);
     if (failedAt !== undefined && now.getTime() - failedAt < DETAILS_RETRY_MS && now.getTime() >= failedAt)
       return;
