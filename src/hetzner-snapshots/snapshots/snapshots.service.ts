@@ -21,7 +21,7 @@ import {
 import { ApiUsageStore } from '../connection/api-usage.store';
 import { describeHcloudError, HcloudAction, HcloudApiError, HcloudClient, HcloudImage } from '../hcloud';
 import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
-import { KIND_LABEL, panelSnapshotLabels, withServerLabel } from '../labels/snapshot-labels';
+import { KIND_LABEL, panelSnapshotLabels, serverLabelOf, withServerLabel } from '../labels/snapshot-labels';
 import { RetentionPolicy, RetentionTiers, snapshotOrigin } from '../retention/retention.policy';
 import { ServerStateStore } from '../server-state/server-state.store';
 import { PanelSettings } from '../settings/panel-settings.entity';
@@ -335,8 +335,10 @@ export class SnapshotsService {
     if (!keep && origin !== 'kept')
       throw new SnapshotOperationError('not_applicable', `${name(image)} is not marked to keep.`);
     try {
-      // Every other label stays as it is: they may belong to other tools. The server label is added if missing.
-      const labels = withServerLabel({ ...image.labels, [KIND_LABEL]: keep ? 'kept' : 'auto' }, serverId);
+      // Every other label stays as it is: they may belong to other tools. The server label is added when
+      // missing, never changed: one that disagrees with the source stays, so retention keeps doubting it.
+      const changed = { ...image.labels, [KIND_LABEL]: keep ? 'kept' : 'auto' };
+      const labels = serverLabelOf(changed) === 'absent' ? withServerLabel(changed, serverId) : changed;
       await client.updateImage(id, { labels });
     } catch (err) {
       throw this.operationError(err);
