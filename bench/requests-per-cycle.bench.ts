@@ -2,6 +2,7 @@
 // cycle (create, its growing poll intervals, confirm, list, delete), next to the least any tool could do
 // and next to the official SDKs' fixed polling, measured by polling the fake's action the same way.
 import type { FakeHcloud } from '../src/fake-hcloud';
+import { LabelBackfillService } from '../src/hetzner-snapshots/labels/label-backfill.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { AUTO_LABELS, HOUR_MS, simulatedClock, startInProcessPanel, startWorld, TOKEN } from './bench-panel';
 
@@ -19,6 +20,11 @@ export interface CycleRequests {
     /** The run's own count (cycle_runs.request_count): must equal `total`. */
     recorded: number;
   };
+  /**
+   * The steady state: after the server-label backfill and two confirmed cycles, the first poll is placed from
+   * their duration and the server's name is cached. Nothing is past retention then.
+   */
+  learned: { total: number; polls: number; listPages: number };
   /** create + one poll + the listing + the deletes. */
   minimum: number;
   /** Each request of the panel's cycle: seconds after the cycle began (simulated), and whether it polled the action. */
@@ -68,9 +74,24 @@ export async function measureCycleRequests(actionMs: number): Promise<CycleReque
       const polls = await pollLikeAnSdk(world.fake, serverId, intervalMs);
       sdk.push({ intervalMs, polls, cycleTotal: total - steps.polls + polls });
     }
+    const backfill = await panel.get<LabelBackfillService>(LabelBackfillService).runIfDue();
+    if (backfill.status !== 'completed') throw new Error(`the label backfill ${backfill.status}`);
+    const cycles = panel.get<SnapshotCycleService>(SnapshotCycleService);
+    await cycles.runCycle({ trigger: 'cli' });
+    fake.clearRequests();
+    const steady = await cycles.runCycle({ trigger: 'cli' });
+    if (steady.status !== 'succeeded')
+      throw new Error(`the learned cycle ${steady.status}: ${steady.message}`);
+    const learnedApi = fake.requests.filter((r) => r.path.startsWith('/v1/'));
+    const learned = {
+      total: learnedApi.length,
+      polls: learnedApi.filter((r) => r.method === 'GET' && /^\/v1\/actions\/\d+$/.test(r.path)).length,
+      listPages: learnedApi.filter((r) => r.method === 'GET' && r.path === '/v1/images').length,
+    };
     return {
       actionSeconds: actionMs / 1000,
       panel: { ...steps, total, recorded: outcome.run?.requestCount ?? -1 },
+      learned,
       minimum: steps.create + 1 + steps.listPages + steps.deletes,
       timeline,
       sdk,

@@ -127,6 +127,12 @@ function report(results: Results): string {
       r.panel.polls,
       `server ${r.panel.getServer}, create ${r.panel.create}, confirm ${r.panel.getImage}, list ${r.panel.listPages}, delete ${r.panel.deletes}`,
     ],
+    [
+      `${r.actionSeconds} s action: Snapshot Panel, learned (measured)`,
+      r.learned.total,
+      r.learned.polls,
+      `after the label backfill and 2 cycles; list ${r.learned.listPages}, nothing to delete`,
+    ],
     [`${r.actionSeconds} s action: minimum possible`, r.minimum, 1, 'create, one poll, list, deletes'],
     ...r.sdk.map((s): Row => [
       `${r.actionSeconds} s action: SDK polling every ${s.intervalMs / 1000} s`,

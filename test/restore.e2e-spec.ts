@@ -151,7 +151,11 @@ describe('restore: rebuild this server from one of its snapshots (e2e)', () => {
       description: expect.stringMatching(
         /^safety snapshot before restore from snapshot \d+, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
       ),
-      labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' },
+      labels: {
+        'managed-by': 'snapshot-panel',
+        'snapshot-panel/kind': 'manual',
+        'snapshot-panel/server': String(server.id),
+      },
     });
     const rebuild = fake.requests.find((r) => r.path.endsWith('/rebuild'))!;
     expect(rebuild.body).toEqual({ image: String(snapshot.id) });

@@ -68,7 +68,7 @@ describe('snapshot cycle (e2e)', () => {
     expect(create[0].body).toEqual({
       type: 'snapshot',
       description: expect.stringMatching(/^web-1 auto \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-      labels: AUTO_LABELS,
+      labels: { ...AUTO_LABELS, 'snapshot-panel/server': String(world.serverId) },
     });
     const made = world.fake.images().find((image) => image.id === run.imageId)!;
     expect(made).toMatchObject({ status: 'available', labels: AUTO_LABELS });
@@ -137,6 +137,16 @@ describe('snapshot cycle (e2e)', () => {
   });
 
   it('a passing fault reading the server name does not cost the snapshot; a wrong token still fails', async () => {
+    const autos = () => world.fake.images().filter((i) => i.labels['snapshot-panel/kind'] === 'auto');
+    world.fake.failNext({
+      method: 'GET',
+      path: `/v1/servers/${world.serverId}`,
+      status: 401,
+      code: 'unauthorized',
+    });
+    expect((await cycles.runCycle({ trigger: 'schedule' })).status).toBe('failed');
+    expect(autos()).toHaveLength(0);
+
     world.fake.failNext({
       method: 'GET',
       path: `/v1/servers/${world.serverId}`,
@@ -147,17 +157,14 @@ describe('snapshot cycle (e2e)', () => {
     const outcome = await cycles.runCycle({ trigger: 'schedule' });
 
     expect(outcome.status).toBe('succeeded');
-    const [image] = world.fake.images().filter((i) => i.labels['snapshot-panel/kind'] === 'auto');
+    const [image] = autos();
     expect(image.description).toMatch(new RegExp(`^server-${world.serverId} auto `));
 
-    world.fake.failNext({
-      method: 'GET',
-      path: `/v1/servers/${world.serverId}`,
-      status: 401,
-      code: 'unauthorized',
-    });
-    expect((await cycles.runCycle({ trigger: 'schedule' })).status).toBe('failed');
-    expect(world.fake.images().filter((i) => i.labels['snapshot-panel/kind'] === 'auto')).toHaveLength(1);
+    // The create_image answer named the server: the name is kept, and the next cycle does not ask for it.
+    const serverReads = requestsOf(world.fake, 'GET', `/v1/servers/${world.serverId}`).length;
+    expect((await cycles.runCycle({ trigger: 'schedule' })).status).toBe('succeeded');
+    expect(requestsOf(world.fake, 'GET', `/v1/servers/${world.serverId}`)).toHaveLength(serverReads);
+    expect(autos().map((i) => i.description)).toContainEqual(expect.stringMatching(/^web-1 auto /));
   });
 
   it('gives up on a server that stays locked, loudly, and takes nothing', async () => {

@@ -59,7 +59,11 @@ describe('snapshot changes from the page (e2e)', () => {
     expect(create[0].body).toEqual({
       type: 'snapshot',
       description: 'before upgrading PHP',
-      labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' },
+      labels: {
+        'managed-by': 'snapshot-panel',
+        'snapshot-panel/kind': 'manual',
+        'snapshot-panel/server': String(w.server.id),
+      },
     });
     const image = snapshotsOf(w.server.id).find((i) => i.description === 'before upgrading PHP')!;
 
@@ -389,12 +393,19 @@ describe('snapshot changes from the page (e2e)', () => {
     });
     await post(`/snapshots/${image.id}/keep`);
     const put = w.fake.requests.find((r) => r.method === 'PUT' && r.path === `/v1/images/${image.id}`)!;
+    // The server label is added on the way: the snapshot is then found by label like every newer one.
     expect(put.body).toEqual({
-      labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'kept', team: 'ops' },
+      labels: {
+        'managed-by': 'snapshot-panel',
+        'snapshot-panel/kind': 'kept',
+        'snapshot-panel/server': String(w.server.id),
+        team: 'ops',
+      },
     });
     expect(w.fake.images().find((i) => i.id === image.id)!.labels).toEqual({
       'managed-by': 'snapshot-panel',
       'snapshot-panel/kind': 'kept',
+      'snapshot-panel/server': String(w.server.id),
       team: 'ops',
     });
     let page = await w.agent.get('/snapshots');
@@ -405,6 +416,7 @@ describe('snapshot changes from the page (e2e)', () => {
     expect(w.fake.images().find((i) => i.id === image.id)!.labels).toEqual({
       'managed-by': 'snapshot-panel',
       'snapshot-panel/kind': 'auto',
+      'snapshot-panel/server': String(w.server.id),
       team: 'ops',
     });
     page = await w.agent.get('/snapshots');

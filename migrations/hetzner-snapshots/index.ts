@@ -1,8 +1,12 @@
 import { HetznerSnapshotsInitial1763852400001 } from './1763852400001-hetzner-snapshots-initial';
 import { SnapshotListListedAt1763900000400 } from './1763900000400-snapshot-list-listed-at';
+import { ServerState1764590400500 } from './1764590400500-server-state';
+import { ApiUsage1764590400600 } from './1764590400600-api-usage';
 
 /** The snapshot plugin's migrations in order; a host adds them to its own data source. */
 export const hetznerSnapshotsMigrations = [
   HetznerSnapshotsInitial1763852400001,
   SnapshotListListedAt1763900000400,
+  ServerState1764590400500,
+  ApiUsage1764590400600,
 ];

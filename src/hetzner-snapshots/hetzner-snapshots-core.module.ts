@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiUsageStore } from './connection/api-usage.store';
 import { HetznerConnectionService } from './connection/hetzner-connection.service';
 import { hetznerSnapshotsEntities } from './hetzner-snapshots.entities';
 import {
@@ -25,6 +26,7 @@ export class HetznerSnapshotsCoreModule {
         { provide: PLUGIN_ADMIN_GUARD, useClass: options.adminGuard },
         PluginAccessGuard,
         HetznerConnectionService,
+        ApiUsageStore,
         PanelLayoutContributor,
         { provide: HETZNER_SNAPSHOTS_LAYOUT, useExisting: PanelLayoutContributor },
       ],
@@ -34,6 +36,7 @@ export class HetznerSnapshotsCoreModule {
         PLUGIN_ADMIN_GUARD,
         PluginAccessGuard,
         HetznerConnectionService,
+        ApiUsageStore,
         PanelLayoutContributor,
         HETZNER_SNAPSHOTS_LAYOUT,
       ],

@@ -1,8 +1,19 @@
 import { AuditEntry } from './audit/audit-entry.entity';
+import { ApiBudget, ApiUsageMinute } from './connection/api-usage.entity';
 import { Lease } from './lease/lease.entity';
 import { CycleRun } from './scheduler/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
+import { ServerState } from './server-state/server-state.entity';
 import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';
 
 /** The plugin's entities; a host registers them with its data source together with the migrations. */
-export const hetznerSnapshotsEntities = [PanelSettings, AuditEntry, SnapshotListCache, CycleRun, Lease];
+export const hetznerSnapshotsEntities = [
+  PanelSettings,
+  AuditEntry,
+  SnapshotListCache,
+  CycleRun,
+  Lease,
+  ServerState,
+  ApiUsageMinute,
+  ApiBudget,
+];

@@ -13,6 +13,8 @@ import type { FakeImageRecord } from '../../src/fake-hcloud';
 import { HetznerConnectionService } from '../../src/hetzner-snapshots/connection/hetzner-connection.service';
 import { CycleRun } from '../../src/hetzner-snapshots/scheduler/cycle-run.entity';
 import { readDeleted } from '../../src/hetzner-snapshots/scheduler/cycle-run.store';
+import { ScheduleRunnerService } from '../../src/hetzner-snapshots/scheduler/schedule-runner.service';
+import { ServerStateStore } from '../../src/hetzner-snapshots/server-state/server-state.store';
 import {
   SnapshotCycleService,
   type CycleOutcome,
@@ -55,6 +57,9 @@ const FREQUENCIES = ['1h', '2h', '3h', '4h', '6h', '8h', '12h', 'daily@03:30'];
 const CAMPAIGN_TIMEOUT_MS = 30 * 60_000;
 /** Stop early once this many invariant breaches are known: the seed replays them. */
 const MAX_BREACHES = 25;
+/** From this cycle on, the server-label backfill is run between cycles until it has completed. */
+const BACKFILL_FROM_CYCLE = 5;
+const SERVER_LABEL = 'snapshot-panel/server';
 
 interface Tally {
   succeeded: number;
@@ -101,6 +106,8 @@ describe('fault campaign', () => {
       const cycles = panel.get<SnapshotCycleService>(SnapshotCycleService);
       const runs = panel.get<Repository<CycleRun>>(getRepositoryToken(CycleRun));
       const injector = new FaultInjector(fake, serverId, { clientTimeoutMs: CLIENT_TIMEOUT_MS });
+      const runner = panel.get<ScheduleRunnerService>(ScheduleRunnerService);
+      const serverState = panel.get<ServerStateStore>(ServerStateStore);
       const breaches: string[] = [];
       const tally: Tally = {
         succeeded: 0,
@@ -122,6 +129,13 @@ describe('fault campaign', () => {
       let policy: OraclePolicy = { retentionDays: 7, keepMin: 3, tiers: null };
       let cycleNo = 0;
       let pruneView: { approved: Set<number>; at: Date } | null = null;
+      // The backfill may change labels only of the panel's own snapshots made from this server.
+      injector.watch('PUT', /^\/v1\/images\/\d+$/, (path) => {
+        const id = Number(path.split('/').pop());
+        const image = fake.images().find((candidate) => candidate.id === id);
+        if (!image || image.labels['managed-by'] !== 'snapshot-panel' || image.createdFrom?.id !== serverId)
+          breaches.push(`cycle ${cycleNo}: PUT of image ${id}, which is not the panel's of this server`);
+      });
       injector.watch('DELETE', /^\/v1\/images\/\d+$/, (path) => {
         const id = Number(path.split('/').pop());
         if (!pruneView) {
@@ -150,6 +164,7 @@ describe('fault campaign', () => {
       await applyPolicy(panel, policy, frequency);
       let agent = await panel.signedIn();
       let previousStatus: string | null = null;
+      let backfilledAtCycle: number | null = null;
 
       for (cycleNo = 1; cycleNo <= CYCLES && breaches.length < MAX_BREACHES; cycleNo++) {
         if (cycleNo > 1 && random.chance(0.2)) {
@@ -159,7 +174,24 @@ describe('fault campaign', () => {
         }
         if (random.chance(0.35)) addOldAutoSnapshots(world, random);
 
-        const specs = planFaults(random, listPages(fake.images(), serverId, otherServer.id));
+        // Part way in, the backfill gives the existing snapshots the server label (a fault may stop it; it is
+        // run again until done): the cycles before it prune from the wide listing, those after by label.
+        const backfilled = await serverState.labelsBackfilled(serverId);
+        if (cycleNo >= BACKFILL_FROM_CYCLE && !backfilled) {
+          const labelsBefore = new Map(fake.images().map((image) => [image.id, image.labels]));
+          if (random.chance(0.3))
+            injector.arm({ target: 'list-page', kind: 'http-500', nth: 1, burst: 6 }, random);
+          await runner.runLabelBackfill();
+          injector.disarmAll();
+          await settle(fake, injector);
+          breaches.push(...labelChanges(labelsBefore, fake.images(), serverId, cycleNo));
+          if (await serverState.labelsBackfilled(serverId)) backfilledAtCycle = cycleNo;
+        }
+
+        const specs = planFaults(
+          random,
+          listPages(fake.images(), serverId, otherServer.id, await serverState.labelsBackfilled(serverId)),
+        );
         for (const spec of specs) injector.arm(spec, random);
         if (random.chance(0.12)) injector.failNextAction();
 
@@ -280,6 +312,7 @@ describe('fault campaign', () => {
         ['seed', SEED],
         ['cycles', cyclesRun],
         ['outages of days between cycles', tally.outages],
+        ['label backfill completed before cycle', backfilledAtCycle ?? 'never'],
         ...FAULT_KINDS.map((kind): ReportRow => [`faults injected: ${kind}`, injector.injected[kind]]),
         [
           'faults injected: total',
@@ -314,6 +347,8 @@ describe('fault campaign', () => {
       expect(tally.wrongDeleteAttempts).toBe(0);
       expect(rejections.count()).toBe(0);
       expect(cyclesRun).toBe(CYCLES);
+      // Both listings must have been exercised: the wide fallback before the backfill, by label after it.
+      if (CYCLES > BACKFILL_FROM_CYCLE + 5) expect(backfilledAtCycle).not.toBeNull();
       // The campaign must have really injected faults and seen both outcomes, or it proves nothing.
       if (CYCLES >= 20) {
         expect(FAULT_KINDS.reduce((sum, kind) => sum + injector.injected[kind], 0)).toBeGreaterThan(
@@ -418,7 +453,25 @@ function seedAccount(world: SchedulerWorld, otherServerId: number, random: Seede
     );
     never.push(add({ serverId, labels: AUTO_LABELS, protected: true, created: old() }));
     never.push(add({ serverId: null, labels: AUTO_LABELS, created: old() }));
+    // The server label and created_from disagree: doubt keeps them, before and after the backfill.
+    never.push(
+      add({
+        serverId: otherServerId,
+        labels: { ...AUTO_LABELS, [SERVER_LABEL]: String(serverId) },
+        created: old(),
+      }),
+    );
+    never.push(
+      add({ serverId, labels: { ...AUTO_LABELS, [SERVER_LABEL]: String(otherServerId) }, created: old() }),
+    );
   }
+  // Already labelled by a newer panel before the backfill ran: judged like the others.
+  for (let i = 0; i < 10; i++)
+    add({
+      serverId,
+      labels: { ...AUTO_LABELS, [SERVER_LABEL]: String(serverId) },
+      created: ago(random.int(0, 120 * DAY_MS)),
+    });
   never.push(add({ serverId, type: 'backup', labels: AUTO_LABELS, created: old() }));
   // Dated in the future by a skewed clock: kept until the campaign's time passes it.
   add({ serverId, labels: AUTO_LABELS, created: new Date(fake.now().getTime() + 3 * DAY_MS) });
@@ -437,18 +490,50 @@ function addOldAutoSnapshots(world: SchedulerWorld, random: SeededRandom): void 
   }
 }
 
-/** How many pages the label-selector listing has now (50 per page). */
-function listPages(images: FakeImageRecord[], serverId: number, otherServerId: number): number {
+/** How many pages the prune's label-selector listing has now (50 per page): by server label once backfilled. */
+function listPages(
+  images: FakeImageRecord[],
+  serverId: number,
+  otherServerId: number,
+  backfilled: boolean,
+): number {
   const listed = images.filter(
     (image) =>
       image.type === 'snapshot' &&
       image.labels['managed-by'] === 'snapshot-panel' &&
       image.labels['snapshot-panel/kind'] === 'auto' &&
-      (image.createdFrom?.id === serverId ||
-        image.createdFrom?.id === otherServerId ||
-        image.createdFrom === null),
+      (backfilled
+        ? image.labels[SERVER_LABEL] === String(serverId)
+        : image.createdFrom?.id === serverId ||
+          image.createdFrom?.id === otherServerId ||
+          image.createdFrom === null),
   ).length;
   return Math.max(1, Math.ceil(listed / 50));
+}
+
+/** Breaches of "the backfill only adds this server's label to this server's own snapshots, dropping nothing". */
+function labelChanges(
+  before: Map<number, Record<string, string>>,
+  after: FakeImageRecord[],
+  serverId: number,
+  cycleNo: number,
+): string[] {
+  const breaches: string[] = [];
+  for (const image of after) {
+    const was = before.get(image.id);
+    if (!was || JSON.stringify(was) === JSON.stringify(image.labels)) continue;
+    const expected = { ...was, [SERVER_LABEL]: String(serverId) };
+    const ours = was['managed-by'] === 'snapshot-panel' && image.createdFrom?.id === serverId;
+    const onlyAdded =
+      was[SERVER_LABEL] === undefined &&
+      Object.keys(expected).length === Object.keys(image.labels).length &&
+      Object.entries(expected).every(([key, value]) => image.labels[key] === value);
+    if (!ours || !onlyAdded)
+      breaches.push(
+        `cycle ${cycleNo}: labels of image ${image.id} changed from ${JSON.stringify(was)} to ${JSON.stringify(image.labels)}`,
+      );
+  }
+  return breaches;
 }
 
 /** 0–3 faults on distinct steps of the coming cycle; sometimes a burst longer than the client's retries. */

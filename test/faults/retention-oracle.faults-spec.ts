@@ -66,6 +66,26 @@ describe('retention oracle of the fault campaign', () => {
     expect(judge(images, { retentionDays: 1, keepMin: 1, tiers: null }, now)).toEqual([10]);
   });
 
+  it('keeps a snapshot whose server label and created_from disagree (doubt keeps)', () => {
+    const old = ago(100 * DAY);
+    const images = [
+      image(ago(1 * DAY)),
+      // Labelled with this server, made from another.
+      image(old, {
+        createdFrom: { id: SERVER + 1, name: 'db-1' },
+        labels: { ...AUTO, 'snapshot-panel/server': String(SERVER) },
+      }),
+      // Made from this server, labelled with another.
+      image(old, { labels: { ...AUTO, 'snapshot-panel/server': String(SERVER + 1) } }),
+      // Labelled with this server, source gone.
+      image(old, { createdFrom: null, labels: { ...AUTO, 'snapshot-panel/server': String(SERVER) } }),
+      // Both agree: deletable, like one made before the label existed.
+      image(old, { labels: { ...AUTO, 'snapshot-panel/server': String(SERVER) } }),
+      image(old),
+    ];
+    expect(judge(images, { retentionDays: 1, keepMin: 1, tiers: null }, now)).toEqual([4, 5]);
+  });
+
   it('counts only deletable kinds towards the newest K', () => {
     const images = [
       image(ago(2 * DAY), { protection: { delete: true } }),

@@ -2,6 +2,7 @@
 // Each calls the same plugin services as the running server, under the same database lease, so a command
 // and a scheduled run never work at the same time.
 import { HetznerConnectionService } from '../../hetzner-snapshots/connection/hetzner-connection.service';
+import { LabelBackfillService } from '../../hetzner-snapshots/labels/label-backfill.service';
 import { CycleRun } from '../../hetzner-snapshots/scheduler/cycle-run.entity';
 import { CycleRunStore, readDeleted, readHooks } from '../../hetzner-snapshots/scheduler/cycle-run.store';
 import { describeCycleFailure } from '../../hetzner-snapshots/scheduler/cycle.decisions';
@@ -18,13 +19,21 @@ export const runCommand: CliCommand = {
   summary:
     'Take one automatic snapshot now and prune past retention, like a scheduled run (exit status 1 when it fails).',
   async run(_args, env) {
-    const cycles = (await env.context()).get(SnapshotCycleService);
+    const ctx = await env.context();
+    const cycles = ctx.get(SnapshotCycleService);
     print(env.io.stdout, 'Taking an automatic snapshot; a big disk can take many minutes.');
     const outcome = await cycles.runCycle({ trigger: 'cli' });
     const label = outcome.runId !== null ? `Cycle #${outcome.runId}` : 'The cycle';
     if (outcome.status === 'succeeded') {
       print(env.io.stdout, `${label} succeeded: ${outcome.message}`);
       if (outcome.run?.pruneNote) print(env.io.stdout, outcome.run.pruneNote);
+      // Where only the command line runs cycles (no server), the one-time label backfill happens here.
+      const backfill = await ctx.get(LabelBackfillService).runIfDue();
+      if (backfill.status === 'completed' && backfill.labelledNow > 0)
+        print(
+          env.io.stdout,
+          `Gave ${backfill.labelledNow} existing snapshot(s) of this server the snapshot-panel/server label (once).`,
+        );
       return EXIT_OK;
     }
     const what = outcome.status === 'busy' ? 'did not start' : outcome.status;

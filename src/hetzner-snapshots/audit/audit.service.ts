@@ -35,9 +35,13 @@ export class AuditService {
     });
   }
 
-  /** Newest first. */
-  async recent(limit = 20): Promise<AuditRecord[]> {
-    const rows = await this.entries.find({ order: { at: 'DESC', id: 'DESC' }, take: limit });
+  /** Newest first; only entries of `action` when given. */
+  async recent(limit = 20, action?: AuditAction): Promise<AuditRecord[]> {
+    const rows = await this.entries.find({
+      where: action ? { action } : {},
+      order: { at: 'DESC', id: 'DESC' },
+      take: limit,
+    });
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

@@ -16,6 +16,7 @@ import {
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { decryptToken } from '../settings/token.cipher';
+import { ApiUsageStore } from './api-usage.store';
 
 export class NoTokenError extends Error {
   readonly code = 'no_token';
@@ -52,6 +53,7 @@ export class HetznerConnectionService {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly usage: ApiUsageStore,
   ) {
     this.metadataClient = new MetadataClient({ endpoint: options.hcloud.metadataEndpoint });
     registerSecret(options.hcloud.envToken);
@@ -80,7 +82,11 @@ export class HetznerConnectionService {
       userAgent: this.options.hcloud.userAgent,
       sleep: (ms, signal) => this.clock.sleep(ms, signal),
       now: () => this.clock.now().getTime(),
-      onRequest: opts.onRequest,
+      // Every request of every client is counted, with the budget its answer reported.
+      onRequest: (event) => {
+        this.usage.record(event);
+        opts.onRequest?.(event);
+      },
       // The interactive profile: a person waiting on a page gets an answer within seconds, whatever the API
       // does (hangs, refuses, 503s with backoff); background jobs keep the long per-try timeout and 5 retries.
       ...(opts.interactive ? this.interactiveProfile() : {}),

@@ -324,6 +324,12 @@ describe('judgeRateLimit', () => {
     expect(check.level).toBe(level);
     expect(check.message).toMatch(message);
   });
+
+  test('says what this panel spent in the last hour', () => {
+    expect(judgeRateLimit({ limit: 3600, remaining: 3590, resetAt }, NOW, 42).message).toMatch(
+      /This panel spent 42 of them in the last hour\.$/,
+    );
+  });
 });
 
 describe('judgeSnapshots', () => {

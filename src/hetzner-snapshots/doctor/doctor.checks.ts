@@ -341,17 +341,22 @@ export function judgeLastSnapshot(facts: LastSnapshotFacts): DoctorCheck {
 /** Below this share of the hourly budget a busy project starts to see 429s. */
 export const RATE_LIMIT_WARN_SHARE = 0.1;
 
-export function judgeRateLimit(rateLimit: HcloudRateLimit | null, now: Date): DoctorCheck {
+export function judgeRateLimit(
+  rateLimit: HcloudRateLimit | null,
+  now: Date,
+  spentLastHour: number | null = null,
+): DoctorCheck {
   const name = 'rate-limit';
+  const spent = spentLastHour === null ? '' : ` This panel spent ${spentLastHour} of them in the last hour.`;
   if (!rateLimit)
-    return warn(name, 'Not known: no answer from Hetzner carried the rate-limit headers.', null);
+    return warn(name, `Not known: no answer from Hetzner carried the rate-limit headers.${spent}`, null);
   const { limit, remaining, resetAt } = rateLimit;
   const shared = 'shared by every server and tool using a token of this project';
   const full =
     resetAt.getTime() > now.getTime()
       ? `; full again in ${formatDuration(resetAt.getTime() - now.getTime())}`
       : '';
-  const message = `${remaining} of ${limit} API requests left (${shared})${full}.`;
+  const message = `${remaining} of ${limit} API requests left (${shared})${full}.${spent}`;
   if (remaining <= 0)
     return fail(
       name,

@@ -6,7 +6,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import * as fs from 'node:fs';
 import { Not, Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
+import { ApiUsageStore } from '../connection/api-usage.store';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
+import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
+import { ServerStateStore } from '../server-state/server-state.store';
 import { describeHcloudError, HcloudClient, HcloudImage, TokenCheckResult } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { snapshotOrigin } from '../retention/retention.policy';
@@ -43,6 +46,8 @@ export class DoctorService {
     @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly usage: ApiUsageStore,
+    private readonly serverState: ServerStateStore,
   ) {}
 
   /** Every check in a fixed order; never throws for a problem it can describe as a check. */
@@ -153,7 +158,8 @@ export class DoctorService {
           ? { error: images.error }
           : await this.costFacts(client!, images.list);
     // Judged last, after every request of this run, so it shows what is left now.
-    checks.push(judgeRateLimit(client?.lastRateLimit ?? null, this.clock.now()));
+    const usage = await this.usage.current();
+    checks.push(judgeRateLimit(client?.lastRateLimit ?? null, this.clock.now(), usage.spentLastHour));
     checks.push(judgeSnapshots(snapshotFacts));
     return checks;
   }
@@ -206,9 +212,8 @@ export class DoctorService {
     serverId: number,
   ): Promise<{ list: HcloudImage[] } | { error: string }> {
     try {
-      // The API cannot filter by source server, so the project's snapshots are listed and filtered here.
-      const all = await client.listImages({ type: 'snapshot' });
-      return { list: all.filter((i) => i.created_from?.id === serverId) };
+      const backfilled = await this.serverState.labelsBackfilled(serverId);
+      return { list: await listSnapshotsOfServer(client, serverId, { byLabel: backfilled }) };
     } catch (err) {
       return { error: describeHcloudError(err) };
     }

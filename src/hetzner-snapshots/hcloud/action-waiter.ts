@@ -7,6 +7,8 @@ export interface WaitForActionOptions {
   initialIntervalMs?: number;
   /** Interval cap, default 30000 ms. */
   maxIntervalMs?: number;
+  /** The wait before poll `poll` (0-based), replacing the doubling schedule (e.g. one learned from past runs). */
+  delayMs?: (poll: number) => number;
   /** Called with every state seen, including the one passed in. */
   onProgress?: (action: HcloudAction) => void;
 }
@@ -51,7 +53,7 @@ export async function waitForAction(
   onProgress?.(current);
 
   for (let poll = 0; current.status === 'running'; poll++) {
-    await deps.sleep(pollIntervalMs(poll, initial, max), signal);
+    await deps.sleep(opts.delayMs ? opts.delayMs(poll) : pollIntervalMs(poll, initial, max), signal);
     // An injected sleep may ignore the signal, so look again before spending a request.
     throwIfAborted(signal);
     current = await deps.getAction(current.id, signal);

@@ -111,7 +111,15 @@ describe('requests', () => {
     expect(req.headers.accept).toBe('application/json');
     expect(req.headers['content-type']).toBeUndefined();
     expect(events).toEqual([
-      { method: 'GET', path: '/servers/42', status: 200, attempt: 1, durationMs: expect.any(Number) },
+      {
+        method: 'GET',
+        path: '/servers/42',
+        status: 200,
+        attempt: 1,
+        durationMs: expect.any(Number),
+        // Every answer's budget reaches the caller, so the panel can keep count across clients.
+        rateLimit: { limit: 3600, remaining: 3599, resetAt: new Date(T0 + 1000) },
+      },
     ]);
   });
 

@@ -445,13 +445,14 @@ export class HcloudClient {
     };
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     const started = performance.now();
-    const report = (status: HcloudRequestEvent['status']): void =>
+    const report = (status: HcloudRequestEvent['status'], rateLimit?: HcloudRateLimit): void =>
       this.onRequest?.({
         method: spec.method,
         path: spec.path,
         status,
         attempt,
         durationMs: Math.round(performance.now() - started),
+        ...(rateLimit ? { rateLimit } : {}),
       });
 
     let status: number;
@@ -501,9 +502,9 @@ export class HcloudClient {
       };
     }
 
-    report(status);
     const rateLimit = this.readRateLimit(responseHeaders);
     if (rateLimit) this.rateLimit = rateLimit;
+    report(status, rateLimit ?? undefined);
 
     let body: unknown = undefined;
     let parsed = text.length === 0;

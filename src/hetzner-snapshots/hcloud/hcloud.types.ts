@@ -187,4 +187,6 @@ export interface HcloudRequestEvent {
   /** 1 for the first try, 2 for the first retry... */
   attempt: number;
   durationMs: number;
+  /** The RateLimit-* headers of this answer, when it carried them (read on every answer). */
+  rateLimit?: HcloudRateLimit;
 }

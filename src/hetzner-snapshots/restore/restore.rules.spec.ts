@@ -2,7 +2,7 @@ import type { HcloudImage, HcloudServer } from '../hcloud';
 import {
   confirmsServerName,
   restoreBlocker,
-  SAFETY_SNAPSHOT_LABELS,
+  safetySnapshotLabels,
   safetySnapshotDescription,
 } from './restore.rules';
 
@@ -51,7 +51,11 @@ describe('confirmsServerName', () => {
 });
 
 test('the safety snapshot is a manual snapshot of the panel, described with the target and the time', () => {
-  expect(SAFETY_SNAPSHOT_LABELS).toEqual({ 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' });
+  expect(safetySnapshotLabels(42)).toEqual({
+    'managed-by': 'snapshot-panel',
+    'snapshot-panel/kind': 'manual',
+    'snapshot-panel/server': '42',
+  });
   expect(safetySnapshotDescription({ id: 77 }, new Date('2026-05-11T10:04:59Z'))).toBe(
     'safety snapshot before restore from snapshot 77, 2026-05-11 10:04 UTC',
   );

@@ -1,7 +1,7 @@
 // The decisions of a restore, without I/O: may this snapshot replace this server's disk, does the typed
 // name confirm it, and how the safety snapshot is described and labelled. Table-tested in restore.rules.spec.
 import type { HcloudImage, HcloudLabels, HcloudServer } from '../hcloud';
-import { KIND_LABEL, PANEL_LABEL, PANEL_LABEL_VALUE } from '../retention/retention.policy';
+import { panelSnapshotLabels } from '../labels/snapshot-labels';
 
 export type RestoreBlockerCode = 'not_snapshot' | 'other_server' | 'not_available' | 'rebuild_protected';
 
@@ -46,10 +46,9 @@ export function confirmsServerName(typed: string, server: Pick<HcloudServer, 'na
 }
 
 /** A manual snapshot of the panel, so retention never deletes it and the snapshots page says who made it. */
-export const SAFETY_SNAPSHOT_LABELS: HcloudLabels = {
-  [PANEL_LABEL]: PANEL_LABEL_VALUE,
-  [KIND_LABEL]: 'manual',
-};
+export function safetySnapshotLabels(serverId: number): HcloudLabels {
+  return panelSnapshotLabels('manual', serverId);
+}
 
 export function safetySnapshotDescription(target: Pick<HcloudImage, 'id'>, now: Date): string {
   return `safety snapshot before restore from snapshot ${target.id}, ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

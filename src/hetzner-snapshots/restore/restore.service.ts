@@ -16,7 +16,7 @@ import {
   confirmsServerName,
   RestoreBlocker,
   restoreBlocker,
-  SAFETY_SNAPSHOT_LABELS,
+  safetySnapshotLabels,
   safetySnapshotDescription,
 } from './restore.rules';
 
@@ -172,7 +172,7 @@ export class RestoreService implements OnModuleDestroy {
       try {
         const created = await client.createImage(job.serverId, {
           description: safetySnapshotDescription({ id: job.imageId }, this.clock.now()),
-          labels: SAFETY_SNAPSHOT_LABELS,
+          labels: safetySnapshotLabels(job.serverId),
         });
         safety.imageId = created.image.id;
         safety.actionId = created.action.id;

@@ -4,6 +4,7 @@ import {
   PANEL_LABEL,
   PANEL_LABEL_VALUE,
   planRetention,
+  SERVER_LABEL,
   snapshotOrigin,
   type RetentionCandidate,
   type RetentionInput,
@@ -91,6 +92,26 @@ describe('planRetention: the hard rules (never deleted, however old)', () => {
     ['a snapshot of another server', { serverId: 7 }, 'other-server'],
     ['a snapshot whose server is gone', { serverId: null }, 'other-server'],
     [
+      'a snapshot labelled with this server but made from another',
+      { serverId: 7, labels: { ...AUTO, [SERVER_LABEL]: String(SERVER) } },
+      'server-label-mismatch',
+    ],
+    [
+      'a snapshot made from this server but labelled with another',
+      { labels: { ...AUTO, [SERVER_LABEL]: '7' } },
+      'server-label-mismatch',
+    ],
+    [
+      'a snapshot labelled with this server whose source is gone',
+      { serverId: null, labels: { ...AUTO, [SERVER_LABEL]: String(SERVER) } },
+      'server-label-mismatch',
+    ],
+    [
+      'a snapshot with an unreadable server label',
+      { labels: { ...AUTO, [SERVER_LABEL]: '042' } },
+      'server-label-mismatch',
+    ],
+    [
       'a manual snapshot',
       { labels: { [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'manual' } },
       'not-automatic',
@@ -120,11 +141,21 @@ describe('planRetention: the hard rules (never deleted, however old)', () => {
     expect(result.toDelete).toEqual([]);
   });
 
-  it('deletes the same snapshot when no rule covers it (control row)', () => {
-    const target = snapshot(30 * DAY);
+  it.each<[string, Record<string, string>]>([
+    ['without a server label (made before the label existed)', AUTO],
+    ['with the server label of this server', { ...AUTO, [SERVER_LABEL]: String(SERVER) }],
+  ])('deletes the same snapshot when no rule covers it (control row, %s)', (_what, labels) => {
+    const target = snapshot(30 * DAY, { labels });
     const result = plan([snapshot(1 * HOUR), snapshot(2 * HOUR), snapshot(3 * HOUR), target]);
     expect(decisionFor(result, target)).toMatchObject({ action: 'delete', reason: 'past-retention' });
     expect(result.toDelete).toEqual([target.id]);
+  });
+
+  it('says why a snapshot whose server label and source disagree is kept', () => {
+    const target = snapshot(30 * DAY, { serverId: 7, labels: { ...AUTO, [SERVER_LABEL]: String(SERVER) } });
+    expect(decisionFor(plan([target]), target).detail).toBe(
+      `its ${SERVER_LABEL} label says server ${SERVER} but Hetzner says it was made from server 7; kept because they disagree`,
+    );
   });
 
   it('keeps everything when the listing is incomplete', () => {
@@ -485,6 +516,8 @@ describe('planRetention: the promise holds on 300 generated listings', () => {
               AUTO,
               AUTO,
               AUTO,
+              { ...AUTO, [SERVER_LABEL]: String(SERVER) },
+              { ...AUTO, [SERVER_LABEL]: '7' },
               { [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'manual' },
               {},
             ]),
@@ -505,6 +538,7 @@ describe('planRetention: the promise holds on 300 generated listings', () => {
       const deletable = (s: RetentionCandidate) =>
         s.type === 'snapshot' &&
         s.serverId === SERVER &&
+        (s.labels[SERVER_LABEL] === undefined || s.labels[SERVER_LABEL] === String(SERVER)) &&
         snapshotOrigin(s.labels) === 'auto' &&
         !s.protected &&
         s.status === 'available' &&

@@ -5,10 +5,16 @@ import { IANAZone } from 'luxon';
 import { RetentionPolicyError } from './retention-policy.error';
 import { TIER_NAMES, tierLocator, type TierName } from './retention.tiers';
 import { formatDuration, plural } from './retention.wording';
+import {
+  KIND_LABEL,
+  PANEL_LABEL,
+  PANEL_LABEL_VALUE,
+  SERVER_LABEL,
+  serverLabelOf,
+} from '../labels/snapshot-labels';
 
-export const PANEL_LABEL = 'managed-by';
-export const PANEL_LABEL_VALUE = 'snapshot-panel';
-export const KIND_LABEL = 'snapshot-panel/kind'; // 'auto' | 'manual' | 'kept'
+// The label names live in the labels module; re-exported for the code that has always imported them here.
+export { KIND_LABEL, PANEL_LABEL, PANEL_LABEL_VALUE, SERVER_LABEL };
 
 export type SnapshotOrigin = 'auto' | 'manual' | 'kept' | 'external';
 
@@ -54,6 +60,7 @@ export type KeepReason =
   | 'not-available'
   | 'not-automatic'
   | 'other-server'
+  | 'server-label-mismatch'
   | 'not-snapshot'
   | 'listing-incomplete'
   | 'future-date';
@@ -248,6 +255,21 @@ function guardedKeep(snapshot: RetentionCandidate, serverId: number, now: Date):
       null,
     );
   }
+  // The server label and created_from must tell the same story; when they disagree, neither is trusted.
+  const labelled = serverLabelOf(snapshot.labels);
+  if (labelled !== 'absent' && labelled !== snapshot.serverId) {
+    const from = snapshot.serverId === null ? 'an unknown or gone server' : `server ${snapshot.serverId}`;
+    const says =
+      labelled === 'unreadable'
+        ? `its ${SERVER_LABEL} label is unreadable`
+        : `its ${SERVER_LABEL} label says server ${labelled}`;
+    return keep(
+      snapshot.id,
+      'server-label-mismatch',
+      `${says} but Hetzner says it was made from ${from}; kept because they disagree`,
+      null,
+    );
+  }
   if (snapshot.serverId !== serverId) {
     const detail =
       snapshot.serverId === null
@@ -340,6 +362,7 @@ const SUMMARY_ORDER: KeepReason[] = [
   'future-date',
   'not-automatic',
   'other-server',
+  'server-label-mismatch',
   'not-snapshot',
 ];
 
@@ -358,6 +381,7 @@ function summarize(decisions: RetentionDecision[], policy: RetentionPolicy): str
     'future-date': 'dated in the future',
     'not-automatic': 'not automatic',
     'other-server': 'from another server',
+    'server-label-mismatch': 'whose server label and source disagree',
     'not-snapshot': 'not snapshots',
     'listing-incomplete': 'listing incomplete',
   };

@@ -25,4 +25,6 @@ export class CycleRun {
   @Column({ name: 'request_count', type: 'integer', default: 0 }) requestCount!: number;
   /** JSON {pre?: {exitCode, output, durationMs}, post?: {...}} of the consistency hooks */
   @Column({ name: 'hooks_json', type: 'text', nullable: true }) hooksJson!: string | null;
+  /** How long the snapshot took by Hetzner's action times (started → finished), once confirmed. */
+  @Column({ name: 'snapshot_ms', type: 'integer', nullable: true }) snapshotMs!: number | null;
 }

@@ -2,7 +2,7 @@
 // settings it reads, and the nudge that tells the snapshots page its cached list is out of date.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Not, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import type { RetentionPolicy, RetentionTiers } from '../retention/retention.policy';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
@@ -92,6 +92,17 @@ export class CycleRunStore {
       .andWhere('run.status IN (:...finished)', { finished: FINISHED })
       .orderBy('run.id', 'DESC')
       .getOne();
+  }
+
+  /** How long this server's last confirmed snapshots took (ms, newest first), for placing the next polls. */
+  async recentSnapshotDurations(serverId: number, count: number): Promise<number[]> {
+    const rows = await this.runs.find({
+      select: { id: true, snapshotMs: true },
+      where: { serverId, status: 'succeeded', snapshotMs: Not(IsNull()) },
+      order: { id: 'DESC' },
+      take: count,
+    });
+    return rows.map((row) => row.snapshotMs as number);
   }
 
   /** The last cycle that made an automatic snapshot. */

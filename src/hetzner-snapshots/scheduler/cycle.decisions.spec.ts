@@ -1,7 +1,6 @@
 import { HcloudActionFailedError, HcloudApiError, type HcloudImage } from '../hcloud';
 import {
   autoSnapshotDescription,
-  AUTO_SNAPSHOT_SELECTOR,
   CycleStepError,
   describeCycleFailure,
   isCatchUpDue,
@@ -134,9 +133,6 @@ describe('autoSnapshotDescription', () => {
     expect(autoSnapshotDescription('web-1', at('2026-11-22T03:30:05.123Z'))).toBe(
       'web-1 auto 2026-11-22T03:30:05Z',
     );
-  });
-  it('selects exactly the automatic snapshots of the panel', () => {
-    expect(AUTO_SNAPSHOT_SELECTOR).toBe('managed-by=snapshot-panel,snapshot-panel/kind=auto');
   });
 });
 

@@ -3,20 +3,8 @@
 // causes, what a snapshot is called, and how hook output is cut down for storage.
 import { nextRuns } from '../schedule/snapshot-schedule';
 import { HcloudActionFailedError, HcloudApiError, describeHcloudError, type HcloudImage } from '../hcloud';
-import {
-  KIND_LABEL,
-  PANEL_LABEL,
-  PANEL_LABEL_VALUE,
-  type RetentionCandidate,
-} from '../retention/retention.policy';
+import type { RetentionCandidate } from '../retention/retention.policy';
 import type { CycleRunStatus } from './cycle-run.entity';
-
-/** The labels every automatic snapshot carries, and the selector that lists exactly those. */
-export const AUTO_SNAPSHOT_LABELS: Record<string, string> = {
-  [PANEL_LABEL]: PANEL_LABEL_VALUE,
-  [KIND_LABEL]: 'auto',
-};
-export const AUTO_SNAPSHOT_SELECTOR = `${PANEL_LABEL}=${PANEL_LABEL_VALUE},${KIND_LABEL}=auto`;
 
 /** How long a cycle keeps trying while the server is busy with another action (423 locked). */
 export const LOCKED_RETRY_BUDGET_MS = 10 * 60_000;

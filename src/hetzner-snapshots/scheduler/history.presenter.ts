@@ -6,6 +6,9 @@ import {
   HetznerSnapshotsModuleOptions,
   pagePath,
 } from '../hetzner-snapshots.options';
+import { AuditService } from '../audit/audit.service';
+import { LABEL_BACKFILL_AUDIT_ACTION } from '../labels/label-backfill.service';
+import { SERVER_LABEL } from '../labels/snapshot-labels';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import { CycleRunStore, readDeleted, readHooks } from './cycle-run.store';
 import { formatElapsed, formatPanelTime } from '../time/panel-time.format';
@@ -129,6 +132,8 @@ export interface HistoryPageView {
   settingsHref: string;
   /** Reload while a run is under way, so its progress shows without a click. */
   refreshSeconds: number | null;
+  /** What the one-time server-label backfill did, once it has completed. */
+  labelBackfill: string | null;
 }
 
 @Injectable()
@@ -137,6 +142,7 @@ export class HistoryPresenter {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     private readonly store: CycleRunStore,
     private readonly status: SchedulerStatusService,
+    private readonly audit: AuditService,
   ) {}
 
   async page(requested: number, now: Date): Promise<HistoryPageView> {
@@ -166,6 +172,14 @@ export class HistoryPresenter {
       nextHref: page < totalPages ? `${here}?page=${page + 1}` : null,
       settingsHref: pagePath(this.options.routePrefix, '/settings'),
       refreshSeconds: overview.running ? 15 : null,
+      labelBackfill: await this.labelBackfillLine(tz),
     };
+  }
+
+  private async labelBackfillLine(timeZone: string): Promise<string | null> {
+    const [entry] = await this.audit.recent(1, LABEL_BACKFILL_AUDIT_ACTION);
+    if (!entry) return null;
+    const count = entry.changes.find((change) => change.field === 'serverLabel')?.to ?? 'the snapshots';
+    return `On ${formatPanelTime(entry.at, timeZone)} the panel added the ${SERVER_LABEL} label to ${count} it had made of this server before that label existed (only labels changed).`;
   }
 }

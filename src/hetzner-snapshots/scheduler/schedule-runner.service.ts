@@ -10,6 +10,7 @@ import { CronJob, CronTime } from 'cron';
 import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { LabelBackfillService } from '../labels/label-backfill.service';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { SETTINGS_CHANGED_EVENT } from '../settings/settings.events';
 import { isCatchUpDue, isScheduledRunAt } from './cycle.decisions';
@@ -25,6 +26,10 @@ export const SETTINGS_WATCH_MS = 30_000;
 const SETTINGS_WATCH = 'hetzner-snapshots.settings-watch';
 /** A tick this far from any run the schedule really has is not a run (see onTick). */
 const TICK_TOLERANCE_MS = 2 * 60_000;
+/** The server-label backfill starts this long after start (real time: it is background work, not a run). */
+export const LABEL_BACKFILL_DELAY_MS = 60_000;
+/** While it has not completed (busy lease, no token yet, an API fault), it is tried again this much later. */
+export const LABEL_BACKFILL_RETRY_MS = 15 * 60_000;
 
 @Injectable()
 export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -35,6 +40,7 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
   private applying: Promise<void> = Promise.resolve();
   private applied: { expression: string; timeZone: string } | null = null;
   private settingsSeenAt: number | null = null;
+  private backfillTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
@@ -43,6 +49,7 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
     private readonly cycles: SnapshotCycleService,
     @Inject(CLOCK) private readonly clock: Clock,
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly backfill: LabelBackfillService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,6 +60,28 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
     this.registry.addInterval(SETTINGS_WATCH, watch);
     // Not awaited: start-up must not wait for Hetzner; tests await whenStarted().
     this.startup = this.afterStart();
+    this.scheduleLabelBackfill(LABEL_BACKFILL_DELAY_MS);
+  }
+
+  /** Runs the server-label backfill (tests call this; the timer does in production) and plans a retry if needed. */
+  async runLabelBackfill(): Promise<void> {
+    try {
+      const outcome = await this.backfill.runIfDue();
+      if (outcome.status === 'completed' || outcome.status === 'done-before') return;
+    } catch (err) {
+      this.logger.warn(`labelling existing snapshots could not start: ${(err as Error).message}`);
+    }
+    this.scheduleLabelBackfill(LABEL_BACKFILL_RETRY_MS);
+  }
+
+  private scheduleLabelBackfill(delayMs: number): void {
+    if (this.stopping.signal.aborted) return;
+    if (this.backfillTimer) clearTimeout(this.backfillTimer);
+    this.backfillTimer = setTimeout(() => {
+      this.backfillTimer = null;
+      void this.runLabelBackfill();
+    }, delayMs);
+    this.backfillTimer.unref();
   }
 
   /** Settles when the start-up work (schedule, resuming cut-off runs, a catch-up run) is done. */
@@ -94,6 +123,7 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
 
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
+    if (this.backfillTimer) clearTimeout(this.backfillTimer);
     if (this.registry.doesExist('interval', SETTINGS_WATCH)) this.registry.deleteInterval(SETTINGS_WATCH);
     this.removeJob();
     await this.startup;

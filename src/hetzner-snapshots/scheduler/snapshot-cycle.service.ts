@@ -13,16 +13,17 @@ import {
   type HcloudImage,
 } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { panelSnapshotLabels, selectors, serverLabelOf } from '../labels/snapshot-labels';
+import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../lease/cycle-lease';
 import { LeaseKeeper, LeaseService } from '../lease/lease.service';
 import { RetentionPolicyError } from '../retention/retention-policy.error';
 import { planRetention, type RetentionPlan, type RetentionPolicy } from '../retention/retention.policy';
 import { plural } from '../retention/retention.wording';
+import { ServerStateStore } from '../server-state/server-state.store';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import { CycleRunStore, DeletedSnapshot, readDeleted, readHooks, SchedulerSettings } from './cycle-run.store';
 import { CycleWebhookNotifier } from './cycle-webhook.notifier';
 import {
-  AUTO_SNAPSHOT_LABELS,
-  AUTO_SNAPSHOT_SELECTOR,
   autoSnapshotDescription,
   CycleStepError,
   describeCycleFailure,
@@ -31,11 +32,10 @@ import {
   toRetentionCandidate,
   webhookEventFor,
 } from './cycle.decisions';
+import { actionDurationMs, expectedSnapshotMs, LEARN_FROM_RUNS, pollDelayMs } from './poll-schedule';
 import { CycleHooks, describeHookFailure, HookPhase, SnapshotHookRunner } from './snapshot-hook.runner';
 
-/** One lease for everything that creates or deletes snapshots, shared by the server and CLI commands. */
-export const CYCLE_LEASE = 'hetzner-snapshots.cycle';
-export const CYCLE_LEASE_TTL_MS = 10 * 60_000;
+export { CYCLE_LEASE, CYCLE_LEASE_TTL_MS };
 // Following an action survives this many API outages in a row (each waited out for a minute) before giving up.
 const MAX_TRANSIENT_WAIT_FAILURES = 10;
 const TRANSIENT_WAIT_MS = 60_000;
@@ -91,6 +91,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     private readonly leases: LeaseService,
     private readonly hooks: SnapshotHookRunner,
     private readonly webhooks: CycleWebhookNotifier,
+    private readonly serverState: ServerStateStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -275,7 +276,10 @@ export class SnapshotCycleService implements OnModuleDestroy {
     // A prune keeps its trigger: it is not a snapshot cycle, for the history, the webhook and "last success".
     if (previousTrigger !== 'prune') run.trigger = 'resume';
     try {
-      if (run.serverId !== null) result.serverName = await this.store.cachedServerName(run.serverId);
+      if (run.serverId !== null)
+        result.serverName =
+          (await this.serverState.lastServerName(run.serverId)) ??
+          (await this.store.cachedServerName(run.serverId));
       let snapshotFailure: unknown = null;
       let api: HcloudApi | null = null;
       try {
@@ -332,7 +336,14 @@ export class SnapshotCycleService implements OnModuleDestroy {
     run.phase = 'waiting';
     await this.store.save(run);
     await this.store.markSnapshotListStale(serverId);
-    await this.confirmSnapshot(api, run, created.action, lease, signal);
+    // The answer names the server as it is now: a rename is noticed without asking for the server.
+    const currentName = created.image.created_from?.name;
+    if (currentName && currentName !== serverName)
+      await this.serverState.saveServerName(serverId, currentName, this.clock.now());
+    const expected = expectedSnapshotMs(await this.store.recentSnapshotDurations(serverId, LEARN_FROM_RUNS));
+    await this.confirmSnapshot(api, run, created.action, lease, signal, (poll) =>
+      pollDelayMs(expected, poll),
+    );
   }
 
   private async createWithLockedRetry(
@@ -345,7 +356,10 @@ export class SnapshotCycleService implements OnModuleDestroy {
     const started = this.clock.now().getTime();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await api.createImage(serverId, { description, labels: { ...AUTO_SNAPSHOT_LABELS } });
+        return await api.createImage(serverId, {
+          description,
+          labels: panelSnapshotLabels('auto', serverId),
+        });
       } catch (err) {
         // The SDKs do not retry `locked`: the server is busy with another action (a backup, a resize), which ends.
         if (!(err instanceof HcloudApiError && err.status === 423 && err.code === 'locked')) throw err;
@@ -373,8 +387,9 @@ export class SnapshotCycleService implements OnModuleDestroy {
     action: HcloudAction | number,
     lease: LeaseKeeper,
     signal: AbortSignal,
+    delayMs?: (poll: number) => number,
   ): Promise<void> {
-    await this.followAction(api, action, lease, signal);
+    const finished = await this.followAction(api, action, lease, signal, delayMs);
     const image = await api.getImage(run.imageId as number);
     if (image.status !== 'available') {
       throw new CycleStepError(
@@ -382,6 +397,8 @@ export class SnapshotCycleService implements OnModuleDestroy {
         `Hetzner finished the snapshot action, but snapshot ${image.id} is "${image.status}" rather than available, so it does not count and nothing was pruned.`,
       );
     }
+    // Learned from confirmed snapshots only: the next cycle's first poll is placed from these.
+    run.snapshotMs = actionDurationMs(finished);
   }
 
   /** The client's cheap polling, with no overall deadline (big disks take long); API outages are waited out. */
@@ -390,11 +407,12 @@ export class SnapshotCycleService implements OnModuleDestroy {
     action: HcloudAction | number,
     lease: LeaseKeeper,
     signal: AbortSignal,
+    delayMs?: (poll: number) => number,
   ): Promise<HcloudAction> {
     let current = action;
     for (let transientFailures = 0; ;) {
       try {
-        return await api.waitForAction(current, { signal, onProgress: () => lease.touch() });
+        return await api.waitForAction(current, { signal, delayMs, onProgress: () => lease.touch() });
       } catch (err) {
         if (
           signal.aborted ||
@@ -440,8 +458,13 @@ export class SnapshotCycleService implements OnModuleDestroy {
    * snapshot: the id stands in for the name. A wrong token or a missing server still fails the cycle.
    */
   private async serverForDescription(api: HcloudApi, serverId: number): Promise<{ name: string }> {
+    // Kept in the state row and read again once a day: a name is not worth a request every cycle.
+    const cached = await this.serverState.freshServerName(serverId, this.clock.now());
+    if (cached) return { name: cached };
     try {
-      return await api.getServer(serverId);
+      const server = await api.getServer(serverId);
+      await this.serverState.saveServerName(serverId, server.name, this.clock.now());
+      return server;
     } catch (err) {
       if (!isTransientApiFailure(err)) throw err;
       this.logger.warn(
@@ -466,7 +489,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     }
     let images: HcloudImage[];
     try {
-      images = await api.listImages({ type: 'snapshot', label_selector: AUTO_SNAPSHOT_SELECTOR });
+      images = await this.listAutomatic(api, serverId);
     } catch (err) {
       // A snapshot on a page we did not see could be one retention must keep, so an incomplete list deletes nothing.
       return {
@@ -489,6 +512,20 @@ export class SnapshotCycleService implements OnModuleDestroy {
       if (!(err instanceof RetentionPolicyError)) throw err;
       return { plan: null, images, note: `Nothing was deleted: ${err.message}` };
     }
+  }
+
+  /**
+   * This server's automatic snapshots. By label once the backfill has given every one of them the server label;
+   * until then the wide listing of every server's automatic snapshots, filtered by created_from (or a server
+   * label naming this server, so a snapshot whose two disagree reaches the plan and is kept as doubt).
+   */
+  private async listAutomatic(api: HcloudApi, serverId: number): Promise<HcloudImage[]> {
+    if (await this.serverState.labelsBackfilled(serverId))
+      return api.listImages({ type: 'snapshot', label_selector: selectors.autoOfServer(serverId) });
+    const images = await api.listImages({ type: 'snapshot', label_selector: selectors.autoOfProject() });
+    return images.filter(
+      (image) => image.created_from?.id === serverId || serverLabelOf(image.labels) === serverId,
+    );
   }
 
   /** Deletes what the plan chose, oldest first; a protected or vanished snapshot is noted, anything else stops pruning. */

@@ -20,6 +20,13 @@ describe('isListRefreshDue', () => {
       true,
     ],
   ])('%s → %p', (_name, cache, due) => expect(isListRefreshDue(cache, NOW)).toBe(due));
+
+  it('waits longer while the API budget is low (a longer max age)', () => {
+    const cache = { fetchedAt: ago(60_000), lastErrorAt: null };
+    expect(isListRefreshDue(cache, NOW)).toBe(true);
+    expect(isListRefreshDue(cache, NOW, 300_000)).toBe(false);
+    expect(isListRefreshDue({ fetchedAt: null, lastErrorAt: null }, NOW, 300_000)).toBe(true);
+  });
 });
 
 describe('isDetailsRefreshDue', () => {

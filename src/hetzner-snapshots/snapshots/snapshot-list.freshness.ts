@@ -16,8 +16,12 @@ export interface ListFreshness {
   lastErrorAt: Date | null;
 }
 
-/** Whether a page view should fetch the list from Hetzner now. */
-export function isListRefreshDue(cache: ListFreshness | null, now: Date): boolean {
+/** Whether a page view should fetch the list from Hetzner now; `maxAgeMs` grows while the API budget is low. */
+export function isListRefreshDue(
+  cache: ListFreshness | null,
+  now: Date,
+  maxAgeMs = LIST_MAX_AGE_MS,
+): boolean {
   if (!cache) return true;
   const nowMs = now.getTime();
   const { fetchedAt, lastErrorAt } = cache;
@@ -25,7 +29,7 @@ export function isListRefreshDue(cache: ListFreshness | null, now: Date): boolea
   const failedSinceFetch =
     lastErrorAt !== null && (fetchedAt === null || lastErrorAt.getTime() >= fetchedAt.getTime());
   if (failedSinceFetch && inWindow(lastErrorAt, nowMs, ERROR_RETRY_MS)) return false;
-  return fetchedAt === null || !inWindow(fetchedAt, nowMs, LIST_MAX_AGE_MS);
+  return fetchedAt === null || !inWindow(fetchedAt, nowMs, maxAgeMs);
 }
 
 /** Whether prices and the server's details should be fetched along with the list. */

@@ -8,6 +8,7 @@ import {
   HetznerSnapshotsModuleOptions,
   pagePath,
 } from '../hetzner-snapshots.options';
+import { pageRefreshSeconds } from '../connection/api-budget';
 import { HcloudImage } from '../hcloud';
 import { snapshotOrigin } from '../retention/retention.policy';
 import { SchedulerStatusService } from '../scheduler/scheduler-status.service';
@@ -101,8 +102,11 @@ export class SnapshotsPageService {
       },
       stale: listing.lastError ? { message: listing.lastError, tokenProblem: listing.tokenProblem } : null,
       failures: listing.recentFailures,
-      refreshSeconds: refreshing ? CREATING_REFRESH_SECONDS : undefined,
+      refreshSeconds: refreshing
+        ? pageRefreshSeconds(listing.budget.pressure, CREATING_REFRESH_SECONDS)
+        : undefined,
       refreshUrl: refreshing ? refreshUrl : null,
+      budgetLine: listing.budget.line,
       take: {
         requestKey: this.snapshots.issueRequestKey(),
         values: form.values ?? {},

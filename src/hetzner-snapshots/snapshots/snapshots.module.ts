@@ -2,6 +2,7 @@
 // delete, protect and keep. SnapshotsService is exported for the CLI and for other feature folders.
 import { Module } from '@nestjs/common';
 import { SchedulerModule } from '../scheduler/scheduler.module';
+import { ServerStateModule } from '../server-state/server-state.module';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
 import { SnapshotListStore } from './snapshot-list.store';
@@ -11,7 +12,7 @@ import { SnapshotsService } from './snapshots.service';
 
 @Module({
   // For the "Automatic snapshots" card: next runs and the last success (SchedulerStatusService).
-  imports: [SchedulerModule],
+  imports: [SchedulerModule, ServerStateModule],
   controllers: [SnapshotsController],
   providers: [
     SnapshotsService,

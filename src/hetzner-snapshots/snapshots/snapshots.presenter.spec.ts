@@ -1,5 +1,5 @@
 import type { HcloudImage } from '../hcloud';
-import { KIND_LABEL, PANEL_LABEL, PANEL_LABEL_VALUE } from '../retention/retention.policy';
+import { KIND_LABEL, PANEL_LABEL, PANEL_LABEL_VALUE } from '../labels/snapshot-labels';
 import { parsePageParam, presentSnapshots, SnapshotsPresenterInput } from './snapshots.presenter';
 
 const SERVER = 4201;

@@ -12,21 +12,24 @@ import {
   NoTokenError,
   NotOnHetznerError,
 } from '../connection/hetzner-connection.service';
-import { describeHcloudError, HcloudAction, HcloudApiError, HcloudClient, HcloudImage } from '../hcloud';
 import {
-  KIND_LABEL,
-  PANEL_LABEL,
-  PANEL_LABEL_VALUE,
-  RetentionPolicy,
-  RetentionTiers,
-  snapshotOrigin,
-} from '../retention/retention.policy';
+  backgroundMayRun,
+  describeBudget,
+  listMaxAgeMs,
+  type BudgetPressure,
+} from '../connection/api-budget';
+import { ApiUsageStore } from '../connection/api-usage.store';
+import { describeHcloudError, HcloudAction, HcloudApiError, HcloudClient, HcloudImage } from '../hcloud';
+import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
+import { KIND_LABEL, panelSnapshotLabels, serverLabelOf, withServerLabel } from '../labels/snapshot-labels';
+import { RetentionPolicy, RetentionTiers, snapshotOrigin } from '../retention/retention.policy';
+import { ServerStateStore } from '../server-state/server-state.store';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
 import { CreateRequestKeys } from './create-request-keys';
 import { EndedAction, OwnActionsTracker, TrackedAction } from './own-actions.tracker';
 import { defaultDescription } from './snapshot-description';
-import { isDetailsRefreshDue, isListRefreshDue } from './snapshot-list.freshness';
+import { isDetailsRefreshDue, isListRefreshDue, LIST_MAX_AGE_MS } from './snapshot-list.freshness';
 import { CachedSnapshotList, SnapshotListStore } from './snapshot-list.store';
 import { SnapshotOperationError } from './snapshot-operation.error';
 import { pricingInfoOf, PricingInfo, ServerInfo, serverInfoOf } from './snapshot-pricing';
@@ -37,8 +40,6 @@ export const PAGE_WAIT_MS = 8_000;
 const DETAILS_RETRY_MS = 10 * 60_000;
 /** Used when the settings row is missing; the same defaults a new install starts with. */
 const DEFAULT_POLICY: RetentionPolicy = { retentionDays: 7, keepMin: 3, tiers: null };
-
-export const MANUAL_LABELS = { [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'manual' } as const;
 
 export interface SnapshotListing {
   serverId: number;
@@ -59,6 +60,8 @@ export interface SnapshotListing {
   recentFailures: string[];
   /** A refresh is still running behind this answer. */
   refreshing: boolean;
+  /** The project's API budget as last seen, and what this panel spent in the last hour. */
+  budget: { pressure: BudgetPressure; line: string };
 }
 
 export type SnapshotsState =
@@ -99,6 +102,8 @@ export class SnapshotsService {
     private readonly tracker: OwnActionsTracker,
     private readonly requestKeys: CreateRequestKeys,
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly serverState: ServerStateStore,
+    private readonly usage: ApiUsageStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -110,7 +115,9 @@ export class SnapshotsService {
     await waitAtMost(this.pollOwnActions(serverId), PAGE_WAIT_MS);
     let cache = await this.store.read(serverId);
     let refreshing = false;
-    if (isListRefreshDue(cache, this.clock.now())) {
+    // While the project's budget is low, views reuse an older list: the cycles need what is left.
+    const { pressure } = await this.usage.current();
+    if (isListRefreshDue(cache, this.clock.now(), listMaxAgeMs(pressure, LIST_MAX_AGE_MS))) {
       refreshing = !(await waitAtMost(this.refresh(serverId, true), PAGE_WAIT_MS));
       cache = await this.store.read(serverId);
     }
@@ -126,7 +133,7 @@ export class SnapshotsService {
       }
       return { kind: 'loading', serverId };
     }
-    return { kind: 'list', listing: this.listingOf(cache, cache.listedAt, refreshing) };
+    return { kind: 'list', listing: await this.listingOf(cache, cache.listedAt, refreshing) };
   }
 
   /** For the CLI: a fresh list, or the last known one with the reason it could not be refreshed. */
@@ -139,7 +146,7 @@ export class SnapshotsService {
         'hetzner',
         cache?.lastError ?? 'The snapshot list could not be fetched.',
       );
-    return this.listingOf(cache, cache.listedAt, false);
+    return await this.listingOf(cache, cache.listedAt, false);
   }
 
   /**
@@ -214,7 +221,7 @@ export class SnapshotsService {
       createSent = true;
       const { image, action } = await client.createImage(serverId, {
         description,
-        labels: { ...MANUAL_LABELS },
+        labels: panelSnapshotLabels('manual', serverId),
       });
       this.tracker.add(action, image.id, serverId, now);
       await this.markStale(serverId);
@@ -334,8 +341,11 @@ export class SnapshotsService {
     if (!keep && origin !== 'kept')
       throw new SnapshotOperationError('not_applicable', `${name(image)} is not marked to keep.`);
     try {
-      // Every other label stays as it is: they may belong to other tools.
-      await client.updateImage(id, { labels: { ...image.labels, [KIND_LABEL]: keep ? 'kept' : 'auto' } });
+      // Every other label stays as it is: they may belong to other tools. The server label is added when
+      // missing, never changed: one that disagrees with the source stays, so retention keeps doubting it.
+      const changed = { ...image.labels, [KIND_LABEL]: keep ? 'kept' : 'auto' };
+      const labels = serverLabelOf(changed) === 'absent' ? withServerLabel(changed, serverId) : changed;
+      await client.updateImage(id, { labels });
     } catch (err) {
       throw this.operationError(err);
     } finally {
@@ -347,8 +357,13 @@ export class SnapshotsService {
     return { image, changed: true };
   }
 
-  private listingOf(cache: CachedSnapshotList, listedAt: Date, refreshing: boolean): SnapshotListing {
+  private async listingOf(
+    cache: CachedSnapshotList,
+    listedAt: Date,
+    refreshing: boolean,
+  ): Promise<SnapshotListing> {
     const { serverId } = cache;
+    const usage = await this.usage.current();
     const failedSinceListing =
       cache.lastError !== null &&
       cache.lastErrorAt !== null &&
@@ -366,6 +381,10 @@ export class SnapshotsService {
       ownRunning: this.tracker.runningOn(serverId),
       recentFailures: this.tracker.recentFailures(serverId, this.clock.now()),
       refreshing,
+      budget: {
+        pressure: usage.pressure,
+        line: describeBudget({ seen: usage.seen, now: this.clock.now(), spentLastHour: usage.spentLastHour }),
+      },
     };
   }
 
@@ -389,8 +408,9 @@ export class SnapshotsService {
     let client: HcloudClient;
     try {
       client = await this.connection.client({ interactive });
-      const images = await client.listImages({ type: 'snapshot', sort: 'created:desc' });
-      const mine = images.filter((image) => image.type === 'snapshot' && image.created_from?.id === serverId);
+      const mine = await listSnapshotsOfServer(client, serverId, {
+        byLabel: await this.serverState.labelsBackfilled(serverId),
+      });
       const changedMeanwhile = (this.generations.get(serverId) ?? 0) !== generation;
       await this.store.saveListing(serverId, mine, startedAt, { stale: changedMeanwhile });
       this.tokenProblems.delete(serverId);
@@ -410,11 +430,15 @@ export class SnapshotsService {
     const now = this.clock.now();
     const cache = await this.store.read(serverId);
     if (!isDetailsRefreshDue(cache?.detailsFetchedAt ?? null, now)) return;
+    // Prices can wait for a better hour; the list itself is what a person came for.
+    if (!backgroundMayRun((await this.usage.current()).pressure)) return;
     const failedAt = this.detailsFailedAt.get(serverId);
     if (failedAt !== undefined && now.getTime() - failedAt < DETAILS_RETRY_MS && now.getTime() >= failedAt)
       return;
     try {
-      const server = serverInfoOf(await client.getServer(serverId));
+      const fetched = await client.getServer(serverId);
+      await this.serverState.saveServerName(serverId, fetched.name, now);
+      const server = serverInfoOf(fetched);
       const pricing = pricingInfoOf(await client.getPricing(), server);
       await this.store.saveDetails(serverId, { pricing, server }, now);
       this.detailsFailedAt.delete(serverId);

@@ -3,8 +3,8 @@
 // the rules rather than against the panel's own implementation of them.
 //
 // The rules (README "Safe pruning", retention.policy.ts doc comments): only snapshots of this server that
-// carry managed-by=snapshot-panel + snapshot-panel/kind=auto, are available, not delete-protected and not
-// dated in the future may ever be deleted; of those, the newest K are always kept, anything created within
+// carry managed-by=snapshot-panel + snapshot-panel/kind=auto, whose snapshot-panel/server label (when there is
+// one) names this server too, are available, not delete-protected and not dated in the future may ever be deleted; of those, the newest K are always kept, anything created within
 // the retention days is kept, and with tiers the newest snapshot of each of the last N local hours / days /
 // ISO weeks / months is kept too. Only what is left may be deleted.
 import type { FakeImageRecord } from '../../../src/fake-hcloud';
@@ -23,7 +23,10 @@ export function isAutomaticOf(image: FakeImageRecord, serverId: number): boolean
     image.type === 'snapshot' &&
     image.createdFrom?.id === serverId &&
     image.labels['managed-by'] === 'snapshot-panel' &&
-    image.labels['snapshot-panel/kind'] === 'auto'
+    image.labels['snapshot-panel/kind'] === 'auto' &&
+    // A server label that disagrees with created_from is doubt: kept, whichever of the two is wrong.
+    (image.labels['snapshot-panel/server'] === undefined ||
+      image.labels['snapshot-panel/server'] === String(serverId))
   );
 }
 
