@@ -212,7 +212,11 @@ describeBrowser('an admin’s journey in Chromium', () => {
       const taken = fake.images().find((i) => i.description === 'before the upgrade (browser)');
       expect(taken).toBeDefined();
       takenId = taken!.id;
-      expect(taken!.labels).toEqual({ 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' });
+      expect(taken!.labels).toEqual({
+        'managed-by': 'snapshot-panel',
+        'snapshot-panel/kind': 'manual',
+        'snapshot-panel/server': String(server.id),
+      });
       expect(await rowOf(takenId).innerText()).toMatch(/creating/);
       await text('Snapshot in progress…');
     });
