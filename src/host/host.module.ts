@@ -6,7 +6,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
-import { HealthModule } from './health/health.module';
 import { hostEntities } from './host.entities';
 import { AdminGuard } from './web/admin.guard';
 
@@ -19,7 +18,8 @@ class HomeController {
 }
 
 @Module({
-  imports: [TypeOrmModule.forFeature(hostEntities), HealthModule],
+  // HealthModule is imported by the app module, next to the plugin whose readiness it reports.
+  imports: [TypeOrmModule.forFeature(hostEntities)],
   controllers: [AuthController, HomeController],
   providers: [AuthService, AdminGuard, { provide: APP_GUARD, useExisting: AdminGuard }],
   exports: [AuthService, AdminGuard],

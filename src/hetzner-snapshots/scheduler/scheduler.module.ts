@@ -2,7 +2,6 @@
 // restart safety, the consistency hooks, failure notices (banners, webhook) and the history page.
 // Other folders use SnapshotCycleService (one cycle now) and SchedulerStatusService (next runs, last success).
 import { Module } from '@nestjs/common';
-import { LeaseModule } from '../lease/lease.module';
 import { CycleRunStore } from './cycle-run.store';
 import { CycleWebhookNotifier } from './cycle-webhook.notifier';
 import { HistoryController } from './history.controller';
@@ -12,8 +11,8 @@ import { SchedulerStatusService } from './scheduler-status.service';
 import { SnapshotCycleService } from './snapshot-cycle.service';
 import { SnapshotHookRunner } from './snapshot-hook.runner';
 
+// Imports (the core, leases) are wired in hetzner-snapshots.module.ts.
 @Module({
-  imports: [LeaseModule],
   controllers: [HistoryController],
   providers: [
     CycleRunStore,
