@@ -43,13 +43,17 @@ export interface HetznerSnapshotsExtras {
 
 export const HETZNER_SNAPSHOTS_CONFIG = Symbol('HETZNER_SNAPSHOTS_CONFIG');
 
-export const { ConfigurableModuleClass: HetznerSnapshotsConfigurableModule } = new ConfigurableModuleBuilder<HetznerSnapshotsConfig>({
-  moduleName: 'HetznerSnapshots',
-  optionsInjectionToken: HETZNER_SNAPSHOTS_CONFIG,
-})
-  .setClassMethodName('forRoot')
-  .setExtras<HetznerSnapshotsExtras>({ routePrefix: '', hostPort: undefined as never }, (definition) => definition)
-  .build();
+export const { ConfigurableModuleClass: HetznerSnapshotsConfigurableModule } =
+  new ConfigurableModuleBuilder<HetznerSnapshotsConfig>({
+    moduleName: 'HetznerSnapshots',
+    optionsInjectionToken: HETZNER_SNAPSHOTS_CONFIG,
+  })
+    .setClassMethodName('forRoot')
+    .setExtras<HetznerSnapshotsExtras>(
+      { routePrefix: '', hostPort: undefined as never },
+      (definition) => definition,
+    )
+    .build();
 
 /** forRoot's argument: the builder makes the extras optional; the plugin cannot do without them. */
 export type HetznerSnapshotsForRootOptions = HetznerSnapshotsConfig & HetznerSnapshotsExtras;

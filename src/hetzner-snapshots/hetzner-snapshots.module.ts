@@ -42,9 +42,13 @@ export class HetznerSnapshotsModule {
  */
 function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): DynamicModule {
   if (typeof extras.hostPort !== 'function')
-    throw new Error('HetznerSnapshotsModule needs `hostPort`: the class implementing HetznerSnapshotsHostPort.');
+    throw new Error(
+      'HetznerSnapshotsModule needs `hostPort`: the class implementing HetznerSnapshotsHostPort.',
+    );
   if (typeof extras.routePrefix !== 'string')
-    throw new Error("HetznerSnapshotsModule needs `routePrefix`: '' for the root or a path such as 'hetzner'.");
+    throw new Error(
+      "HetznerSnapshotsModule needs `routePrefix`: '' for the root or a path such as 'hetzner'.",
+    );
   const core = HetznerSnapshotsCoreModule.forRoot(configured, extras);
   const withCore = (module: Type, ...imports: DynamicModule[]): DynamicModule => ({
     module,

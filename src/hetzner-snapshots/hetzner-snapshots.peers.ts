@@ -12,8 +12,8 @@ export class HetznerSnapshotsPeerMissingError extends Error {
   constructor(readonly peer: HetznerSnapshotsPeer) {
     super(
       peer === 'ScheduleModule'
-        ? 'HetznerSnapshotsModule needs ScheduleModule.forRoot() from @nestjs/schedule in the host application\'s imports: its snapshot schedule is a cron job in SchedulerRegistry.'
-        : 'HetznerSnapshotsModule needs EventEmitterModule.forRoot() from @nestjs/event-emitter in the host application\'s imports: saving the settings emits the event that reschedules snapshots.',
+        ? "HetznerSnapshotsModule needs ScheduleModule.forRoot() from @nestjs/schedule in the host application's imports: its snapshot schedule is a cron job in SchedulerRegistry."
+        : "HetznerSnapshotsModule needs EventEmitterModule.forRoot() from @nestjs/event-emitter in the host application's imports: saving the settings emits the event that reschedules snapshots.",
     );
     this.name = 'HetznerSnapshotsPeerMissingError';
   }
@@ -51,5 +51,9 @@ export const peerProviders = [
     useFactory: (p: HetznerSnapshotsPeers) => p.scheduler,
     inject: [HetznerSnapshotsPeers],
   },
-  { provide: EventEmitter2, useFactory: (p: HetznerSnapshotsPeers) => p.events, inject: [HetznerSnapshotsPeers] },
+  {
+    provide: EventEmitter2,
+    useFactory: (p: HetznerSnapshotsPeers) => p.events,
+    inject: [HetznerSnapshotsPeers],
+  },
 ];

@@ -19,7 +19,11 @@ import {
   HetznerSnapshotsModuleOptions,
   pagePath,
 } from '../hetzner-snapshots.options';
-import { actorOf, HETZNER_SNAPSHOTS_HOST_PORT, HetznerSnapshotsHostPort } from '../hetzner-snapshots.host-port';
+import {
+  actorOf,
+  HETZNER_SNAPSHOTS_HOST_PORT,
+  HetznerSnapshotsHostPort,
+} from '../hetzner-snapshots.host-port';
 import { pluginView } from '../hetzner-snapshots.views';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { formatDuration } from '../retention/retention.wording';
@@ -56,12 +60,7 @@ export class RestoreController {
   }
 
   @Post(':id/restore')
-  async submit(
-    @Req() req: Request,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Res() res: Response,
-  ) {
+  async submit(@Req() req: Request, @Param('id') id: string, @Body() body: unknown, @Res() res: Response) {
     const imageId = imageIdOf(id);
     const form = validateForm(RestoreDto, body);
     const target = await this.loadTarget(res, imageId);

@@ -3,7 +3,11 @@
 import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { FieldErrors } from '../../forms/form-validation';
-import { actorOf, HETZNER_SNAPSHOTS_HOST_PORT, HetznerSnapshotsHostPort } from '../hetzner-snapshots.host-port';
+import {
+  actorOf,
+  HETZNER_SNAPSHOTS_HOST_PORT,
+  HetznerSnapshotsHostPort,
+} from '../hetzner-snapshots.host-port';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
   HetznerSnapshotsModuleOptions,
@@ -78,7 +82,13 @@ export class SettingsController {
     const result = await this.service.clearToken(actorOf(this.host, req));
     if (!result.ok) return this.done(req, res, 'error', result.message, '#token');
     if (!result.removed)
-      return this.done(req, res, 'info', 'No token was stored, so there was nothing to disconnect.', '#token');
+      return this.done(
+        req,
+        res,
+        'info',
+        'No token was stored, so there was nothing to disconnect.',
+        '#token',
+      );
     const paused = result.paused
       ? 'Automatic snapshots are paused. '
       : 'Automatic snapshots were already off. ';

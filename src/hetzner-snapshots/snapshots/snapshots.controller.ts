@@ -76,7 +76,9 @@ export class SnapshotsController {
 
   @Get(':id/delete')
   async confirmDelete(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
-    const image = await this.guard(req, res, () => this.snapshots.findSnapshot(imageId(id), caller(this.host, req)));
+    const image = await this.guard(req, res, () =>
+      this.snapshots.findSnapshot(imageId(id), caller(this.host, req)),
+    );
     if (!image) return res.redirect(303, this.pages.basePath);
     res.render(DELETE_VIEW, this.pages.confirmDeletePage(image));
   }
@@ -92,7 +94,11 @@ export class SnapshotsController {
   @Post(':id/protect')
   async protect(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
     await this.run(req, res, async () => {
-      const { image, changed } = await this.snapshots.setProtection(imageId(id), true, caller(this.host, req));
+      const { image, changed } = await this.snapshots.setProtection(
+        imageId(id),
+        true,
+        caller(this.host, req),
+      );
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is now' : 'was already'} protected against deletion.`,
@@ -103,7 +109,11 @@ export class SnapshotsController {
   @Post(':id/unprotect')
   async unprotect(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
     await this.run(req, res, async () => {
-      const { image, changed } = await this.snapshots.setProtection(imageId(id), false, caller(this.host, req));
+      const { image, changed } = await this.snapshots.setProtection(
+        imageId(id),
+        false,
+        caller(this.host, req),
+      );
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is no longer' : 'was not'} protected against deletion.`,
