@@ -5,7 +5,6 @@ import { BaseExceptionFilter, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Response } from 'express';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import {
@@ -18,11 +17,8 @@ import {
 import { AcmeAdminModule, AcmeAdminOptions } from './acme-admin.module';
 import { AcmeRequest, OperatorSessions, SignInRequired } from './operator-session';
 
-/** The example's views: next to this file in the sources, and found from dist/ too. */
-const VIEWS = [
-  path.join(__dirname, 'views'),
-  path.resolve(__dirname, '../../../examples/embedded-host/views'),
-].find((dir) => fs.existsSync(dir))!;
+/** The example's views: its layout, sign-in and dashboard (the plugin brings its own pages). */
+const VIEWS = path.join(__dirname, 'views');
 
 /** The host's own data source; the plugin's schema comes only from its migrations. */
 export async function openAcmeDatabase(file: string): Promise<DataSource> {

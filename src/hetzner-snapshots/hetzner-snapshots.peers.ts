@@ -1,7 +1,7 @@
 // The plugin's peers: what it needs the host to have imported once for the whole application (timers and
 // events), and the clock it runs on. They are looked up here, optionally, so a host that forgot one gets an
 // error naming the import to add instead of Nest's "can't resolve dependencies of SettingsService".
-import { Inject, Injectable, Module, Optional } from '@nestjs/common';
+import { Inject, Injectable, Module, Optional, Provider } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CLOCK, Clock, systemClock } from '../clock/clock';
@@ -44,7 +44,7 @@ export class HetznerSnapshotsPeers {
 export class HetznerSnapshotsPeersModule {}
 
 /** The core module's providers for the peers' tokens, so every plugin service gets them through the check. */
-export const peerProviders = [
+export const peerProviders: Provider[] = [
   { provide: CLOCK, useFactory: (p: HetznerSnapshotsPeers) => p.clock, inject: [HetznerSnapshotsPeers] },
   {
     provide: SchedulerRegistry,
