@@ -1,7 +1,8 @@
 // Tells an outside system (chat, monitoring) when a cycle fails and when the first one succeeds again: a
 // JSON POST to the admin's webhook URL, with a timeout, in the background. A webhook that is down or slow
 // never delays or fails a cycle, and the payload never holds the token.
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { redactSecrets } from '../../logging/line.logger';
 import type { CycleWebhookEvent } from './cycle.decisions';
 
@@ -27,7 +28,7 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 @Injectable()
 export class CycleWebhookNotifier implements OnModuleDestroy {
-  private readonly logger = new Logger('Webhook');
+  private readonly logger = new PluginLogger('Webhook');
   private readonly pending = new Set<Promise<void>>();
 
   /** Starts the delivery and returns at once; the promise settles when it is done (it never rejects). */
