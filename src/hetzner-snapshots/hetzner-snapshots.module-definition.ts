@@ -49,10 +49,8 @@ export const { ConfigurableModuleClass: HetznerSnapshotsConfigurableModule } =
     optionsInjectionToken: HETZNER_SNAPSHOTS_CONFIG,
   })
     .setClassMethodName('forRoot')
-    .setExtras<HetznerSnapshotsExtras>(
-      { routePrefix: '', hostPort: undefined as never },
-      (definition) => definition,
-    )
+    // The extras' keys, so forRoot keeps them out of the config value; assemble() in the module uses them.
+    .setExtras<HetznerSnapshotsExtras>({ routePrefix: '', hostPort: undefined as never })
     .build();
 
 /** forRoot's argument: the builder makes the extras optional; the plugin cannot do without them. */
