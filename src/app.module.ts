@@ -10,7 +10,8 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HetznerSnapshotsModule } from './hetzner-snapshots/hetzner-snapshots.module';
 import { HostModule } from './host/host.module';
-import { AdminGuard } from './host/web/admin.guard';
+import { HealthModule } from './host/health/health.module';
+import { StandaloneHostPort } from './host/web/standalone-host.port';
 import { DEFAULT_LAYOUT } from './host/web/views';
 import { PACKAGE_VERSION } from './project-root';
 import { SECRET_KEYS, SecretKeys } from './secrets/secret-keys';
@@ -42,6 +43,30 @@ class RuntimeModule {
 }
 
 export function buildAppModule(rt: PanelRuntime): DynamicModule {
+  const snapshots = HetznerSnapshotsModule.forRoot({
+    routePrefix: '',
+    hostPort: StandaloneHostPort,
+    layout: DEFAULT_LAYOUT,
+    tokenEncryptionKey: rt.keys.tokenEncryption,
+    tokenEncryptionKeyCreated: rt.keys.created,
+    runScheduler: rt.role === 'server',
+    hcloud: {
+      endpoint: rt.config.hcloudEndpoint,
+      metadataEndpoint: rt.config.metadataEndpoint,
+      serverId: rt.config.serverId,
+      envToken: rt.config.envToken,
+      userAgent: `snapshot-panel/${PACKAGE_VERSION}`,
+      interactiveDeadlineMs: rt.config.hcloudInteractiveDeadlineMs,
+    },
+    timeZone: rt.config.timeZone,
+    scheduleSpreadMinutes: rt.config.scheduleSpreadMinutes,
+    webhookAllowPrivateAddresses: rt.config.webhookAllowPrivateAddresses,
+    snapshotHooks: {
+      pre: rt.config.preSnapshotCommand,
+      post: rt.config.postSnapshotCommand,
+      timeoutMs: rt.config.hookTimeoutMs,
+    },
+  });
   return {
     module: AppModule,
     imports: [
@@ -55,30 +80,9 @@ export function buildAppModule(rt: PanelRuntime): DynamicModule {
       EventEmitterModule.forRoot(),
       ScheduleModule.forRoot(),
       HostModule,
-      HetznerSnapshotsModule.forRoot({
-        routePrefix: '',
-        adminGuard: AdminGuard,
-        layout: DEFAULT_LAYOUT,
-        tokenEncryptionKey: rt.keys.tokenEncryption,
-        tokenEncryptionKeyCreated: rt.keys.created,
-        runScheduler: rt.role === 'server',
-        hcloud: {
-          endpoint: rt.config.hcloudEndpoint,
-          metadataEndpoint: rt.config.metadataEndpoint,
-          serverId: rt.config.serverId,
-          envToken: rt.config.envToken,
-          userAgent: `snapshot-panel/${PACKAGE_VERSION}`,
-          interactiveDeadlineMs: rt.config.hcloudInteractiveDeadlineMs,
-        },
-        timeZone: rt.config.timeZone,
-        scheduleSpreadMinutes: rt.config.scheduleSpreadMinutes,
-        webhookAllowPrivateAddresses: rt.config.webhookAllowPrivateAddresses,
-        snapshotHooks: {
-          pre: rt.config.preSnapshotCommand,
-          post: rt.config.postSnapshotCommand,
-          timeoutMs: rt.config.hookTimeoutMs,
-        },
-      }),
+      snapshots,
+      // /healthz and /readyz: the plugin's part of readiness comes from the readiness service it exports.
+      HealthModule.forRoot(snapshots),
     ],
   };
 }

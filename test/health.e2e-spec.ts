@@ -2,6 +2,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { loadConfig } from '../src/config/app-config';
 import { FakeHcloud } from '../src/fake-hcloud';
+import { AUTO_SNAPSHOT_JOB } from '../src/hetzner-snapshots/scheduler/schedule-runner.service';
 import { CycleRun } from '../src/hetzner-snapshots/scheduler/cycle-run.entity';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
 import { HostState } from '../src/host/host-state.entity';
@@ -95,10 +96,10 @@ describe('health endpoints (e2e)', () => {
     expect(res.status).toBe(503);
     expect(res.body.reasons).toEqual(['the snapshot schedule is not running (no started cron job)']);
 
-    // Stand-in for the scheduler's own job: readiness only asks whether a started job exists.
+    // Stand-in for the scheduler's own job: readiness only asks whether the plugin's job is started.
     const registry = panel.get<SchedulerRegistry>(SchedulerRegistry);
     const job = new CronJob('0 0 1 1 *', () => undefined, null, true, 'UTC');
-    registry.addCronJob('readyz-test', job as never);
+    registry.addCronJob(AUTO_SNAPSHOT_JOB, job as never);
     try {
       res = await agent.get('/readyz');
       expect(res.status).toBe(200);
@@ -141,7 +142,7 @@ describe('health endpoints (e2e)', () => {
       });
       expect((await agent.get('/readyz')).status).toBe(200);
     } finally {
-      registry.deleteCronJob('readyz-test');
+      registry.deleteCronJob(AUTO_SNAPSHOT_JOB);
     }
   });
 

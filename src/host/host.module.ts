@@ -9,7 +9,6 @@ import { AuthService } from './auth/auth.service';
 import { HostAuditStore } from './auth/host-audit.store';
 import { LoginThrottleStore } from './auth/login-throttle.store';
 import { TwoFactorService } from './auth/two-factor.service';
-import { HealthModule } from './health/health.module';
 import { hostEntities } from './host.entities';
 import { AdminGuard } from './web/admin.guard';
 
@@ -22,7 +21,8 @@ class HomeController {
 }
 
 @Module({
-  imports: [TypeOrmModule.forFeature(hostEntities), HealthModule],
+  // HealthModule is imported by the app module, next to the plugin whose readiness it reports.
+  imports: [TypeOrmModule.forFeature(hostEntities)],
   controllers: [AuthController, HomeController],
   providers: [
     AuthService,

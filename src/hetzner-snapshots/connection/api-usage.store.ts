@@ -1,7 +1,8 @@
 // Owns api_usage and api_budget: every Hetzner request any process of this panel makes is counted per minute,
 // and the RateLimit-* headers of the latest answer are kept, so pages, `doctor` and background work can ask
 // "how much is left, and how much did we spend" without spending a request to find out.
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
@@ -22,7 +23,7 @@ export interface ApiUsage {
 
 @Injectable()
 export class ApiUsageStore {
-  private readonly logger = new Logger('ApiUsage');
+  private readonly logger = new PluginLogger('ApiUsage');
   private lastPrunedMinute = 0;
   /** Writes in flight, so a test (or shutdown) can wait for the counts to be stored. */
   private pending: Promise<unknown> = Promise.resolve();

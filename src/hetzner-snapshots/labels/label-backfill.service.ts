@@ -2,7 +2,8 @@
 // retention and the snapshots page can select them by label instead of listing every snapshot of the project.
 // Runs under the cycle lease (no race with a cycle, a prune or a CLI command), labels only, never another
 // tool's or another server's snapshot, and is resumable: what is labelled drops out of its own work list.
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { AuditAction } from '../audit/audit-change';
 import { AuditService } from '../audit/audit.service';
@@ -38,7 +39,7 @@ export function needsServerLabel(image: HcloudImage, serverId: number): boolean 
 
 @Injectable()
 export class LabelBackfillService implements OnModuleDestroy {
-  private readonly logger = new Logger('LabelBackfill');
+  private readonly logger = new PluginLogger('LabelBackfill');
   private running: Promise<LabelBackfillOutcome> | null = null;
   private stopping = false;
 

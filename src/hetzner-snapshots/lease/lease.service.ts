@@ -1,7 +1,8 @@
 // Owns the named locks in the `leases` table that keep the server and CLI commands from running two snapshot
 // cycles at once. A lease has an owner (hostname:pid:random) and an expiry, so a process that died without
 // letting go blocks nobody for longer than the TTL; holders renew it while they work.
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
@@ -45,7 +46,7 @@ export function isDeadLocalOwner(owner: string): boolean {
 
 @Injectable()
 export class LeaseService {
-  private readonly logger = new Logger('Lease');
+  private readonly logger = new PluginLogger('Lease');
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,

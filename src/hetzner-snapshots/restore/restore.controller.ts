@@ -10,24 +10,28 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import { FieldErrors, validateForm } from '../../forms/form-validation';
-import { setFlash } from '../../host/web/flash';
-import type { PanelRequest } from '../../host/web/request-context';
 import { formatLocal } from '../doctor/doctor.checks';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
   HetznerSnapshotsModuleOptions,
   pagePath,
 } from '../hetzner-snapshots.options';
+import {
+  actorOf,
+  HETZNER_SNAPSHOTS_HOST_PORT,
+  HetznerSnapshotsHostPort,
+} from '../hetzner-snapshots.host-port';
+import { pluginView } from '../hetzner-snapshots.views';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { formatDuration } from '../retention/retention.wording';
 import { RestoreDto } from './restore.dto';
 import { RestoreError, RestoreJob, RestoreService, RestoreTarget } from './restore.service';
 
-const CONFIRM_VIEW = 'hetzner-snapshots/restore';
-const PROGRESS_VIEW = 'hetzner-snapshots/restore-progress';
+const CONFIRM_VIEW = pluginView('restore');
+const PROGRESS_VIEW = pluginView('restore-progress');
 /** While the safety snapshot is made, the progress page reloads itself (no script needed). */
 const REFRESH_SECONDS = 3;
 
@@ -43,6 +47,7 @@ export class RestoreController {
     private readonly restore: RestoreService,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(HETZNER_SNAPSHOTS_HOST_PORT) private readonly host: HetznerSnapshotsHostPort,
   ) {}
 
   @Get(':id/restore')
@@ -55,12 +60,7 @@ export class RestoreController {
   }
 
   @Post(':id/restore')
-  async submit(
-    @Req() req: PanelRequest,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Res() res: Response,
-  ) {
+  async submit(@Req() req: Request, @Param('id') id: string, @Body() body: unknown, @Res() res: Response) {
     const imageId = imageIdOf(id);
     const form = validateForm(RestoreDto, body);
     const target = await this.loadTarget(res, imageId);
@@ -71,7 +71,7 @@ export class RestoreController {
         target,
         confirmServerName: form.value.confirmServerName,
         safetySnapshot: form.value.skipSafetySnapshot !== '1',
-        actor: `admin:${req.admin?.username ?? 'unknown'}`,
+        actor: actorOf(this.host, req),
       });
     } catch (err) {
       if (!(err instanceof RestoreError)) throw err;
@@ -82,7 +82,7 @@ export class RestoreController {
       if (err.code === 'wrong_name')
         return this.renderConfirm(res, 400, target, { errors: { confirmServerName: err.message }, values });
       if (err.code === 'busy') {
-        setFlash(res, { kind: 'warning', message: err.message }, res.locals.secure as boolean);
+        this.host.flash(req, res, { kind: 'warning', message: err.message });
         return res.redirect(
           303,
           this.path(`/snapshots/${this.restore.current()?.imageId ?? imageId}/restore/progress`),

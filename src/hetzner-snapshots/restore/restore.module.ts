@@ -1,12 +1,11 @@
 // Restore: "rebuild this server from this snapshot", the rare disaster case. A confirmation page, a job that
 // takes a safety snapshot first (unless skipped) and then asks Hetzner to rebuild, and a page following it.
 import { Module } from '@nestjs/common';
-import { LeaseModule } from '../lease/lease.module';
 import { RestoreController } from './restore.controller';
 import { RestoreService } from './restore.service';
 
+// Imports (the core, leases) are wired in hetzner-snapshots.module.ts.
 @Module({
-  imports: [LeaseModule],
   controllers: [RestoreController],
   providers: [RestoreService],
   exports: [RestoreService],

@@ -1,7 +1,8 @@
 // Owns "rebuild this server from one of its snapshots": what the confirmation page shows, and the restore
 // job itself (an optional safety snapshot, waited for, then Hetzner's rebuild action). The job runs in the
 // background so a reverse proxy's timeout cannot cut it off; the page follows it. One job per process.
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { CLOCK, Clock } from '../../clock/clock';
 import {
   HetznerConnectionService,
@@ -59,7 +60,7 @@ export interface RestoreJob {
 
 @Injectable()
 export class RestoreService implements OnModuleDestroy {
-  private readonly logger = new Logger('Restore');
+  private readonly logger = new PluginLogger('Restore');
   private job: RestoreJob | null = null;
   private starting = false;
   private running: Promise<void> | null = null;

@@ -3,11 +3,12 @@
 // never delays or fails a cycle, and the payload never holds the token. The host is resolved at delivery and
 // every address judged (webhook-address.rule); the connection goes to the address that was judged, so a DNS
 // answer that changes between the check and the connect (rebinding) cannot reach the metadata service.
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import * as dns from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { PluginLogger } from '../logging/plugin.logger';
 import { redactSecrets } from '../../logging/line.logger';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { classifyAddress, judgeWebhookAddress } from '../webhook/webhook-address.rule';
@@ -35,7 +36,7 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 @Injectable()
 export class CycleWebhookNotifier implements OnModuleDestroy {
-  private readonly logger = new Logger('Webhook');
+  private readonly logger = new PluginLogger('Webhook');
   private readonly pending = new Set<Promise<void>>();
 
   constructor(@Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions) {}

@@ -2,7 +2,8 @@
 // the server's time zone, updated the moment settings change and removed while paused. At start it
 // resumes runs a restart cut off and catches up a run missed while the panel was down. Only the serving
 // process runs it (options.runScheduler); CLI commands never start timers.
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -33,7 +34,7 @@ export const LABEL_BACKFILL_RETRY_MS = 15 * 60_000;
 
 @Injectable()
 export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('Scheduler');
+  private readonly logger = new PluginLogger('Scheduler');
   private readonly stopping = new AbortController();
   private startup: Promise<void> = Promise.resolve();
   // Settings can change twice in quick succession; applying them in order keeps the last one in force.

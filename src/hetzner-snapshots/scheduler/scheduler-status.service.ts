@@ -3,7 +3,7 @@
 // every page shows when snapshots stop. Read by the history and snapshots pages, the CLI and the runner.
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
-import type { Banner } from '../../host/web/layout-contributor';
+import type { HetznerSnapshotsBanner as Banner } from '../status/layout-contribution';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,

@@ -2,10 +2,6 @@
 // restart safety, the consistency hooks, failure notices (banners, webhook) and the history page.
 // Other folders use SnapshotCycleService (one cycle now) and SchedulerStatusService (next runs, last success).
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
-import { LabelsModule } from '../labels/labels.module';
-import { LeaseModule } from '../lease/lease.module';
-import { ServerStateModule } from '../server-state/server-state.module';
 import { CycleRunStore } from './cycle-run.store';
 import { CycleWebhookNotifier } from './cycle-webhook.notifier';
 import { HistoryController } from './history.controller';
@@ -15,8 +11,8 @@ import { SchedulerStatusService } from './scheduler-status.service';
 import { SnapshotCycleService } from './snapshot-cycle.service';
 import { SnapshotHookRunner } from './snapshot-hook.runner';
 
+// Imports (the core, leases) are wired in hetzner-snapshots.module.ts.
 @Module({
-  imports: [LeaseModule, LabelsModule, ServerStateModule, AuditModule],
   controllers: [HistoryController],
   providers: [
     CycleRunStore,

@@ -1,7 +1,8 @@
 // Owns one automatic-snapshot cycle, end to end: the lease, the run record written step by step, the
 // consistency hooks, create_image (waiting out a locked server), following the action, and pruning only
 // after the new snapshot is confirmed. Cron, the CLI and the restart logic all call these plain methods.
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { CLOCK, Clock } from '../../clock/clock';
 import { redactSecrets } from '../../logging/line.logger';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
@@ -80,7 +81,7 @@ class ShutdownError extends Error {
 
 @Injectable()
 export class SnapshotCycleService implements OnModuleDestroy {
-  private readonly logger = new Logger('SnapshotCycle');
+  private readonly logger = new PluginLogger('SnapshotCycle');
   private readonly active = new Set<{ controller: AbortController; done: Promise<unknown> }>();
   private stopping = false;
 

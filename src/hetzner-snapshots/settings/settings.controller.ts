@@ -1,17 +1,20 @@
 // The settings page: the API token (paste, check again, replace, disconnect), schedule and retention with a
 // preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
 import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
-import { setFlash } from '../../host/web/flash';
-import type { PanelRequest } from '../../host/web/request-context';
-import { adminActor } from '../audit/audit-change';
+import {
+  actorOf,
+  HETZNER_SNAPSHOTS_HOST_PORT,
+  HetznerSnapshotsHostPort,
+} from '../hetzner-snapshots.host-port';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
   HetznerSnapshotsModuleOptions,
   pagePath,
 } from '../hetzner-snapshots.options';
+import { pluginView } from '../hetzner-snapshots.views';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import {
   presentAudit,
@@ -46,6 +49,7 @@ export class SettingsController {
     private readonly service: SettingsService,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(HETZNER_SNAPSHOTS_HOST_PORT) private readonly host: HetznerSnapshotsHostPort,
   ) {}
 
   @Get('settings')
@@ -54,24 +58,24 @@ export class SettingsController {
   }
 
   @Post('settings/token')
-  async saveToken(@Req() req: PanelRequest, @Res() res: Response, @Body() body: Body) {
-    const result = await this.service.saveToken(body?.token, adminActor(req.admin!.username));
+  async saveToken(@Req() req: Request, @Res() res: Response, @Body() body: Body) {
+    const result = await this.service.saveToken(body?.token, actorOf(this.host, req));
     if (!result.ok)
       return this.render(res, result.kind === 'invalid' ? 400 : 422, { tokenError: result.message });
-    this.done(res, 'success', result.message, '#token');
+    this.done(req, res, 'success', result.message, '#token');
   }
 
   @Post('settings/token/check')
-  async checkToken(@Res() res: Response) {
+  async checkToken(@Req() req: Request, @Res() res: Response) {
     const report = await this.service.recheckToken();
-    this.done(res, report.ok ? 'success' : 'error', report.message, '#token');
+    this.done(req, res, report.ok ? 'success' : 'error', report.message, '#token');
   }
 
   @Get('settings/token/disconnect')
   async confirmDisconnect(@Res() res: Response) {
     const token = presentToken(await this.service.tokenStatus(), this.options.timeZone, this.clock.now());
     if (!token.stored) return res.redirect(303, this.path('/settings#token'));
-    res.render('hetzner-snapshots/settings-disconnect', {
+    res.render(pluginView('settings-disconnect'), {
       title: 'Disconnect the API token',
       layout: this.options.layout,
       token,
@@ -81,15 +85,22 @@ export class SettingsController {
   }
 
   @Post('settings/token/disconnect')
-  async disconnect(@Req() req: PanelRequest, @Res() res: Response) {
-    const result = await this.service.clearToken(adminActor(req.admin!.username));
-    if (!result.ok) return this.done(res, 'error', result.message, '#token');
+  async disconnect(@Req() req: Request, @Res() res: Response) {
+    const result = await this.service.clearToken(actorOf(this.host, req));
+    if (!result.ok) return this.done(req, res, 'error', result.message, '#token');
     if (!result.removed)
-      return this.done(res, 'info', 'No token was stored, so there was nothing to disconnect.', '#token');
+      return this.done(
+        req,
+        res,
+        'info',
+        'No token was stored, so there was nothing to disconnect.',
+        '#token',
+      );
     const paused = result.paused
       ? 'Automatic snapshots are paused. '
       : 'Automatic snapshots were already off. ';
     this.done(
+      req,
       res,
       'success',
       `Disconnected: the API token is removed. ${paused}No snapshot was deleted: every existing snapshot stays in your Hetzner project, untouched.`,
@@ -98,7 +109,7 @@ export class SettingsController {
   }
 
   @Post('settings/schedule')
-  async saveSchedule(@Req() req: PanelRequest, @Res() res: Response, @Body() body: Body) {
+  async saveSchedule(@Req() req: Request, @Res() res: Response, @Body() body: Body) {
     const values = settingsFields(body);
     if (body?.intent === 'preview') {
       const preview = await this.service.previewSchedule(values);
@@ -106,7 +117,7 @@ export class SettingsController {
         return this.render(res, 400, { scheduleValues: preview.values, scheduleErrors: preview.errors });
       return this.render(res, 200, { scheduleValues: values, preview: preview.summary });
     }
-    const result = await this.service.updateSchedule(values, adminActor(req.admin!.username));
+    const result = await this.service.updateSchedule(values, actorOf(this.host, req));
     if (!result.ok)
       return this.render(res, result.reason === 'no_token' ? 409 : 400, {
         scheduleValues: result.values,
@@ -116,7 +127,7 @@ export class SettingsController {
       result.changes.length === 0
         ? 'Nothing changed: the form held the saved settings.'
         : `Saved. The schedule takes effect at once (${result.changes.length} ${result.changes.length === 1 ? 'change' : 'changes'}, see the history below).`;
-    this.done(res, result.changes.length === 0 ? 'info' : 'success', message, '#schedule');
+    this.done(req, res, result.changes.length === 0 ? 'info' : 'success', message, '#schedule');
   }
 
   private async render(res: Response, status: number, state: PageState) {
@@ -130,7 +141,7 @@ export class SettingsController {
     const savedView = saved.ok
       ? { ...presentSummary(await this.service.summarize(saved.schedule)), enabled: saved.schedule.enabled }
       : { ...presentUnusableSchedule(saved, timeZone), enabled: saved.enabled };
-    res.status(status).render('hetzner-snapshots/settings', {
+    res.status(status).render(pluginView('settings'), {
       title: 'Settings',
       layout: this.options.layout,
       token: presentToken(tokenStatus, timeZone, this.clock.now()),
@@ -148,8 +159,14 @@ export class SettingsController {
     });
   }
 
-  private done(res: Response, kind: 'success' | 'error' | 'info', message: string, anchor: string) {
-    setFlash(res, { kind, message }, res.locals.secure as boolean);
+  private done(
+    req: Request,
+    res: Response,
+    kind: 'success' | 'error' | 'info',
+    message: string,
+    anchor: string,
+  ) {
+    this.host.flash(req, res, { kind, message });
     res.redirect(303, this.path(`/settings${anchor}`));
   }
 

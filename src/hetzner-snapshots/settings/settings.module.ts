@@ -2,12 +2,11 @@
 // SettingsService, which the CLI commands (token, schedule) call too. Changes land in the audit trail and
 // are announced with SETTINGS_CHANGED_EVENT, which the scheduler listens to.
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
 import { SettingsController } from './settings.controller';
 import { SettingsService } from './settings.service';
 
+// Imports (the core, audit) are wired in hetzner-snapshots.module.ts.
 @Module({
-  imports: [AuditModule],
   controllers: [SettingsController],
   providers: [SettingsService],
   exports: [SettingsService],

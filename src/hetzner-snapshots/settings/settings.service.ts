@@ -1,7 +1,8 @@
 // Owns the admin's settings for this server: the API token (checked against Hetzner before it is stored,
 // kept encrypted, replaced or removed) and the schedule and retention. The settings page and the CLI both
 // call this service, so both run the same validation, write the same audit entries and emit the same event.
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -16,7 +17,7 @@ import {
   NoTokenError,
 } from '../connection/hetzner-connection.service';
 import { describeHcloudError, type HcloudImage } from '../hcloud';
-import type { Banner } from '../../host/web/layout-contributor';
+import type { HetznerSnapshotsBanner as Banner } from '../status/layout-contribution';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
   HetznerSnapshotsModuleOptions,
@@ -108,7 +109,7 @@ export type PreviewScheduleResult =
 
 @Injectable()
 export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
-  private readonly logger = new Logger('Settings');
+  private readonly logger = new PluginLogger('Settings');
 
   constructor(
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,

@@ -1,6 +1,7 @@
 // Builds what the snapshots page templates render, from the service's state and the presenter, so the
 // controller stays one line per route.
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
 import {
@@ -36,7 +37,7 @@ export class SnapshotsPageService {
     private readonly scheduler: SchedulerStatusService,
   ) {}
 
-  private readonly logger = new Logger('SnapshotsPage');
+  private readonly logger = new PluginLogger('SnapshotsPage');
 
   get basePath(): string {
     return pagePath(this.options.routePrefix, '/snapshots');

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Inject,
   NotFoundException,
   Param,
   Post,
@@ -10,10 +11,15 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { validateForm } from '../../forms/form-validation';
-import { Flash, setFlash } from '../../host/web/flash';
-import type { PanelRequest } from '../../host/web/request-context';
+import {
+  actorOf,
+  HETZNER_SNAPSHOTS_HOST_PORT,
+  HetznerSnapshotsFlash as Flash,
+  HetznerSnapshotsHostPort,
+} from '../hetzner-snapshots.host-port';
+import { pluginView } from '../hetzner-snapshots.views';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { SnapshotOperationError } from './snapshot-operation.error';
 import { parsePageParam } from './snapshots.presenter';
@@ -21,8 +27,8 @@ import { SnapshotsPageService } from './snapshots-page.service';
 import { Caller, SnapshotsService } from './snapshots.service';
 import { TakeSnapshotDto } from './take-snapshot.dto';
 
-const LIST_VIEW = 'hetzner-snapshots/snapshots';
-const DELETE_VIEW = 'hetzner-snapshots/snapshots-delete';
+const LIST_VIEW = pluginView('snapshots');
+const DELETE_VIEW = pluginView('snapshots-delete');
 
 /** Image ids in paths: anything but a positive whole number is no page at all. */
 function imageId(raw: string): number {
@@ -31,8 +37,8 @@ function imageId(raw: string): number {
 }
 
 /** A person waits on the page: the service answers within seconds rather than retrying for a minute. */
-const caller = (req: PanelRequest): Caller => ({
-  actor: `admin:${req.admin?.username ?? 'unknown'}`,
+const caller = (host: HetznerSnapshotsHostPort, req: Request): Caller => ({
+  actor: actorOf(host, req),
   interactive: true,
 });
 
@@ -42,6 +48,7 @@ export class SnapshotsController {
   constructor(
     private readonly pages: SnapshotsPageService,
     private readonly snapshots: SnapshotsService,
+    @Inject(HETZNER_SNAPSHOTS_HOST_PORT) private readonly host: HetznerSnapshotsHostPort,
   ) {}
 
   @Get()
@@ -50,14 +57,14 @@ export class SnapshotsController {
   }
 
   @Post()
-  async take(@Req() req: PanelRequest, @Body() body: unknown, @Res() res: Response) {
+  async take(@Req() req: Request, @Body() body: unknown, @Res() res: Response) {
     const form = validateForm(TakeSnapshotDto, body);
     if (!form.ok)
       return res
         .status(400)
         .render(LIST_VIEW, await this.pages.listPage(1, { values: form.values, errors: form.errors }));
-    await this.run(res, async () => {
-      const result = await this.snapshots.takeSnapshot({ ...form.value, caller: caller(req) });
+    await this.run(req, res, async () => {
+      const result = await this.snapshots.takeSnapshot({ ...form.value, caller: caller(this.host, req) });
       return result.kind === 'repeat'
         ? { kind: 'info', message: 'That form was sent twice; one snapshot was started.' }
         : {
@@ -68,24 +75,30 @@ export class SnapshotsController {
   }
 
   @Get(':id/delete')
-  async confirmDelete(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
-    const image = await this.guard(res, () => this.snapshots.findSnapshot(imageId(id), caller(req)));
+  async confirmDelete(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+    const image = await this.guard(req, res, () =>
+      this.snapshots.findSnapshot(imageId(id), caller(this.host, req)),
+    );
     if (!image) return res.redirect(303, this.pages.basePath);
     res.render(DELETE_VIEW, this.pages.confirmDeletePage(image));
   }
 
   @Post(':id/delete')
-  async delete(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
-    await this.run(res, async () => {
-      const image = await this.snapshots.deleteSnapshot(imageId(id), caller(req));
+  async delete(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+    await this.run(req, res, async () => {
+      const image = await this.snapshots.deleteSnapshot(imageId(id), caller(this.host, req));
       return { kind: 'success', message: `Snapshot “${image.description || image.id}” deleted.` };
     });
   }
 
   @Post(':id/protect')
-  async protect(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
-    await this.run(res, async () => {
-      const { image, changed } = await this.snapshots.setProtection(imageId(id), true, caller(req));
+  async protect(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+    await this.run(req, res, async () => {
+      const { image, changed } = await this.snapshots.setProtection(
+        imageId(id),
+        true,
+        caller(this.host, req),
+      );
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is now' : 'was already'} protected against deletion.`,
@@ -94,9 +107,13 @@ export class SnapshotsController {
   }
 
   @Post(':id/unprotect')
-  async unprotect(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
-    await this.run(res, async () => {
-      const { image, changed } = await this.snapshots.setProtection(imageId(id), false, caller(req));
+  async unprotect(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+    await this.run(req, res, async () => {
+      const { image, changed } = await this.snapshots.setProtection(
+        imageId(id),
+        false,
+        caller(this.host, req),
+      );
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is no longer' : 'was not'} protected against deletion.`,
@@ -105,9 +122,9 @@ export class SnapshotsController {
   }
 
   @Post(':id/keep')
-  async keep(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
-    await this.run(res, async () => {
-      const { image, changed } = await this.snapshots.setKept(imageId(id), true, caller(req));
+  async keep(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+    await this.run(req, res, async () => {
+      const { image, changed } = await this.snapshots.setKept(imageId(id), true, caller(this.host, req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is now' : 'was already'} kept: retention never removes it.`,
@@ -116,9 +133,9 @@ export class SnapshotsController {
   }
 
   @Post(':id/unkeep')
-  async unkeep(@Req() req: PanelRequest, @Param('id') id: string, @Res() res: Response) {
-    await this.run(res, async () => {
-      const { image, changed } = await this.snapshots.setKept(imageId(id), false, caller(req));
+  async unkeep(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+    await this.run(req, res, async () => {
+      const { image, changed } = await this.snapshots.setKept(imageId(id), false, caller(this.host, req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is automatic again: retention may remove it when it is old' : 'was not marked to keep'}.`,
@@ -127,21 +144,21 @@ export class SnapshotsController {
   }
 
   /** Post → redirect → get: the outcome, good or bad, travels as a flash message to the list. */
-  private async run(res: Response, change: () => Promise<Flash>): Promise<void> {
-    const flash = await this.guard(res, change);
-    if (flash) setFlash(res, flash, res.locals.secure as boolean);
+  private async run(req: Request, res: Response, change: () => Promise<Flash>): Promise<void> {
+    const flash = await this.guard(req, res, change);
+    if (flash) this.host.flash(req, res, flash);
     res.redirect(303, this.pages.basePath);
   }
 
   /** Runs `work`; a snapshot that is not this server's is a 404, any other refusal a flash (and null). */
-  private async guard<T>(res: Response, work: () => Promise<T>): Promise<T | null> {
+  private async guard<T>(req: Request, res: Response, work: () => Promise<T>): Promise<T | null> {
     try {
       return await work();
     } catch (err) {
       if (!(err instanceof SnapshotOperationError)) throw err;
       if (err.code === 'not_found') throw new NotFoundException(err.message);
       const kind = err.code === 'in_progress' ? 'warning' : 'error';
-      setFlash(res, { kind, message: err.message }, res.locals.secure as boolean);
+      this.host.flash(req, res, { kind, message: err.message });
       return null;
     }
   }

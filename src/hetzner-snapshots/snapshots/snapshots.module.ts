@@ -1,8 +1,6 @@
 // The snapshots page (the panel's home): this server's snapshots from a cached list, "take one now",
 // delete, protect and keep. SnapshotsService is exported for the CLI and for other feature folders.
 import { Module } from '@nestjs/common';
-import { SchedulerModule } from '../scheduler/scheduler.module';
-import { ServerStateModule } from '../server-state/server-state.module';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
 import { SnapshotListStore } from './snapshot-list.store';
@@ -10,9 +8,8 @@ import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
 import { SnapshotsService } from './snapshots.service';
 
+// Imports (the core, the scheduler for the "Automatic snapshots" card) are wired in hetzner-snapshots.module.ts.
 @Module({
-  // For the "Automatic snapshots" card: next runs and the last success (SchedulerStatusService).
-  imports: [SchedulerModule, ServerStateModule],
   controllers: [SnapshotsController],
   providers: [
     SnapshotsService,

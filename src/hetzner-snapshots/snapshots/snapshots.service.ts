@@ -2,7 +2,8 @@
 // marked stale, and after the panel's own changes; one refresh at a time shared by every caller), prices
 // and server details (every 6 h), and the changes an admin makes: take one now, delete, protect, keep.
 // Pages and CLI commands both come through here, so they follow the same rules.
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PluginLogger } from '../logging/plugin.logger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
@@ -87,7 +88,7 @@ export type TakeSnapshotResult =
 
 @Injectable()
 export class SnapshotsService {
-  private readonly logger = new Logger('Snapshots');
+  private readonly logger = new PluginLogger('Snapshots');
   private readonly refreshes = new Map<number, Promise<void>>();
   /** Bumped by this process's own changes, so a refresh that started before one is not taken as fresh. */
   private readonly generations = new Map<number, number>();

@@ -1,5 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Banner, LayoutContributor, NavItem } from '../../host/web/layout-contributor';
+import type {
+  HetznerSnapshotsBanner as Banner,
+  HetznerSnapshotsLayoutContribution,
+  HetznerSnapshotsNavItem as NavItem,
+} from './layout-contribution';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
   HetznerSnapshotsModuleOptions,
@@ -13,7 +17,7 @@ export type BannerSource = () => Promise<Banner[]>;
  * feature folders (each registers a source on start, so this file does not depend on them).
  */
 @Injectable()
-export class PanelLayoutContributor implements LayoutContributor {
+export class PanelLayoutContributor implements HetznerSnapshotsLayoutContribution {
   private readonly sources: BannerSource[] = [];
 
   constructor(@Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions) {}

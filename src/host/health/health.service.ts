@@ -1,21 +1,15 @@
 // Owns the answers for monitors: /healthz (the process is up and can write its database) and /readyz (the
 // snapshot scheduler runs and its last cycle did not fail), and whether a caller may see /readyz's details.
-// It reads the plugin's tables through the plugin's exported entities and options; nothing it returns may
-// contain a secret or a file path.
+// The plugin's facts come from the readiness service it exports; nothing this returns may contain a secret
+// or a file path.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import * as crypto from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { registerSecret } from '../../logging/line.logger';
-import {
-  HETZNER_SNAPSHOTS_OPTIONS,
-  HetznerSnapshotsModuleOptions,
-} from '../../hetzner-snapshots/hetzner-snapshots.options';
-import { CycleRun } from '../../hetzner-snapshots/scheduler/cycle-run.entity';
-import { PanelSettings } from '../../hetzner-snapshots/settings/panel-settings.entity';
+import { HetznerSnapshotsReadiness } from '../../hetzner-snapshots/status/hetzner-snapshots.readiness';
 import { HostState } from '../host-state.entity';
 import { judgeReadiness, Readiness } from './readiness';
 
@@ -38,11 +32,8 @@ export class HealthService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
-    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly snapshots: HetznerSnapshotsReadiness,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     registerSecret(config.healthToken);
@@ -82,23 +73,6 @@ export class HealthService {
   }
 
   async readiness(): Promise<Readiness> {
-    const row = await this.settings.findOneBy({ id: 1 });
-    const last = await this.runs.findOne({ where: {}, order: { startedAt: 'DESC', id: 'DESC' } });
-    const activeCronJobs = [...this.scheduler.getCronJobs().values()].filter((job) => job.isActive).length;
-    return judgeReadiness({
-      schedulerRole: this.options.runScheduler,
-      activeCronJobs,
-      tokenConfigured: Boolean(this.options.hcloud.envToken || row?.tokenEncrypted),
-      scheduleEnabled: Boolean(row?.scheduleEnabled),
-      lastCycle: last
-        ? {
-            id: last.id,
-            status: last.status,
-            startedAt: last.startedAt,
-            finishedAt: last.finishedAt,
-            errorCode: last.errorCode,
-          }
-        : null,
-    });
+    return judgeReadiness(await this.snapshots.facts());
   }
 }
