@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { hetznerSnapshotsEntities } from '../src/hetzner-snapshots/hetzner-snapshots.entities';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -42,7 +43,7 @@ describe('the package entry points (e2e)', () => {
     expect(out).toMatchObject({
       module: 'functionfunction',
       readiness: 'function',
-      entities: 5,
+      entities: hetznerSnapshotsEntities.length,
       migrations: expect.any(Number),
       views: true,
     });
