@@ -9,7 +9,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Clock } from '../src/clock/clock';
 import { loadConfig } from '../src/config/app-config';
 import { FakeHcloud } from '../src/fake-hcloud';
-import { ScheduleRunnerService } from '../src/hetzner-snapshots/scheduler/schedule-runner.service';
+import { ScheduleRunnerService } from '../src/hetzner-snapshots/cycle/schedule-runner.service';
 import { AuthService } from '../src/host/auth/auth.service';
 import { LineLogger } from '../src/logging/line.logger';
 import { PROJECT_ROOT } from '../src/project-root';

@@ -7,7 +7,7 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { performance } from 'node:perf_hooks';
 import { Repository } from 'typeorm';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
 import {
   AUTO_LABELS,

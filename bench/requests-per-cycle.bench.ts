@@ -3,7 +3,7 @@
 // and next to the official SDKs' fixed polling, measured by polling the fake's action the same way.
 import type { FakeHcloud } from '../src/fake-hcloud';
 import { LabelBackfillService } from '../src/hetzner-snapshots/labels/label-backfill.service';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { AUTO_LABELS, HOUR_MS, simulatedClock, startInProcessPanel, startWorld, TOKEN } from './bench-panel';
 
 export interface CycleRequests {

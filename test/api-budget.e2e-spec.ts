@@ -3,7 +3,7 @@
 // while the budget is low, so what is left goes to the cycles. Counted from the fake's request log.
 import { ApiUsageStore } from '../src/hetzner-snapshots/connection/api-usage.store';
 import { LabelBackfillService } from '../src/hetzner-snapshots/labels/label-backfill.service';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { SnapshotsService } from '../src/hetzner-snapshots/snapshots/snapshots.service';
 import { PanelHarness } from './support/panel-harness';
 import {

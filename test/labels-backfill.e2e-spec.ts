@@ -8,7 +8,7 @@ import { AuditEntry } from '../src/hetzner-snapshots/audit/audit-entry.entity';
 import { LabelBackfillService } from '../src/hetzner-snapshots/labels/label-backfill.service';
 import { CYCLE_LEASE } from '../src/hetzner-snapshots/lease/cycle-lease';
 import { LeaseService } from '../src/hetzner-snapshots/lease/lease.service';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { ServerStateStore } from '../src/hetzner-snapshots/server-state/server-state.store';
 import { SnapshotsService } from '../src/hetzner-snapshots/snapshots/snapshots.service';
 import { PanelHarness } from './support/panel-harness';

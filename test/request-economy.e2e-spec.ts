@@ -2,7 +2,7 @@
 // request log (never timed), in a project where 20 other servers run the panel with 150 automatic snapshots
 // each: a cycle and a listing of this server's snapshots must not grow with the other servers' snapshots.
 import { LabelBackfillService } from '../src/hetzner-snapshots/labels/label-backfill.service';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { SnapshotsService } from '../src/hetzner-snapshots/snapshots/snapshots.service';
 import { PanelHarness } from './support/panel-harness';
 import {

@@ -1,7 +1,7 @@
 // `snapshot-panel run | prune | status` against the fake Hetzner API, on a real data folder, as an admin
 // would type them; and the lease that keeps two of them (or one and the server) from working at once.
 import * as fs from 'node:fs';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { makeDataDir, PanelHarness } from './support/panel-harness';
 import {
   addAutoSnapshots,

@@ -2,9 +2,9 @@
 // that tells an outside receiver about failures and recovery.
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { readHooks } from '../src/hetzner-snapshots/scheduler/cycle-run.store';
-import { CycleWebhookNotifier } from '../src/hetzner-snapshots/scheduler/cycle-webhook.notifier';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { readHooks } from '../src/hetzner-snapshots/cycle/cycle-run.store';
+import { CycleWebhookNotifier } from '../src/hetzner-snapshots/cycle/cycle-webhook.notifier';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { capturedLogLines, PanelHarness } from './support/panel-harness';
 import {
   changeSettings,

@@ -7,8 +7,8 @@ import { DataSource } from 'typeorm';
 import {
   AUTO_SNAPSHOT_JOB,
   ScheduleRunnerService,
-} from '../src/hetzner-snapshots/scheduler/schedule-runner.service';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+} from '../src/hetzner-snapshots/cycle/schedule-runner.service';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import {
   parseFrequency,
   stableOffsetMinutes,

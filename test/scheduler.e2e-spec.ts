@@ -1,8 +1,8 @@
 // One snapshot cycle end to end against the fake Hetzner API: what reached the API, what was recorded,
 // and what the history page and the banners show. Time is simulated: sleeping advances the fake's clock.
 import { DataSource } from 'typeorm';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
-import { readDeleted } from '../src/hetzner-snapshots/scheduler/cycle-run.store';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
+import { readDeleted } from '../src/hetzner-snapshots/cycle/cycle-run.store';
 import { capturedLogLines, PanelHarness } from './support/panel-harness';
 import {
   addAutoSnapshots,

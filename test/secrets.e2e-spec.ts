@@ -13,7 +13,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud } from '../src/fake-hcloud';
-import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { AuthService } from '../src/host/auth/auth.service';
 import { KEY_FILE_NAME } from '../src/secrets/secret-keys';
 import { visibleText } from './support/snapshots-fixture';

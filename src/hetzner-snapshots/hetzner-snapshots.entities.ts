@@ -1,7 +1,7 @@
 import { AuditEntry } from './audit/audit-entry.entity';
 import { ApiBudget, ApiUsageMinute } from './connection/api-usage.entity';
 import { Lease } from './lease/lease.entity';
-import { CycleRun } from './scheduler/cycle-run.entity';
+import { CycleRun } from './cycle/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
 import { ServerState } from './server-state/server-state.entity';
 import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';

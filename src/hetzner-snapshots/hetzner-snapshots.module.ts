@@ -16,7 +16,7 @@ import { HETZNER_SNAPSHOTS_LAYOUT } from './hetzner-snapshots.options';
 import { LabelsModule } from './labels/labels.module';
 import { LeaseModule } from './lease/lease.module';
 import { RestoreModule } from './restore/restore.module';
-import { SchedulerModule } from './scheduler/scheduler.module';
+import { SchedulerModule } from './cycle/scheduler.module';
 import { ServerStateModule } from './server-state/server-state.module';
 import { SettingsModule } from './settings/settings.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../../src/fake-hcloud';
-import { SnapshotCycleService } from '../../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SnapshotCycleService } from '../../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { AuthService } from '../../src/host/auth/auth.service';
 import { describeBrowser, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
 import { PanelHarness, startPanel } from '../support/panel-harness';

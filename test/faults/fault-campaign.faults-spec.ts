@@ -11,14 +11,14 @@ import { MoreThan, Repository } from 'typeorm';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import type { FakeImageRecord } from '../../src/fake-hcloud';
 import { HetznerConnectionService } from '../../src/hetzner-snapshots/connection/hetzner-connection.service';
-import { CycleRun } from '../../src/hetzner-snapshots/scheduler/cycle-run.entity';
-import { readDeleted } from '../../src/hetzner-snapshots/scheduler/cycle-run.store';
-import { ScheduleRunnerService } from '../../src/hetzner-snapshots/scheduler/schedule-runner.service';
+import { CycleRun } from '../../src/hetzner-snapshots/cycle/cycle-run.entity';
+import { readDeleted } from '../../src/hetzner-snapshots/cycle/cycle-run.store';
+import { ScheduleRunnerService } from '../../src/hetzner-snapshots/cycle/schedule-runner.service';
 import { ServerStateStore } from '../../src/hetzner-snapshots/server-state/server-state.store';
 import {
   SnapshotCycleService,
   type CycleOutcome,
-} from '../../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
+} from '../../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import {
   nextRuns,
   parseFrequency,

@@ -3,12 +3,12 @@
 // and a scheduled run never work at the same time.
 import { HetznerConnectionService } from '../../hetzner-snapshots/connection/hetzner-connection.service';
 import { LabelBackfillService } from '../../hetzner-snapshots/labels/label-backfill.service';
-import { CycleRun } from '../../hetzner-snapshots/scheduler/cycle-run.entity';
-import { CycleRunStore, readDeleted, readHooks } from '../../hetzner-snapshots/scheduler/cycle-run.store';
-import { describeCycleFailure } from '../../hetzner-snapshots/scheduler/cycle.decisions';
+import { CycleRun } from '../../hetzner-snapshots/cycle/cycle-run.entity';
+import { CycleRunStore, readDeleted, readHooks } from '../../hetzner-snapshots/cycle/cycle-run.store';
+import { describeCycleFailure } from '../../hetzner-snapshots/cycle/cycle.decisions';
 import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
-import { SchedulerStatusService } from '../../hetzner-snapshots/scheduler/scheduler-status.service';
-import { PrunePreview, SnapshotCycleService } from '../../hetzner-snapshots/scheduler/snapshot-cycle.service';
+import { SchedulerStatusService } from '../../hetzner-snapshots/cycle/scheduler-status.service';
+import { PrunePreview, SnapshotCycleService } from '../../hetzner-snapshots/cycle/snapshot-cycle.service';
 import { CliCommand, EXIT_FAILED, EXIT_OK } from '../cli-command';
 import { print } from '../cli-io';
 

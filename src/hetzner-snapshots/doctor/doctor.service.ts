@@ -14,7 +14,7 @@ import { describeHcloudError, HcloudClient, HcloudImage, TokenCheckResult } from
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { snapshotOrigin } from '../retention/retention.policy';
 import { stableOffsetMinutes } from '../schedule/snapshot-schedule';
-import { CycleRun } from '../scheduler/cycle-run.entity';
+import { CycleRun } from '../cycle/cycle-run.entity';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
 import {

@@ -1,4 +1,4 @@
-import type { CycleRun } from '../scheduler/cycle-run.entity';
+import type { CycleRun } from '../cycle/cycle-run.entity';
 import { presentScheduleCard } from './schedule-card.presenter';
 
 const NOW = new Date('2026-11-22T12:00:00Z');

@@ -1,6 +1,6 @@
 // The "Automatic snapshots" card of the snapshots page, from the scheduler's overview: on or paused (and
 // why), the next three runs, the last success. Failures are the scheduler's red banner on every page.
-import type { SchedulerOverview } from '../scheduler/scheduler-status.service';
+import type { SchedulerOverview } from '../cycle/scheduler-status.service';
 import { formatPanelTime } from '../time/panel-time.format';
 import { formatRelative } from './snapshot-format';
 

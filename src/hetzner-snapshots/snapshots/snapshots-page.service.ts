@@ -12,7 +12,7 @@ import {
 import { pageRefreshSeconds } from '../connection/api-budget';
 import { HcloudImage } from '../hcloud';
 import { snapshotOrigin } from '../retention/retention.policy';
-import { SchedulerStatusService } from '../scheduler/scheduler-status.service';
+import { SchedulerStatusService } from '../cycle/scheduler-status.service';
 import { presentScheduleCard, ScheduleCardView } from './schedule-card.presenter';
 import { DESCRIPTION_HINT, DESCRIPTION_MAX_LENGTH } from './snapshot-description';
 import { formatClockTime, formatPanelTime } from '../time/panel-time.format';

@@ -2,7 +2,7 @@
 // shows: one row per snapshot, the summary line and the pager. Pure: no I/O, no NestJS, table-tested.
 // Retention is judged by planRetention, the same function the pruner uses, so page and pruner agree.
 import { formatPanelTime } from '../time/panel-time.format';
-import { toRetentionCandidate } from '../scheduler/cycle.decisions';
+import { toRetentionCandidate } from '../cycle/cycle.decisions';
 import type { HcloudImage } from '../hcloud';
 import {
   planRetention,

@@ -3,8 +3,8 @@
 // decides what "ready" means and what it shows, and never reads the plugin's tables itself.
 import { Inject, Injectable } from '@nestjs/common';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
-import { CycleRunStore } from '../scheduler/cycle-run.store';
-import { ScheduleRunnerService } from '../scheduler/schedule-runner.service';
+import { CycleRunStore } from '../cycle/cycle-run.store';
+import { ScheduleRunnerService } from '../cycle/schedule-runner.service';
 import { SettingsService } from '../settings/settings.service';
 
 export interface HetznerSnapshotsReadinessFacts {
