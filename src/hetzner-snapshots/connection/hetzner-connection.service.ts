@@ -16,19 +16,18 @@ import {
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { decryptToken } from '../settings/token.cipher';
+import { CodedError } from '../../errors/coded.error';
 import { ApiUsageStore } from './api-usage.store';
 
-export class NoTokenError extends Error {
-  readonly code = 'no_token';
+export class NoTokenError extends CodedError<'no_token'> {
   constructor() {
-    super('No Hetzner Cloud API token is set yet. Paste a Read & Write token in Settings.');
+    super('no_token', 'No Hetzner Cloud API token is set yet. Paste a Read & Write token in Settings.');
   }
 }
 
-export class NotOnHetznerError extends Error {
-  readonly code = 'not_on_hetzner';
+export class NotOnHetznerError extends CodedError<'not_on_hetzner'> {
   constructor(detail: string) {
-    super(detail);
+    super('not_on_hetzner', detail);
   }
 }
 

@@ -1,8 +1,15 @@
 // The scheduler's decisions as pure functions (no I/O, the time passed in), so each is tested with a table:
 // how long to wait for a locked server, whether a run was missed or is overdue, which webhook event a run
 // causes, what a snapshot is called, and how hook output is cut down for storage.
+import { CodedError } from '../../errors/coded.error';
 import { nextRuns } from '../schedule/snapshot-schedule';
-import { HcloudActionFailedError, HcloudApiError, describeHcloudError, type HcloudImage } from '../hcloud';
+import {
+  describeHcloudError,
+  HcloudActionFailedError,
+  HcloudApiError,
+  isHcloudError,
+  type HcloudImage,
+} from '../hcloud';
 import type { RetentionCandidate } from '../retention/retention.policy';
 import type { CycleRunStatus } from './cycle-run.entity';
 
@@ -27,7 +34,7 @@ export function lockedRetryDelayMs(input: {
 
 /** Whether a failure while following an action is worth waiting out (the action itself may still be fine). */
 export function isTransientApiFailure(err: unknown): boolean {
-  return err instanceof HcloudApiError && (err.status === 0 || err.status === 429 || err.status >= 500);
+  return isHcloudError(err) && (err.status === 0 || err.status === 429 || err.status >= 500);
 }
 
 /**
@@ -102,20 +109,33 @@ export function toRetentionCandidate(image: HcloudImage): RetentionCandidate {
   };
 }
 
+/** Why a cycle failed for a reason of the panel's own; a run's error_code is one of these or Hetzner's. */
+export type CycleFailureCode =
+  | 'pre_hook_failed'
+  | 'post_hook_failed'
+  | 'locked'
+  | 'image_not_available'
+  | 'prune_not_possible'
+  | 'prune_incomplete'
+  | 'interrupted'
+  | 'unexpected';
+
 /** A step of the cycle that failed for a reason of the panel's own (a hook, an image that never became available). */
-export class CycleStepError extends Error {
+export class CycleStepError extends CodedError<CycleFailureCode> {
   constructor(
-    readonly code: string,
+    code: CycleFailureCode,
     message: string,
     /** 'interrupted' when the run was cut off rather than refused or broken. */
     readonly outcome: 'failed' | 'interrupted' = 'failed',
   ) {
-    super(message);
-    this.name = 'CycleStepError';
+    super(code, message);
   }
 }
 
-/** The code and the sentence recorded with a failed run. */
+/**
+ * The code and the sentence recorded with a failed run: the panel's own (CycleFailureCode), Hetzner's, or the
+ * code of an error written for a person (NoTokenError's `no_token`, NotOnHetznerError's `not_on_hetzner`).
+ */
 export function describeCycleFailure(err: unknown): { code: string; message: string } {
   if (err instanceof CycleStepError) return { code: err.code, message: err.message };
   if (err instanceof HcloudApiError || err instanceof HcloudActionFailedError)

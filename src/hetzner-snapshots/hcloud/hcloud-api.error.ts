@@ -1,4 +1,44 @@
+import { CodedError } from '../../errors/coded.error';
 import type { HcloudAction } from './hcloud.types';
+
+/**
+ * The Hetzner error codes the panel branches on (docs.hetzner.cloud, "Errors"), and the client's own for an
+ * answer that never came or could not be read. The API may send others: `code` stays a string.
+ */
+export type HcloudErrorCode =
+  | 'unauthorized'
+  | 'token_readonly'
+  | 'forbidden'
+  | 'maintenance'
+  | 'resource_limit_exceeded'
+  | 'not_found'
+  | 'conflict'
+  | 'uniqueness_error'
+  | 'invalid_input'
+  | 'unsupported_error'
+  | 'service_error'
+  | 'locked'
+  | 'protected'
+  | 'rate_limit_exceeded'
+  | 'server_error'
+  | 'unavailable'
+  // the client's own: no answer, or an unreadable one
+  | 'network_error'
+  | 'timeout'
+  | 'invalid_response';
+
+// A code whose status says it alone: a 404 without the API's envelope (a proxy's) means gone just as well.
+const SAID_BY_STATUS: Partial<Record<HcloudErrorCode, number>> = { not_found: 404 };
+
+/**
+ * hcloud-go's IsError: whether `err` is a failed API request with one of `codes` (any code when none given).
+ * Every branch on a Hetzner error goes through it, never through `status`/`code` comparisons of its own.
+ */
+export function isHcloudError(err: unknown, ...codes: HcloudErrorCode[]): err is HcloudApiError {
+  if (!(err instanceof HcloudApiError)) return false;
+  if (codes.length === 0) return true;
+  return codes.some((code) => err.code === code || SAID_BY_STATUS[code] === err.status);
+}
 
 export interface HcloudApiErrorInit {
   /** HTTP status; 0 when no response arrived (network error or timeout). */
@@ -19,9 +59,8 @@ export interface HcloudApiErrorInit {
 }
 
 /** Any failed request to the Hetzner Cloud API. Callers branch on `status` and `code`, never on `message`. */
-export class HcloudApiError extends Error {
+export class HcloudApiError extends CodedError<HcloudErrorCode | (string & {})> {
   status: number;
-  code: string;
   details?: unknown;
   method?: string;
   path?: string;
@@ -30,10 +69,8 @@ export class HcloudApiError extends Error {
   networkCode?: string;
 
   constructor(init: HcloudApiErrorInit) {
-    super(init.message);
-    this.name = 'HcloudApiError';
+    super(init.code, init.message);
     this.status = init.status;
-    this.code = init.code;
     // Only defined fields, so JSON.stringify and test equality stay tidy.
     if (init.details !== undefined) this.details = init.details;
     if (init.method !== undefined) this.method = init.method;
@@ -45,17 +82,14 @@ export class HcloudApiError extends Error {
 }
 
 /** An action the API accepted ended in status `error`; `code`/`message` come from `action.error`. */
-export class HcloudActionFailedError extends Error {
+export class HcloudActionFailedError extends CodedError {
   action: HcloudAction;
-  code: string;
 
   constructor(action: HcloudAction) {
     const code = action.error?.code ?? 'action_failed';
     const detail = action.error?.message ?? 'no reason given';
-    super(`Action ${action.id} (${action.command}) failed: ${detail} (${code})`);
-    this.name = 'HcloudActionFailedError';
+    super(code, `Action ${action.id} (${action.command}) failed: ${detail} (${code})`);
     this.action = action;
-    this.code = code;
   }
 }
 

@@ -1,4 +1,4 @@
-import { describeHcloudError, HcloudApiError } from './hcloud-api.error';
+import { describeHcloudError, HcloudApiError, isHcloudError } from './hcloud-api.error';
 import type { HcloudServer } from './hcloud.types';
 
 export type TokenCheckResult =
@@ -39,7 +39,7 @@ function unreachable(err: unknown): TokenCheckResult {
 }
 
 function isApiAnswer(err: unknown): err is HcloudApiError {
-  return err instanceof HcloudApiError && err.status > 0 && err.status < 500;
+  return isHcloudError(err) && err.status > 0 && err.status < 500;
 }
 
 /**

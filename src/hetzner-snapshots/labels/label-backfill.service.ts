@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { backgroundMayRun } from '../connection/api-budget';
 import { ApiUsageStore } from '../connection/api-usage.store';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
-import { describeHcloudError, HcloudApiError, type HcloudApi, type HcloudImage } from '../hcloud';
+import { describeHcloudError, isHcloudError, type HcloudApi, type HcloudImage } from '../hcloud';
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../lease/cycle-lease';
 import { LeaseService } from '../lease/lease.service';
 import { ServerStateStore } from '../server-state/server-state.store';
@@ -69,9 +69,8 @@ export class LabelBackfillService implements OnModuleDestroy {
     const serverId = await this.connection.serverId();
     if (await this.state.labelsBackfilled(serverId)) return { status: 'done-before' };
     if (!(await this.budgetAllows())) return { status: 'deferred', labelledNow: 0, requests: 0 };
-    const lease = await this.leases.tryAcquire(CYCLE_LEASE, CYCLE_LEASE_TTL_MS);
-    if (!lease) return { status: 'busy' };
-    const keeper = this.leases.keepAlive(lease);
+    const keeper = await this.leases.tryHold(CYCLE_LEASE, CYCLE_LEASE_TTL_MS);
+    if (!keeper) return { status: 'busy' };
     let requests = 0;
     let labelledNow = 0;
     try {
@@ -111,8 +110,7 @@ export class LabelBackfillService implements OnModuleDestroy {
       );
       return { status: 'failed', message, labelledNow, requests };
     } finally {
-      await keeper.stop();
-      await this.leases.release(lease).catch(() => undefined);
+      await keeper.release();
     }
   }
 
@@ -131,7 +129,7 @@ export class LabelBackfillService implements OnModuleDestroy {
       await api.updateImage(id, { labels: withServerLabel(fresh.labels ?? {}, serverId) });
       return true;
     } catch (err) {
-      if (err instanceof HcloudApiError && err.status === 404) return false;
+      if (isHcloudError(err, 'not_found')) return false;
       throw err;
     }
   }

@@ -122,6 +122,25 @@ export class LeaseService {
   }
 
   /**
+   * The one way work holds a lease: taken (null when someone else holds it), kept alive while the work runs,
+   * and let go by release(), which stops the renewals first; a release that fails is logged, never thrown.
+   */
+  async tryHold(name: string, ttlMs: number): Promise<HeldLease | null> {
+    const lease = await this.tryAcquire(name, ttlMs);
+    if (!lease) return null;
+    const keeper = this.keepAlive(lease);
+    return {
+      ...keeper,
+      release: async () => {
+        await keeper.stop();
+        await this.release(lease).catch((err: unknown) =>
+          this.logger.warn(`could not release lease ${name}: ${(err as Error).message}`),
+        );
+      },
+    };
+  }
+
+  /**
    * Keeps the lease while work runs: renews it every quarter TTL of real time (a safety net for long quiet
    * steps such as a slow hook) and whenever the holder calls touch() at its own progress points. stop()
    * waits for renewals under way, so none lands after the lease was released.
@@ -154,4 +173,9 @@ export interface LeaseKeeper {
   /** Renews now, in the background. */
   touch(): void;
   stop(): Promise<void>;
+}
+
+/** A lease taken with tryHold: kept alive until release(). */
+export interface HeldLease extends LeaseKeeper {
+  release(): Promise<void>;
 }

@@ -9,7 +9,8 @@ import {
   NoTokenError,
   NotOnHetznerError,
 } from '../connection/hetzner-connection.service';
-import { describeHcloudError, HcloudApiError, HcloudClient, HcloudImage, HcloudServer } from '../hcloud';
+import { describeHcloudError, HcloudClient, HcloudImage, HcloudServer, isHcloudError } from '../hcloud';
+import { CodedError } from '../../errors/coded.error';
 import { LeaseService } from '../lease/lease.service';
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../cycle/snapshot-cycle.service';
 import { TokenDecryptionError } from '../settings/token.cipher';
@@ -25,15 +26,7 @@ export type RestoreErrorCode =
   'not_found' | 'unavailable' | 'blocked' | 'wrong_name' | 'busy' | 'cycle_running';
 
 /** Why a restore cannot start. `unavailable` covers no token, not on Hetzner and Hetzner errors (in words). */
-export class RestoreError extends Error {
-  constructor(
-    readonly code: RestoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RestoreError';
-  }
-}
+export class RestoreError extends CodedError<RestoreErrorCode> {}
 
 export interface RestoreTarget {
   server: HcloudServer;
@@ -85,7 +78,7 @@ export class RestoreService implements OnModuleDestroy {
       const [server, image] = await Promise.all([client.getServer(serverId), client.getImage(imageId)]);
       return { server, image, blocker: restoreBlocker(image, server) };
     } catch (err) {
-      if (err instanceof HcloudApiError && err.status === 404 && err.path?.startsWith('/images/')) {
+      if (isHcloudError(err, 'not_found') && err.path?.startsWith('/images/')) {
         throw new RestoreError('not_found', `There is no snapshot ${imageId} in this project.`);
       }
       throw new RestoreError('unavailable', describeHcloudError(err));
@@ -111,7 +104,7 @@ export class RestoreService implements OnModuleDestroy {
       throw new RestoreError('busy', 'A restore is already under way; follow it on its page.');
     this.starting = true;
     try {
-      const lease = await this.leases.tryAcquire(CYCLE_LEASE, CYCLE_LEASE_TTL_MS);
+      const lease = await this.leases.tryHold(CYCLE_LEASE, CYCLE_LEASE_TTL_MS);
       if (!lease) {
         throw new RestoreError(
           'cycle_running',
@@ -134,14 +127,8 @@ export class RestoreService implements OnModuleDestroy {
       this.logger.log(
         `restore of server ${server.id} from snapshot ${image.id} requested by ${opts.actor}${opts.safetySnapshot ? '' : ' (without a safety snapshot)'}`,
       );
-      const keeper = this.leases.keepAlive(lease);
       const running: Promise<void> = this.carryOut(job).finally(async () => {
-        await keeper.stop();
-        await this.leases
-          .release(lease)
-          .catch((err: unknown) =>
-            this.logger.warn(`could not release the cycle lease: ${(err as Error).message}`),
-          );
+        await lease.release();
         if (this.running === running) this.running = null;
       });
       this.running = running;
@@ -203,10 +190,9 @@ export class RestoreService implements OnModuleDestroy {
       );
     } catch (err) {
       // The generic sentence for 423 protected speaks of deletion protection; for a rebuild it is the server's.
-      const reason =
-        err instanceof HcloudApiError && err.status === 423 && err.code === 'protected'
-          ? 'the server is protected against rebuilding; turn that protection off in the Hetzner Console first.'
-          : describeHcloudError(err);
+      const reason = isHcloudError(err, 'protected')
+        ? 'the server is protected against rebuilding; turn that protection off in the Hetzner Console first.'
+        : describeHcloudError(err);
       this.fail(job, `Hetzner did not start the rebuild, so the disk is unchanged: ${reason}`);
     }
   }

@@ -1,3 +1,5 @@
+import { CodedError } from '../../errors/coded.error';
+
 /** What was wrong with a schedule the admin typed or the database held. Tests and callers branch on it. */
 export type ScheduleInputErrorCode =
   | 'unknown_format'
@@ -13,12 +15,4 @@ export type ScheduleInputErrorCode =
   | 'bad_count';
 
 /** A schedule that cannot be used. `message` is written for the admin and names what is accepted. */
-export class ScheduleInputError extends Error {
-  readonly code: ScheduleInputErrorCode;
-
-  constructor(code: ScheduleInputErrorCode, message: string) {
-    super(message);
-    this.name = 'ScheduleInputError';
-    this.code = code;
-  }
-}
+export class ScheduleInputError extends CodedError<ScheduleInputErrorCode> {}

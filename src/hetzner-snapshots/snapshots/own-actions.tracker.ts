@@ -2,7 +2,7 @@
 // moment they end without listing every snapshot again every few seconds: one GET /actions/{id} per action
 // at most every 5 s, and the list is refreshed only once the action has ended.
 import { Injectable } from '@nestjs/common';
-import { describeHcloudError, HcloudAction, HcloudActionFailedError, HcloudApiError } from '../hcloud';
+import { describeHcloudError, HcloudAction, HcloudActionFailedError, isHcloudError } from '../hcloud';
 import { isActionPollDue } from './snapshot-list.freshness';
 
 export interface TrackedAction {
@@ -95,7 +95,7 @@ export class OwnActionsTracker {
         action = await getAction(tracked.actionId);
       } catch (err) {
         // A gone action will never report again; anything else (network, rate limit) is retried next round.
-        if (err instanceof HcloudApiError && err.status === 404) this.running.delete(tracked.actionId);
+        if (isHcloudError(err, 'not_found')) this.running.delete(tracked.actionId);
         continue;
       }
       tracked.progress = action.progress;

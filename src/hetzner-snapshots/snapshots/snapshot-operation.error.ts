@@ -1,3 +1,5 @@
+import { CodedError } from '../../errors/coded.error';
+
 /** Why a change to a snapshot (take, delete, protect, keep) did not happen. Callers branch on the code. */
 export type SnapshotOperationErrorCode =
   /** No snapshot of this server with that id (it may exist, but belongs elsewhere). */
@@ -13,12 +15,4 @@ export type SnapshotOperationErrorCode =
   /** Hetzner refused or could not be reached; the message says why, in words. */
   | 'hetzner';
 
-export class SnapshotOperationError extends Error {
-  constructor(
-    readonly code: SnapshotOperationErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SnapshotOperationError';
-  }
-}
+export class SnapshotOperationError extends CodedError<SnapshotOperationErrorCode> {}

@@ -20,7 +20,7 @@ import {
   type BudgetPressure,
 } from '../connection/api-budget';
 import { ApiUsageStore } from '../connection/api-usage.store';
-import { describeHcloudError, HcloudAction, HcloudApiError, HcloudClient, HcloudImage } from '../hcloud';
+import { describeHcloudError, HcloudAction, HcloudClient, HcloudImage, isHcloudError } from '../hcloud';
 import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
 import { KIND_LABEL, panelSnapshotLabels, serverLabelOf, withServerLabel } from '../labels/snapshot-labels';
 import { RetentionPolicy, RetentionTiers, snapshotOrigin } from '../retention/retention.policy';
@@ -233,8 +233,7 @@ export class SnapshotsService {
     } catch (err) {
       // The form may be sent again only when nothing was created for sure: refused before asking Hetzner, or
       // refused by it (4xx). After a timeout, a cut connection or a 5xx the snapshot may exist: keep the key.
-      const nothingCreated =
-        !createSent || (err instanceof HcloudApiError && err.status >= 400 && err.status < 500);
+      const nothingCreated = !createSent || (isHcloudError(err) && err.status >= 400 && err.status < 500);
       if (req.requestKey && nothingCreated) this.requestKeys.release(req.requestKey);
       throw this.operationError(err);
     } finally {
@@ -287,10 +286,9 @@ export class SnapshotsService {
     try {
       await client.deleteImage(id);
     } catch (err) {
-      if (err instanceof HcloudApiError && err.status === 423 && err.code === 'protected')
-        throw protectedError(image);
+      if (isHcloudError(err, 'protected')) throw protectedError(image);
       // Gone already (deleted elsewhere a moment ago): what the admin wanted has happened.
-      if (!(err instanceof HcloudApiError && err.status === 404)) throw this.operationError(err);
+      if (!isHcloudError(err, 'not_found')) throw this.operationError(err);
     }
     await this.markStale(serverId);
     this.logger.log(`${caller.actor} deleted snapshot ${id} of server ${serverId}`);
@@ -417,8 +415,7 @@ export class SnapshotsService {
       this.tokenProblems.delete(serverId);
     } catch (err) {
       const message = redactSecrets(describeHcloudError(err));
-      if (err instanceof HcloudApiError && (err.status === 401 || err.status === 403))
-        this.tokenProblems.add(serverId);
+      if (isHcloudError(err) && (err.status === 401 || err.status === 403)) this.tokenProblems.add(serverId);
       this.logger.warn(`could not refresh the snapshot list of server ${serverId}: ${message}`);
       await this.store.saveFailure(serverId, message, this.clock.now());
       return;
@@ -508,7 +505,7 @@ export class SnapshotsService {
     try {
       image = await client.getImage(id);
     } catch (err) {
-      if (err instanceof HcloudApiError && err.status === 404) throw notFound(id);
+      if (isHcloudError(err, 'not_found')) throw notFound(id);
       throw this.operationError(err);
     }
     // Only this server's snapshots may be touched from here; anything else does not exist for this page.
@@ -521,7 +518,7 @@ export class SnapshotsService {
     if (err instanceof NoTokenError || err instanceof TokenDecryptionError)
       return new SnapshotOperationError('no_token', err.message);
     if (err instanceof NotOnHetznerError) return new SnapshotOperationError('not_on_hetzner', err.message);
-    if (err instanceof HcloudApiError && err.status === 423 && err.code === 'locked') {
+    if (isHcloudError(err, 'locked')) {
       return new SnapshotOperationError(
         'in_progress',
         'A snapshot or another action is already in progress on this server. Wait until it has finished, then try again.',

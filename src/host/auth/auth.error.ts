@@ -1,3 +1,5 @@
+import { CodedError } from '../../errors/coded.error';
+
 /** What can go wrong with admins and sign-in; the controllers and commands turn codes into pages and exit statuses. */
 export type AuthErrorCode =
   | 'invalid-credentials'
@@ -14,11 +16,4 @@ export type AuthErrorCode =
   | 'two-factor-off'
   | 'two-factor-on';
 
-export class AuthError extends Error {
-  constructor(
-    readonly code: AuthErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class AuthError extends CodedError<AuthErrorCode> {}
