@@ -39,7 +39,15 @@ export class CycleRunStore {
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  start(init: { trigger: CycleRunTrigger; startedAt: Date; phase: string }): Promise<CycleRun> {
+  // The run's state machine, one named transition per step. Each writes the row at once, so a process killed
+  // anywhere leaves a row that says how far it got, and resume picks it up at that step.
+
+  /** running, in `phase` ('creating' for a snapshot cycle, 'pruning' for a prune). */
+  started(init: {
+    trigger: CycleRunTrigger;
+    startedAt: Date;
+    phase: 'creating' | 'pruning';
+  }): Promise<CycleRun> {
     return this.runs.save(
       this.runs.create({
         ...init,
@@ -52,7 +60,72 @@ export class CycleRunStore {
     );
   }
 
-  async save(run: CycleRun): Promise<CycleRun> {
+  serverIdentified(run: CycleRun, serverId: number): Promise<CycleRun> {
+    run.serverId = serverId;
+    return this.runs.save(run);
+  }
+
+  /** A run left running is taken up again; a prune keeps its trigger (it is not a snapshot cycle). */
+  resumed(run: CycleRun): void {
+    if (run.trigger !== 'prune') run.trigger = 'resume';
+  }
+
+  hooksRecorded(run: CycleRun, hooks: CycleHooks): Promise<CycleRun> {
+    run.hooksJson = JSON.stringify(hooks);
+    return this.runs.save(run);
+  }
+
+  /** Hetzner accepted create_image: from here on a restart follows this action instead of starting another. */
+  actionRecorded(run: CycleRun, created: { imageId: number; actionId: number }): Promise<CycleRun> {
+    run.imageId = created.imageId;
+    run.actionId = created.actionId;
+    run.phase = 'waiting';
+    return this.runs.save(run);
+  }
+
+  // confirmed, pruned and resumed change the run in memory: the next transition writes them with its own.
+
+  /** The snapshot is available; how long Hetzner took is learned for the next cycle's polls. */
+  confirmed(run: CycleRun, snapshotMs: number | null): void {
+    run.snapshotMs = snapshotMs;
+  }
+
+  pruning(run: CycleRun, requestCount: number): Promise<CycleRun> {
+    run.phase = 'pruning';
+    run.requestCount = requestCount;
+    return this.runs.save(run);
+  }
+
+  /** Saved after each deletion: a process killed mid-prune still shows what it deleted. */
+  deletionRecorded(run: CycleRun, deletedSoFar: DeletedSnapshot[]): Promise<CycleRun> {
+    run.deleted = JSON.stringify(deletedSoFar);
+    return this.runs.save(run);
+  }
+
+  /** What pruning did, or why it did not (then `deleted` is null and stays as it was). */
+  pruned(run: CycleRun, result: { deleted: DeletedSnapshot[] | null; note: string | null }): void {
+    if (result.deleted) run.deleted = JSON.stringify(result.deleted);
+    run.pruneNote = result.note;
+  }
+
+  /** Cut off while its action runs: stays `running`, and the next start follows the same action. */
+  leftForResume(run: CycleRun, requestCount: number): Promise<CycleRun> {
+    run.requestCount = requestCount;
+    return this.runs.save(run);
+  }
+
+  finished(
+    run: CycleRun,
+    end: {
+      status: Exclude<CycleRunStatus, 'running'>;
+      errorCode: string | null;
+      errorMessage: string | null;
+      pruneNote: string | null;
+      requestCount: number;
+      finishedAt: Date;
+    },
+  ): Promise<CycleRun> {
+    Object.assign(run, end, { phase: 'done' });
     return this.runs.save(run);
   }
 
@@ -163,7 +236,7 @@ export function readHooks(run: CycleRun): CycleHooks {
   }
 }
 
-export function readDeleted(run: CycleRun): DeletedSnapshot[] {
+export function readDeleted(run: Pick<CycleRun, 'deleted'>): DeletedSnapshot[] {
   try {
     const list = JSON.parse(run.deleted || '[]') as unknown;
     return Array.isArray(list) ? (list as DeletedSnapshot[]) : [];
