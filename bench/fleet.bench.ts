@@ -4,7 +4,7 @@
 // contrast, with an official SDK's fixed polling), every schedule on the same minute (the worst case).
 // A fleet fits when its hourly total stays within the budget (otherwise the bucket only drains slower)
 // and no request in the day finds the bucket empty.
-import { stableOffsetMinutes } from '../src/hetzner-snapshots/schedule/snapshot-schedule';
+import { stableOffsetMinutes } from '../src/hetzner-snapshots/schedule/schedule-spread';
 
 export const BUDGET = 3600;
 const REFILL_PER_SECOND = 1;

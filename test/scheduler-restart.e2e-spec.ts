@@ -9,11 +9,8 @@ import {
   ScheduleRunnerService,
 } from '../src/hetzner-snapshots/cycle/schedule-runner.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
-import {
-  parseFrequency,
-  stableOffsetMinutes,
-  toCronExpression,
-} from '../src/hetzner-snapshots/schedule/snapshot-schedule';
+import { stableOffsetMinutes } from '../src/hetzner-snapshots/schedule/schedule-spread';
+import { parseFrequency, toCronExpression } from '../src/hetzner-snapshots/schedule/snapshot-schedule';
 import { PanelHarness, startPanel } from './support/panel-harness';
 import {
   addAutoSnapshots,

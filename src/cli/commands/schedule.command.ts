@@ -11,6 +11,7 @@ import {
 import { SettingsService } from '../../hetzner-snapshots/settings/settings.service';
 import { ScheduleFormField } from '../../hetzner-snapshots/settings/update-schedule.dto';
 import { formatFrequency } from '../../hetzner-snapshots/schedule/snapshot-schedule';
+import { formatRunTime } from '../../hetzner-snapshots/time/panel-time.format';
 import { CliUsageError, FlagSpec } from '../cli-args';
 import { CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-command';
 import { print } from '../cli-io';
@@ -46,7 +47,7 @@ export const scheduleShowCommand: CliCommand = {
       return EXIT_OK;
     }
     const runs = summary.nextRuns
-      .map((d) => `  ${d.toISOString()}  (${localTime(d, summary.timeZone)})`)
+      .map((d) => `  ${d.toISOString()}  (${formatRunTime(d, summary.timeZone)})`)
       .join('\n');
     print(
       env.io.stdout,
@@ -123,24 +124,11 @@ export const scheduleSetCommand: CliCommand = {
     const summary = await settings.summarize(await settings.schedule());
     print(
       env.io.stdout,
-      `Saved:\n${lines.join('\n')}\nNext runs (${summary.timeZone}): ${summary.nextRuns.map((d) => localTime(d, summary.timeZone)).join(', ')}`,
+      `Saved:\n${lines.join('\n')}\nNext runs (${summary.timeZone}): ${summary.nextRuns.map((d) => formatRunTime(d, summary.timeZone)).join(', ')}`,
     );
     return EXIT_OK;
   },
 };
-
-function localTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).format(date);
-}
 
 /** Registered in commands/index.ts. */
 export const scheduleCommands: CliCommand[] = [scheduleShowCommand, scheduleSetCommand];

@@ -1,7 +1,7 @@
 // How a cycle ended, decided without I/O: from what its steps left on the run and what went wrong, the status,
 // the error code and sentence, the prune note and the one-line message people and the webhook get.
 import { redactSecrets } from '../../logging/line.logger';
-import { plural } from '../retention/retention.wording';
+import { plural } from '../wording/plural';
 import type { CycleRun, CycleRunStatus } from './cycle-run.entity';
 import { readDeleted } from './cycle-run.store';
 import { CycleStepError, describeCycleFailure } from './cycle.decisions';

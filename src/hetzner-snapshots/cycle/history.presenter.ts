@@ -11,7 +11,8 @@ import { LABEL_BACKFILL_AUDIT_ACTION } from '../labels/label-backfill.service';
 import { SERVER_LABEL } from '../labels/snapshot-labels';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import { CycleRunStore, readDeleted, readHooks } from './cycle-run.store';
-import { formatElapsed, formatPanelTime } from '../time/panel-time.format';
+import { formatElapsed } from '../time/duration.format';
+import { formatPanelTime } from '../time/panel-time.format';
 import { SchedulerOverview, SchedulerStatusService } from './scheduler-status.service';
 import type { HookOutcome } from './snapshot-hook.runner';
 

@@ -15,11 +15,11 @@ import {
   describeUnusableFrequency,
   nextRuns,
   parseFrequency,
-  periodMs,
-  stableOffsetMinutes,
   toCronExpression,
   type FrequencyPreset,
 } from '../schedule/snapshot-schedule';
+import { periodMs } from '../schedule/schedule-period';
+import { spreadOffsetMinutes } from '../schedule/schedule-spread';
 import { PanelLayoutContributor } from '../status/panel-layout.contributor';
 import { CycleRun } from './cycle-run.entity';
 import { CycleRunStore } from './cycle-run.store';
@@ -98,7 +98,7 @@ export class SchedulerStatusService implements OnModuleInit {
         pausedReason: settings.enabled ? reason : 'Automatic snapshots are off.',
       };
     }
-    const offset = preset.kind === 'hours' && opts.spread !== false ? await this.offsetMinutes() : 0;
+    const offset = opts.spread !== false ? await this.offsetMinutes(preset) : 0;
     const expression = toCronExpression(preset, offset);
     let pausedReason: string | null = null;
     if (!settings.enabled) pausedReason = 'Automatic snapshots are off. Turn them on in Settings.';
@@ -189,10 +189,12 @@ export class SchedulerStatusService implements OnModuleInit {
   }
 
   /** The stable per-server spread, so servers sharing a project's rate limit do not all start at once. */
-  private async offsetMinutes(): Promise<number> {
-    if (this.options.scheduleSpreadMinutes <= 0) return 0;
+  private async offsetMinutes(preset: FrequencyPreset): Promise<number> {
+    const spreadMinutes = this.options.scheduleSpreadMinutes;
+    // Only to spare the server id lookup: spreadOffsetMinutes is the rule.
+    if (preset.kind !== 'hours' || spreadMinutes <= 0) return 0;
     try {
-      return stableOffsetMinutes(await this.connection.serverId(), this.options.scheduleSpreadMinutes);
+      return spreadOffsetMinutes({ preset, serverId: await this.connection.serverId(), spreadMinutes });
     } catch {
       // Without a server id there is nothing to snapshot either; the cycle reports that when it runs.
       return 0;

@@ -8,7 +8,7 @@ import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../het
 import { selectors, serverLabelOf } from '../labels/snapshot-labels';
 import { RetentionPolicyError } from '../retention/retention-policy.error';
 import { planRetention, type RetentionPlan, type RetentionPolicy } from '../retention/retention.policy';
-import { plural } from '../retention/retention.wording';
+import { plural } from '../wording/plural';
 import { ServerStateStore } from '../server-state/server-state.store';
 import type { CycleRun } from './cycle-run.entity';
 import { CycleRunStore, DeletedSnapshot, SchedulerSettings } from './cycle-run.store';

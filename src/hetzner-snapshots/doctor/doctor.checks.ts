@@ -8,14 +8,12 @@ import {
   TOKEN_ROTATION_DAYS,
   TOKEN_ROTATION_STEPS,
 } from '../settings/token-health';
-import { formatDuration, plural } from '../retention/retention.wording';
-import {
-  describeFrequency,
-  nextRuns,
-  parseFrequency,
-  periodMs,
-  toCronExpression,
-} from '../schedule/snapshot-schedule';
+import { plural } from '../wording/plural';
+import { formatDuration } from '../time/duration.format';
+import { formatStamp } from '../time/panel-time.format';
+import { isOverdue } from '../cycle/cycle.decisions';
+import { periodMs } from '../schedule/schedule-period';
+import { describeFrequency, nextRuns, parseFrequency, toCronExpression } from '../schedule/snapshot-schedule';
 
 export type DoctorLevel = 'OK' | 'WARN' | 'FAIL';
 
@@ -223,22 +221,8 @@ export interface ScheduleFacts {
   frequency: string;
   timeZone: string;
   now: Date;
-  /** The per-server spread the scheduler applies (0 = on the minute). */
+  /** The per-server spread the scheduler applies (spreadOffsetMinutes; 0 = on the minute). */
   offsetMinutes: number;
-}
-
-export function formatLocal(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
 }
 
 export function judgeSchedule(facts: ScheduleFacts): DoctorCheck {
@@ -248,7 +232,7 @@ export function judgeSchedule(facts: ScheduleFacts): DoctorCheck {
   try {
     const preset = parseFrequency(facts.frequency);
     described = describeFrequency(preset);
-    next = nextRuns(toCronExpression(preset, preset.kind === 'hours' ? facts.offsetMinutes : 0), {
+    next = nextRuns(toCronExpression(preset, facts.offsetMinutes), {
       timeZone: facts.timeZone,
       from: facts.now,
       count: 1,
@@ -270,7 +254,7 @@ export function judgeSchedule(facts: ScheduleFacts): DoctorCheck {
     return fail(name, `The schedule (${described}) has no next run.`, 'Choose another schedule in Settings.');
   return ok(
     name,
-    `Automatic snapshots ${described}; next run ${formatLocal(next, facts.timeZone)}, in ${formatDuration(next.getTime() - facts.now.getTime())}.`,
+    `Automatic snapshots ${described}; next run ${formatStamp(next, facts.timeZone)}, in ${formatDuration(next.getTime() - facts.now.getTime())}.`,
   );
 }
 
@@ -299,7 +283,7 @@ export function judgeLastSnapshot(facts: LastSnapshotFacts): DoctorCheck {
   }
   const lastFailure =
     facts.lastRun?.status === 'failed'
-      ? ` The last cycle (${formatLocal(facts.lastRun.startedAt, facts.timeZone)}) failed: ${facts.lastRun.errorMessage ?? facts.lastRun.errorCode ?? 'no reason recorded'}`
+      ? ` The last cycle (${formatStamp(facts.lastRun.startedAt, facts.timeZone)}) failed: ${facts.lastRun.errorMessage ?? facts.lastRun.errorCode ?? 'no reason recorded'}`
       : '';
   const historyHint =
     'See the History page or run "snapshot-panel status" for the reason, and "snapshot-panel run" to try one now.';
@@ -311,7 +295,7 @@ export function judgeLastSnapshot(facts: LastSnapshotFacts): DoctorCheck {
         null,
       );
     const waitingSince = facts.now.getTime() - facts.settingsUpdatedAt.getTime();
-    if (waitingSince <= 2 * period)
+    if (!isOverdue({ now: facts.now, lastSuccessAt: null, since: facts.settingsUpdatedAt, periodMs: period }))
       return warn(
         name,
         `No automatic snapshot yet; the first one is due within ${formatDuration(period)} of turning the schedule on.${lastFailure}`,
@@ -328,7 +312,13 @@ export function judgeLastSnapshot(facts: LastSnapshotFacts): DoctorCheck {
   if (!facts.enabled)
     return warn(name, `${message} Automatic snapshots are off, so it will only get older.`, null);
   if (age <= period) return lastFailure ? warn(name, message + lastFailure, historyHint) : ok(name, message);
-  if (age <= 2 * period) return warn(name, `${message} One run was missed.${lastFailure}`, historyHint);
+  const overdue = isOverdue({
+    now: facts.now,
+    lastSuccessAt: facts.newestAuto,
+    since: facts.settingsUpdatedAt,
+    periodMs: period,
+  });
+  if (!overdue) return warn(name, `${message} One run was missed.${lastFailure}`, historyHint);
   return fail(
     name,
     `${message} More than two periods without a successful automatic snapshot.${lastFailure}`,

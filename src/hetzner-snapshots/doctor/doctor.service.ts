@@ -12,8 +12,9 @@ import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
 import { ServerStateStore } from '../server-state/server-state.store';
 import { describeHcloudError, HcloudClient, HcloudImage, TokenCheckResult } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
-import { snapshotOrigin } from '../retention/retention.policy';
-import { stableOffsetMinutes } from '../schedule/snapshot-schedule';
+import { snapshotOrigin } from '../labels/snapshot-labels';
+import { spreadOffsetMinutes } from '../schedule/schedule-spread';
+import { parseFrequency } from '../schedule/snapshot-schedule';
 import { CycleRun } from '../cycle/cycle-run.entity';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
@@ -96,10 +97,7 @@ export class DoctorService {
 
     const settings = await this.settings.findOneByOrFail({ id: 1 });
     const now = this.clock.now();
-    const offsetMinutes =
-      serverId !== null && this.options.scheduleSpreadMinutes > 0
-        ? stableOffsetMinutes(serverId, this.options.scheduleSpreadMinutes)
-        : 0;
+    const offsetMinutes = this.spreadOf(settings.frequency, serverId);
     checks.push(
       judgeSchedule({
         enabled: settings.scheduleEnabled,
@@ -231,5 +229,15 @@ export class DoctorService {
       // The count and size still help; the judge says the price list was unavailable.
     }
     return { count: list.length, autoCount, totalGb, pricing };
+  }
+
+  /** The scheduler's spread for this frequency; an unreadable one is judged by the schedule check itself. */
+  private spreadOf(frequency: string, serverId: number | null): number {
+    try {
+      const preset = parseFrequency(frequency);
+      return spreadOffsetMinutes({ preset, serverId, spreadMinutes: this.options.scheduleSpreadMinutes });
+    } catch {
+      return 0;
+    }
   }
 }

@@ -1,6 +1,16 @@
 import type { HcloudImage } from '../hcloud';
 import { needsServerLabel } from './label-backfill.service';
-import { panelSnapshotLabels, selectors, serverLabelOf, withServerLabel } from './snapshot-labels';
+import {
+  KIND_LABEL,
+  PANEL_LABEL,
+  PANEL_LABEL_VALUE,
+  panelMayDeleteOrUnprotect,
+  panelSnapshotLabels,
+  selectors,
+  serverLabelOf,
+  snapshotOrigin,
+  withServerLabel,
+} from './snapshot-labels';
 
 describe('snapshot labels', () => {
   it('every new snapshot names its kind and its server', () => {
@@ -72,5 +82,34 @@ describe('needsServerLabel (what the backfill may change)', () => {
     ],
   ])('%s: %p', (_what, over, expected) => {
     expect(needsServerLabel(image(over), 42)).toBe(expected);
+  });
+});
+
+describe('snapshotOrigin', () => {
+  it.each<[Record<string, string> | undefined, string]>([
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'auto' }, 'auto'],
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'manual' }, 'manual'],
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'kept' }, 'kept'],
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'AUTO' }, 'external'],
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE }, 'external'],
+    [{ [KIND_LABEL]: 'auto' }, 'external'],
+    [{ [PANEL_LABEL]: 'other-tool', [KIND_LABEL]: 'auto' }, 'external'],
+    [{}, 'external'],
+    [undefined, 'external'],
+  ])('%j → %s', (labels, origin) => {
+    expect(snapshotOrigin(labels as Record<string, string>)).toBe(origin);
+  });
+});
+
+describe('panelMayDeleteOrUnprotect', () => {
+  it.each<[Record<string, string> | undefined, boolean]>([
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'auto' }, true],
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'manual' }, true],
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'kept' }, true],
+    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'other' }, false],
+    [{ [PANEL_LABEL]: 'other-tool' }, false],
+    [undefined, false],
+  ])('%j → %s', (labels, may) => {
+    expect(panelMayDeleteOrUnprotect(labels)).toBe(may);
   });
 });

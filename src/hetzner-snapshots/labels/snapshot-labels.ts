@@ -10,6 +10,23 @@ export const KIND_LABEL = 'snapshot-panel/kind';
 export const SERVER_LABEL = 'snapshot-panel/server';
 
 export type PanelSnapshotKind = 'auto' | 'manual' | 'kept';
+/** Who made a snapshot, by its labels: this panel (and as which kind), or someone else. */
+export type SnapshotOrigin = PanelSnapshotKind | 'external';
+
+/** managed-by=snapshot-panel plus a known kind; anything else, including an unknown kind, is external. */
+export function snapshotOrigin(labels: Record<string, string> | null | undefined): SnapshotOrigin {
+  if (labels?.[PANEL_LABEL] !== PANEL_LABEL_VALUE) return 'external';
+  const kind = labels[KIND_LABEL];
+  return kind === 'auto' || kind === 'manual' || kind === 'kept' ? kind : 'external';
+}
+
+/**
+ * Snapshots made elsewhere are someone else's: this panel never deletes them or lowers their protection.
+ * The snapshots page (which buttons it shows) and the service (what it refuses) both ask this.
+ */
+export function panelMayDeleteOrUnprotect(labels: Record<string, string> | null | undefined): boolean {
+  return snapshotOrigin(labels) !== 'external';
+}
 
 /** The labels a new snapshot of `serverId` carries. */
 export function panelSnapshotLabels(kind: PanelSnapshotKind, serverId: number): Record<string, string> {

@@ -10,10 +10,10 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { ImageIdPipe } from '../image-id.pipe';
 import type { Request, Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import { FieldErrors, validateForm } from '../../forms/form-validation';
-import { formatLocal } from '../doctor/doctor.checks';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
   HetznerSnapshotsModuleOptions,
@@ -26,7 +26,8 @@ import {
 } from '../hetzner-snapshots.host-port';
 import { pluginView } from '../hetzner-snapshots.views';
 import { PluginAccessGuard } from '../plugin-access.guard';
-import { formatDuration } from '../retention/retention.wording';
+import { formatDuration } from '../time/duration.format';
+import { formatStamp } from '../time/panel-time.format';
 import { RestoreDto } from './restore.dto';
 import { RestoreError, RestoreJob, RestoreService, RestoreTarget } from './restore.service';
 
@@ -34,11 +35,6 @@ const CONFIRM_VIEW = pluginView('restore');
 const PROGRESS_VIEW = pluginView('restore-progress');
 /** While the safety snapshot is made, the progress page reloads itself (no script needed). */
 const REFRESH_SECONDS = 3;
-
-function imageIdOf(raw: string): number {
-  if (!/^[1-9]\d{0,14}$/.test(raw)) throw new NotFoundException();
-  return Number(raw);
-}
 
 @Controller('snapshots')
 @UseGuards(PluginAccessGuard)
@@ -51,8 +47,7 @@ export class RestoreController {
   ) {}
 
   @Get(':id/restore')
-  async confirmPage(@Param('id') id: string, @Res() res: Response) {
-    const imageId = imageIdOf(id);
+  async confirmPage(@Param('id', ImageIdPipe) imageId: number, @Res() res: Response) {
     if (this.isRunningFor(this.restore.current(), imageId))
       return res.redirect(303, this.path(`/snapshots/${imageId}/restore/progress`));
     const target = await this.loadTarget(res, imageId);
@@ -60,8 +55,12 @@ export class RestoreController {
   }
 
   @Post(':id/restore')
-  async submit(@Req() req: Request, @Param('id') id: string, @Body() body: unknown, @Res() res: Response) {
-    const imageId = imageIdOf(id);
+  async submit(
+    @Req() req: Request,
+    @Param('id', ImageIdPipe) imageId: number,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ) {
     const form = validateForm(RestoreDto, body);
     const target = await this.loadTarget(res, imageId);
     if (!target) return;
@@ -94,8 +93,7 @@ export class RestoreController {
   }
 
   @Get(':id/restore/progress')
-  progressPage(@Param('id') id: string, @Res() res: Response) {
-    const imageId = imageIdOf(id);
+  progressPage(@Param('id', ImageIdPipe) imageId: number, @Res() res: Response) {
     const job = this.restore.current();
     if (!job || job.imageId !== imageId) return res.redirect(303, this.path(`/snapshots/${imageId}/restore`));
     const active = this.isRunningFor(job, imageId);
@@ -112,7 +110,7 @@ export class RestoreController {
         started: job.phase === 'started',
         failed: job.phase === 'failed',
       },
-      startedText: formatLocal(job.startedAt, this.options.timeZone),
+      startedText: formatStamp(job.startedAt, this.options.timeZone),
     });
   }
 
@@ -153,7 +151,7 @@ export class RestoreController {
       snapshot: {
         id: image.id,
         description: image.description,
-        createdAt: formatLocal(created, this.options.timeZone),
+        createdAt: formatStamp(created, this.options.timeZone),
         age: `${formatDuration(Math.max(0, this.clock.now().getTime() - created.getTime()))} ago`,
         sizeText:
           image.image_size === null

@@ -1,7 +1,7 @@
 import { RetentionPolicyError } from './retention-policy.error';
 import { assertValidRetentionPolicy, type RetentionPolicy } from './retention.policy';
 import { TIER_NAMES, type TierName } from './retention.tiers';
-import { plural } from './retention.wording';
+import { plural } from '../wording/plural';
 
 // Bucket lengths in days; a month is its average length, close enough for "about".
 const TIER_BUCKET_DAYS: Record<TierName, number> = {

@@ -3,9 +3,11 @@ import {
   KIND_LABEL,
   PANEL_LABEL,
   PANEL_LABEL_VALUE,
-  planRetention,
   SERVER_LABEL,
   snapshotOrigin,
+} from '../labels/snapshot-labels';
+import {
+  planRetention,
   type RetentionCandidate,
   type RetentionInput,
   type RetentionPlan,
@@ -66,22 +68,6 @@ function thrownBy(action: () => unknown): RetentionPolicyError {
   }
   throw new Error('expected a RetentionPolicyError');
 }
-
-describe('snapshotOrigin', () => {
-  it.each<[Record<string, string> | undefined, string]>([
-    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'auto' }, 'auto'],
-    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'manual' }, 'manual'],
-    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'kept' }, 'kept'],
-    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE, [KIND_LABEL]: 'AUTO' }, 'external'],
-    [{ [PANEL_LABEL]: PANEL_LABEL_VALUE }, 'external'],
-    [{ [KIND_LABEL]: 'auto' }, 'external'],
-    [{ [PANEL_LABEL]: 'other-tool', [KIND_LABEL]: 'auto' }, 'external'],
-    [{}, 'external'],
-    [undefined, 'external'],
-  ])('%j → %s', (labels, origin) => {
-    expect(snapshotOrigin(labels as Record<string, string>)).toBe(origin);
-  });
-});
 
 describe('planRetention: the hard rules (never deleted, however old)', () => {
   // Each row: a 30-day-old snapshot that would be deleted but for one property, next to three fresh

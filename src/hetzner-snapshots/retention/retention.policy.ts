@@ -4,19 +4,16 @@
 import { IANAZone } from 'luxon';
 import { RetentionPolicyError } from './retention-policy.error';
 import { TIER_NAMES, tierLocator, type TierName } from './retention.tiers';
-import { formatDuration, plural } from './retention.wording';
+import { plural } from '../wording/plural';
+import { formatDuration } from '../time/duration.format';
 import {
-  KIND_LABEL,
   PANEL_LABEL,
   PANEL_LABEL_VALUE,
   SERVER_LABEL,
   serverLabelOf,
+  snapshotOrigin,
+  type SnapshotOrigin,
 } from '../labels/snapshot-labels';
-
-// The label names live in the labels module; re-exported for the code that has always imported them here.
-export { KIND_LABEL, PANEL_LABEL, PANEL_LABEL_VALUE, SERVER_LABEL };
-
-export type SnapshotOrigin = 'auto' | 'manual' | 'kept' | 'external';
 
 export interface RetentionTiers {
   hourly: number;
@@ -112,13 +109,6 @@ const TIER_UNIT: Record<TierName, string> = {
   weekly: 'week',
   monthly: 'month',
 };
-
-/** managed-by=snapshot-panel plus a known kind; anything else, including an unknown kind, is external. */
-export function snapshotOrigin(labels: Record<string, string> | null | undefined): SnapshotOrigin {
-  if (labels?.[PANEL_LABEL] !== PANEL_LABEL_VALUE) return 'external';
-  const kind = labels[KIND_LABEL];
-  return kind === 'auto' || kind === 'manual' || kind === 'kept' ? kind : 'external';
-}
 
 /** Throws RetentionPolicyError('invalid_policy') naming the first bad field. */
 export function assertValidRetentionPolicy(policy: RetentionPolicy): void {

@@ -1,4 +1,14 @@
+// A cron expression as a calendar of wall-clock values, and its runs walked in wall-clock time (no zone), for
+// the rules that measure a schedule: how often it runs in a year and its longest pause.
 import { CronTime } from 'cron';
+
+const DAY_MS = 86_400_000;
+// A fixed ordinary year keeps runsPerDay and periodMs deterministic; any year's calendar gives nearly the same.
+const REFERENCE_YEAR_START = Date.UTC(2025, 0, 1);
+const REFERENCE_YEAR_END = Date.UTC(2026, 0, 1);
+export const REFERENCE_YEAR_DAYS = 365;
+// cron gives up after 8 years; 9 still finds two runs of a 29 February schedule.
+const SEARCH_LIMIT_MS = 9 * 366 * DAY_MS;
 
 /** The fields of a cron expression as the `cron` package expanded them: the values each one matches. */
 export interface CronCalendar {
@@ -13,8 +23,6 @@ export interface CronCalendar {
 
 type ExpandedField = Record<number, boolean>;
 type CronTimeInternals = Record<'second' | 'minute' | 'hour' | 'dayOfMonth' | 'month' | 'dayOfWeek', unknown>;
-
-const DAY_MS = 86_400_000;
 
 /**
  * Parses with the same library that fires the job, so "valid" here means valid there.
@@ -91,4 +99,25 @@ export function forEachWallClockRun(
       }
     }
   }
+}
+
+/** Runs of the reference year, and the longest gap including the one into the following year. */
+export function measureWallClockRuns(calendar: CronCalendar): {
+  runsInReferenceYear: number;
+  totalRuns: number;
+  longestGapMs: number | null;
+} {
+  let runsInReferenceYear = 0;
+  let totalRuns = 0;
+  let longestGapMs: number | null = null;
+  let previous: number | null = null;
+  forEachWallClockRun(calendar, REFERENCE_YEAR_START, REFERENCE_YEAR_START + SEARCH_LIMIT_MS, (wallMs) => {
+    totalRuns++;
+    if (wallMs < REFERENCE_YEAR_END) runsInReferenceYear++;
+    if (previous !== null) longestGapMs = Math.max(longestGapMs ?? 0, wallMs - previous);
+    previous = wallMs;
+    // Past the year, one run is enough: it closes the gap across the year's end.
+    return wallMs < REFERENCE_YEAR_END || totalRuns < 2;
+  });
+  return { runsInReferenceYear, totalRuns, longestGapMs };
 }

@@ -6,16 +6,12 @@ import {
   formatFrequency,
   nextRuns,
   parseFrequency,
-  periodMs,
   runsPerDay,
-  stableOffsetMinutes,
   toCronExpression,
   validateCron,
   type FrequencyPreset,
 } from './snapshot-schedule';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const BERLIN = 'Europe/Berlin';
 
 function thrownBy(action: () => unknown): ScheduleInputError {
@@ -361,52 +357,5 @@ describe('runsPerDay', () => {
     ['cron:0 3 1 * *', 'UTC', 12 / 365],
   ])('%s in %s → %d', (text, timeZone, expected) => {
     expect(runsPerDay(parseFrequency(text), timeZone)).toBeCloseTo(expected, 10);
-  });
-});
-
-describe('periodMs (longest real gap between two runs)', () => {
-  it.each<[string, string, number]>([
-    ['6h', 'UTC', 6 * HOUR],
-    ['6h', BERLIN, 7 * HOUR], // 00:00 CEST → 06:00 CET on the October switch
-    ['1h', BERLIN, HOUR], // the repeated hour runs twice, so no gap grows
-    ['2h', BERLIN, 3 * HOUR],
-    ['daily@03:30', 'UTC', DAY],
-    ['daily@03:30', BERLIN, 25 * HOUR],
-    ['daily@03:30', 'Asia/Kolkata', DAY], // no daylight saving
-    ['daily@03:30', 'Australia/Lord_Howe', DAY + HOUR / 2], // a half-hour switch
-    ['weekly@mon@03:30', 'UTC', 7 * DAY],
-    ['cron:30 3 * * 1-5', 'UTC', 3 * DAY], // Friday → Monday
-    ['cron:30 3 * * 1-5', BERLIN, 3 * DAY + HOUR],
-    ['cron:0 3 1 * *', 'UTC', 31 * DAY],
-  ])('%s in %s', (text, timeZone, expected) => {
-    expect(periodMs(parseFrequency(text), timeZone)).toBe(expected);
-  });
-
-  it('refuses an unknown zone', () => {
-    expect(thrownBy(() => periodMs({ kind: 'hours', every: 6 }, 'Europe/Atlantis')).code).toBe(
-      'bad_time_zone',
-    );
-  });
-});
-
-describe('stableOffsetMinutes', () => {
-  it('is pinned: changing the hash would move every existing server to a new minute', () => {
-    expect(stableOffsetMinutes(12345678, 60)).toBe(29);
-    expect(stableOffsetMinutes(42, 360)).toBe(11);
-  });
-
-  it('stays inside 0..spread-1 and uses the whole spread', () => {
-    const offsets = Array.from({ length: 1000 }, (_, i) => stableOffsetMinutes(100_000 + i, 60));
-    expect(Math.min(...offsets)).toBe(0);
-    expect(Math.max(...offsets)).toBe(59);
-    expect(new Set(offsets).size).toBe(60);
-  });
-
-  it('is always 0 with a spread of 1', () => {
-    expect(stableOffsetMinutes(987654, 1)).toBe(0);
-  });
-
-  it.each([0, -5, 2.5])('refuses a spread of %d', (spread) => {
-    expect(thrownBy(() => stableOffsetMinutes(1, spread)).code).toBe('bad_offset');
   });
 });

@@ -3,7 +3,13 @@
 // around it (next runs across clock changes, runs per day, longest gap). Pure: no I/O, the clock passed in.
 import { CronTime } from 'cron';
 import { IANAZone } from 'luxon';
-import { forEachWallClockRun, matchesWallClock, readCronCalendar, type CronCalendar } from './cron-calendar';
+import {
+  matchesWallClock,
+  measureWallClockRuns,
+  readCronCalendar,
+  REFERENCE_YEAR_DAYS,
+  type CronCalendar,
+} from './cron-calendar';
 import { ScheduleInputError, type ScheduleInputErrorCode } from './schedule-input.error';
 
 export type HourStep = 1 | 2 | 3 | 4 | 6 | 8 | 12;
@@ -24,12 +30,6 @@ const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frid
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-// A fixed ordinary year keeps runsPerDay and periodMs deterministic; any year's calendar gives nearly the same.
-const REFERENCE_YEAR_START = Date.UTC(2025, 0, 1);
-const REFERENCE_YEAR_END = Date.UTC(2026, 0, 1);
-const REFERENCE_YEAR_DAYS = 365;
-// cron gives up after 8 years; 9 still finds two runs of a 29 February schedule.
-const SEARCH_LIMIT_MS = 9 * 366 * DAY_MS;
 const MAX_NEXT_RUNS = 1000;
 /**
  * cron 4.4 finds no run beyond 8 years from now, and the pages list three runs: so a schedule must run at
@@ -274,40 +274,6 @@ export function runsPerDay(preset: FrequencyPreset, timeZone: string): number {
   }
 }
 
-/**
- * The longest real time between two consecutive runs: the nominal period for presets, the longest
- * regular pause for cron (a weekdays-only schedule gives 72 h), plus the hour an autumn clock change
- * adds in zones that have one (daily in Europe/Berlin: 25 h). "Missed run" and "no success for two
- * periods" checks built on it therefore never fire over a weekend or a clock change.
- */
-export function periodMs(preset: FrequencyPreset, timeZone: string): number {
-  assertValidPreset(preset);
-  assertTimeZone(timeZone);
-  const wallClockGapMs = longestWallClockGapMs(preset);
-  const clockChangeMs = largestClockChangeMs(timeZone);
-  // A schedule running every hour also runs in both copies of the repeated hour, so its gap stays one hour.
-  return wallClockGapMs > clockChangeMs ? wallClockGapMs + clockChangeMs : wallClockGapMs;
-}
-
-/**
- * Deterministic spread (FNV-1a of the id) so many servers on one Hetzner project do not all snapshot at
- * the same minute; the same server always gets the same offset, so its schedule does not wander.
- */
-export function stableOffsetMinutes(serverId: number, spreadMinutes: number): number {
-  if (!Number.isInteger(spreadMinutes) || spreadMinutes < 1) {
-    throw new ScheduleInputError(
-      'bad_offset',
-      `The spread must be a whole number of minutes, at least 1, not ${spreadMinutes}.`,
-    );
-  }
-  let hash = 0x811c9dc5;
-  for (const char of String(serverId)) {
-    hash ^= char.charCodeAt(0);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % spreadMinutes;
-}
-
 /** Throws ScheduleInputError for a preset that did not come from parseFrequency (an old or edited row). */
 export function assertValidPreset(preset: FrequencyPreset): void {
   switch (preset?.kind) {
@@ -389,60 +355,11 @@ function assertCron(expression: string): void {
   if (!result.ok) throw new ScheduleInputError(result.code, result.message);
 }
 
-function assertTimeZone(timeZone: string): void {
+export function assertTimeZone(timeZone: string): void {
   if (!IANAZone.isValidZone(timeZone)) {
     throw new ScheduleInputError(
       'bad_time_zone',
       `"${timeZone}" is not a known time zone; use an IANA name such as Europe/Berlin or UTC.`,
     );
   }
-}
-
-/** Runs of the reference year, and the longest gap including the one into the following year. */
-function measureWallClockRuns(calendar: CronCalendar): {
-  runsInReferenceYear: number;
-  totalRuns: number;
-  longestGapMs: number | null;
-} {
-  let runsInReferenceYear = 0;
-  let totalRuns = 0;
-  let longestGapMs: number | null = null;
-  let previous: number | null = null;
-  forEachWallClockRun(calendar, REFERENCE_YEAR_START, REFERENCE_YEAR_START + SEARCH_LIMIT_MS, (wallMs) => {
-    totalRuns++;
-    if (wallMs < REFERENCE_YEAR_END) runsInReferenceYear++;
-    if (previous !== null) longestGapMs = Math.max(longestGapMs ?? 0, wallMs - previous);
-    previous = wallMs;
-    // Past the year, one run is enough: it closes the gap across the year's end.
-    return wallMs < REFERENCE_YEAR_END || totalRuns < 2;
-  });
-  return { runsInReferenceYear, totalRuns, longestGapMs };
-}
-
-function longestWallClockGapMs(preset: FrequencyPreset): number {
-  switch (preset.kind) {
-    case 'hours':
-      return preset.every * HOUR_MS;
-    case 'daily':
-      return DAY_MS;
-    case 'weekly':
-      return 7 * DAY_MS;
-    case 'cron': {
-      const { longestGapMs } = measureWallClockRuns(readCronCalendar(preset.expression));
-      if (longestGapMs === null) {
-        throw new ScheduleInputError('never_runs', `"${preset.expression}" runs at most once in 9 years.`);
-      }
-      return longestGapMs;
-    }
-  }
-}
-
-/** The zone's daylight-saving shift (one hour for most of Europe, none for UTC): what a clock change adds to a gap. */
-function largestClockChangeMs(timeZone: string): number {
-  const zone = IANAZone.create(timeZone);
-  const offsets: number[] = [];
-  for (let month = 0; month < 12; month++) {
-    for (const day of [1, 15]) offsets.push(zone.offset(Date.UTC(2025, month, day, 12)));
-  }
-  return (Math.max(...offsets) - Math.min(...offsets)) * 60_000;
 }

@@ -24,15 +24,10 @@ import {
   pagePath,
 } from '../hetzner-snapshots.options';
 import { PanelLayoutContributor } from '../status/panel-layout.contributor';
-import { snapshotOrigin } from '../retention/retention.policy';
+import { snapshotOrigin } from '../labels/snapshot-labels';
 import { describeRetention } from '../retention/retention.describe';
-import {
-  describeFrequency,
-  nextRuns,
-  runsPerDay,
-  stableOffsetMinutes,
-  toCronExpression,
-} from '../schedule/snapshot-schedule';
+import { describeFrequency, nextRuns, runsPerDay, toCronExpression } from '../schedule/snapshot-schedule';
+import { spreadOffsetMinutes } from '../schedule/schedule-spread';
 import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
 import { webhookHostProblem } from '../webhook/webhook-address.rule';
 import { PanelSettings } from './panel-settings.entity';
@@ -419,12 +414,10 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
    * times shown are the times the scheduler will use. Without a known server id the unspread times are shown.
    */
   private async spreadOffsetMinutes(schedule: ScheduleSettings): Promise<number> {
-    const spread = this.options.scheduleSpreadMinutes;
-    if (schedule.frequency.kind !== 'hours' || spread < 1) return 0;
+    const spreadMinutes = this.options.scheduleSpreadMinutes;
+    if (schedule.frequency.kind !== 'hours' || spreadMinutes < 1) return 0;
     const serverId = await this.knownServerId();
-    return serverId === null
-      ? 0
-      : stableOffsetMinutes(serverId, Math.min(spread, schedule.frequency.every * 60));
+    return spreadOffsetMinutes({ preset: schedule.frequency, serverId, spreadMinutes });
   }
 
   /** From the cached snapshot list (no API request): the average size of this server's snapshots, if any. */

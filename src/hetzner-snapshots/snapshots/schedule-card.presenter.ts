@@ -2,7 +2,7 @@
 // why), the next three runs, the last success. Failures are the scheduler's red banner on every page.
 import type { SchedulerOverview } from '../cycle/scheduler-status.service';
 import { formatPanelTime } from '../time/panel-time.format';
-import { formatRelative } from './snapshot-format';
+import { formatRelative } from '../time/duration.format';
 
 export interface ScheduleCardView {
   active: boolean;

@@ -1,23 +1,4 @@
-// Turning times, sizes and money into the words the snapshots page and the CLI show. Pure.
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-
-/** "just now", "5 minutes ago", "3 hours ago", "2 days ago", "in 10 minutes". */
-export function formatRelative(then: Date, now: Date): string {
-  const diff = now.getTime() - then.getTime();
-  const abs = Math.abs(diff);
-  if (abs < 45_000) return 'just now';
-  let amount: string;
-  // Rounded, not cut off: a snapshot taken 2 h 59 min ago reads "3 hours ago".
-  if (abs < 59.5 * MINUTE_MS) amount = unit(Math.max(1, Math.round(abs / MINUTE_MS)), 'minute');
-  else if (abs < 47.5 * HOUR_MS) amount = unit(Math.round(abs / HOUR_MS), 'hour');
-  else if (abs < 59.5 * DAY_MS) amount = unit(Math.round(abs / DAY_MS), 'day');
-  else if (abs < 729.5 * DAY_MS) amount = unit(Math.round(abs / (30.44 * DAY_MS)), 'month');
-  else amount = unit(Math.round(abs / (365.25 * DAY_MS)), 'year');
-  return diff >= 0 ? `${amount} ago` : `in ${amount}`;
-}
+// Turning sizes and money into the words the snapshots page and the CLI show. Pure.
 
 const gbFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 const countFormat = new Intl.NumberFormat('en');
@@ -61,8 +42,4 @@ export function formatUnitPrice(amount: number, currency: string): string {
   } catch {
     return `${amount} ${currency}`;
   }
-}
-
-function unit(n: number, name: string): string {
-  return `${n} ${name}${n === 1 ? '' : 's'}`;
 }

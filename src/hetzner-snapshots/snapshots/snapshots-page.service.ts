@@ -11,12 +11,13 @@ import {
 } from '../hetzner-snapshots.options';
 import { pageRefreshSeconds } from '../connection/api-budget';
 import { HcloudImage } from '../hcloud';
-import { snapshotOrigin } from '../retention/retention.policy';
+import { snapshotOrigin } from '../labels/snapshot-labels';
 import { SchedulerStatusService } from '../cycle/scheduler-status.service';
 import { presentScheduleCard, ScheduleCardView } from './schedule-card.presenter';
 import { DESCRIPTION_HINT, DESCRIPTION_MAX_LENGTH } from './snapshot-description';
 import { formatClockTime, formatPanelTime } from '../time/panel-time.format';
-import { formatGb, formatRelative } from './snapshot-format';
+import { formatRelative } from '../time/duration.format';
+import { formatGb } from './snapshot-format';
 import { presentSnapshots } from './snapshots.presenter';
 import { SnapshotsService } from './snapshots.service';
 

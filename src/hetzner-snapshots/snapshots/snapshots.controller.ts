@@ -11,6 +11,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { ImageIdPipe } from '../image-id.pipe';
 import type { Request, Response } from 'express';
 import { validateForm } from '../../forms/form-validation';
 import {
@@ -29,12 +30,6 @@ import { TakeSnapshotDto } from './take-snapshot.dto';
 
 const LIST_VIEW = pluginView('snapshots');
 const DELETE_VIEW = pluginView('snapshots-delete');
-
-/** Image ids in paths: anything but a positive whole number is no page at all. */
-function imageId(raw: string): number {
-  if (!/^[1-9]\d{0,14}$/.test(raw)) throw new NotFoundException();
-  return Number(raw);
-}
 
 /** A person waits on the page: the service answers within seconds rather than retrying for a minute. */
 const caller = (host: HetznerSnapshotsHostPort, req: Request): Caller => ({
@@ -75,30 +70,24 @@ export class SnapshotsController {
   }
 
   @Get(':id/delete')
-  async confirmDelete(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
-    const image = await this.guard(req, res, () =>
-      this.snapshots.findSnapshot(imageId(id), caller(this.host, req)),
-    );
+  async confirmDelete(@Req() req: Request, @Param('id', ImageIdPipe) id: number, @Res() res: Response) {
+    const image = await this.guard(req, res, () => this.snapshots.findSnapshot(id, caller(this.host, req)));
     if (!image) return res.redirect(303, this.pages.basePath);
     res.render(DELETE_VIEW, this.pages.confirmDeletePage(image));
   }
 
   @Post(':id/delete')
-  async delete(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+  async delete(@Req() req: Request, @Param('id', ImageIdPipe) id: number, @Res() res: Response) {
     await this.run(req, res, async () => {
-      const image = await this.snapshots.deleteSnapshot(imageId(id), caller(this.host, req));
+      const image = await this.snapshots.deleteSnapshot(id, caller(this.host, req));
       return { kind: 'success', message: `Snapshot “${image.description || image.id}” deleted.` };
     });
   }
 
   @Post(':id/protect')
-  async protect(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+  async protect(@Req() req: Request, @Param('id', ImageIdPipe) id: number, @Res() res: Response) {
     await this.run(req, res, async () => {
-      const { image, changed } = await this.snapshots.setProtection(
-        imageId(id),
-        true,
-        caller(this.host, req),
-      );
+      const { image, changed } = await this.snapshots.setProtection(id, true, caller(this.host, req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is now' : 'was already'} protected against deletion.`,
@@ -107,13 +96,9 @@ export class SnapshotsController {
   }
 
   @Post(':id/unprotect')
-  async unprotect(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+  async unprotect(@Req() req: Request, @Param('id', ImageIdPipe) id: number, @Res() res: Response) {
     await this.run(req, res, async () => {
-      const { image, changed } = await this.snapshots.setProtection(
-        imageId(id),
-        false,
-        caller(this.host, req),
-      );
+      const { image, changed } = await this.snapshots.setProtection(id, false, caller(this.host, req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is no longer' : 'was not'} protected against deletion.`,
@@ -122,9 +107,9 @@ export class SnapshotsController {
   }
 
   @Post(':id/keep')
-  async keep(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+  async keep(@Req() req: Request, @Param('id', ImageIdPipe) id: number, @Res() res: Response) {
     await this.run(req, res, async () => {
-      const { image, changed } = await this.snapshots.setKept(imageId(id), true, caller(this.host, req));
+      const { image, changed } = await this.snapshots.setKept(id, true, caller(this.host, req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is now' : 'was already'} kept: retention never removes it.`,
@@ -133,9 +118,9 @@ export class SnapshotsController {
   }
 
   @Post(':id/unkeep')
-  async unkeep(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
+  async unkeep(@Req() req: Request, @Param('id', ImageIdPipe) id: number, @Res() res: Response) {
     await this.run(req, res, async () => {
-      const { image, changed } = await this.snapshots.setKept(imageId(id), false, caller(this.host, req));
+      const { image, changed } = await this.snapshots.setKept(id, false, caller(this.host, req));
       return {
         kind: changed ? 'success' : 'info',
         message: `Snapshot “${image.description || image.id}” ${changed ? 'is automatic again: retention may remove it when it is old' : 'was not marked to keep'}.`,

@@ -4,14 +4,10 @@
 import { formatPanelTime } from '../time/panel-time.format';
 import { toRetentionCandidate } from '../cycle/cycle.decisions';
 import type { HcloudImage } from '../hcloud';
-import {
-  planRetention,
-  RetentionDecision,
-  RetentionPolicy,
-  snapshotOrigin,
-  SnapshotOrigin,
-} from '../retention/retention.policy';
-import { formatCount, formatGb, formatMoney, formatRelative, formatUnitPrice } from './snapshot-format';
+import { panelMayDeleteOrUnprotect, snapshotOrigin, type SnapshotOrigin } from '../labels/snapshot-labels';
+import { planRetention, RetentionDecision, RetentionPolicy } from '../retention/retention.policy';
+import { formatRelative } from '../time/duration.format';
+import { formatCount, formatGb, formatMoney, formatUnitPrice } from './snapshot-format';
 import type { PricingInfo } from './snapshot-pricing';
 
 export const SNAPSHOTS_PER_PAGE = 100;
@@ -164,6 +160,7 @@ function presentRow(
   const created = new Date(image.created);
   const validCreated = !Number.isNaN(created.getTime());
   const origin = snapshotOrigin(image.labels);
+  const mayChange = panelMayDeleteOrUnprotect(image.labels);
   const isProtected = image.protection?.delete === true;
   const creating = image.status === 'creating';
   const base = `${input.basePath}/${image.id}`;
@@ -180,11 +177,10 @@ function presentRow(
     retention: presentRetention(origin, decision, input, problem),
     actions: {
       base,
-      // Snapshots made elsewhere are someone else's: this panel never deletes them or lowers their protection.
-      deleteHref: !isProtected && !creating && origin !== 'external' ? `${base}/delete` : null,
+      deleteHref: !isProtected && !creating && mayChange ? `${base}/delete` : null,
       restoreHref: image.status === 'available' ? `${base}/restore` : null,
       canProtect: !isProtected && !creating,
-      canUnprotect: isProtected && origin !== 'external',
+      canUnprotect: isProtected && mayChange,
       canKeep: origin === 'auto' && !creating,
       canUnkeep: origin === 'kept',
     },

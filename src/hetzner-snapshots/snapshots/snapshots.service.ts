@@ -22,8 +22,15 @@ import {
 import { ApiUsageStore } from '../connection/api-usage.store';
 import { describeHcloudError, HcloudAction, HcloudClient, HcloudImage, isHcloudError } from '../hcloud';
 import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
-import { KIND_LABEL, panelSnapshotLabels, serverLabelOf, withServerLabel } from '../labels/snapshot-labels';
-import { RetentionPolicy, RetentionTiers, snapshotOrigin } from '../retention/retention.policy';
+import {
+  KIND_LABEL,
+  panelMayDeleteOrUnprotect,
+  panelSnapshotLabels,
+  serverLabelOf,
+  snapshotOrigin,
+  withServerLabel,
+} from '../labels/snapshot-labels';
+import { RetentionPolicy, RetentionTiers } from '../retention/retention.policy';
 import { ServerStateStore } from '../server-state/server-state.store';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
@@ -562,7 +569,7 @@ async function waitAtMost(work: Promise<unknown>, ms: number): Promise<boolean> 
  * is shown, and may be protected or restored from, but this panel neither deletes it nor lowers its protection.
  */
 function refuseIfMadeElsewhere(image: HcloudImage, what: 'delete' | 'unprotect'): void {
-  if (snapshotOrigin(image.labels ?? {}) !== 'external') return;
+  if (panelMayDeleteOrUnprotect(image.labels)) return;
   throw new SnapshotOperationError(
     'not_applicable',
     `${name(image)} was made elsewhere (the Hetzner Console, hcloud or another tool), so this panel does not ${what === 'delete' ? 'delete it' : 'turn off its protection'}. Do that in the Hetzner Console if you mean it.`,

@@ -1,4 +1,4 @@
-import { formatClockTime, formatElapsed, formatPanelTime } from './panel-time.format';
+import { formatClockTime, formatPanelTime, formatRunTime, formatStamp } from './panel-time.format';
 
 describe('formatPanelTime', () => {
   it.each([
@@ -13,20 +13,6 @@ describe('formatPanelTime', () => {
   });
 });
 
-describe('formatElapsed', () => {
-  it.each([
-    { ms: 0, expected: '0 s' },
-    { ms: 45_400, expected: '45 s' },
-    { ms: 60_000, expected: '1 min' },
-    { ms: 192_000, expected: '3 min 12 s' },
-    { ms: 3_600_000, expected: '1 h' },
-    { ms: 3_840_000, expected: '1 h 4 min' },
-    { ms: -5, expected: '0 s' },
-  ])('$ms ms → $expected', ({ ms, expected }) => {
-    expect(formatElapsed(ms)).toBe(expected);
-  });
-});
-
 describe('formatClockTime', () => {
   it('writes the time of day in the zone, 24-hour, with seconds, beside a date-time of the same zone', () => {
     const at = new Date('2026-11-22T13:05:03Z');
@@ -34,5 +20,14 @@ describe('formatClockTime', () => {
     // Both forms of one zone are cached apart: neither may take the other's shape.
     expect(formatPanelTime(at, 'Europe/Berlin')).toBe('22 Nov 2026, 14:05 CET');
     expect(formatClockTime(at, 'UTC')).toBe('13:05:03');
+  });
+});
+
+describe('formatRunTime and formatStamp', () => {
+  it('write a run with its weekday, and a sortable stamp with the zone', () => {
+    const at = new Date('2026-11-22T13:05:03Z');
+    expect(formatRunTime(at, 'Europe/Berlin')).toBe('Sun 22 Nov, 14:05 CET');
+    expect(formatStamp(at, 'Europe/Berlin')).toBe('2026-11-22 14:05 (Europe/Berlin)');
+    expect(formatStamp(at, 'UTC')).toBe('2026-11-22 13:05 (UTC)');
   });
 });

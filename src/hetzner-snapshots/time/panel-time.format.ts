@@ -1,25 +1,49 @@
-// How the panel's pages, banners and the CLI write times and durations: in the server's time zone with
-// its abbreviation, so "03:30" on the page is the 03:30 the admin chose.
+// How the panel's pages, banners and the CLI write a point in time: in the server's time zone with its
+// abbreviation, so "03:30" on the page is the 03:30 the admin chose. Lengths of time: duration.format.ts.
+
+type Form = 'date-time' | 'clock' | 'run' | 'stamp';
+
+// The one place the forms are spelled: pages and most CLI lines write 'date-time'; the schedule command lists
+// runs with their weekday ('run'); doctor and the restore page write sortable stamps ('stamp').
+const FORMS: Record<Form, { locale: string; fields: Intl.DateTimeFormatOptions }> = {
+  'date-time': {
+    locale: 'en-GB',
+    fields: {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    },
+  },
+  clock: { locale: 'en-GB', fields: { hour: '2-digit', minute: '2-digit', second: '2-digit' } },
+  run: {
+    locale: 'en-GB',
+    fields: {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    },
+  },
+  stamp: {
+    locale: 'en-CA',
+    fields: { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' },
+  },
+};
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Intl formatters are costly to build and pages format hundreds of times: one per zone and form. */
-function formatterFor(form: 'date-time' | 'clock', timeZone: string): Intl.DateTimeFormat {
+function formatterFor(form: Form, timeZone: string): Intl.DateTimeFormat {
   const key = `${form}|${timeZone}`;
   let formatter = formatters.get(key);
   if (!formatter) {
-    const fields: Intl.DateTimeFormatOptions =
-      form === 'date-time'
-        ? {
-            year: 'numeric',
-            month: 'short',
-            day: 'numeric',
-            hour: '2-digit',
-            minute: '2-digit',
-            timeZoneName: 'short',
-          }
-        : { hour: '2-digit', minute: '2-digit', second: '2-digit' };
-    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', ...fields });
+    const { locale, fields } = FORMS[form];
+    formatter = new Intl.DateTimeFormat(locale, { timeZone, hourCycle: 'h23', ...fields });
     formatters.set(key, formatter);
   }
   return formatter;
@@ -35,11 +59,14 @@ export function formatClockTime(date: Date, timeZone: string): string {
   return formatterFor('clock', timeZone).format(date);
 }
 
-/** "45 s", "3 min 12 s", "1 h 4 min" */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`;
-  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+/** "Sun 22 Nov, 14:05 CET": a run of the schedule, with its weekday. */
+export function formatRunTime(date: Date, timeZone: string): string {
+  return formatterFor('run', timeZone).format(date);
+}
+
+/** "2026-11-22 14:05 (Europe/Berlin)": sortable, with the zone's name, for doctor and the restore page. */
+export function formatStamp(date: Date, timeZone: string): string {
+  const parts = formatterFor('stamp', timeZone).formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
 }
