@@ -4,7 +4,7 @@
 import { ApiUsageStore } from '../src/hetzner-snapshots/connection/api-usage.store';
 import { LabelBackfillService } from '../src/hetzner-snapshots/labels/label-backfill.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
-import { SnapshotsService } from '../src/hetzner-snapshots/snapshots/snapshots.service';
+import { SnapshotListingService } from '../src/hetzner-snapshots/snapshots/snapshot-listing.service';
 import { PanelHarness } from './support/panel-harness';
 import {
   addAutoSnapshots,
@@ -58,7 +58,7 @@ describe('the shared API budget (e2e)', () => {
   });
 
   it('while the budget is low, the backfill waits and the page reuses its list for longer; cycles still run', async () => {
-    const snapshots = panel.get<SnapshotsService>(SnapshotsService);
+    const snapshots = panel.get<SnapshotListingService>(SnapshotListingService);
     await snapshots.freshListing();
     world.fake.setRateLimit(1, 300);
     await snapshots.freshListing(); // the answer tells the panel what is left

@@ -10,7 +10,7 @@ import { CYCLE_LEASE } from '../src/hetzner-snapshots/lease/cycle-lease';
 import { LeaseService } from '../src/hetzner-snapshots/lease/lease.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { ServerStateStore } from '../src/hetzner-snapshots/server-state/server-state.store';
-import { SnapshotsService } from '../src/hetzner-snapshots/snapshots/snapshots.service';
+import { SnapshotListingService } from '../src/hetzner-snapshots/snapshots/snapshot-listing.service';
 import { PanelHarness } from './support/panel-harness';
 import {
   AUTO_LABELS,
@@ -182,7 +182,7 @@ describe('server-label backfill (e2e)', () => {
   });
 
   it('the snapshots page lists every snapshot until then; afterwards only this server’s, by label and as made elsewhere', async () => {
-    const snapshots = panel.get<SnapshotsService>(SnapshotsService);
+    const snapshots = panel.get<SnapshotListingService>(SnapshotListingService);
     const listed = async () => (await snapshots.freshListing()).images.map((i) => i.id).sort();
     const thisServers = [...project.ours, project.foreign[0], project.foreign[1]].map((i) => i.id).sort();
 

@@ -3,7 +3,7 @@
 // each: a cycle and a listing of this server's snapshots must not grow with the other servers' snapshots.
 import { LabelBackfillService } from '../src/hetzner-snapshots/labels/label-backfill.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
-import { SnapshotsService } from '../src/hetzner-snapshots/snapshots/snapshots.service';
+import { SnapshotListingService } from '../src/hetzner-snapshots/snapshots/snapshot-listing.service';
 import { PanelHarness } from './support/panel-harness';
 import {
   AUTO_LABELS,
@@ -68,7 +68,7 @@ describe('requests per cycle and per listing in a shared project (e2e)', () => {
   }
 
   const cycle = () => panel.get<SnapshotCycleService>(SnapshotCycleService).runCycle({ trigger: 'schedule' });
-  const listing = () => panel.get<SnapshotsService>(SnapshotsService).freshListing();
+  const listing = () => panel.get<SnapshotListingService>(SnapshotListingService).freshListing();
 
   it('before the backfill and before learning, a cycle and a listing pay for every server’s snapshots', async () => {
     expect(apiRequests(world.fake)).toHaveLength(0);

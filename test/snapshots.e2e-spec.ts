@@ -1,7 +1,7 @@
 // The snapshots page against the fake Hetzner API: every column, the summary, paging through 1,200
 // snapshots, the cache rule (requests per view), and each state with its way forward.
 import { FakeHcloud } from '../src/fake-hcloud';
-import { SnapshotsService } from '../src/hetzner-snapshots/snapshots/snapshots.service';
+import { SnapshotListingService } from '../src/hetzner-snapshots/snapshots/snapshot-listing.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
 import { capturedLogLines } from './support/panel-harness';
 import {
@@ -241,7 +241,7 @@ describe('snapshots page (e2e)', () => {
     expect(imageListings(fake)).toHaveLength(2);
 
     // Someone else (the scheduler, a CLI command) changed snapshots and marked the list stale.
-    await w.panel.get<SnapshotsService>(SnapshotsService).markStale(server.id);
+    await w.panel.get<SnapshotListingService>(SnapshotListingService).markStale(server.id);
     await w.agent.get('/snapshots');
     expect(imageListings(fake)).toHaveLength(3);
 

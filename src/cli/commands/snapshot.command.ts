@@ -1,14 +1,14 @@
 // `snapshot-panel snapshot list|create|delete|protect|unprotect`: the snapshots page on the command line,
-// through the same SnapshotsService (same cache, same validation, same refusals).
+// through the same SnapshotListingService and SnapshotsService (same cache, same validation, same refusals).
 import { CLOCK, Clock } from '../../clock/clock';
 import { validateForm } from '../../forms/form-validation';
 import { SnapshotOperationError } from '../../hetzner-snapshots/snapshots/snapshot-operation.error';
 import { presentSnapshots, SnapshotRowView } from '../../hetzner-snapshots/snapshots/snapshots.presenter';
 import {
-  Caller,
   SnapshotListing,
-  SnapshotsService,
-} from '../../hetzner-snapshots/snapshots/snapshots.service';
+  SnapshotListingService,
+} from '../../hetzner-snapshots/snapshots/snapshot-listing.service';
+import { Caller, SnapshotsService } from '../../hetzner-snapshots/snapshots/snapshots.service';
 import { TakeSnapshotDto } from '../../hetzner-snapshots/snapshots/take-snapshot.dto';
 import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
 import { CliUsageError } from '../cli-args';
@@ -48,7 +48,7 @@ export const snapshotListCommand: CliCommand = {
     failingWith(env, async () => {
       const snapshots = await service(env);
       const clock = (await env.context()).get<Clock>(CLOCK);
-      const listing = await snapshots.freshListing();
+      const listing = await (await env.context()).get(SnapshotListingService).freshListing();
       const rows = presentSnapshots({
         images: listing.images,
         serverId: listing.serverId,

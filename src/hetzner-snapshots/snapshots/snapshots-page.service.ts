@@ -19,6 +19,7 @@ import { formatClockTime, formatPanelTime } from '../time/panel-time.format';
 import { formatRelative } from '../time/duration.format';
 import { formatGb } from './snapshot-format';
 import { presentSnapshots } from './snapshots.presenter';
+import { SnapshotListingService } from './snapshot-listing.service';
 import { SnapshotsService } from './snapshots.service';
 
 /** How often a page with a snapshot being created reloads (meta refresh) or re-fetches its list (panel.js). */
@@ -32,6 +33,7 @@ export interface TakeFormState {
 @Injectable()
 export class SnapshotsPageService {
   constructor(
+    private readonly listing: SnapshotListingService,
     private readonly snapshots: SnapshotsService,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -46,7 +48,7 @@ export class SnapshotsPageService {
 
   /** The list page: every state it can be in, each with a way forward. */
   async listPage(page: number, form: TakeFormState = {}): Promise<Record<string, unknown>> {
-    const state = await this.snapshots.state();
+    const state = await this.listing.state();
     const now = this.clock.now();
     const timeZone = this.snapshots.timeZone;
     const basePath = this.basePath;

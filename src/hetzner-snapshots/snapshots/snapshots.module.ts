@@ -1,8 +1,9 @@
 // The snapshots page (the panel's home): this server's snapshots from a cached list, "take one now",
-// delete, protect and keep. SnapshotsService is exported for the CLI and for other feature folders.
+// delete, protect and keep. SnapshotListingService and SnapshotsService are exported for the CLI and for other feature folders.
 import { Module } from '@nestjs/common';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
+import { SnapshotListingService } from './snapshot-listing.service';
 import { SnapshotListStore } from './snapshot-list.store';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
@@ -12,12 +13,13 @@ import { SnapshotsService } from './snapshots.service';
 @Module({
   controllers: [SnapshotsController],
   providers: [
+    SnapshotListingService,
     SnapshotsService,
     SnapshotsPageService,
     SnapshotListStore,
     OwnActionsTracker,
     CreateRequestKeys,
   ],
-  exports: [SnapshotsService, SnapshotListStore],
+  exports: [SnapshotListingService, SnapshotsService, SnapshotListStore],
 })
 export class SnapshotsModule {}

@@ -1,9 +1,7 @@
-// Owns this server's snapshots as the panel sees them: the cached list (refreshed at most every 30 s, when
-// marked stale, and after the panel's own changes; one refresh at a time shared by every caller), prices
-// and server details (every 6 h), and the changes an admin makes: take one now, delete, protect, keep.
-// Pages and CLI commands both come through here, so they follow the same rules.
+// The changes an admin makes to this server's snapshots: take one now (a form sent twice starts one), delete,
+// protect, keep; each checked against Hetzner's current view of the snapshot, never the cached list. Pages
+// and CLI commands both come through here, so they follow the same rules. The list itself: SnapshotListingService.
 import { Inject, Injectable } from '@nestjs/common';
-import { PluginLogger } from '../logging/plugin.logger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
@@ -13,15 +11,7 @@ import {
   NoTokenError,
   NotOnHetznerError,
 } from '../connection/hetzner-connection.service';
-import {
-  backgroundMayRun,
-  describeBudget,
-  listMaxAgeMs,
-  type BudgetPressure,
-} from '../connection/api-budget';
-import { ApiUsageStore } from '../connection/api-usage.store';
 import { describeHcloudError, HcloudAction, HcloudClient, HcloudImage, isHcloudError } from '../hcloud';
-import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
 import {
   KIND_LABEL,
   panelMayDeleteOrUnprotect,
@@ -30,56 +20,19 @@ import {
   snapshotOrigin,
   withServerLabel,
 } from '../labels/snapshot-labels';
+import { PluginLogger } from '../logging/plugin.logger';
 import { RetentionPolicy, RetentionTiers } from '../retention/retention.policy';
-import { ServerStateStore } from '../server-state/server-state.store';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
 import { CreateRequestKeys } from './create-request-keys';
-import { EndedAction, OwnActionsTracker, TrackedAction } from './own-actions.tracker';
+import { OwnActionsTracker } from './own-actions.tracker';
 import { defaultDescription } from './snapshot-description';
-import { isDetailsRefreshDue, isListRefreshDue, LIST_MAX_AGE_MS } from './snapshot-list.freshness';
-import { CachedSnapshotList, SnapshotListStore } from './snapshot-list.store';
+import { SnapshotListingService } from './snapshot-listing.service';
+import { SnapshotListStore } from './snapshot-list.store';
 import { SnapshotOperationError } from './snapshot-operation.error';
-import { pricingInfoOf, PricingInfo, ServerInfo, serverInfoOf } from './snapshot-pricing';
 
-/** How long a page view waits for Hetzner before showing what it has (the refresh carries on behind it). */
-export const PAGE_WAIT_MS = 8_000;
-/** After prices or server details could not be fetched, try again this much later, not on every refresh. */
-const DETAILS_RETRY_MS = 10 * 60_000;
 /** Used when the settings row is missing; the same defaults a new install starts with. */
 const DEFAULT_POLICY: RetentionPolicy = { retentionDays: 7, keepMin: 3, tiers: null };
-
-export interface SnapshotListing {
-  serverId: number;
-  server: ServerInfo | null;
-  images: HcloudImage[];
-  /** When `images` was fetched. */
-  listedAt: Date;
-  /** The last refresh failed: `images` is the last known list. */
-  lastError: string | null;
-  lastErrorAt: Date | null;
-  /** The token was refused: the way forward is Settings. */
-  tokenProblem: boolean;
-  pricing: PricingInfo | null;
-  /** Progress of snapshots this process is creating, by image id. */
-  progress: Map<number, number>;
-  ownRunning: TrackedAction[];
-  /** Snapshots this process started that failed recently, in words. */
-  recentFailures: string[];
-  /** A refresh is still running behind this answer. */
-  refreshing: boolean;
-  /** The project's API budget as last seen, and what this panel spent in the last hour. */
-  budget: { pressure: BudgetPressure; line: string };
-}
-
-export type SnapshotsState =
-  | { kind: 'no-token'; message: string | null }
-  | { kind: 'not-on-hetzner'; message: string }
-  /** No list yet and the first refresh has not finished. */
-  | { kind: 'loading'; serverId: number }
-  /** No list yet and the last attempt failed. */
-  | { kind: 'unavailable'; serverId: number; message: string; at: Date; tokenProblem: boolean }
-  | { kind: 'list'; listing: SnapshotListing };
 
 /** Who asks, and whether a person waits on a page (one retry, short timeouts) or a command may be patient. */
 export interface Caller {
@@ -96,11 +49,6 @@ export type TakeSnapshotResult =
 @Injectable()
 export class SnapshotsService {
   private readonly logger = new PluginLogger('Snapshots');
-  private readonly refreshes = new Map<number, Promise<void>>();
-  /** Bumped by this process's own changes, so a refresh that started before one is not taken as fresh. */
-  private readonly generations = new Map<number, number>();
-  private readonly tokenProblems = new Set<number>();
-  private readonly detailsFailedAt = new Map<number, number>();
   /** Servers with a "take snapshot" request between its checks and Hetzner's answer. */
   private readonly creating = new Set<number>();
 
@@ -110,52 +58,9 @@ export class SnapshotsService {
     private readonly tracker: OwnActionsTracker,
     private readonly requestKeys: CreateRequestKeys,
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
-    private readonly serverState: ServerStateStore,
-    private readonly usage: ApiUsageStore,
+    private readonly listing: SnapshotListingService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  /** What the snapshots page shows now. Asks Hetzner only when the cached list is due for a refresh. */
-  async state(): Promise<SnapshotsState> {
-    const target = await this.target();
-    if (target.kind !== 'ok') return target;
-    const { serverId } = target;
-    await waitAtMost(this.pollOwnActions(serverId), PAGE_WAIT_MS);
-    let cache = await this.store.read(serverId);
-    let refreshing = false;
-    // While the project's budget is low, views reuse an older list: the cycles need what is left.
-    const { pressure } = await this.usage.current();
-    if (isListRefreshDue(cache, this.clock.now(), listMaxAgeMs(pressure, LIST_MAX_AGE_MS))) {
-      refreshing = !(await waitAtMost(this.refresh(serverId, true), PAGE_WAIT_MS));
-      cache = await this.store.read(serverId);
-    }
-    if (!cache?.listedAt) {
-      if (cache?.lastError && cache.lastErrorAt && !refreshing) {
-        return {
-          kind: 'unavailable',
-          serverId,
-          message: cache.lastError,
-          at: cache.lastErrorAt,
-          tokenProblem: this.tokenProblems.has(serverId),
-        };
-      }
-      return { kind: 'loading', serverId };
-    }
-    return { kind: 'list', listing: await this.listingOf(cache, cache.listedAt, refreshing) };
-  }
-
-  /** For the CLI: a fresh list, or the last known one with the reason it could not be refreshed. */
-  async freshListing(): Promise<SnapshotListing> {
-    const serverId = await this.requireServer();
-    await this.refresh(serverId, false);
-    const cache = await this.store.read(serverId);
-    if (!cache?.listedAt)
-      throw new SnapshotOperationError(
-        'hetzner',
-        cache?.lastError ?? 'The snapshot list could not be fetched.',
-      );
-    return await this.listingOf(cache, cache.listedAt, false);
-  }
 
   /**
    * The retention policy saved in Settings, read as the pruner reads it; null when the stored tiers are
@@ -183,12 +88,6 @@ export class SnapshotsService {
     return this.requestKeys.issue();
   }
 
-  /** Marks the list stale: the next view fetches it again. */
-  async markStale(serverId: number): Promise<void> {
-    this.generations.set(serverId, (this.generations.get(serverId) ?? 0) + 1);
-    await this.store.markStale(serverId);
-  }
-
   /**
    * Starts a snapshot with the manual labels. A form sent twice (same request key) starts one; a snapshot
    * already running on the server (ours, or Hetzner's 423 locked) is reported as in progress.
@@ -198,7 +97,7 @@ export class SnapshotsService {
     requestKey?: string;
     caller: Caller;
   }): Promise<TakeSnapshotResult> {
-    const serverId = await this.requireServer();
+    const serverId = await this.listing.requireServer();
     const now = this.clock.now();
     if (req.requestKey && this.requestKeys.claim(req.requestKey, now) === 'repeat') return { kind: 'repeat' };
     if (this.creating.has(serverId)) {
@@ -215,7 +114,7 @@ export class SnapshotsService {
       if (this.tracker.runningOn(serverId).length > 0)
         await this.tracker.poll((id) => client.getAction(id), now, {
           force: true,
-          onEnded: (e) => this.afterOwnActions(e),
+          onEnded: (e) => this.listing.afterOwnActions(e),
         });
       const running = this.tracker.runningOn(serverId)[0];
       if (running) {
@@ -232,7 +131,7 @@ export class SnapshotsService {
         labels: panelSnapshotLabels('manual', serverId),
       });
       this.tracker.add(action, image.id, serverId, now);
-      await this.markStale(serverId);
+      await this.listing.markStale(serverId);
       this.logger.log(
         `${req.caller.actor} took snapshot ${image.id} of server ${serverId} (action ${action.id})`,
       );
@@ -253,12 +152,12 @@ export class SnapshotsService {
     started: { image: HcloudImage; action: HcloudAction },
     onProgress?: (progress: number) => void,
   ): Promise<HcloudImage> {
-    const serverId = await this.requireServer();
+    const serverId = await this.listing.requireServer();
     const client = await this.clientOrThrow({ actor: 'cli', interactive: false });
     try {
       await client.waitForAction(started.action, { onProgress: (a) => onProgress?.(a.progress) });
       const image = await client.getImage(started.image.id);
-      await this.markStale(serverId);
+      await this.listing.markStale(serverId);
       if (image.status !== 'available')
         throw new SnapshotOperationError(
           'hetzner',
@@ -266,19 +165,19 @@ export class SnapshotsService {
         );
       return image;
     } catch (err) {
-      await this.markStale(serverId);
+      await this.listing.markStale(serverId);
       throw this.operationError(err);
     }
   }
 
   /** A snapshot of this server, fresh from Hetzner; any other image is not_found. */
   async findSnapshot(id: number, caller: Caller): Promise<HcloudImage> {
-    const serverId = await this.requireServer();
+    const serverId = await this.listing.requireServer();
     return this.ownSnapshot(await this.clientOrThrow(caller), serverId, id);
   }
 
   async deleteSnapshot(id: number, caller: Caller): Promise<HcloudImage> {
-    const serverId = await this.requireServer();
+    const serverId = await this.listing.requireServer();
     const client = await this.clientOrThrow(caller);
     const image = await this.ownSnapshot(client, serverId, id);
     refuseIfMadeElsewhere(image, 'delete');
@@ -297,7 +196,7 @@ export class SnapshotsService {
       // Gone already (deleted elsewhere a moment ago): what the admin wanted has happened.
       if (!isHcloudError(err, 'not_found')) throw this.operationError(err);
     }
-    await this.markStale(serverId);
+    await this.listing.markStale(serverId);
     this.logger.log(`${caller.actor} deleted snapshot ${id} of server ${serverId}`);
     return image;
   }
@@ -308,7 +207,7 @@ export class SnapshotsService {
     protect: boolean,
     caller: Caller,
   ): Promise<{ image: HcloudImage; changed: boolean }> {
-    const serverId = await this.requireServer();
+    const serverId = await this.listing.requireServer();
     const client = await this.clientOrThrow(caller);
     const image = await this.ownSnapshot(client, serverId, id);
     if (!protect) refuseIfMadeElsewhere(image, 'unprotect');
@@ -319,7 +218,7 @@ export class SnapshotsService {
     } catch (err) {
       throw this.operationError(err);
     } finally {
-      await this.markStale(serverId);
+      await this.listing.markStale(serverId);
     }
     this.logger.log(
       `${caller.actor} turned delete protection ${protect ? 'on' : 'off'} for snapshot ${id} of server ${serverId}`,
@@ -333,7 +232,7 @@ export class SnapshotsService {
     keep: boolean,
     caller: Caller,
   ): Promise<{ image: HcloudImage; changed: boolean }> {
-    const serverId = await this.requireServer();
+    const serverId = await this.listing.requireServer();
     const client = await this.clientOrThrow(caller);
     const image = await this.ownSnapshot(client, serverId, id);
     const origin = snapshotOrigin(image.labels);
@@ -355,148 +254,12 @@ export class SnapshotsService {
     } catch (err) {
       throw this.operationError(err);
     } finally {
-      await this.markStale(serverId);
+      await this.listing.markStale(serverId);
     }
     this.logger.log(
       `${caller.actor} ${keep ? 'marked snapshot to keep' : 'returned snapshot to retention'}: ${id} of server ${serverId}`,
     );
     return { image, changed: true };
-  }
-
-  private async listingOf(
-    cache: CachedSnapshotList,
-    listedAt: Date,
-    refreshing: boolean,
-  ): Promise<SnapshotListing> {
-    const { serverId } = cache;
-    const usage = await this.usage.current();
-    const failedSinceListing =
-      cache.lastError !== null &&
-      cache.lastErrorAt !== null &&
-      cache.lastErrorAt.getTime() >= listedAt.getTime();
-    return {
-      serverId,
-      server: cache.server,
-      images: cache.images,
-      listedAt,
-      lastError: failedSinceListing ? cache.lastError : null,
-      lastErrorAt: failedSinceListing ? cache.lastErrorAt : null,
-      tokenProblem: failedSinceListing && this.tokenProblems.has(serverId),
-      pricing: cache.pricing,
-      progress: this.tracker.progressByImage(serverId),
-      ownRunning: this.tracker.runningOn(serverId),
-      recentFailures: this.tracker.recentFailures(serverId, this.clock.now()),
-      refreshing,
-      budget: {
-        pressure: usage.pressure,
-        line: describeBudget({ seen: usage.seen, now: this.clock.now(), spentLastHour: usage.spentLastHour }),
-      },
-    };
-  }
-
-  /** One refresh per server at a time: callers arriving meanwhile share it. Never rejects. */
-  private refresh(serverId: number, interactive: boolean): Promise<void> {
-    let running = this.refreshes.get(serverId);
-    if (!running) {
-      running = this.fetchList(serverId, interactive)
-        .catch((err: unknown) =>
-          this.logger.error(`refreshing the snapshot list failed: ${describeHcloudError(err)}`),
-        )
-        .finally(() => this.refreshes.delete(serverId));
-      this.refreshes.set(serverId, running);
-    }
-    return running;
-  }
-
-  private async fetchList(serverId: number, interactive: boolean): Promise<void> {
-    const generation = this.generations.get(serverId) ?? 0;
-    const startedAt = this.clock.now();
-    let client: HcloudClient;
-    try {
-      client = await this.connection.client({ interactive });
-      const mine = await listSnapshotsOfServer(client, serverId, {
-        byLabel: await this.serverState.labelsBackfilled(serverId),
-      });
-      const changedMeanwhile = (this.generations.get(serverId) ?? 0) !== generation;
-      await this.store.saveListing(serverId, mine, startedAt, { stale: changedMeanwhile });
-      this.tokenProblems.delete(serverId);
-    } catch (err) {
-      const message = redactSecrets(describeHcloudError(err));
-      if (isHcloudError(err) && (err.status === 401 || err.status === 403)) this.tokenProblems.add(serverId);
-      this.logger.warn(`could not refresh the snapshot list of server ${serverId}: ${message}`);
-      await this.store.saveFailure(serverId, message, this.clock.now());
-      return;
-    }
-    await this.refreshDetails(client, serverId);
-  }
-
-  /** Prices and the server's type and location: rarely, and a failure here never hides the list. */
-  private async refreshDetails(client: HcloudClient, serverId: number): Promise<void> {
-    const now = this.clock.now();
-    const cache = await this.store.read(serverId);
-    if (!isDetailsRefreshDue(cache?.detailsFetchedAt ?? null, now)) return;
-    // Prices can wait for a better hour; the list itself is what a person came for.
-    if (!backgroundMayRun((await this.usage.current()).pressure)) return;
-    const failedAt = this.detailsFailedAt.get(serverId);
-    if (failedAt !== undefined && now.getTime() - failedAt < DETAILS_RETRY_MS && now.getTime() >= failedAt)
-      return;
-    try {
-      const fetched = await client.getServer(serverId);
-      await this.serverState.saveServerName(serverId, fetched.name, now);
-      const server = serverInfoOf(fetched);
-      const pricing = pricingInfoOf(await client.getPricing(), server);
-      await this.store.saveDetails(serverId, { pricing, server }, now);
-      this.detailsFailedAt.delete(serverId);
-    } catch (err) {
-      this.detailsFailedAt.set(serverId, now.getTime());
-      this.logger.warn(
-        `could not fetch prices for server ${serverId}: ${redactSecrets(describeHcloudError(err))}`,
-      );
-    }
-  }
-
-  /** Polls the actions this process started (at most every 5 s); when one ended, the list is due again. */
-  private async pollOwnActions(serverId: number): Promise<void> {
-    if (this.tracker.runningOn(serverId).length === 0) return;
-    try {
-      const client = await this.connection.client({ interactive: true });
-      await this.tracker.poll((id) => client.getAction(id), this.clock.now(), {
-        onEnded: (e) => this.afterOwnActions(e),
-      });
-    } catch (err) {
-      this.logger.warn(`could not poll snapshot progress: ${redactSecrets(describeHcloudError(err))}`);
-    }
-  }
-
-  /** A snapshot of ours has finished (or failed): the list is fetched again at once, not in up to 30 s. */
-  private async afterOwnActions(ended: EndedAction[]): Promise<void> {
-    for (const e of ended) if (!e.ok) this.logger.warn(`snapshot ${e.tracked.imageId} failed: ${e.message}`);
-    for (const serverId of new Set(ended.map((e) => e.tracked.serverId))) await this.markStale(serverId);
-  }
-
-  private async target(): Promise<
-    { kind: 'ok'; serverId: number } | Extract<SnapshotsState, { kind: 'no-token' | 'not-on-hetzner' }>
-  > {
-    try {
-      if (!(await this.connection.effectiveToken())) return { kind: 'no-token', message: null };
-    } catch (err) {
-      if (err instanceof TokenDecryptionError) return { kind: 'no-token', message: err.message };
-      throw err;
-    }
-    try {
-      return { kind: 'ok', serverId: await this.connection.serverId() };
-    } catch (err) {
-      if (err instanceof NotOnHetznerError) return { kind: 'not-on-hetzner', message: err.message };
-      throw err;
-    }
-  }
-
-  private async requireServer(): Promise<number> {
-    const target = await this.target();
-    if (target.kind === 'no-token')
-      throw new SnapshotOperationError('no_token', target.message ?? new NoTokenError().message);
-    if (target.kind === 'not-on-hetzner') throw new SnapshotOperationError('not_on_hetzner', target.message);
-    return target.serverId;
   }
 
   private async clientOrThrow(caller: Caller): Promise<HcloudClient> {
@@ -548,20 +311,6 @@ function protectedError(image: HcloudImage): SnapshotOperationError {
 
 function notFound(id: number): SnapshotOperationError {
   return new SnapshotOperationError('not_found', `There is no snapshot ${id} of this server.`);
-}
-
-/** True when `work` finished within `ms`. A real timer: it bounds how long a person waits, not domain time. */
-async function waitAtMost(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([work.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
