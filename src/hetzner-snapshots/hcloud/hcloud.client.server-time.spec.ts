@@ -1,6 +1,7 @@
 // HcloudClient.serverTime(): Hetzner's clock from the Date header, for doctor's clock check.
 import { HcloudApiError } from './hcloud-api.error';
-import { HcloudClient, type HcloudClientOptions } from './hcloud.client';
+import type { HcloudClientOptions } from './hcloud-client.options';
+import { HcloudClient } from './hcloud.client';
 import { ScriptedServer } from './scripted-server.testing';
 
 const TOKEN = 'LRK9DAWQ1ZAEFSrCNEEzLCUwhYX1U3g7wMg4dTlkkDC96fyDuyJ39nVbVjCKSDfj';

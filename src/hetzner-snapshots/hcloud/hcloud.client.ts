@@ -8,7 +8,6 @@ import { type AttemptFailure, decideRetry, type RequestSafety } from './hcloud-r
 import type {
   HcloudAction,
   HcloudImage,
-  HcloudLabels,
   HcloudPricing,
   HcloudRateLimit,
   HcloudRequestEvent,
@@ -17,74 +16,23 @@ import type {
   Pagination,
 } from './hcloud.types';
 import { checkToken, type TokenCheckResult, WRITE_PROBE } from './token-check';
-
-export interface HcloudClientOptions {
-  /** e.g. https://api.hetzner.cloud/v1 (a trailing slash is fine). */
-  endpoint: string;
-  token: string;
-  /** 'snapshot-panel/<version>' */
-  userAgent: string;
-  /** Per request (each attempt), default 30 000 ms. */
-  timeoutMs?: number;
-  /** Default 5. */
-  maxRetries?: number;
-  /**
-   * A total budget per call, in ms of real time: every attempt, the backoff between them and the reading of the
-   * answer. When it runs out the call fails with code `timeout` and no further retry. Unset: no total budget
-   * (background jobs), only `timeoutMs` per attempt.
-   */
-  deadlineMs?: number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Jitter source in [0, 1). */
-  random?: () => number;
-  /** ms since the epoch, for RateLimit-Reset math. */
-  now?: () => number;
-  onRequest?: (e: HcloudRequestEvent) => void;
-}
-
-export interface ImageChangeRequest {
-  description?: string;
-  labels?: HcloudLabels;
-}
-
-/** What the rest of the panel codes against, so tests can hand in a typed fake instead of the HTTP client. */
-export type HcloudApi = Pick<
-  HcloudClient,
-  | 'getServer'
-  | 'createImage'
-  | 'listImages'
-  | 'getImage'
-  | 'updateImage'
-  | 'deleteImage'
-  | 'changeImageProtection'
-  | 'rebuildServer'
-  | 'getAction'
-  | 'waitForAction'
-  | 'getPricing'
-  | 'checkToken'
-  | 'lastRateLimit'
->;
-
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RETRIES = 5;
-/** The API's maximum page size; fewer pages means fewer requests from the shared hourly budget. */
-export const LIST_PER_PAGE = 50;
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  defaultSleep,
+  type HcloudClientOptions,
+  type ImageChangeRequest,
+} from './hcloud-client.options';
+import {
+  allPages,
+  buildQuery,
+  deadlineError,
+  errorOfAnswer,
+  noAnswerError,
+  pageQuery,
+  parseBody,
+  readRateLimit,
+} from './hcloud-wire';
 
 interface RequestSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -94,51 +42,6 @@ interface RequestSpec {
   safety: RequestSafety;
   signal?: AbortSignal;
 }
-
-type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
-
-function buildQuery(params: [string, QueryValue][]): string {
-  const parts: string[] = [];
-  for (const [key, value] of params) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value as string | number | boolean];
-    for (const v of values) parts.push(`${key}=${encodeURIComponent(String(v))}`);
-  }
-  return parts.join('&');
-}
-
-function isErrorEnvelope(
-  body: unknown,
-): body is { error: { code: string; message?: string; details?: unknown } } {
-  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
-  const error = (body as { error: unknown }).error;
-  return typeof error === 'object' && error !== null && typeof (error as { code: unknown }).code === 'string';
-}
-
-function networkCodeOf(err: unknown): string | undefined {
-  // Node's fetch throws TypeError('fetch failed') with the system error as `cause` (sometimes nested once more).
-  let e: unknown = err;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  423: 'Locked',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 export class HcloudClient {
   // An ES private field: invisible to JSON.stringify, util.inspect, console.log and spreading.
@@ -216,29 +119,15 @@ export class HcloudClient {
       ['architecture', filter.architecture],
       ['sort', filter.sort],
     ]);
-    const images: HcloudImage[] = [];
-    let page: number | null = 1;
-    while (page !== null) {
-      const query = [
-        filterQuery,
-        buildQuery([
-          ['page', page],
-          ['per_page', LIST_PER_PAGE],
-        ]),
-      ]
-        .filter(Boolean)
-        .join('&');
+    return allPages(async (page) => {
+      const query = [filterQuery, pageQuery(page)].filter(Boolean).join('&');
       const res: { images: HcloudImage[]; meta?: { pagination?: Pagination } } = await this.request({
         method: 'GET',
         path: `/images?${query}`,
         safety: 'idempotent',
       });
-      images.push(...res.images);
-      const next: number | null = res.meta?.pagination?.next_page ?? null;
-      // A next page that does not move forward would loop forever; treat it as the end.
-      page = next !== null && next > page ? next : null;
-    }
-    return images;
+      return { items: res.images, nextPage: res.meta?.pagination?.next_page ?? null };
+    });
   }
 
   async getImage(id: number): Promise<HcloudImage> {
@@ -354,20 +243,13 @@ export class HcloudClient {
       // Drain the body so the connection is released; its content is not needed.
       await res.arrayBuffer();
     } catch (err) {
-      const networkCode = timeout.aborted ? undefined : networkCodeOf(err);
-      throw new HcloudApiError({
-        status: 0,
-        code: timeout.aborted ? 'timeout' : 'network_error',
-        networkCode,
-        method: 'GET',
-        path,
-        message: timeout.aborted
-          ? `Hetzner Cloud API did not answer GET ${path} within ${this.timeoutMs} ms`
-          : `Could not reach the Hetzner Cloud API for GET ${path}${networkCode ? ` (${networkCode})` : ''}`,
-      });
+      throw noAnswerError(
+        { method: 'GET', path },
+        { timedOut: timeout.aborted, timeoutMs: this.timeoutMs, err },
+      );
     }
     const after = this.now();
-    const rateLimit = this.readRateLimit(res.headers);
+    const rateLimit = readRateLimit(res.headers);
     if (rateLimit) this.rateLimit = rateLimit;
     const header = res.headers.get('date');
     const parsed = header ? Date.parse(header) : NaN;
@@ -393,7 +275,7 @@ export class HcloudClient {
     for (let retriesSoFar = 0; ; retriesSoFar++) {
       const outcome = await this.attempt<T>(spec, retriesSoFar + 1, deadline);
       if (outcome.ok) return outcome.value;
-      if (deadline?.aborted) throw this.deadlineError(spec);
+      if (deadline?.aborted) throw deadlineError(spec, this.deadlineMs);
       const decision = decideRetry(outcome.failure, {
         safety: spec.safety,
         retriesSoFar,
@@ -411,22 +293,12 @@ export class HcloudClient {
         await this.sleep(decision.delayMs, waitSignal);
       } catch (err) {
         if (spec.signal?.aborted) throw spec.signal.reason;
-        if (deadline?.aborted) throw this.deadlineError(spec);
+        if (deadline?.aborted) throw deadlineError(spec, this.deadlineMs);
         throw err;
       }
       if (spec.signal?.aborted) throw spec.signal.reason;
-      if (deadline?.aborted) throw this.deadlineError(spec);
+      if (deadline?.aborted) throw deadlineError(spec, this.deadlineMs);
     }
-  }
-
-  private deadlineError(spec: RequestSpec): HcloudApiError {
-    return new HcloudApiError({
-      status: 0,
-      code: 'timeout',
-      method: spec.method,
-      path: spec.path,
-      message: `Hetzner Cloud API did not answer ${spec.method} ${spec.path} within ${this.deadlineMs} ms (retries included)`,
-    });
   }
 
   private async attempt<T>(
@@ -473,49 +345,20 @@ export class HcloudClient {
     } catch (err) {
       // The caller's own cancellation is not a failure to retry or describe: pass it on as it came.
       if (spec.signal?.aborted) throw spec.signal.reason;
-      const base = { method: spec.method, path: spec.path };
-      if (timeout.aborted || deadline?.aborted) {
-        report('timeout');
-        return {
-          ok: false,
-          failure: { kind: 'timeout' },
-          error: new HcloudApiError({
-            ...base,
-            status: 0,
-            code: 'timeout',
-            message: `Hetzner Cloud API did not answer ${spec.method} ${spec.path} within ${this.timeoutMs} ms`,
-          }),
-        };
-      }
-      report('network-error');
-      const networkCode = networkCodeOf(err);
-      return {
-        ok: false,
-        failure: { kind: 'network', networkCode },
-        error: new HcloudApiError({
-          ...base,
-          status: 0,
-          code: 'network_error',
-          networkCode,
-          message: `Could not reach the Hetzner Cloud API for ${spec.method} ${spec.path}${networkCode ? ` (${networkCode})` : ''}`,
-        }),
-      };
+      const timedOut = timeout.aborted || deadline?.aborted === true;
+      report(timedOut ? 'timeout' : 'network-error');
+      const error = noAnswerError(spec, { timedOut, timeoutMs: this.timeoutMs, err });
+      const failure: AttemptFailure = timedOut
+        ? { kind: 'timeout' }
+        : { kind: 'network', networkCode: error.networkCode };
+      return { ok: false, failure, error };
     }
 
-    const rateLimit = this.readRateLimit(responseHeaders);
+    const rateLimit = readRateLimit(responseHeaders);
     if (rateLimit) this.rateLimit = rateLimit;
     report(status, rateLimit ?? undefined);
 
-    let body: unknown = undefined;
-    let parsed = text.length === 0;
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-        parsed = true;
-      } catch {
-        parsed = false;
-      }
-    }
+    const { body, parsed } = parseBody(text);
 
     const correlationId = responseHeaders.get('x-correlation-id') ?? undefined;
     if (status >= 200 && status < 300) {
@@ -533,36 +376,17 @@ export class HcloudClient {
       return { ok: true, value: body as T };
     }
 
-    const envelope = isErrorEnvelope(body) ? body.error : undefined;
-    const hasEnvelope = envelope !== undefined;
-    const code = envelope ? envelope.code : `http_${status}`;
-    const message = envelope
-      ? this.redact(String(envelope.message ?? code))
-      : `Hetzner Cloud API answered ${spec.method} ${spec.path} with HTTP ${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''} and no error details`;
-    const rateLimitResetAt =
-      status === 429 || code === 'rate_limit_exceeded' ? rateLimit?.resetAt : undefined;
-    const error = new HcloudApiError({
-      status,
-      code,
-      message,
-      details: envelope?.details,
-      method: spec.method,
-      path: spec.path,
-      correlationId,
-      rateLimitResetAt,
-    });
-    return { ok: false, failure: { kind: 'http', status, code, hasEnvelope, rateLimitResetAt }, error };
-  }
-
-  private readRateLimit(headers: Headers): HcloudRateLimit | null {
-    const raw = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].map((name) =>
-      headers.get(name),
+    const { error, hasEnvelope } = errorOfAnswer(spec, { status, body, correlationId, rateLimit }, (text) =>
+      this.redact(text),
     );
-    // A response from a proxy in front of the API (e.g. a bare 502) has none; keep the last known values then.
-    if (raw.some((v) => v === null || v.trim() === '')) return null;
-    const [limit, remaining, reset] = raw.map(Number);
-    if (![limit, remaining, reset].every(Number.isFinite)) return null;
-    return { limit, remaining, resetAt: new Date(reset * 1000) };
+    const failure: AttemptFailure = {
+      kind: 'http',
+      status,
+      code: error.code,
+      hasEnvelope,
+      rateLimitResetAt: error.rateLimitResetAt,
+    };
+    return { ok: false, failure, error };
   }
 
   // Belt and braces: should the API ever echo the token in an error message, it must not travel further.

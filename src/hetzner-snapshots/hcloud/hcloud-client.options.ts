@@ -1,0 +1,70 @@
+// How a Hetzner client is made (its options and defaults) and what the rest of the panel codes against
+// (HcloudApi), so a test can hand in a typed fake instead of the HTTP client.
+import type { HcloudClient } from './hcloud.client';
+import type { HcloudLabels, HcloudRequestEvent } from './hcloud.types';
+
+export interface HcloudClientOptions {
+  /** e.g. https://api.hetzner.cloud/v1 (a trailing slash is fine). */
+  endpoint: string;
+  token: string;
+  /** 'snapshot-panel/<version>' */
+  userAgent: string;
+  /** Per request (each attempt), default 30 000 ms. */
+  timeoutMs?: number;
+  /** Default 5. */
+  maxRetries?: number;
+  /**
+   * A total budget per call, in ms of real time: every attempt, the backoff between them and the reading of the
+   * answer. When it runs out the call fails with code `timeout` and no further retry. Unset: no total budget
+   * (background jobs), only `timeoutMs` per attempt.
+   */
+  deadlineMs?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+  /** ms since the epoch, for RateLimit-Reset math. */
+  now?: () => number;
+  onRequest?: (e: HcloudRequestEvent) => void;
+}
+
+export interface ImageChangeRequest {
+  description?: string;
+  labels?: HcloudLabels;
+}
+
+/** What the rest of the panel codes against, so tests can hand in a typed fake instead of the HTTP client. */
+export type HcloudApi = Pick<
+  HcloudClient,
+  | 'getServer'
+  | 'createImage'
+  | 'listImages'
+  | 'getImage'
+  | 'updateImage'
+  | 'deleteImage'
+  | 'changeImageProtection'
+  | 'rebuildServer'
+  | 'getAction'
+  | 'waitForAction'
+  | 'getPricing'
+  | 'checkToken'
+  | 'lastRateLimit'
+>;
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 5;
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

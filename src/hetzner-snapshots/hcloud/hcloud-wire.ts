@@ -1,0 +1,161 @@
+// The wire under the Hetzner client, as pure functions: query strings and pages, the RateLimit-* headers, and
+// how an answer that is not a success (the API's error envelope, a bare proxy status, no answer at all) becomes
+// one HcloudApiError. The client does the fetching and the retrying; this file only reads what came back.
+import { HcloudApiError } from './hcloud-api.error';
+import type { HcloudRateLimit } from './hcloud.types';
+
+/** The API's maximum page size; fewer pages means fewer requests from the shared hourly budget. */
+export const LIST_PER_PAGE = 50;
+
+export interface WireRequest {
+  method: string;
+  path: string;
+}
+
+export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
+
+export function buildQuery(params: [string, QueryValue][]): string {
+  const parts: string[] = [];
+  for (const [key, value] of params) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value as string | number | boolean];
+    for (const v of values) parts.push(`${key}=${encodeURIComponent(String(v))}`);
+  }
+  return parts.join('&');
+}
+
+function isErrorEnvelope(
+  body: unknown,
+): body is { error: { code: string; message?: string; details?: unknown } } {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const error = (body as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && typeof (error as { code: unknown }).code === 'string';
+}
+
+export function networkCodeOf(err: unknown): string | undefined {
+  // Node's fetch throws TypeError('fetch failed') with the system error as `cause` (sometimes nested once more).
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** `page=N&per_page=50` */
+export function pageQuery(page: number): string {
+  return buildQuery([
+    ['page', page],
+    ['per_page', LIST_PER_PAGE],
+  ]);
+}
+
+/** Every item across all pages, following next_page; a next page that does not move forward ends the list. */
+export async function allPages<T>(
+  fetchPage: (page: number) => Promise<{ items: T[]; nextPage: number | null }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let page: number | null = 1;
+  while (page !== null) {
+    const res = await fetchPage(page);
+    items.push(...res.items);
+    // A next page that does not move forward would loop forever; treat it as the end.
+    page = res.nextPage !== null && res.nextPage > page ? res.nextPage : null;
+  }
+  return items;
+}
+
+/** The RateLimit-* headers of an answer; null when any is missing or unreadable. */
+export function readRateLimit(headers: Headers): HcloudRateLimit | null {
+  const raw = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].map((name) => headers.get(name));
+  // A response from a proxy in front of the API (e.g. a bare 502) has none; keep the last known values then.
+  if (raw.some((v) => v === null || v.trim() === '')) return null;
+  const [limit, remaining, reset] = raw.map(Number);
+  if (![limit, remaining, reset].every(Number.isFinite)) return null;
+  return { limit, remaining, resetAt: new Date(reset * 1000) };
+}
+
+/** No answer came: our own timeout fired, or the connection failed (with the system's code when known). */
+export function noAnswerError(
+  req: WireRequest,
+  why: { timedOut: boolean; timeoutMs: number; err: unknown },
+): HcloudApiError {
+  const base = { method: req.method, path: req.path, status: 0 };
+  if (why.timedOut) {
+    return new HcloudApiError({
+      ...base,
+      code: 'timeout',
+      message: `Hetzner Cloud API did not answer ${req.method} ${req.path} within ${why.timeoutMs} ms`,
+    });
+  }
+  const networkCode = networkCodeOf(why.err);
+  return new HcloudApiError({
+    ...base,
+    code: 'network_error',
+    networkCode,
+    message: `Could not reach the Hetzner Cloud API for ${req.method} ${req.path}${networkCode ? ` (${networkCode})` : ''}`,
+  });
+}
+
+/** An answer's body: JSON, nothing (parsed, undefined), or not JSON (`parsed: false`). */
+export function parseBody(text: string): { body: unknown; parsed: boolean } {
+  if (text.length === 0) return { body: undefined, parsed: true };
+  try {
+    return { body: JSON.parse(text) as unknown, parsed: true };
+  } catch {
+    return { body: undefined, parsed: false };
+  }
+}
+
+/** The call's total budget (deadlineMs) ran out, retries included. */
+export function deadlineError(req: WireRequest, deadlineMs: number | undefined): HcloudApiError {
+  return new HcloudApiError({
+    status: 0,
+    code: 'timeout',
+    method: req.method,
+    path: req.path,
+    message: `Hetzner Cloud API did not answer ${req.method} ${req.path} within ${deadlineMs} ms (retries included)`,
+  });
+}
+
+/** An HTTP error answer: the API's envelope when there is one (its message passed through `redact`), else `http_<status>`. */
+export function errorOfAnswer(
+  req: WireRequest,
+  answer: { status: number; body: unknown; correlationId?: string; rateLimit: HcloudRateLimit | null },
+  redact: (text: string) => string,
+): { error: HcloudApiError; hasEnvelope: boolean } {
+  const { status } = answer;
+  const envelope = isErrorEnvelope(answer.body) ? answer.body.error : undefined;
+  const code = envelope ? envelope.code : `http_${status}`;
+  const message = envelope
+    ? redact(String(envelope.message ?? code))
+    : `Hetzner Cloud API answered ${req.method} ${req.path} with HTTP ${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''} and no error details`;
+  const rateLimitResetAt =
+    status === 429 || code === 'rate_limit_exceeded' ? answer.rateLimit?.resetAt : undefined;
+  const error = new HcloudApiError({
+    status,
+    code,
+    message,
+    details: envelope?.details,
+    method: req.method,
+    path: req.path,
+    correlationId: answer.correlationId,
+    rateLimitResetAt,
+  });
+  return { error, hasEnvelope: envelope !== undefined };
+}
