@@ -3,6 +3,7 @@
 // is not provably an old automatic snapshot of this server is kept: doubt always resolves to "keep".
 import { IANAZone } from 'luxon';
 import { RetentionPolicyError } from './retention-policy.error';
+import { summarizePlan } from './retention.summary';
 import { TIER_NAMES, tierLocator, type TierName } from './retention.tiers';
 import { plural } from '../wording/plural';
 import { formatDuration } from '../time/duration.format';
@@ -15,86 +16,18 @@ import {
   type SnapshotOrigin,
 } from '../labels/snapshot-labels';
 
-export interface RetentionTiers {
-  hourly: number;
-  daily: number;
-  weekly: number;
-  monthly: number;
-}
+import type {
+  KeepReason,
+  RetentionCandidate,
+  RetentionDecision,
+  RetentionInput,
+  RetentionPlan,
+  RetentionPolicy,
+  RetentionTiers,
+} from './retention.types';
 
-export interface RetentionPolicy {
-  /** 1..365: delete automatic snapshots older than this. */
-  retentionDays: number;
-  /** >= 1: always keep the newest K automatic snapshots. */
-  keepMin: number;
-  /**
-   * Optional grandfather-father-son: keep the newest per local hour for H hours, per day for D days, per ISO
-   * week for W weeks, per month for M months. A snapshot kept by any tier is kept even past retentionDays.
-   */
-  tiers?: RetentionTiers | null;
-}
-
-export interface RetentionCandidate {
-  id: number;
-  /** created_from.id; null when the source server is gone. */
-  serverId: number | null;
-  created: Date;
-  status: 'available' | 'creating' | 'unavailable' | string;
-  protected: boolean;
-  labels: Record<string, string>;
-  type: string;
-  description?: string;
-}
-
-export type KeepReason =
-  | 'newest-k'
-  | 'within-retention'
-  | 'tier-hourly'
-  | 'tier-daily'
-  | 'tier-weekly'
-  | 'tier-monthly'
-  | 'protected'
-  | 'not-available'
-  | 'not-automatic'
-  | 'other-server'
-  | 'server-label-mismatch'
-  | 'not-snapshot'
-  | 'listing-incomplete'
-  | 'future-date';
-export type DeleteReason = 'past-retention';
-
-export interface RetentionDecision {
-  id: number;
-  action: 'keep' | 'delete';
-  reason: KeepReason | DeleteReason;
-  /** Plain words, e.g. "older than 7 days (created 9 days ago)". */
-  detail: string;
-  /**
-   * For automatic snapshots kept by age or tier: when it becomes deletable if nothing else changes (kept up
-   * to and including that instant). null when kept indefinitely: newest K, and every non-age reason.
-   */
-  keepUntil: Date | null;
-}
-
-export interface RetentionPlan {
-  /** One per input snapshot, in input order. */
-  decisions: RetentionDecision[];
-  /** Oldest first, so a run cut short has removed the oldest ones. */
-  toDelete: number[];
-  kept: number;
-  summary: string;
-}
-
-export interface RetentionInput {
-  snapshots: RetentionCandidate[];
-  policy: RetentionPolicy;
-  serverId: number;
-  now: Date;
-  /** IANA name, e.g. Europe/Berlin: tiers bucket by local time there. */
-  timeZone: string;
-  /** False when any page of the listing failed: a snapshot we did not see could be one we must keep. */
-  listingComplete: boolean;
-}
+// The vocabulary of a plan lives in retention.types.ts; every reader of a plan imports it from here.
+export type * from './retention.types';
 
 const DAY_MS = 86_400_000;
 const TIER_REASON: Record<TierName, KeepReason> = {
@@ -209,7 +142,7 @@ export function planRetention(input: RetentionInput): RetentionPlan {
     decisions,
     toDelete,
     kept: decisions.length - toDelete.length,
-    summary: summarize(decisions, policy),
+    summary: summarizePlan(decisions, policy),
   };
 }
 
@@ -338,54 +271,6 @@ function keepsByTier(
     }
   }
   return keeps;
-}
-
-const SUMMARY_ORDER: KeepReason[] = [
-  'newest-k',
-  'within-retention',
-  'tier-hourly',
-  'tier-daily',
-  'tier-weekly',
-  'tier-monthly',
-  'protected',
-  'not-available',
-  'future-date',
-  'not-automatic',
-  'other-server',
-  'server-label-mismatch',
-  'not-snapshot',
-];
-
-function summarize(decisions: RetentionDecision[], policy: RetentionPolicy): string {
-  if (decisions.length === 0) return 'No snapshots to consider.';
-  const deleted = decisions.filter((decision) => decision.action === 'delete').length;
-  const labels: Record<KeepReason, string> = {
-    'newest-k': `among the newest ${policy.keepMin}`,
-    'within-retention': `within ${plural(policy.retentionDays, 'day')}`,
-    'tier-hourly': 'by the hourly tier',
-    'tier-daily': 'by the daily tier',
-    'tier-weekly': 'by the weekly tier',
-    'tier-monthly': 'by the monthly tier',
-    protected: 'protected',
-    'not-available': 'not available',
-    'future-date': 'dated in the future',
-    'not-automatic': 'not automatic',
-    'other-server': 'from another server',
-    'server-label-mismatch': 'whose server label and source disagree',
-    'not-snapshot': 'not snapshots',
-    'listing-incomplete': 'listing incomplete',
-  };
-  const breakdown = SUMMARY_ORDER.map((reason) => {
-    const count = decisions.filter(
-      (decision) => decision.action === 'keep' && decision.reason === reason,
-    ).length;
-    return count > 0 ? `${count} ${labels[reason]}` : null;
-  }).filter((part): part is string => part !== null);
-  const deletes =
-    deleted === 0
-      ? `Deletes none of ${plural(decisions.length, 'snapshot')}.`
-      : `Deletes ${deleted} of ${plural(decisions.length, 'snapshot')} (automatic ones older than ${plural(policy.retentionDays, 'day')}).`;
-  return `${deletes} Keeps ${decisions.length - deleted}: ${breakdown.join(', ')}.`;
 }
 
 function keep(id: number, reason: KeepReason, detail: string, keepUntil: Date | null): RetentionDecision {

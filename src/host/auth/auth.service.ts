@@ -11,17 +11,11 @@ import { HostState } from '../host-state.entity';
 import { Admin } from './admin.entity';
 import { AuthError } from './auth.error';
 import { atomically, sqliteTime } from './atomic-sqlite';
-import { USERNAME_MESSAGE, USERNAME_RULE } from './credentials.dto';
 import { HostAuditStore } from './host-audit.store';
 import { ActiveLock, LoginThrottleStore } from './login-throttle.store';
 import { describeWait } from './login-throttle.policy';
-import {
-  dummyPasswordHash,
-  hashPassword,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  verifyPassword,
-} from './password.hasher';
+import { assertPasswordStrength, newAdminName } from './credentials.rules';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.hasher';
 import { Session } from './session.entity';
 import { TwoFactorService } from './two-factor.service';
 import { PendingSignIn } from './two-factor.entities';
@@ -118,7 +112,7 @@ export class AuthService implements OnApplicationBootstrap {
     address: string;
   }): Promise<Admin> {
     if (await this.hasAdmin()) throw new AuthError('setup-done', 'Setup is already done: sign in instead.');
-    const name = this.checkNewAdmin(input.username, input.password);
+    const name = newAdminName(input.username, input.password);
     const now = this.clock.now();
     const keys = [`setup|ip:${input.address}`];
     const claim = this.throttles.claim(keys, now);
@@ -154,7 +148,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async createAdmin(username: string, password: string): Promise<Admin> {
-    const name = this.checkNewAdmin(username, password);
+    const name = newAdminName(username, password);
     if (await this.admins.existsBy({ username: name }))
       throw new AuthError('username-taken', `An admin named "${name}" already exists.`);
     const now = this.clock.now();
@@ -168,14 +162,6 @@ export class AuthService implements OnApplicationBootstrap {
     );
     this.logger.log(`admin "${name}" created`);
     return admin;
-  }
-
-  private checkNewAdmin(username: string, password: string): string {
-    const name = username.trim();
-    if (!USERNAME_RULE.test(name))
-      throw new AuthError('bad-username', `Invalid username. ${USERNAME_MESSAGE}`);
-    this.assertPasswordStrength(password);
-    return name;
   }
 
   async findAdmin(username: string): Promise<Admin> {
@@ -219,7 +205,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   private async setPassword(admin: Admin, password: string): Promise<void> {
-    this.assertPasswordStrength(password);
+    assertPasswordStrength(password);
     admin.passwordHash = await hashPassword(password);
     admin.passwordChangedAt = this.clock.now();
     await this.admins.save(admin);
@@ -227,19 +213,6 @@ export class AuthService implements OnApplicationBootstrap {
     await this.sessions.delete({ adminId: admin.id });
     await this.pending.delete({ adminId: admin.id });
     this.logger.log(`password of admin "${admin.username}" changed; all its sessions ended`);
-  }
-
-  private assertPasswordStrength(password: string): void {
-    if (password.length < PASSWORD_MIN_LENGTH)
-      throw new AuthError(
-        'weak-password',
-        `The password must have at least ${PASSWORD_MIN_LENGTH} characters.`,
-      );
-    if (password.length > PASSWORD_MAX_LENGTH)
-      throw new AuthError(
-        'weak-password',
-        `The password must have at most ${PASSWORD_MAX_LENGTH} characters.`,
-      );
   }
 
   /**
