@@ -1,4 +1,19 @@
-import type { FakeHcloud } from './fake-hcloud.server';
+import type {
+  FakeImageInput,
+  FakeImageRecord,
+  FakeServerInput,
+  FakeServerRecord,
+  FakeTokenMode,
+} from './fake-hcloud.types';
+
+/** What seeding needs of the fake (FakeHcloud has it): its clock and the ways to fill its project. */
+export interface SeedableFake {
+  now(): Date;
+  addToken(token: string, options?: { mode?: FakeTokenMode }): void;
+  addServer(partial?: FakeServerInput): FakeServerRecord;
+  addImage(partial?: FakeImageInput): FakeImageRecord;
+  setMetadata(metadata: { serverId: number } | null): void;
+}
 
 export const DEMO_TOKEN = 'demo-token';
 export const DEMO_READONLY_TOKEN = 'demo-readonly-token';
@@ -13,7 +28,7 @@ const PANEL_LABELS = { 'managed-by': 'snapshot-panel' };
  * A small, varied project for the demo and manual testing: the panel's own server (which the metadata
  * service describes), a second server, and one snapshot of every kind the panel must tell apart.
  */
-export function seedDemo(fake: FakeHcloud): void {
+export function seedDemo(fake: SeedableFake): void {
   fake.addToken(DEMO_TOKEN, { mode: 'read_write' });
   fake.addToken(DEMO_READONLY_TOKEN, { mode: 'read_only' });
   const now = fake.now().getTime();

@@ -1,7 +1,17 @@
 // How a Hetzner client is made (its options and defaults) and what the rest of the panel codes against
 // (HcloudApi), so a test can hand in a typed fake instead of the HTTP client.
-import type { HcloudClient } from './hcloud.client';
-import type { HcloudLabels, HcloudRequestEvent } from './hcloud.types';
+import type { WaitForActionOptions } from './action-waiter';
+import type {
+  HcloudAction,
+  HcloudImage,
+  HcloudLabels,
+  HcloudPricing,
+  HcloudRateLimit,
+  HcloudRequestEvent,
+  HcloudServer,
+  ListImagesFilter,
+} from './hcloud.types';
+import type { TokenCheckResult } from './token-check';
 
 export interface HcloudClientOptions {
   /** e.g. https://api.hetzner.cloud/v1 (a trailing slash is fine). */
@@ -32,23 +42,25 @@ export interface ImageChangeRequest {
   labels?: HcloudLabels;
 }
 
-/** What the rest of the panel codes against, so tests can hand in a typed fake instead of the HTTP client. */
-export type HcloudApi = Pick<
-  HcloudClient,
-  | 'getServer'
-  | 'createImage'
-  | 'listImages'
-  | 'getImage'
-  | 'updateImage'
-  | 'deleteImage'
-  | 'changeImageProtection'
-  | 'rebuildServer'
-  | 'getAction'
-  | 'waitForAction'
-  | 'getPricing'
-  | 'checkToken'
-  | 'lastRateLimit'
->;
+/** What the rest of the panel codes against (HcloudClient implements it), so tests can hand in a typed fake. */
+export interface HcloudApi {
+  readonly lastRateLimit: HcloudRateLimit | null;
+  getServer(id: number): Promise<HcloudServer>;
+  createImage(
+    serverId: number,
+    req: ImageChangeRequest,
+  ): Promise<{ image: HcloudImage; action: HcloudAction }>;
+  listImages(filter?: ListImagesFilter): Promise<HcloudImage[]>;
+  getImage(id: number): Promise<HcloudImage>;
+  updateImage(id: number, req: ImageChangeRequest): Promise<HcloudImage>;
+  deleteImage(id: number): Promise<void>;
+  changeImageProtection(id: number, protect: { delete: boolean }): Promise<HcloudAction>;
+  rebuildServer(serverId: number, imageId: number): Promise<HcloudAction>;
+  getAction(id: number, signal?: AbortSignal): Promise<HcloudAction>;
+  waitForAction(action: HcloudAction | number, opts?: WaitForActionOptions): Promise<HcloudAction>;
+  getPricing(): Promise<HcloudPricing>;
+  checkToken(serverId: number): Promise<TokenCheckResult>;
+}
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 5;

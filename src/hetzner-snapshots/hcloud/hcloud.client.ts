@@ -20,6 +20,7 @@ import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   defaultSleep,
+  type HcloudApi,
   type HcloudClientOptions,
   type ImageChangeRequest,
 } from './hcloud-client.options';
@@ -43,7 +44,7 @@ interface RequestSpec {
   signal?: AbortSignal;
 }
 
-export class HcloudClient {
+export class HcloudClient implements HcloudApi {
   // An ES private field: invisible to JSON.stringify, util.inspect, console.log and spreading.
   readonly #token: string;
   private readonly endpoint: string;
