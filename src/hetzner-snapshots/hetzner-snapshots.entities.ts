@@ -4,7 +4,7 @@ import { Lease } from './lease/lease.entity';
 import { CycleRun } from './cycle/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
 import { ServerState } from './server-state/server-state.entity';
-import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';
+import { SnapshotListCache } from './snapshot-list/snapshot-list-cache.entity';
 
 /** The plugin's entities; a host registers them with its data source together with the migrations. */
 export const hetznerSnapshotsEntities = [

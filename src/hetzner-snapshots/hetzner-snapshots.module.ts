@@ -21,7 +21,7 @@ import { ServerStateModule } from './server-state/server-state.module';
 import { SettingsModule } from './settings/settings.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { PanelLayoutContributor } from './status/panel-layout.contributor';
-import { HetznerSnapshotsReadiness } from './status/hetzner-snapshots.readiness';
+import { HetznerSnapshotsReadiness } from './hetzner-snapshots.readiness';
 
 /**
  * `forRoot(config & extras)` or `forRootAsync({ imports, useFactory, inject, ...extras })`. The options

@@ -29,8 +29,8 @@ export { hetznerSnapshotsEntities } from './hetzner-snapshots.entities';
 export { hetznerSnapshotsMigrations } from '../../migrations/hetzner-snapshots';
 
 // What the plugin gives its host
-export { HetznerSnapshotsReadiness } from './status/hetzner-snapshots.readiness';
-export type { HetznerSnapshotsReadinessFacts } from './status/hetzner-snapshots.readiness';
+export { HetznerSnapshotsReadiness } from './hetzner-snapshots.readiness';
+export type { HetznerSnapshotsReadinessFacts } from './hetzner-snapshots.readiness';
 export type {
   HetznerSnapshotsBanner,
   HetznerSnapshotsLayoutContribution,

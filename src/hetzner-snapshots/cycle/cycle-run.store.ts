@@ -1,12 +1,12 @@
 // The scheduler's database access: cycle runs (written step by step so a restart can resume one), the
 // settings it reads, and the nudge that tells the snapshots page its cached list is out of date.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, IsNull, Not, Repository } from 'typeorm';
 import type { RetentionPolicy, RetentionTiers } from '../retention/retention.policy';
 import { PanelSettings } from '../settings/panel-settings.entity';
-import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
-import { markSnapshotListStale } from '../snapshots/snapshot-list.store';
+import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
+import { cachedServerName, markSnapshotListStale } from '../snapshot-list/snapshot-list.store';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import type { CycleHooks } from './snapshot-hook.runner';
 
@@ -36,7 +36,6 @@ export class CycleRunStore {
     @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
     @InjectRepository(PanelSettings) private readonly settingsRepo: Repository<PanelSettings>,
     @InjectRepository(SnapshotListCache) private readonly listCache: Repository<SnapshotListCache>,
-    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   // The run's state machine, one named transition per step. Each writes the row at once, so a process killed
@@ -214,17 +213,8 @@ export class CycleRunStore {
   }
 
   /** The server's name as the snapshots page last saw it, so pages and the CLI need not ask Hetzner. */
-  async cachedServerName(serverId: number): Promise<string | null> {
-    const rows: { server_json: string | null }[] = await this.db.query(
-      `SELECT "server_json" FROM "snapshot_list_cache" WHERE "server_id" = ?`,
-      [serverId],
-    );
-    try {
-      const server = rows[0]?.server_json ? (JSON.parse(rows[0].server_json) as { name?: unknown }) : null;
-      return typeof server?.name === 'string' ? server.name : null;
-    } catch {
-      return null;
-    }
+  cachedServerName(serverId: number): Promise<string | null> {
+    return cachedServerName(this.listCache, serverId);
   }
 }
 

@@ -15,7 +15,7 @@ import {
 import type { HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { LeaseService } from '../lease/lease.service';
 import { PanelSettings } from '../settings/panel-settings.entity';
-import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
+import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
 import { ServerState } from '../server-state/server-state.entity';
 import { ServerStateStore } from '../server-state/server-state.store';
 import { CycleHookStep } from './cycle-hooks.step';
@@ -240,7 +240,6 @@ export async function buildCycleSut(
     db.getRepository(CycleRun),
     db.getRepository(PanelSettings),
     db.getRepository(SnapshotListCache),
-    db,
   );
   const serverState = new ServerStateStore(db.getRepository(ServerState));
   const leases = new LeaseService(db, clock);

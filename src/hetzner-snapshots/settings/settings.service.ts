@@ -28,7 +28,7 @@ import { snapshotOrigin } from '../labels/snapshot-labels';
 import { describeRetention } from '../retention/retention.describe';
 import { describeFrequency, nextRuns, runsPerDay, toCronExpression } from '../schedule/snapshot-schedule';
 import { spreadOffsetMinutes } from '../schedule/schedule-spread';
-import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
+import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
 import { webhookHostProblem } from '../webhook/webhook-address.rule';
 import { PanelSettings } from './panel-settings.entity';
 import { SaveTokenDto } from './save-token.dto';

@@ -23,9 +23,9 @@ import { ServerStateStore } from '../server-state/server-state.store';
 import { TokenDecryptionError } from '../settings/token.cipher';
 import { EndedAction, OwnActionsTracker, TrackedAction } from './own-actions.tracker';
 import { isDetailsRefreshDue, isListRefreshDue, LIST_MAX_AGE_MS } from './snapshot-list.freshness';
-import { CachedSnapshotList, SnapshotListStore } from './snapshot-list.store';
+import { CachedSnapshotList, SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { SnapshotOperationError } from './snapshot-operation.error';
-import { pricingInfoOf, PricingInfo, ServerInfo, serverInfoOf } from './snapshot-pricing';
+import { pricingInfoOf, PricingInfo, ServerInfo, serverInfoOf } from '../snapshot-list/snapshot-pricing';
 
 /** How long a page view waits for Hetzner before showing what it has (the refresh carries on behind it). */
 export const PAGE_WAIT_MS = 8_000;

@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
 import { SnapshotListingService } from './snapshot-listing.service';
-import { SnapshotListStore } from './snapshot-list.store';
+import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
 import { SnapshotsService } from './snapshots.service';

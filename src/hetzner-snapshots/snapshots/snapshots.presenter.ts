@@ -8,7 +8,7 @@ import { panelMayDeleteOrUnprotect, snapshotOrigin, type SnapshotOrigin } from '
 import { planRetention, RetentionDecision, RetentionPolicy } from '../retention/retention.policy';
 import { formatRelative } from '../time/duration.format';
 import { formatCount, formatGb, formatMoney, formatUnitPrice } from './snapshot-format';
-import type { PricingInfo } from './snapshot-pricing';
+import type { PricingInfo } from '../snapshot-list/snapshot-pricing';
 
 export const SNAPSHOTS_PER_PAGE = 100;
 

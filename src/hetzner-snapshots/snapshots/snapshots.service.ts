@@ -28,7 +28,7 @@ import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
 import { defaultDescription } from './snapshot-description';
 import { SnapshotListingService } from './snapshot-listing.service';
-import { SnapshotListStore } from './snapshot-list.store';
+import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { SnapshotOperationError } from './snapshot-operation.error';
 
 /** Used when the settings row is missing; the same defaults a new install starts with. */

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { registerSecret } from '../../logging/line.logger';
-import { HetznerSnapshotsReadiness } from '../../hetzner-snapshots/status/hetzner-snapshots.readiness';
+import { HetznerSnapshotsReadiness } from '../../hetzner-snapshots/hetzner-snapshots.readiness';
 import { HostState } from '../host-state.entity';
 import { judgeReadiness, Readiness } from './readiness';
 

@@ -2,10 +2,10 @@
 // runs the schedule, whether the schedule has something to do, and the newest cycle. Facts only: the host
 // decides what "ready" means and what it shows, and never reads the plugin's tables itself.
 import { Inject, Injectable } from '@nestjs/common';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
-import { CycleRunStore } from '../cycle/cycle-run.store';
-import { ScheduleRunnerService } from '../cycle/schedule-runner.service';
-import { SettingsService } from '../settings/settings.service';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from './hetzner-snapshots.options';
+import { CycleRunStore } from './cycle/cycle-run.store';
+import { ScheduleRunnerService } from './cycle/schedule-runner.service';
+import { SettingsService } from './settings/settings.service';
 
 export interface HetznerSnapshotsReadinessFacts {
   /** Only the serving process runs the scheduler (options.runScheduler); a CLI context never does. */
