@@ -1,20 +1,10 @@
-import { ScheduleInputError } from './schedule-input.error';
+import { thrownBy } from './schedule-input.testing';
 import { periodMs } from './schedule-period';
 import { parseFrequency } from './snapshot-schedule';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const BERLIN = 'Europe/Berlin';
-
-function thrownBy(action: () => unknown): ScheduleInputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScheduleInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScheduleInputError, nothing was thrown');
-}
 
 describe('periodMs (longest real gap between two runs)', () => {
   it.each<[string, string, number]>([

@@ -1,15 +1,5 @@
-import { ScheduleInputError } from './schedule-input.error';
+import { thrownBy } from './schedule-input.testing';
 import { spreadOffsetMinutes, stableOffsetMinutes } from './schedule-spread';
-
-function thrownBy(action: () => unknown): ScheduleInputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScheduleInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScheduleInputError, nothing was thrown');
-}
 
 describe('stableOffsetMinutes', () => {
   it('is pinned: changing the hash would move every existing server to a new minute', () => {

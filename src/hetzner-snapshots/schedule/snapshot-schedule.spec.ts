@@ -1,6 +1,6 @@
 import { CronTime } from 'cron';
 import { DateTime } from 'luxon';
-import { ScheduleInputError } from './schedule-input.error';
+import { thrownBy } from './schedule-input.testing';
 import {
   describeFrequency,
   formatFrequency,
@@ -13,16 +13,6 @@ import {
 } from './snapshot-schedule';
 
 const BERLIN = 'Europe/Berlin';
-
-function thrownBy(action: () => unknown): ScheduleInputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScheduleInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScheduleInputError, nothing was thrown');
-}
 
 const iso = (dates: Date[]) => dates.map((date) => date.toISOString());
 

@@ -1,23 +1,10 @@
 // Whether the panel is doing its job right now, decided from facts gathered by HealthService. Pure, so each
 // reason a monitor may see is a table test. Nothing here may carry a secret or a free-text error message:
 // /readyz answers anyone who can reach the port, so it names error codes, never Hetzner's messages.
+import type { HetznerSnapshotsReadinessFacts } from '../../hetzner-snapshots';
 
-export interface ReadinessFacts {
-  /** Only the serving process runs the scheduler; a CLI context never does. */
-  schedulerRole: boolean;
-  /** Cron jobs in @nestjs/schedule's registry that are started. */
-  activeCronJobs: number;
-  tokenConfigured: boolean;
-  scheduleEnabled: boolean;
-  /** The newest row of cycle_runs, or null before the first cycle. */
-  lastCycle: {
-    id: number;
-    status: string;
-    startedAt: Date;
-    finishedAt: Date | null;
-    errorCode: string | null;
-  } | null;
-}
+/** The plugin's facts, as its public entry gives them: the host judges them and never reads the plugin's tables. */
+export type ReadinessFacts = HetznerSnapshotsReadinessFacts;
 
 type CheckStatus = 'ok' | 'error';
 
