@@ -3,6 +3,7 @@
 // and a scheduled run never work at the same time.
 import { HetznerConnectionService } from '../../hetzner-snapshots/connection/hetzner-connection.service';
 import { LabelBackfillService } from '../../hetzner-snapshots/labels/label-backfill.service';
+import { SERVER_LABEL } from '../../hetzner-snapshots/labels/snapshot-labels';
 import { CycleRun } from '../../hetzner-snapshots/cycle/cycle-run.entity';
 import { CycleRunStore, readDeleted, readHooks } from '../../hetzner-snapshots/cycle/cycle-run.store';
 import { describeCycleFailure } from '../../hetzner-snapshots/cycle/cycle.decisions';
@@ -32,7 +33,7 @@ export const runCommand: CliCommand = {
       if (backfill.status === 'completed' && backfill.labelledNow > 0)
         print(
           env.io.stdout,
-          `Gave ${backfill.labelledNow} existing snapshot(s) of this server the snapshot-panel/server label (once).`,
+          `Gave ${backfill.labelledNow} existing snapshot(s) of this server the ${SERVER_LABEL} label (once).`,
         );
       return EXIT_OK;
     }
