@@ -3,6 +3,7 @@
 // Other folders use SnapshotCycleService (one cycle now) and SchedulerStatusService (next runs, last success).
 import { Module } from '@nestjs/common';
 import { LeaseModule } from '../lease/lease.module';
+import { SnapshotListModule } from '../snapshots/snapshot-list.module';
 import { CycleRunStore } from './cycle-run.store';
 import { CycleWebhookNotifier } from './cycle-webhook.notifier';
 import { HistoryController } from './history.controller';
@@ -13,7 +14,8 @@ import { SnapshotCycleService } from './snapshot-cycle.service';
 import { SnapshotHookRunner } from './snapshot-hook.runner';
 
 @Module({
-  imports: [LeaseModule],
+  // The cached list: marked stale after the cycle's changes, and the server's name it holds.
+  imports: [LeaseModule, SnapshotListModule],
   controllers: [HistoryController],
   providers: [
     CycleRunStore,

@@ -3,11 +3,13 @@
 // are announced with SETTINGS_CHANGED_EVENT, which the scheduler listens to.
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { SnapshotListModule } from '../snapshots/snapshot-list.module';
 import { SettingsController } from './settings.controller';
 import { SettingsService } from './settings.service';
 
 @Module({
-  imports: [AuditModule],
+  // The cached list gives the average snapshot size for the retention estimate.
+  imports: [AuditModule, SnapshotListModule],
   controllers: [SettingsController],
   providers: [SettingsService],
   exports: [SettingsService],

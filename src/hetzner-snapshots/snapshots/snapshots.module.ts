@@ -4,22 +4,21 @@ import { Module } from '@nestjs/common';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
-import { SnapshotListStore } from './snapshot-list.store';
+import { SnapshotListModule } from './snapshot-list.module';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
 import { SnapshotsService } from './snapshots.service';
 
 @Module({
   // For the "Automatic snapshots" card: next runs and the last success (SchedulerStatusService).
-  imports: [SchedulerModule],
+  imports: [SchedulerModule, SnapshotListModule],
   controllers: [SnapshotsController],
   providers: [
     SnapshotsService,
     SnapshotsPageService,
-    SnapshotListStore,
     OwnActionsTracker,
     CreateRequestKeys,
   ],
-  exports: [SnapshotsService, SnapshotListStore],
+  exports: [SnapshotsService, SnapshotListModule],
 })
 export class SnapshotsModule {}

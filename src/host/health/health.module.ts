@@ -6,7 +6,7 @@ import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
 @Module({
-  // The plugin's repositories (cycle_runs, panel_settings) come from its global core module.
+  // The plugin's run repository (cycle_runs) and its settings store come from its global core module.
   imports: [TypeOrmModule.forFeature([HostState])],
   controllers: [HealthController],
   providers: [HealthService],

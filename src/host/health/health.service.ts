@@ -1,7 +1,7 @@
 // Owns the answers for monitors: /healthz (the process is up and can write its database) and /readyz (the
 // snapshot scheduler runs and its last cycle did not fail), and whether a caller may see /readyz's details.
-// It reads the plugin's tables through the plugin's exported entities and options; nothing it returns may
-// contain a secret or a file path.
+// It asks the plugin's exported settings store and reads its run table; nothing it returns may contain a
+// secret or a file path.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
@@ -15,7 +15,7 @@ import {
   HetznerSnapshotsModuleOptions,
 } from '../../hetzner-snapshots/hetzner-snapshots.options';
 import { CycleRun } from '../../hetzner-snapshots/scheduler/cycle-run.entity';
-import { PanelSettings } from '../../hetzner-snapshots/settings/panel-settings.entity';
+import { PanelSettingsStore } from '../../hetzner-snapshots/settings/panel-settings.store';
 import { HostState } from '../host-state.entity';
 import { judgeReadiness, Readiness } from './readiness';
 
@@ -39,7 +39,7 @@ export class HealthService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly settings: PanelSettingsStore,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
@@ -82,14 +82,14 @@ export class HealthService {
   }
 
   async readiness(): Promise<Readiness> {
-    const row = await this.settings.findOneBy({ id: 1 });
+    const settings = await this.settings.read().catch(() => null);
     const last = await this.runs.findOne({ where: {}, order: { startedAt: 'DESC', id: 'DESC' } });
     const activeCronJobs = [...this.scheduler.getCronJobs().values()].filter((job) => job.isActive).length;
     return judgeReadiness({
       schedulerRole: this.options.runScheduler,
       activeCronJobs,
-      tokenConfigured: Boolean(this.options.hcloud.envToken || row?.tokenEncrypted),
-      scheduleEnabled: Boolean(row?.scheduleEnabled),
+      tokenConfigured: Boolean(this.options.hcloud.envToken || settings?.hasToken),
+      scheduleEnabled: Boolean(settings?.scheduleEnabled),
       lastCycle: last
         ? {
             id: last.id,
