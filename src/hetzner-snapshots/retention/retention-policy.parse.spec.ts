@@ -1,6 +1,9 @@
 import { parseRetentionPolicy, parseStoredTiers, serializeTiers } from './retention-policy.parse';
 
-const columns = (retentionTiers: string | null, more: { retentionDays?: unknown; keepMin?: unknown } = {}) => ({
+const columns = (
+  retentionTiers: string | null,
+  more: { retentionDays?: unknown; keepMin?: unknown } = {},
+) => ({
   retentionDays: 7,
   keepMin: 3,
   retentionTiers,
@@ -14,7 +17,11 @@ describe('parseRetentionPolicy', () => {
     ['NULL is the tiered policy off', null, null],
     ['empty text is the tiered policy off', '', null],
     ['the four tiers', JSON.stringify(tiers), tiers],
-    ['zeros are whole numbers', '{"hourly":0,"daily":0,"weekly":0,"monthly":1}', { hourly: 0, daily: 0, weekly: 0, monthly: 1 }],
+    [
+      'zeros are whole numbers',
+      '{"hourly":0,"daily":0,"weekly":0,"monthly":1}',
+      { hourly: 0, daily: 0, weekly: 0, monthly: 1 },
+    ],
   ])('usable: %s', (_name, text, expected) => {
     expect(parseRetentionPolicy(columns(text))).toEqual({
       kind: 'usable',
@@ -32,7 +39,11 @@ describe('parseRetentionPolicy', () => {
     ['a negative tier', '{"hourly":24,"daily":-1,"weekly":4,"monthly":6}', 'give daily as -1'],
     ['a fraction', '{"hourly":24,"daily":7,"weekly":4.5,"monthly":6}', 'give weekly as 4.5'],
     ['a null tier', '{"hourly":null,"daily":7,"weekly":4,"monthly":6}', 'give hourly as null'],
-    ['an unknown tier', '{"hourly":24,"daily":7,"weekly":4,"monthly":6,"yearly":2}', 'does not know (yearly)'],
+    [
+      'an unknown tier',
+      '{"hourly":24,"daily":7,"weekly":4,"monthly":6,"yearly":2}',
+      'does not know (yearly)',
+    ],
   ])('unusable tiers: %s', (_name, text, why) => {
     const reading = parseRetentionPolicy(columns(text));
     expect(reading).toMatchObject({ kind: 'unusable', field: 'retentionTiers', raw: text });

@@ -10,8 +10,7 @@ import { TIER_NAMES } from './retention.tiers';
 const RAW_SHOWN_MAX = 200;
 
 export type StoredTiersReading =
-  | { kind: 'usable'; tiers: RetentionTiers | null }
-  | { kind: 'unusable'; reason: string; raw: string };
+  { kind: 'usable'; tiers: RetentionTiers | null } | { kind: 'unusable'; reason: string; raw: string };
 
 export type RetentionPolicyReading =
   | { kind: 'usable'; policy: RetentionPolicy }
@@ -79,7 +78,12 @@ export function parseRetentionPolicy(columns: StoredRetentionColumns): Retention
     const field = /^keepMin/.test(err.message) ? 'keepMin' : 'retentionDays';
     const raw = shownRaw(String(columns[field]));
     const name = field === 'keepMin' ? '"always keep the newest"' : '"delete after (days)"';
-    return { kind: 'unusable', field, reason: `the stored ${name} (${raw}) is not usable: ${err.message}`, raw };
+    return {
+      kind: 'unusable',
+      field,
+      reason: `the stored ${name} (${raw}) is not usable: ${err.message}`,
+      raw,
+    };
   }
   return { kind: 'usable', policy };
 }

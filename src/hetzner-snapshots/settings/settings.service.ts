@@ -219,14 +219,11 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
 
     const now = this.clock.now();
     const last4 = lastFour(token);
-    const before = await this.settings.saveToken(
-      { sealed: this.vault.seal(token), last4, at: now },
-      (b) => ({
-        actor,
-        action: b.token ? 'token.replaced' : 'token.saved',
-        changes: [{ field: 'token', from: b.token ? `…${b.token.last4 ?? ''}` : null, to: `…${last4}` }],
-      }),
-    );
+    const before = await this.settings.saveToken({ sealed: this.vault.seal(token), last4, at: now }, (b) => ({
+      actor,
+      action: b.token ? 'token.replaced' : 'token.saved',
+      changes: [{ field: 'token', from: b.token ? `…${b.token.last4 ?? ''}` : null, to: `…${last4}` }],
+    }));
     const replaced = before.hasToken;
     this.emitChanged(['token']);
     return {
@@ -331,7 +328,12 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     await this.settings.saveSchedule(this.clock.now(), (before) => {
       // Tiers left "as stored" are written back exactly as they are: a save of other fields never resets them.
       const next = scheduleToColumns(schedule, before.storedTiers);
-      if (next.scheduleEnabled && !before.scheduleEnabled && !this.options.hcloud.envToken && !before.hasToken) {
+      if (
+        next.scheduleEnabled &&
+        !before.scheduleEnabled &&
+        !this.options.hcloud.envToken &&
+        !before.hasToken
+      ) {
         refused = true;
         return null;
       }
@@ -371,9 +373,7 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     if (schedule.tiers === KEEP_STORED_TIERS) {
       const stored = await this.retention();
       retention =
-        stored.kind === 'unusable'
-          ? retentionProblemMessage(stored)
-          : 'The tiered policy stays as stored.';
+        stored.kind === 'unusable' ? retentionProblemMessage(stored) : 'The tiered policy stays as stored.';
     } else {
       const averageSizeGb = await this.averageSnapshotSizeGb();
       retention = describeRetention(

@@ -13,12 +13,7 @@ import { SnapshotsService } from './snapshots.service';
   // For the "Automatic snapshots" card: next runs and the last success (SchedulerStatusService).
   imports: [SchedulerModule, SnapshotListModule],
   controllers: [SnapshotsController],
-  providers: [
-    SnapshotsService,
-    SnapshotsPageService,
-    OwnActionsTracker,
-    CreateRequestKeys,
-  ],
+  providers: [SnapshotsService, SnapshotsPageService, OwnActionsTracker, CreateRequestKeys],
   exports: [SnapshotsService, SnapshotListModule],
 })
 export class SnapshotsModule {}
