@@ -3,7 +3,6 @@
 // and its scheduler. What it needs from the host is the host port and three peers; docs/PLUGIN.md has it all.
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { AuditModule } from './audit/audit.module';
 import { DoctorModule } from './doctor/doctor.module';
 import { HetznerSnapshotsCoreModule } from './hetzner-snapshots-core.module';
 import {
@@ -19,6 +18,7 @@ import { RestoreModule } from './restore/restore.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { ServerStateModule } from './server-state/server-state.module';
 import { SettingsModule } from './settings/settings.module';
+import { SnapshotListModule } from './snapshots/snapshot-list.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { PanelLayoutContributor } from './status/panel-layout.contributor';
 import { HetznerSnapshotsReadiness } from './status/hetzner-snapshots.readiness';
@@ -57,13 +57,13 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
     imports: [core, ...imports],
   });
   const lease = withCore(LeaseModule);
-  const audit = withCore(AuditModule);
   const serverState = withCore(ServerStateModule);
-  const labels = withCore(LabelsModule, lease, audit, serverState);
-  const scheduler = withCore(SchedulerModule, lease, labels, serverState, audit);
+  const snapshotList = withCore(SnapshotListModule);
+  const labels = withCore(LabelsModule, lease, serverState);
+  const scheduler = withCore(SchedulerModule, lease, labels, serverState, snapshotList);
   const features = [
-    withCore(SettingsModule, audit),
-    withCore(SnapshotsModule, scheduler, serverState),
+    withCore(SettingsModule, snapshotList),
+    withCore(SnapshotsModule, scheduler, serverState, snapshotList),
     withCore(DoctorModule, serverState),
     scheduler,
     withCore(RestoreModule, lease),

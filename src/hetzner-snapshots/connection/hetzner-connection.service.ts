@@ -2,8 +2,6 @@
 // one), which server this panel manages (HCLOUD_SERVER_ID, else the metadata service), and building the
 // HTTP client for them. Every other part of the plugin asks this service and never builds a client itself.
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { registerSecret } from '../../logging/line.logger';
 import {
@@ -14,8 +12,8 @@ import {
   MetadataUnavailableError,
 } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
-import { PanelSettings } from '../settings/panel-settings.entity';
-import { decryptToken } from '../settings/token.cipher';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
+import { TokenVault } from './token.vault';
 import { ApiUsageStore } from './api-usage.store';
 
 export class NoTokenError extends Error {
@@ -51,7 +49,8 @@ export class HetznerConnectionService {
 
   constructor(
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly settings: PanelSettingsStore,
+    private readonly vault: TokenVault,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly usage: ApiUsageStore,
   ) {
@@ -62,11 +61,9 @@ export class HetznerConnectionService {
   /** The token in effect and where it comes from, or null when none is set. */
   async effectiveToken(): Promise<{ token: string; source: TokenSource } | null> {
     if (this.options.hcloud.envToken) return { token: this.options.hcloud.envToken, source: 'environment' };
-    const row = await this.settings.findOneBy({ id: 1 });
-    if (!row?.tokenEncrypted) return null;
-    const token = decryptToken(row.tokenEncrypted, this.options.tokenEncryptionKey);
-    registerSecret(token);
-    return { token, source: 'settings' };
+    const stored = (await this.settings.read()).token;
+    if (!stored) return null;
+    return { token: this.vault.open(stored.sealed), source: 'settings' };
   }
 
   /** A client for the token in effect (or the given one, for checking a token before it is saved). */

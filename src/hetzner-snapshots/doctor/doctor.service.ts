@@ -15,8 +15,8 @@ import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../het
 import { snapshotOrigin } from '../retention/retention.policy';
 import { stableOffsetMinutes } from '../schedule/snapshot-schedule';
 import { CycleRun } from '../scheduler/cycle-run.entity';
-import { PanelSettings } from '../settings/panel-settings.entity';
-import { TokenDecryptionError } from '../settings/token.cipher';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
+import { TokenDecryptionError } from '../connection/token.vault';
 import {
   ClockFacts,
   DoctorCheck,
@@ -25,6 +25,7 @@ import {
   judgeFile,
   judgeLastSnapshot,
   judgeRateLimit,
+  judgeRetention,
   judgeSchedule,
   judgeServer,
   judgeSnapshots,
@@ -42,7 +43,7 @@ export type LocalFileSpec = Omit<FileFacts, 'stat' | 'processUid'>;
 export class DoctorService {
   constructor(
     private readonly connection: HetznerConnectionService,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly settings: PanelSettingsStore,
     @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -81,8 +82,8 @@ export class DoctorService {
       : { present: false };
     checks.push(undecryptable ?? judgeToken(tokenFacts, serverId));
     if (effective?.source === 'settings') {
-      const stored = await this.settings.findOneByOrFail({ id: 1 });
-      checks.push(judgeTokenAge({ savedAt: stored.tokenSavedAt, now: this.clock.now() }));
+      const stored = (await this.settings.read()).token;
+      checks.push(judgeTokenAge({ savedAt: stored?.savedAt ?? null, now: this.clock.now() }));
     }
 
     checks.push(
@@ -94,7 +95,7 @@ export class DoctorService {
     );
     for (const spec of opts.localFiles ?? []) checks.push(judgeFile(this.fileFacts(spec)));
 
-    const settings = await this.settings.findOneByOrFail({ id: 1 });
+    const settings = await this.settings.read();
     const now = this.clock.now();
     const offsetMinutes =
       serverId !== null && this.options.scheduleSpreadMinutes > 0
@@ -109,6 +110,7 @@ export class DoctorService {
         offsetMinutes,
       }),
     );
+    checks.push(judgeRetention(settings.retention));
 
     // Listing needs a token that may at least read this server's project.
     const canRead =

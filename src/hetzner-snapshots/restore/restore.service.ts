@@ -12,7 +12,7 @@ import {
 import { describeHcloudError, HcloudApiError, HcloudClient, HcloudImage, HcloudServer } from '../hcloud';
 import { LeaseService } from '../lease/lease.service';
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../scheduler/snapshot-cycle.service';
-import { TokenDecryptionError } from '../settings/token.cipher';
+import { TokenDecryptionError } from '../connection/token.vault';
 import {
   confirmsServerName,
   RestoreBlocker,

@@ -4,7 +4,7 @@ import {
   formatTiers,
   formToSchedule,
   mergeScheduleFlags,
-  parseTiers,
+  KEEP_STORED_TIERS,
   rowToSchedule,
   ScheduleColumns,
   scheduleToColumns,
@@ -26,7 +26,7 @@ const DEFAULT_ROW: ScheduleColumns = {
 function roundTrip(row: ScheduleColumns): ScheduleColumns {
   const form = validateForm(UpdateScheduleDto, scheduleToForm(rowToSchedule(row)));
   if (!form.ok) throw new Error(JSON.stringify(form.errors));
-  return scheduleToColumns(formToSchedule(form.value));
+  return scheduleToColumns(formToSchedule(form.value), row.retentionTiers);
 }
 
 describe('schedule settings conversions', () => {
@@ -57,13 +57,27 @@ describe('schedule settings conversions', () => {
     });
   });
 
-  it('reads unreadable tiers as none', () => {
-    expect(parseTiers('{"hourly":1}')).toBeNull();
-    expect(parseTiers('not json')).toBeNull();
-    expect(parseTiers('{"hourly":1,"daily":2,"weekly":-1,"monthly":0}')).toBeNull();
-    expect(formatTiers(parseTiers('{"hourly":1,"daily":2,"weekly":3,"monthly":0}'))).toBe(
-      'hourly=1,daily=2,weekly=3,monthly=0',
-    );
+  it('reads unusable stored tiers as "as stored", never as off, and writes them back untouched', () => {
+    for (const text of ['{"hourly":1}', 'not json', '{"hourly":1,"daily":2,"weekly":-1,"monthly":0}']) {
+      const row = { ...DEFAULT_ROW, retentionTiers: text };
+      const schedule = rowToSchedule(row);
+      expect(schedule.tiers).toBe(KEEP_STORED_TIERS);
+      expect(scheduleToForm(schedule).tiersEnabled).toBe('stored');
+      expect(roundTrip(row)).toEqual(row);
+    }
+    const usable = rowToSchedule({
+      ...DEFAULT_ROW,
+      retentionTiers: '{"hourly":1,"daily":2,"weekly":3,"monthly":0}',
+    });
+    expect(formatTiers(usable.tiers)).toBe('hourly=1,daily=2,weekly=3,monthly=0');
+  });
+
+  it('records what unusable tiers were when a save replaces them', () => {
+    const before = { ...DEFAULT_ROW, retentionTiers: '{"hourly":"x"}' };
+    expect(diffSchedule(before, { ...DEFAULT_ROW, retentionTiers: null })).toEqual([
+      { field: 'retentionTiers', from: 'unusable: {"hourly":"x"}', to: 'off' },
+    ]);
+    expect(diffSchedule(before, { ...before })).toEqual([]);
   });
 
   it('lists each changed column with values as an admin reads them, hiding webhook paths', () => {

@@ -21,6 +21,7 @@ import {
   presentScheduleForm,
   presentSummary,
   presentToken,
+  presentRetentionProblem,
   presentUnusableSchedule,
 } from './settings.presenter';
 import { ScheduleSummary, SettingsService } from './settings.service';
@@ -132,10 +133,11 @@ export class SettingsController {
 
   private async render(res: Response, status: number, state: PageState) {
     const timeZone = this.options.timeZone;
-    const [tokenStatus, saved, audit] = await Promise.all([
+    const [tokenStatus, saved, audit, retention] = await Promise.all([
       this.service.tokenStatus(),
       this.service.savedSchedule(),
       this.service.recentAudit(20),
+      this.service.retention(),
     ]);
     // A stored schedule that no longer validates is shown as unusable, with the form to repair it.
     const savedView = saved.ok
@@ -147,6 +149,7 @@ export class SettingsController {
       token: presentToken(tokenStatus, timeZone, this.clock.now()),
       tokenError: state.tokenError,
       saved: savedView,
+      retentionProblem: presentRetentionProblem(retention),
       preview: state.preview ? presentSummary(state.preview) : null,
       schedule: presentScheduleForm(state.scheduleValues ?? saved.form, state.scheduleErrors),
       audit: presentAudit(audit, timeZone),

@@ -202,9 +202,10 @@ export class UpdateScheduleDto {
   keepMin!: number;
 
   @Transform(keyword)
-  @IsIn(['true', 'false'], { message: 'Choose on or off (true or false).' })
+  // 'stored': the stored tiers cannot be used and are left as they are (see KEEP_STORED_TIERS).
+  @IsIn(['true', 'false', 'stored'], { message: 'Choose on or off (true or false).' })
   @Validate(SomeTierConstraint)
-  tiersEnabled!: 'true' | 'false';
+  tiersEnabled!: 'true' | 'false' | 'stored';
 
   @TierCount(TIER_CAPS.hourly) tierHourly?: number;
   @TierCount(TIER_CAPS.daily) tierDaily?: number;

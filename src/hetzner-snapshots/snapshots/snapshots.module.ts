@@ -3,7 +3,7 @@
 import { Module } from '@nestjs/common';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
-import { SnapshotListStore } from './snapshot-list.store';
+import { SnapshotListModule } from './snapshot-list.module';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
 import { SnapshotsService } from './snapshots.service';
@@ -11,13 +11,7 @@ import { SnapshotsService } from './snapshots.service';
 // Imports (the core, the scheduler for the "Automatic snapshots" card) are wired in hetzner-snapshots.module.ts.
 @Module({
   controllers: [SnapshotsController],
-  providers: [
-    SnapshotsService,
-    SnapshotsPageService,
-    SnapshotListStore,
-    OwnActionsTracker,
-    CreateRequestKeys,
-  ],
-  exports: [SnapshotsService, SnapshotListStore],
+  providers: [SnapshotsService, SnapshotsPageService, OwnActionsTracker, CreateRequestKeys],
+  exports: [SnapshotsService, SnapshotListModule],
 })
 export class SnapshotsModule {}

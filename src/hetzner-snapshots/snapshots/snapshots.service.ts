@@ -4,8 +4,6 @@
 // Pages and CLI commands both come through here, so they follow the same rules.
 import { Inject, Injectable } from '@nestjs/common';
 import { PluginLogger } from '../logging/plugin.logger';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { redactSecrets } from '../../logging/line.logger';
 import {
@@ -23,10 +21,10 @@ import { ApiUsageStore } from '../connection/api-usage.store';
 import { describeHcloudError, HcloudAction, HcloudApiError, HcloudClient, HcloudImage } from '../hcloud';
 import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
 import { KIND_LABEL, panelSnapshotLabels, serverLabelOf, withServerLabel } from '../labels/snapshot-labels';
-import { RetentionPolicy, RetentionTiers, snapshotOrigin } from '../retention/retention.policy';
+import { RetentionPolicy, snapshotOrigin } from '../retention/retention.policy';
 import { ServerStateStore } from '../server-state/server-state.store';
-import { PanelSettings } from '../settings/panel-settings.entity';
-import { TokenDecryptionError } from '../settings/token.cipher';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
+import { TokenDecryptionError } from '../connection/token.vault';
 import { CreateRequestKeys } from './create-request-keys';
 import { EndedAction, OwnActionsTracker, TrackedAction } from './own-actions.tracker';
 import { defaultDescription } from './snapshot-description';
@@ -39,8 +37,6 @@ import { pricingInfoOf, PricingInfo, ServerInfo, serverInfoOf } from './snapshot
 export const PAGE_WAIT_MS = 8_000;
 /** After prices or server details could not be fetched, try again this much later, not on every refresh. */
 const DETAILS_RETRY_MS = 10 * 60_000;
-/** Used when the settings row is missing; the same defaults a new install starts with. */
-const DEFAULT_POLICY: RetentionPolicy = { retentionDays: 7, keepMin: 3, tiers: null };
 
 export interface SnapshotListing {
   serverId: number;
@@ -102,7 +98,7 @@ export class SnapshotsService {
     private readonly store: SnapshotListStore,
     private readonly tracker: OwnActionsTracker,
     private readonly requestKeys: CreateRequestKeys,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly settings: PanelSettingsStore,
     private readonly serverState: ServerStateStore,
     private readonly usage: ApiUsageStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -151,21 +147,12 @@ export class SnapshotsService {
   }
 
   /**
-   * The retention policy saved in Settings, read as the pruner reads it; null when the stored tiers are
-   * unreadable (the pruner then deletes nothing, and the page says so).
+   * The retention policy saved in Settings, with the pruner's verdict (PanelSettingsStore's); null when the
+   * stored policy cannot be used (the pruner then deletes nothing, and the page says so).
    */
   async retentionPolicy(): Promise<RetentionPolicy | null> {
-    const row = await this.settings.findOneBy({ id: 1 });
-    if (!row) return DEFAULT_POLICY;
-    let tiers: RetentionTiers | null = null;
-    if (row.retentionTiers) {
-      try {
-        tiers = JSON.parse(row.retentionTiers) as RetentionTiers;
-      } catch {
-        return null;
-      }
-    }
-    return { retentionDays: row.retentionDays, keepMin: row.keepMin, tiers };
+    const { retention } = await this.settings.read();
+    return retention.kind === 'usable' ? retention.policy : null;
   }
 
   get timeZone(): string {
