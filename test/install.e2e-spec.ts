@@ -21,6 +21,7 @@ const CHECK_NAMES = [
   'key-file',
   'database',
   'schedule',
+  'retention',
   'last-snapshot',
   'rate-limit',
   'snapshots',
