@@ -1,8 +1,9 @@
 import { AuditEntry } from './audit/audit-entry.entity';
 import { Lease } from './lease/lease.entity';
+import { notificationEntities } from './notifications/notification.entities';
 import { CycleRun } from './scheduler/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
 import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';
 
 /** The plugin's entities; a host registers them with its data source together with the migrations. */
-export const hetznerSnapshotsEntities = [PanelSettings, AuditEntry, SnapshotListCache, CycleRun, Lease];
+export const hetznerSnapshotsEntities = [PanelSettings, AuditEntry, SnapshotListCache, CycleRun, Lease, ...notificationEntities];

@@ -3,6 +3,8 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
 import { DoctorModule } from './doctor/doctor.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { RestoreModule } from './restore/restore.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { MetricsModule } from './metrics/metrics.module';
 /** The plugin's feature modules, one per folder; each brings its controllers and services. */
 export const hetznerSnapshotsFeatureModules = [
   SettingsModule,
@@ -10,4 +12,6 @@ export const hetznerSnapshotsFeatureModules = [
   DoctorModule,
   SchedulerModule,
   RestoreModule,
+  NotificationsModule,
+  MetricsModule,
 ];

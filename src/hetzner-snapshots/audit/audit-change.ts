@@ -9,7 +9,14 @@ export interface AuditChange {
   to: string | null;
 }
 
-export type AuditAction = 'schedule.updated' | 'token.saved' | 'token.replaced' | 'token.removed';
+export type AuditAction =
+  | 'schedule.updated'
+  | 'token.saved'
+  | 'token.replaced'
+  | 'token.removed'
+  | 'notification.channel.added'
+  | 'notification.channel.changed'
+  | 'notification.channel.removed';
 
 /** "admin:alice" for a signed-in admin, "cli" for the command line. */
 export type AuditActor = `admin:${string}` | 'cli' | 'system';
@@ -23,6 +30,9 @@ const ACTION_LABELS: Record<string, string> = {
   'token.saved': 'API token saved',
   'token.replaced': 'API token replaced',
   'token.removed': 'API token removed, automatic snapshots paused',
+  'notification.channel.added': 'Notification channel added',
+  'notification.channel.changed': 'Notification channel changed',
+  'notification.channel.removed': 'Notification channel removed',
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -33,6 +43,7 @@ const FIELD_LABELS: Record<string, string> = {
   keepMin: 'Always keep the newest',
   retentionTiers: 'Tiered policy',
   webhookUrl: 'Webhook URL',
+  notificationChannel: 'Notification channel',
 };
 
 export interface AuditLine {

@@ -2,6 +2,7 @@
 // consistency hooks, create_image (waiting out a locked server), following the action, and pruning only
 // after the new snapshot is confirmed. Cron, the CLI and the restart logic all call these plain methods.
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, Clock } from '../../clock/clock';
 import { redactSecrets } from '../../logging/line.logger';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
@@ -19,17 +20,18 @@ import { planRetention, type RetentionPlan, type RetentionPolicy } from '../rete
 import { plural } from '../retention/retention.wording';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import { CycleRunStore, DeletedSnapshot, readDeleted, readHooks, SchedulerSettings } from './cycle-run.store';
-import { CycleWebhookNotifier } from './cycle-webhook.notifier';
+import { CYCLE_FINISHED_EVENT, CycleFinishedEvent } from '../notifications/notification.events';
 import {
   AUTO_SNAPSHOT_LABELS,
   AUTO_SNAPSHOT_SELECTOR,
   autoSnapshotDescription,
   CycleStepError,
   describeCycleFailure,
+  isRetentionBlocked,
   isTransientApiFailure,
   lockedRetryDelayMs,
+  RETENTION_DOUBT,
   toRetentionCandidate,
-  webhookEventFor,
 } from './cycle.decisions';
 import { CycleHooks, describeHookFailure, HookPhase, SnapshotHookRunner } from './snapshot-hook.runner';
 
@@ -90,7 +92,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     private readonly store: CycleRunStore,
     private readonly leases: LeaseService,
     private readonly hooks: SnapshotHookRunner,
-    private readonly webhooks: CycleWebhookNotifier,
+    private readonly events: EventEmitter2,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -461,7 +463,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
       return {
         plan: null,
         images: [],
-        note: `Nothing was deleted: ${settings.policyProblem ?? 'the retention settings are not readable'}. Save the retention settings again.`,
+        note: `${RETENTION_DOUBT} ${settings.policyProblem ?? 'the retention settings are not readable'}. Save the retention settings again.`,
       };
     }
     let images: HcloudImage[];
@@ -472,7 +474,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
       return {
         plan: null,
         images: [],
-        note: `Nothing was deleted: the list of automatic snapshots could not be read completely (${describeHcloudError(err)}). Pruning is tried again next cycle.`,
+        note: `${RETENTION_DOUBT} the list of automatic snapshots could not be read completely (${describeHcloudError(err)}). Pruning is tried again next cycle.`,
       };
     }
     try {
@@ -487,7 +489,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
       return { plan, images, note: null };
     } catch (err) {
       if (!(err instanceof RetentionPolicyError)) throw err;
-      return { plan: null, images, note: `Nothing was deleted: ${err.message}` };
+      return { plan: null, images, note: `${RETENTION_DOUBT} ${err.message}` };
     }
   }
 
@@ -623,37 +625,18 @@ export class SnapshotCycleService implements OnModuleDestroy {
     const line = `cycle ${run.id} (${run.trigger}) ${run.status}: ${message} [${run.requestCount} Hetzner requests]`;
     if (run.status === 'succeeded') this.logger.log(line);
     else this.logger.warn(line);
-    await this.announce(run, result.serverName, message).catch((err: unknown) =>
-      this.logger.warn(`webhook not sent: ${(err as Error).message}`),
-    );
+    this.announce(run, result.serverName, message);
     return { status: run.status, runId: run.id, message, run };
   }
 
-  /** The webhook notice on a failure and on the first success after failures; sent in the background. */
-  private async announce(run: CycleRun, serverName: string | null, message: string): Promise<void> {
-    if (run.trigger === 'prune') return;
-    const { webhookUrl } = await this.store.settings();
-    if (!webhookUrl) return;
-    const previous = await this.store.previousSnapshotCycle(run.id);
-    const event = webhookEventFor(run.status, previous?.status ?? null);
-    if (!event) return;
-    void this.webhooks.notify(webhookUrl, {
-      event,
-      server: { id: run.serverId, name: serverName },
-      run: {
-        id: run.id,
-        trigger: run.trigger,
-        status: run.status,
-        startedAt: run.startedAt.toISOString(),
-        finishedAt: run.finishedAt?.toISOString() ?? null,
-        imageId: run.imageId,
-        actionId: run.actionId,
-        errorCode: run.errorCode,
-        deletedCount: readDeleted(run).length,
-        requestCount: run.requestCount,
-      },
-      message: event === 'cycle.recovered' ? `Automatic snapshots work again. ${message}` : message,
-    });
+  /** Tells the notifications and metrics (listeners work in the background; the cycle never waits on them). */
+  private announce(run: CycleRun, serverName: string | null, message: string): void {
+    const event: CycleFinishedEvent = { run, serverName, message, retentionBlocked: isRetentionBlocked(run) };
+    try {
+      this.events.emit(CYCLE_FINISHED_EVENT, event);
+    } catch (err) {
+      this.logger.warn(`could not announce cycle ${run.id}: ${(err as Error).message}`);
+    }
   }
 }
 

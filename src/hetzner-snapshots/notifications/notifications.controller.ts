@@ -1,0 +1,164 @@
+// Settings → Notifications (channels: add, change, remove, send a test) and History → Notifications (each
+// message and how each delivery went). Thin: NotificationChannelsService and NotificationService decide.
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import type { FieldErrors } from '../../forms/form-validation';
+import { setFlash } from '../../host/web/flash';
+import type { PanelRequest } from '../../host/web/request-context';
+import { adminActor } from '../audit/audit-change';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
+import { PluginAccessGuard } from '../plugin-access.guard';
+import { ChannelKind } from './notification.entities';
+import { NotificationChannelsService } from './notification-channels.service';
+import { NotificationHistoryPresenter, presentChannelForm } from './notifications.presenter';
+import { NotificationService } from './notification.service';
+
+type FormBody = Record<string, unknown> | undefined;
+
+function channelId(raw: string): number | null {
+  return /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : null;
+}
+
+@Controller()
+@UseGuards(PluginAccessGuard)
+export class NotificationsController {
+  constructor(
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    private readonly channels: NotificationChannelsService,
+    private readonly notifications: NotificationService,
+    private readonly history: NotificationHistoryPresenter,
+  ) {}
+
+  @Get('settings/notifications')
+  async list(@Res() res: Response) {
+    res.render('hetzner-snapshots/notifications', {
+      title: 'Notifications',
+      layout: this.options.layout,
+      channels: (await this.channels.list()).map((c) => ({
+        ...c,
+        editHref: this.path(`/settings/notifications/${c.id}`),
+        testAction: this.path(`/settings/notifications/${c.id}/test`),
+        removeAction: this.path(`/settings/notifications/${c.id}/remove`),
+      })),
+      addWebhookHref: this.path('/settings/notifications/new?kind=webhook'),
+      addEmailHref: this.path('/settings/notifications/new?kind=email'),
+      settingsHref: this.path('/settings'),
+      historyHref: this.path('/history/notifications'),
+      metricsOn: Boolean(this.options.metricsToken),
+    });
+  }
+
+  @Get('settings/notifications/new')
+  newChannel(@Query('kind') kind: unknown, @Res() res: Response) {
+    const k: ChannelKind = kind === 'email' ? 'email' : 'webhook';
+    this.renderForm(res, 200, { kind: k, id: null, values: k === 'email' ? { port: '587', security: 'starttls', passwordSource: 'stored' } : { format: 'generic' }, secretSet: false });
+  }
+
+  @Post('settings/notifications/webhook')
+  createWebhook(@Req() req: PanelRequest, @Res() res: Response, @Body() body: FormBody) {
+    return this.save(req, res, 'webhook', null, body);
+  }
+
+  @Post('settings/notifications/email')
+  createEmail(@Req() req: PanelRequest, @Res() res: Response, @Body() body: FormBody) {
+    return this.save(req, res, 'email', null, body);
+  }
+
+  @Get('settings/notifications/:id')
+  async edit(@Param('id') raw: string, @Res() res: Response) {
+    const id = channelId(raw);
+    const channel = id === null ? null : await this.channels.find(id);
+    if (!channel) return this.notFound(res);
+    this.renderForm(res, 200, {
+      kind: channel.kind,
+      id: channel.id,
+      values: this.channels.formValues(channel),
+      secretSet: Boolean(channel.secretEncrypted),
+    });
+  }
+
+  @Post('settings/notifications/:id')
+  async update(@Param('id') raw: string, @Req() req: PanelRequest, @Res() res: Response, @Body() body: FormBody) {
+    const id = channelId(raw);
+    const channel = id === null ? null : await this.channels.find(id);
+    if (!channel) return this.notFound(res);
+    return this.save(req, res, channel.kind, channel.id, body, Boolean(channel.secretEncrypted));
+  }
+
+  @Post('settings/notifications/:id/test')
+  async test(@Param('id') raw: string, @Res() res: Response) {
+    const id = channelId(raw);
+    if (id === null || !(await this.channels.find(id))) return this.notFound(res);
+    const outcome = await this.notifications.sendTest(id);
+    this.done(res, outcome.ok ? 'success' : 'error', outcome.message);
+  }
+
+  @Post('settings/notifications/:id/remove')
+  async remove(@Param('id') raw: string, @Req() req: PanelRequest, @Res() res: Response) {
+    const id = channelId(raw);
+    const removed = id === null ? null : await this.channels.remove(id, adminActor(req.admin!.username));
+    if (!removed) return this.notFound(res);
+    this.done(res, 'success', `Removed the channel "${removed.name}". Its past deliveries stay in the history.`);
+  }
+
+  @Get('history/notifications')
+  async historyPage(@Res() res: Response) {
+    res.render('hetzner-snapshots/notification-history', {
+      title: 'Notification history',
+      layout: this.options.layout,
+      ...(await this.history.page()),
+      historyHref: this.path('/history'),
+      settingsHref: this.path('/settings/notifications'),
+    });
+  }
+
+  private async save(req: PanelRequest, res: Response, kind: ChannelKind, id: number | null, body: FormBody, secretSet = false) {
+    const result = await this.channels.save({ kind, id, body, actor: adminActor(req.admin!.username) });
+    if (!result.ok) {
+      if (result.status === 404) return this.notFound(res);
+      return this.renderForm(res, 400, { kind, id, values: result.values, errors: result.errors, secretSet });
+    }
+    this.done(
+      res,
+      'success',
+      `${result.created ? 'Added' : 'Saved'} the channel "${result.channel.name}". Use "Send a test" to check that it reaches you.`,
+    );
+  }
+
+  private renderForm(
+    res: Response,
+    status: number,
+    state: { kind: ChannelKind; id: number | null; values: Record<string, unknown>; errors?: FieldErrors; secretSet: boolean },
+  ) {
+    const action =
+      state.id === null ? this.path(`/settings/notifications/${state.kind}`) : this.path(`/settings/notifications/${state.id}`);
+    res.status(status).render('hetzner-snapshots/notification-channel', {
+      title: state.id === null ? (state.kind === 'email' ? 'Add an e-mail channel' : 'Add a webhook') : 'Change a channel',
+      layout: this.options.layout,
+      action,
+      backHref: this.path('/settings/notifications'),
+      form: presentChannelForm({ ...state, smtpPasswordSet: Boolean(this.options.smtpPassword) }),
+    });
+  }
+
+  private notFound(res: Response) {
+    res.status(404).render('hetzner-snapshots/notifications-missing', {
+      title: 'No such channel',
+      layout: this.options.layout,
+      backHref: this.path('/settings/notifications'),
+    });
+  }
+
+  private done(res: Response, kind: 'success' | 'error' | 'info', message: string) {
+    setFlash(res, { kind, message }, res.locals.secure as boolean);
+    res.redirect(303, this.path('/settings/notifications'));
+  }
+
+  private path(p: string): string {
+    return pagePath(this.options.routePrefix, p);
+  }
+}
