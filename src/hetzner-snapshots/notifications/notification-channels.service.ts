@@ -14,6 +14,7 @@ import { EmailChannelDto, splitRecipients, WebhookChannelDto } from './channel-f
 import { channelKinds, EmailSettings, readEmailSettings } from './channel-settings';
 import { ChannelKind, NotificationChannel } from './notification.entities';
 import { KIND_INFO, NOTIFICATION_KINDS, NotificationKind } from './notification.rules';
+import type { ChannelDoctorFacts } from './notification-doctor.check';
 import { encryptChannelSecret } from './notification-secret.cipher';
 import { NotificationStore } from './notification.store';
 
@@ -56,6 +57,12 @@ export class NotificationChannelsService {
 
   async list(): Promise<ChannelView[]> {
     return (await this.store.listChannels()).map(viewOf);
+  }
+
+  /** Every channel with its newest attempted delivery, for doctor. */
+  async doctorFacts(): Promise<ChannelDoctorFacts[]> {
+    const channels = await this.store.listChannels();
+    return Promise.all(channels.map(async (c) => ({ channel: viewOf(c), last: await this.store.lastDelivery(c.id) })));
   }
 
   async find(id: number): Promise<NotificationChannel | null> {

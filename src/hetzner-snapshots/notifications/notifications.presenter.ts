@@ -59,7 +59,25 @@ export function presentChannelForm(input: {
     passwordSources: choose(PASSWORD_CHOICES, 'passwordSource'),
     secretSet: input.secretSet,
     smtpPasswordSet: input.smtpPasswordSet,
+    ...secretField(input.kind, input.secretSet),
   };
+}
+
+/** The secret's field: "set" and a replace field for a stored one, never the value. */
+function secretField(kind: ChannelKind, set: boolean): { secretLabel: string; secretHint: string } {
+  const what = kind === 'email' ? 'password' : 'secret';
+  if (set)
+    return {
+      secretLabel: `Replace the stored ${what} (leave empty to keep it)`,
+      secretHint: `A ${what} is set. It is stored encrypted and never shown.`,
+    };
+  return kind === 'email'
+    ? { secretLabel: 'SMTP password', secretHint: 'Stored encrypted, never shown again.' }
+    : {
+        secretLabel: 'Secret (optional)',
+        secretHint:
+          'Generic JSON: the HMAC-SHA256 key the receiver checks the signature with. ntfy: an access token. At least 16 characters; stored encrypted.',
+      };
 }
 
 const DELIVERY_BADGE: Record<string, { label: string; badge: string }> = {

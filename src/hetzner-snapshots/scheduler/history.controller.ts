@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import { validateForm } from '../../forms/form-validation';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { HistoryQueryDto } from './history-query.dto';
 import { HistoryPresenter } from './history.presenter';
@@ -22,6 +22,11 @@ export class HistoryController {
     // A mistyped page number in a link is not worth an error page: it shows the first page.
     const form = validateForm(HistoryQueryDto, query);
     const view = await this.presenter.page(form.ok ? (form.value.page ?? 1) : 1, this.clock.now());
-    res.render('hetzner-snapshots/history', { layout: this.options.layout, title: 'History', ...view });
+    res.render('hetzner-snapshots/history', {
+      layout: this.options.layout,
+      title: 'History',
+      ...view,
+      notificationsHref: pagePath(this.options.routePrefix, '/history/notifications'),
+    });
   }
 }
