@@ -19,7 +19,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { webhookUrlProblem } from '../settings/update-schedule.dto';
+import { webhookUrlProblem } from '../webhook/webhook-url.rule';
 import { WEBHOOK_FORMATS, type WebhookFormat } from './notification.formats';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -33,7 +33,7 @@ class ChannelUrlConstraint implements ValidatorConstraintInterface {
     return webhookUrlProblem(value) === null;
   }
   defaultMessage(args: ValidationArguments): string {
-    return (webhookUrlProblem(args.value) ?? 'That is not a web address.').replace(', or leave it empty', '');
+    return webhookUrlProblem(args.value) ?? 'That is not a web address.';
   }
 }
 
@@ -110,10 +110,11 @@ export class EmailChannelDto extends ChannelBaseDto {
   })
   host!: string;
 
+  // class-validator reports the decorator nearest the field first: "not a number" before "out of range".
   @Transform(toInt)
-  @IsInt({ message: 'Enter a port number: 587 for STARTTLS, 465 for TLS, 25 without.' })
   @Min(1, { message: 'Enter a port number from 1 to 65535.' })
   @Max(65535, { message: 'Enter a port number from 1 to 65535.' })
+  @IsInt({ message: 'Enter a port number: 587 for STARTTLS, 465 for TLS, 25 without.' })
   port!: number;
 
   @IsIn(['starttls', 'tls', 'none'], { message: 'Pick STARTTLS, TLS or none.' })

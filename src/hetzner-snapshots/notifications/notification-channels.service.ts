@@ -126,7 +126,10 @@ export class NotificationChannelsService {
       if (form.ok) {
         const dto = form.value;
         const problem = webhookHostProblem(dto.host.replace(/^\[|\]$/g, ''), { allowPrivate });
-        if (problem) errors.host = problem.replace('webhook address', 'SMTP server address').replace('send webhooks', 'send mail');
+        if (problem)
+          errors.host = problem
+            .replace('The webhook address', 'The SMTP server address')
+            .replace(/sends? webhooks/g, (m) => m.replace('webhooks', 'mail'));
         const username = dto.username ? dto.username : null;
         let secretEncrypted = existing?.secretEncrypted ?? null;
         if (dto.passwordSource !== 'stored') secretEncrypted = null;
@@ -200,6 +203,8 @@ function splitEvents(body: unknown): { fields: Record<string, unknown>; events: 
       continue;
     }
     const kind = k.slice(EVENT_FIELD_PREFIX.length);
+    // An unticked box is not sent by a browser; sent empty, it means the same.
+    if (v === '') continue;
     if (!(NOTIFICATION_KINDS as readonly string[]).includes(kind) || v !== 'on')
       errors.events = `"${kind.slice(0, 40)}" is not an event the panel sends.`;
     else picked.add(kind);

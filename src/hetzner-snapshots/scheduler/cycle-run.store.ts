@@ -24,7 +24,6 @@ export interface SchedulerSettings {
   /** null when the stored tiers cannot be read: nothing is deleted then. */
   policy: RetentionPolicy | null;
   policyProblem: string | null;
-  webhookUrl: string | null;
   updatedAt: Date;
 }
 
@@ -129,7 +128,6 @@ export class CycleRunStore {
       frequency: row.frequency,
       policy: policyProblem ? null : { retentionDays: row.retentionDays, keepMin: row.keepMin, tiers },
       policyProblem,
-      webhookUrl: row.webhookUrl?.trim() || null,
       updatedAt: row.updatedAt,
     };
   }

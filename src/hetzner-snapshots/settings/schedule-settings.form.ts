@@ -24,12 +24,11 @@ export interface ScheduleSettings {
   retentionDays: number;
   keepMin: number;
   tiers: RetentionTiers | null;
-  webhookUrl: string | null;
 }
 
 export type ScheduleColumns = Pick<
   PanelSettings,
-  'scheduleEnabled' | 'frequency' | 'retentionDays' | 'keepMin' | 'retentionTiers' | 'webhookUrl'
+  'scheduleEnabled' | 'frequency' | 'retentionDays' | 'keepMin' | 'retentionTiers'
 >;
 
 /** What the tier fields suggest while the tiered policy is off: a common grandfather-father-son start. */
@@ -45,7 +44,6 @@ export function rowToSchedule(row: ScheduleColumns): ScheduleSettings {
     retentionDays: row.retentionDays,
     keepMin: row.keepMin,
     tiers: parseTiers(row.retentionTiers),
-    webhookUrl: row.webhookUrl || null,
   };
 }
 
@@ -89,7 +87,6 @@ export function scheduleToColumns(s: ScheduleSettings): ScheduleColumns {
           monthly: s.tiers.monthly,
         })
       : null,
-    webhookUrl: s.webhookUrl,
   };
 }
 
@@ -133,7 +130,6 @@ export function scheduleToForm(s: ScheduleSettings): ScheduleFormValues {
     tierDaily: String(tiers.daily),
     tierWeekly: String(tiers.weekly),
     tierMonthly: String(tiers.monthly),
-    webhookUrl: s.webhookUrl ?? '',
   };
 }
 
@@ -153,7 +149,6 @@ export function formToSchedule(dto: UpdateScheduleDto): ScheduleSettings {
           monthly: dto.tierMonthly ?? 0,
         }
       : null,
-    webhookUrl: dto.webhookUrl ? dto.webhookUrl : null,
   };
 }
 
@@ -178,11 +173,9 @@ export function diffSchedule(before: ScheduleColumns, after: ScheduleColumns): A
     retentionDays: (c) => String(c.retentionDays),
     keepMin: (c) => String(c.keepMin),
     retentionTiers: (c) => formatTiers(parseTiers(c.retentionTiers)),
-    webhookUrl: (c) => (c.webhookUrl ? webhookForAudit(c.webhookUrl) : null),
   };
   const changes: AuditChange[] = [];
   for (const field of Object.keys(shown) as (keyof ScheduleColumns)[]) {
-    // Compared raw (two webhook paths may differ only where the record hides them), recorded as shown.
     const same =
       field === 'retentionTiers' || field === 'scheduleEnabled'
         ? shown[field](before) === shown[field](after)
@@ -190,16 +183,6 @@ export function diffSchedule(before: ScheduleColumns, after: ScheduleColumns): A
     if (!same) changes.push({ field, from: shown[field](before), to: shown[field](after) });
   }
   return changes;
-}
-
-/** The receiver's origin only: paths of chat webhooks are secrets of their own (Slack, Discord...). */
-export function webhookForAudit(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return parsed.pathname === '/' && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
-  } catch {
-    return '(unreadable address)';
-  }
 }
 
 // ---- CLI flags -------------------------------------------------------------------------------------------
@@ -212,7 +195,6 @@ export const SCHEDULE_FLAG_NAMES = [
   'retention-days',
   'keep-min',
   'tiers',
-  'webhook-url',
 ] as const;
 export type ScheduleFlag = (typeof SCHEDULE_FLAG_NAMES)[number];
 
@@ -232,7 +214,6 @@ export const FIELD_TO_FLAG: Record<ScheduleFormField, ScheduleFlag> = {
   tierDaily: 'tiers',
   tierWeekly: 'tiers',
   tierMonthly: 'tiers',
-  webhookUrl: 'webhook-url',
 };
 
 export type FlagMergeResult =
@@ -279,11 +260,6 @@ export function mergeScheduleFlags(
     const merged = mergeTiers(flags.tiers);
     if (typeof merged === 'string') errors.tiers = merged;
     else Object.assign(values, merged);
-  }
-
-  if (flags['webhook-url'] !== undefined) {
-    const url = flags['webhook-url'].trim();
-    values.webhookUrl = url.toLowerCase() === 'off' ? '' : url;
   }
 
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
