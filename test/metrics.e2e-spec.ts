@@ -38,7 +38,9 @@ describe('/metrics (e2e)', () => {
   it('is off until METRICS_TOKEN is set: 404, even for a signed-in admin', async () => {
     panel = await startSchedulerPanel(world);
     expect((await panel.anonymous().get('/metrics')).status).toBe(404);
-    expect((await panel.anonymous().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`)).status).toBe(404);
+    expect(
+      (await panel.anonymous().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`)).status,
+    ).toBe(404);
     expect((await (await panel.signedIn()).get('/metrics')).status).toBe(404);
   });
 
@@ -49,7 +51,9 @@ describe('/metrics (e2e)', () => {
     const none = await panel.anonymous().get('/metrics');
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toMatch(/^Bearer /);
-    expect((await panel.anonymous().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}x`)).status).toBe(401);
+    expect(
+      (await panel.anonymous().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}x`)).status,
+    ).toBe(401);
     expect((await panel.anonymous().get('/metrics').set('Authorization', METRICS_TOKEN)).status).toBe(401);
     expect((await (await panel.signedIn()).get('/metrics')).status).toBe(401);
 
@@ -65,7 +69,9 @@ describe('/metrics (e2e)', () => {
     await flushNotifications(panel);
     // The cached list the snapshot metrics read (as the snapshots page or `snapshot list` fill it).
     await panel.get<SnapshotsService>(SnapshotsService).freshListing();
-    panel.get<EventEmitter2>(EventEmitter2).emit(DRILL_FINISHED_EVENT, { ok: false, message: 'did not boot' });
+    panel
+      .get<EventEmitter2>(EventEmitter2)
+      .emit(DRILL_FINISHED_EVENT, { ok: false, message: 'did not boot' });
     await flushNotifications(panel);
 
     const res = await panel.anonymous().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
@@ -79,17 +85,25 @@ describe('/metrics (e2e)', () => {
     };
     const lastSuccess = value(/snapshot_panel_last_success_timestamp_seconds/);
     expect(lastSuccess).toBeGreaterThan(world.fake.now().getTime() / 1000 - 3600);
-    expect(value(/snapshot_panel_next_run_timestamp_seconds/)).toBeGreaterThan(world.fake.now().getTime() / 1000);
+    expect(value(/snapshot_panel_next_run_timestamp_seconds/)).toBeGreaterThan(
+      world.fake.now().getTime() / 1000,
+    );
     expect(value(/snapshot_panel_schedule_period_seconds/)).toBe(7 * 3600);
     expect(value(/snapshot_panel_cycles_total\{kind="cycle",status="failed",code="image_failed"\}/)).toBe(1);
     expect(value(/snapshot_panel_cycles_total\{kind="cycle",status="succeeded",code=""\}/)).toBe(1);
-    expect(text).toMatch(/^snapshot_panel_cycle_duration_seconds_count\{kind="cycle",status="succeeded"\} 1$/m);
+    expect(text).toMatch(
+      /^snapshot_panel_cycle_duration_seconds_count\{kind="cycle",status="succeeded"\} 1$/m,
+    );
     expect(value(/snapshot_panel_hetzner_requests_total\{endpoint="create_image",status="2xx"\}/)).toBe(2);
-    expect(value(/snapshot_panel_hetzner_requests_total\{endpoint="images",status="2xx"\}/)).toBeGreaterThanOrEqual(2);
+    expect(
+      value(/snapshot_panel_hetzner_requests_total\{endpoint="images",status="2xx"\}/),
+    ).toBeGreaterThanOrEqual(2);
     expect(value(/snapshot_panel_hetzner_ratelimit_remaining/)).toBeGreaterThan(0);
     expect(value(/snapshot_panel_hetzner_ratelimit_limit/)).toBe(3600);
     expect(value(/snapshot_panel_drills_total\{result="failed"\}/)).toBe(1);
-    expect(text).toMatch(/^snapshot_panel_notification_delivery_failures_total\{channel_id="1",channel="Down"\} 3$/m);
+    expect(text).toMatch(
+      /^snapshot_panel_notification_delivery_failures_total\{channel_id="1",channel="Down"\} 3$/m,
+    );
     expect(value(/snapshot_panel_notification_deliveries_pending/)).toBe(3);
     const autos = value(/snapshot_panel_snapshots\{kind="auto"\}/);
     expect(autos).toBeGreaterThanOrEqual(3);

@@ -12,7 +12,10 @@ import {
   NotificationEventRecord,
 } from '../src/hetzner-snapshots/notifications/notification.entities';
 import { DRILL_FAILED_EVENT } from '../src/hetzner-snapshots/notifications/notification.events';
-import { SIGNATURE_HEADER, verifySignature } from '../src/hetzner-snapshots/notifications/notification.formats';
+import {
+  SIGNATURE_HEADER,
+  verifySignature,
+} from '../src/hetzner-snapshots/notifications/notification.formats';
 import { NotificationService } from '../src/hetzner-snapshots/notifications/notification.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
@@ -102,7 +105,10 @@ async function allChannels() {
   await addChannelRow(panel, { name: 'Slack', format: 'slack', url: `${hook.url}/slack/T000/B000/x` });
   await addChannelRow(panel, { name: 'Discord', format: 'discord', url: `${hook.url}/discord/1/x` });
   await addChannelRow(panel, { name: 'ntfy', format: 'ntfy', url: `${hook.url}/alerts`, secret: NTFY_TOKEN });
-  await addChannelRow(panel, { ...emailRow('Mail', mailStored.port, 'mailer', 'stored'), secret: SMTP_STORED });
+  await addChannelRow(panel, {
+    ...emailRow('Mail', mailStored.port, 'mailer', 'stored'),
+    secret: SMTP_STORED,
+  });
   await addChannelRow(panel, emailRow('Mail (env)', mailEnv.port, 'env-mailer', 'environment'));
 }
 
@@ -124,8 +130,12 @@ describe('each channel and format, one failed-then-recovered cycle', () => {
     expect(generic).toHaveLength(2);
     for (const r of generic) {
       expect(r.headers['content-type']).toBe('application/json');
-      expect(verifySignature(r.body, r.headers[SIGNATURE_HEADER.toLowerCase()] as string, HMAC_SECRET)).toBe(true);
-      expect(verifySignature(r.body, r.headers[SIGNATURE_HEADER.toLowerCase()] as string, 'wrong-secret-0000000')).toBe(false);
+      expect(verifySignature(r.body, r.headers[SIGNATURE_HEADER.toLowerCase()] as string, HMAC_SECRET)).toBe(
+        true,
+      );
+      expect(
+        verifySignature(r.body, r.headers[SIGNATURE_HEADER.toLowerCase()] as string, 'wrong-secret-0000000'),
+      ).toBe(false);
     }
     expect(bodies('/generic')).toEqual([
       expect.objectContaining({
@@ -147,11 +157,18 @@ describe('each channel and format, one failed-then-recovered cycle', () => {
 
     // Slack: one mrkdwn text each.
     expect(bodies('/slack/T000/B000/x')).toEqual([
-      { text: expect.stringMatching(/^\*\[ERROR\] A snapshot cycle failed on web-1\*\n.*the disk could not be read/s) },
+      {
+        text: expect.stringMatching(
+          /^\*\[ERROR\] A snapshot cycle failed on web-1\*\n.*the disk could not be read/s,
+        ),
+      },
       { text: expect.stringMatching(/^\*\[OK\] Automatic snapshots work again on web-1\*\n/) },
     ]);
     // Discord: an embed each, red then green, mentions off.
-    const discord = bodies('/discord/1/x') as { embeds: { title: string; color: number }[]; allowed_mentions: unknown }[];
+    const discord = bodies('/discord/1/x') as {
+      embeds: { title: string; color: number }[];
+      allowed_mentions: unknown;
+    }[];
     expect(discord.map((d) => [d.embeds[0].title, d.embeds[0].color])).toEqual([
       ['[ERROR] A snapshot cycle failed on web-1', 0xdc2626],
       ['[OK] Automatic snapshots work again on web-1', 0x16a34a],
@@ -162,8 +179,16 @@ describe('each channel and format, one failed-then-recovered cycle', () => {
     expect(ntfy).toHaveLength(2);
     expect(ntfy.every((r) => r.headers.authorization === `Bearer ${NTFY_TOKEN}`)).toBe(true);
     expect(bodies('/')).toEqual([
-      expect.objectContaining({ topic: 'alerts', priority: 4, title: '[ERROR] A snapshot cycle failed on web-1' }),
-      expect.objectContaining({ topic: 'alerts', priority: 3, title: '[OK] Automatic snapshots work again on web-1' }),
+      expect.objectContaining({
+        topic: 'alerts',
+        priority: 4,
+        title: '[ERROR] A snapshot cycle failed on web-1',
+      }),
+      expect.objectContaining({
+        topic: 'alerts',
+        priority: 3,
+        title: '[OK] Automatic snapshots work again on web-1',
+      }),
     ]);
 
     // E-mail: two messages to both recipients, signed in with the stored password and with SMTP_PASSWORD.
@@ -180,7 +205,11 @@ describe('each channel and format, one failed-then-recovered cycle', () => {
       expect(sink.mails[1].raw).toMatch(/Subject: \[OK\] Automatic snapshots work again on web-1/);
     }
 
-    const everything = [...hook.received.map((r) => r.body), ...mailStored.mails.map((m) => m.raw), ...mailEnv.mails.map((m) => m.raw)].join('\n');
+    const everything = [
+      ...hook.received.map((r) => r.body),
+      ...mailStored.mails.map((m) => m.raw),
+      ...mailEnv.mails.map((m) => m.raw),
+    ].join('\n');
     for (const secret of SECRETS) expect(everything).not.toContain(secret);
 
     // The history page shows each event and each delivery's outcome.
@@ -214,23 +243,28 @@ describe('settings page and secrets', () => {
   it('adds a signed webhook; the secret is stored encrypted, never shown back; "Send a test" reaches a receiver that verifies it', async () => {
     const agent = await panel.signedIn();
     const csrf = await csrfFrom(agent, '/settings/notifications/new?kind=webhook');
-    const created = await agent.post('/settings/notifications/webhook').type('form').send({
-      _csrf: csrf,
-      name: 'Our receiver',
-      format: 'generic',
-      url: `${hook.url}/generic/secret-path`,
-      secret: HMAC_SECRET,
-      enabled: 'on',
-      'event:cycle.failed': 'on',
-      'event:snapshots.overdue': 'on',
-    });
+    const created = await agent
+      .post('/settings/notifications/webhook')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Our receiver',
+        format: 'generic',
+        url: `${hook.url}/generic/secret-path`,
+        secret: HMAC_SECRET,
+        enabled: 'on',
+        'event:cycle.failed': 'on',
+        'event:snapshots.overdue': 'on',
+      });
     expect(created.status).toBe(303);
     const list = await agent.get('/settings/notifications');
     expect(list.text).toContain('Our receiver');
     expect(list.text).toContain('secret set');
     expect(list.text).toContain(hook.url);
     expect(list.text).not.toContain('secret-path');
-    const [row] = await panel.get<Repository<NotificationChannel>>(getRepositoryToken(NotificationChannel)).find();
+    const [row] = await panel
+      .get<Repository<NotificationChannel>>(getRepositoryToken(NotificationChannel))
+      .find();
     expect(row.secretEncrypted).toMatch(/^v1:/);
     expect(row.secretEncrypted).not.toContain(HMAC_SECRET);
     expect(row.events).toBe('cycle.failed,snapshots.overdue');
@@ -241,25 +275,33 @@ describe('settings page and secrets', () => {
     expect(edit.text).not.toContain(HMAC_SECRET);
 
     // Saving again with the secret field empty keeps the secret.
-    const saved = await agent.post(`/settings/notifications/${row.id}`).type('form').send({
-      _csrf: csrf,
-      name: 'Our receiver',
-      format: 'generic',
-      url: `${hook.url}/generic/secret-path`,
-      secret: '',
-      enabled: 'on',
-      'event:cycle.failed': 'on',
-    });
+    const saved = await agent
+      .post(`/settings/notifications/${row.id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Our receiver',
+        format: 'generic',
+        url: `${hook.url}/generic/secret-path`,
+        secret: '',
+        enabled: 'on',
+        'event:cycle.failed': 'on',
+      });
     expect(saved.status).toBe(303);
 
-    const test = await agent.post(`/settings/notifications/${row.id}/test`).type('form').send({ _csrf: csrf });
+    const test = await agent
+      .post(`/settings/notifications/${row.id}/test`)
+      .type('form')
+      .send({ _csrf: csrf });
     expect(test.status).toBe(303);
     const after = await agent.get('/settings/notifications');
     expect(after.text).toContain('The test message to &quot;Our receiver&quot; was delivered.');
     expect(hook.received).toHaveLength(1);
     const [req] = hook.received;
     expect(JSON.parse(req.body)).toMatchObject({ event: 'test', phase: 'test' });
-    expect(verifySignature(req.body, req.headers[SIGNATURE_HEADER.toLowerCase()] as string, HMAC_SECRET)).toBe(true);
+    expect(
+      verifySignature(req.body, req.headers[SIGNATURE_HEADER.toLowerCase()] as string, HMAC_SECRET),
+    ).toBe(true);
     const history = await agent.get('/history/notifications');
     expect(history.text).toContain('Our receiver');
     expect(history.text).toContain('Delivered');
@@ -268,22 +310,27 @@ describe('settings page and secrets', () => {
   it('a failed test says why, on the page; an e-mail channel with a wrong password fails its test', async () => {
     const agent = await panel.signedIn();
     const csrf = await csrfFrom(agent, '/settings/notifications/new?kind=email');
-    const created = await agent.post('/settings/notifications/email').type('form').send({
-      _csrf: csrf,
-      name: 'Ops e-mail',
-      host: '127.0.0.1',
-      port: String(mailStored.port),
-      security: 'none',
-      username: 'mailer',
-      passwordSource: 'stored',
-      password: 'not-the-password',
-      from: 'panel@example.com',
-      to: 'ops@example.com',
-      enabled: 'on',
-      'event:cycle.failed': 'on',
-    });
+    const created = await agent
+      .post('/settings/notifications/email')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Ops e-mail',
+        host: '127.0.0.1',
+        port: String(mailStored.port),
+        security: 'none',
+        username: 'mailer',
+        passwordSource: 'stored',
+        password: 'not-the-password',
+        from: 'panel@example.com',
+        to: 'ops@example.com',
+        enabled: 'on',
+        'event:cycle.failed': 'on',
+      });
     expect(created.status).toBe(303);
-    const [row] = await panel.get<Repository<NotificationChannel>>(getRepositoryToken(NotificationChannel)).find();
+    const [row] = await panel
+      .get<Repository<NotificationChannel>>(getRepositoryToken(NotificationChannel))
+      .find();
     await agent.post(`/settings/notifications/${row.id}/test`).type('form').send({ _csrf: csrf });
     const page = await agent.get('/settings/notifications');
     expect(page.text).toContain('The test to &quot;Ops e-mail&quot; failed: 127.0.0.1:');
@@ -291,20 +338,23 @@ describe('settings page and secrets', () => {
     expect(page.text).not.toContain('not-the-password');
 
     // Replace the password: the next test is delivered.
-    await agent.post(`/settings/notifications/${row.id}`).type('form').send({
-      _csrf: csrf,
-      name: 'Ops e-mail',
-      host: '127.0.0.1',
-      port: String(mailStored.port),
-      security: 'none',
-      username: 'mailer',
-      passwordSource: 'stored',
-      password: SMTP_STORED,
-      from: 'panel@example.com',
-      to: 'ops@example.com',
-      enabled: 'on',
-      'event:cycle.failed': 'on',
-    });
+    await agent
+      .post(`/settings/notifications/${row.id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Ops e-mail',
+        host: '127.0.0.1',
+        port: String(mailStored.port),
+        security: 'none',
+        username: 'mailer',
+        passwordSource: 'stored',
+        password: SMTP_STORED,
+        from: 'panel@example.com',
+        to: 'ops@example.com',
+        enabled: 'on',
+        'event:cycle.failed': 'on',
+      });
     const edit = await agent.get(`/settings/notifications/${row.id}`);
     expect(edit.text).not.toContain(SMTP_STORED);
     expect(notifications()).toBeDefined();
@@ -314,7 +364,11 @@ describe('settings page and secrets', () => {
   });
 
   it('`snapshot-panel notify test` sends through the same service, and `notify list` shows no secret', async () => {
-    const channel = await addChannelRow(panel, { name: 'CLI hook', url: `${hook.url}/cli/secret-path`, secret: HMAC_SECRET });
+    const channel = await addChannelRow(panel, {
+      name: 'CLI hook',
+      url: `${hook.url}/cli/secret-path`,
+      secret: HMAC_SECRET,
+    });
     const env = { ...world.env, ...PRIVATE_OK, DATA_DIR: panel.dataDir };
     const test = await cli(['notify', 'test', '--channel', String(channel.id)], env);
     expect(test.code).toBe(0);
@@ -338,7 +392,12 @@ describe('retries', () => {
     await cycles().runCycle({ trigger: 'schedule' });
     await flushNotifications(panel);
     let [d] = await deliveries();
-    expect(d).toMatchObject({ status: 'pending', attempts: 1, failedAttempts: 1, lastError: expect.stringContaining('HTTP 500') });
+    expect(d).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      failedAttempts: 1,
+      lastError: expect.stringContaining('HTTP 500'),
+    });
     expect(d.nextAttemptAt!.getTime() - d.lastAttemptAt!.getTime()).toBeGreaterThanOrEqual(30_000);
     expect(d.nextAttemptAt!.getTime() - d.lastAttemptAt!.getTime()).toBeLessThan(31_000);
 
@@ -348,7 +407,11 @@ describe('retries', () => {
     world.fake.advance(31_000);
     await notifications().processDue();
     [d] = await deliveries();
-    expect(d).toMatchObject({ status: 'pending', attempts: 2, lastError: expect.stringContaining('HTTP 503') });
+    expect(d).toMatchObject({
+      status: 'pending',
+      attempts: 2,
+      lastError: expect.stringContaining('HTTP 503'),
+    });
     expect(d.nextAttemptAt!.getTime() - d.lastAttemptAt!.getTime()).toBeGreaterThanOrEqual(120_000);
     world.fake.advance(121_000);
     await notifications().processDue();
@@ -387,7 +450,9 @@ describe('retries', () => {
     });
     expect(code).toBe(1);
     expect(out).toMatch(
-      new RegExp(`FAIL +channel-${channel.id} +"Gone" \\(Webhook \\(generic JSON, signed\\) → ${hook.url}\\) failed its last delivery .* after 5 tries: ${hook.url}: answered with HTTP 404`),
+      new RegExp(
+        `FAIL +channel-${channel.id} +"Gone" \\(Webhook \\(generic JSON, signed\\) → ${hook.url}\\) failed its last delivery .* after 5 tries: ${hook.url}: answered with HTTP 404`,
+      ),
     );
   });
 });
@@ -421,20 +486,40 @@ describe('collapsing and events', () => {
     await addChannelRow(panel, { name: 'Token', url: `${hook.url}/token`, events: 'token.rejected' });
     await addChannelRow(panel, { name: 'Limit', url: `${hook.url}/limit`, events: 'limit.reached' });
     await addChannelRow(panel, { name: 'Drill', url: `${hook.url}/drill`, events: 'drill.failed' });
-    world.fake.failNext({ path: new RegExp(`^/v1/servers/${world.serverId}$`), status: 401, code: 'unauthorized', message: 'unable to authenticate' });
+    world.fake.failNext({
+      path: new RegExp(`^/v1/servers/${world.serverId}$`),
+      status: 401,
+      code: 'unauthorized',
+      message: 'unable to authenticate',
+    });
     await cycles().runCycle({ trigger: 'schedule' });
     await flushNotifications(panel);
-    world.fake.failNext({ path: /create_image$/, status: 403, code: 'resource_limit_exceeded', message: 'image limit exceeded' });
+    world.fake.failNext({
+      path: /create_image$/,
+      status: 403,
+      code: 'resource_limit_exceeded',
+      message: 'image limit exceeded',
+    });
     await cycles().runCycle({ trigger: 'schedule' });
     await flushNotifications(panel);
-    panel.get<EventEmitter2>(EventEmitter2).emit(DRILL_FAILED_EVENT, { message: 'The restored server did not boot.' });
+    panel
+      .get<EventEmitter2>(EventEmitter2)
+      .emit(DRILL_FAILED_EVENT, { message: 'The restored server did not boot.' });
     await flushNotifications(panel);
     await cycles().runCycle({ trigger: 'schedule' });
     await flushNotifications(panel);
 
-    expect(bodies('/token').map((b) => `${b.event}/${b.severity}`)).toEqual(['token.rejected/critical', 'token.resolved/info']);
-    expect(bodies('/limit').map((b) => `${b.event}/${b.severity}`)).toEqual(['limit.reached/error', 'limit.resolved/info']);
-    expect(bodies('/drill')).toEqual([expect.objectContaining({ event: 'drill.failed', message: 'The restored server did not boot.' })]);
+    expect(bodies('/token').map((b) => `${b.event}/${b.severity}`)).toEqual([
+      'token.rejected/critical',
+      'token.resolved/info',
+    ]);
+    expect(bodies('/limit').map((b) => `${b.event}/${b.severity}`)).toEqual([
+      'limit.reached/error',
+      'limit.resolved/info',
+    ]);
+    expect(bodies('/drill')).toEqual([
+      expect.objectContaining({ event: 'drill.failed', message: 'The restored server did not boot.' }),
+    ]);
     expect((await events()).map((e) => e.event)).toEqual([
       'cycle.failed',
       'token.rejected',
@@ -449,7 +534,11 @@ describe('collapsing and events', () => {
 
 describe('the watchdog', () => {
   it('a process that was down through two periods says so at start-up, even though its catch-up then succeeds', async () => {
-    await addChannelRow(panel, { name: 'Hook', url: `${hook.url}/hook`, events: 'snapshots.overdue,cycle.failed' });
+    await addChannelRow(panel, {
+      name: 'Hook',
+      url: `${hook.url}/hook`,
+      events: 'snapshots.overdue,cycle.failed',
+    });
     await changeSettings(panel, { scheduleEnabled: true, frequency: '6h' });
     expect((await cycles().runCycle({ trigger: 'schedule' })).status).toBe('succeeded');
     await flushNotifications(panel);
@@ -471,7 +560,8 @@ describe('the watchdog', () => {
     await addChannelRow(panel, { name: 'Hook', url: `${hook.url}/hook`, events: 'snapshots.overdue' });
     await changeSettings(panel, { scheduleEnabled: true, frequency: '6h' });
     await cycles().runCycle({ trigger: 'schedule' });
-    const { NotificationWatchdog } = await import('../src/hetzner-snapshots/notifications/notification-watchdog.service');
+    const { NotificationWatchdog } =
+      await import('../src/hetzner-snapshots/notifications/notification-watchdog.service');
     const watchdog = panel.get<InstanceType<typeof NotificationWatchdog>>(NotificationWatchdog);
     world.fake.advance(11 * 3_600_000);
     await watchdog.check();
@@ -502,7 +592,13 @@ describe('upgrading', () => {
     );
     await db.runMigrations();
     const [channel] = await db.getRepository(NotificationChannel).find();
-    expect(channel).toMatchObject({ name: 'Webhook', kind: 'webhook', format: 'generic', enabled: true, url: `${hook.url}/legacy/path` });
+    expect(channel).toMatchObject({
+      name: 'Webhook',
+      kind: 'webhook',
+      format: 'generic',
+      enabled: true,
+      url: `${hook.url}/legacy/path`,
+    });
     expect(channel.events.split(',')).toHaveLength(6);
     expect((await settings.findOneByOrFail({ id: 1 })).webhookUrl).toBeNull();
 

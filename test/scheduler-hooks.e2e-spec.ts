@@ -200,7 +200,11 @@ describe('webhook (e2e)', () => {
   });
 
   it('a webhook receiver that is down changes nothing about the cycle', async () => {
-    await addChannelRow(panel, { name: 'Nobody', url: 'http://127.0.0.1:9/nobody-listens', events: 'cycle.failed' });
+    await addChannelRow(panel, {
+      name: 'Nobody',
+      url: 'http://127.0.0.1:9/nobody-listens',
+      events: 'cycle.failed',
+    });
     world.fake.failActionsNext(1);
 
     const outcome = await panel
@@ -243,7 +247,9 @@ describe('webhook (e2e)', () => {
       await flushNotifications(panel);
       expect(received).toEqual([]);
       expect(
-        panel.logs.some((line) => line.includes('cycle.failed to channel "Refused" failed') && line.includes(words)),
+        panel.logs.some(
+          (line) => line.includes('cycle.failed to channel "Refused" failed') && line.includes(words),
+        ),
       ).toBe(true);
     },
   );

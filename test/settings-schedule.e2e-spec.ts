@@ -371,9 +371,7 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(error?.[1]).toContain(html(message));
     // What was typed comes back (text inputs keep it verbatim).
     for (const [name, value] of Object.entries(fields)) {
-      if (
-        ['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'tierHourly'].includes(name)
-      )
+      if (['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'tierHourly'].includes(name))
         expect(res.text).toContain(`name="${name}" type="`);
       if (['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron'].includes(name))
         expect(res.text).toContain(`value="${html(value)}"`);

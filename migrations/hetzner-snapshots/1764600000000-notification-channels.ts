@@ -33,7 +33,9 @@ export class NotificationChannels1764600000000 implements MigrationInterface {
       "title" text NOT NULL,
       "message_json" text NOT NULL,
       "created_at" datetime NOT NULL)`);
-    await q.query(`CREATE INDEX "IDX_notification_events_created_at" ON "notification_events" ("created_at")`);
+    await q.query(
+      `CREATE INDEX "IDX_notification_events_created_at" ON "notification_events" ("created_at")`,
+    );
     await q.query(`CREATE TABLE "notification_deliveries" (
       "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
       "event_id" integer NOT NULL,
@@ -47,11 +49,15 @@ export class NotificationChannels1764600000000 implements MigrationInterface {
       "last_error" text,
       "created_at" datetime NOT NULL,
       "finished_at" datetime)`);
-    await q.query(`CREATE INDEX "IDX_notification_deliveries_event_id" ON "notification_deliveries" ("event_id")`);
+    await q.query(
+      `CREATE INDEX "IDX_notification_deliveries_event_id" ON "notification_deliveries" ("event_id")`,
+    );
     await q.query(
       `CREATE INDEX "IDX_notification_deliveries_channel_id" ON "notification_deliveries" ("channel_id")`,
     );
-    await q.query(`CREATE INDEX "IDX_notification_deliveries_status" ON "notification_deliveries" ("status")`);
+    await q.query(
+      `CREATE INDEX "IDX_notification_deliveries_status" ON "notification_deliveries" ("status")`,
+    );
     await q.query(
       `CREATE INDEX "IDX_notification_deliveries_next_attempt_at" ON "notification_deliveries" ("next_attempt_at")`,
     );

@@ -248,7 +248,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { whitelist: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown = ['HCLOUD_TOKEN', 'SECRET_KEY', 'HEALTH_TOKEN', 'METRICS_TOKEN', 'SMTP_PASSWORD'].includes(e.property)
+      const shown = ['HCLOUD_TOKEN', 'SECRET_KEY', 'HEALTH_TOKEN', 'METRICS_TOKEN', 'SMTP_PASSWORD'].includes(
+        e.property,
+      )
         ? '(hidden)'
         : JSON.stringify(picked[e.property]);
       return `  ${e.property}=${shown}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`;

@@ -6,4 +6,11 @@ import { PanelSettings } from './settings/panel-settings.entity';
 import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';
 
 /** The plugin's entities; a host registers them with its data source together with the migrations. */
-export const hetznerSnapshotsEntities = [PanelSettings, AuditEntry, SnapshotListCache, CycleRun, Lease, ...notificationEntities];
+export const hetznerSnapshotsEntities = [
+  PanelSettings,
+  AuditEntry,
+  SnapshotListCache,
+  CycleRun,
+  Lease,
+  ...notificationEntities,
+];

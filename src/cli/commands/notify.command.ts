@@ -31,15 +31,21 @@ export const notifyListCommand: CliCommand = {
 
 export const notifyTestCommand: CliCommand = {
   name: ['notify', 'test'],
-  summary: 'Send a test message to one channel (--channel ID) or to every channel; exit status 1 when one fails.',
-  flags: { channel: { type: 'string', description: 'the id of the channel (see notify list); all when left out' } },
+  summary:
+    'Send a test message to one channel (--channel ID) or to every channel; exit status 1 when one fails.',
+  flags: {
+    channel: { type: 'string', description: 'the id of the channel (see notify list); all when left out' },
+  },
   async run(args, env) {
     const ctx = await env.context();
     const raw = args.flags.channel as string | undefined;
     let ids: number[];
     if (raw !== undefined) {
       if (!/^[1-9]\d{0,8}$/.test(raw.trim())) {
-        print(env.io.stderr, '--channel: give the id of a channel, a whole number (see snapshot-panel notify list).');
+        print(
+          env.io.stderr,
+          '--channel: give the id of a channel, a whole number (see snapshot-panel notify list).',
+        );
         return EXIT_USAGE;
       }
       ids = [Number(raw.trim())];

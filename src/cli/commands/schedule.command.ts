@@ -79,7 +79,10 @@ const SET_FLAGS: Record<ScheduleFlag | 'webhook-url', FlagSpec> = {
   },
   'keep-min': { type: 'string', description: 'always keep the newest K automatic snapshots (1 to 1000)' },
   tiers: { type: 'string', description: 'hourly=H,daily=D,weekly=W,monthly=M (left out = 0), or off' },
-  'webhook-url': { type: 'string', description: 'moved: webhooks are notification channels now (Settings → Notifications)' },
+  'webhook-url': {
+    type: 'string',
+    description: 'moved: webhooks are notification channels now (Settings → Notifications)',
+  },
 };
 
 export const scheduleSetCommand: CliCommand = {

@@ -3,13 +3,7 @@
 import * as crypto from 'node:crypto';
 
 export type EndpointClass =
-  | 'create_image'
-  | 'server_actions'
-  | 'servers'
-  | 'images'
-  | 'actions'
-  | 'pricing'
-  | 'other';
+  'create_image' | 'server_actions' | 'servers' | 'images' | 'actions' | 'pricing' | 'other';
 
 /** "/servers/42/actions/create_image?x" → create_image; "/images?page=2" → images; ids never become labels. */
 export function endpointClass(path: string): EndpointClass {

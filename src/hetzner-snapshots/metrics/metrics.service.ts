@@ -21,6 +21,13 @@ import { SchedulerStatusService } from '../scheduler/scheduler-status.service';
 import { SnapshotListStore } from '../snapshots/snapshot-list.store';
 import { endpointClass, statusClass } from './metrics.rules';
 
+/** prom-client calls `collect` with the metric as `this`; this hands it over as an argument instead. */
+function reading<M>(read: (metric: M) => Promise<void> | void): (this: M) => Promise<void> | void {
+  return function (this: M) {
+    return read(this);
+  };
+}
+
 /** Hetzner reports image_size in GB; the metric is in bytes. */
 const GB = 1e9;
 
@@ -93,103 +100,102 @@ export class MetricsService implements OnModuleInit {
   }
 
   private defineDatabaseGauges(registers: Registry[]): void {
-    const self = this;
     new Gauge({
       name: 'snapshot_panel_last_success_timestamp_seconds',
       help: 'When the last automatic snapshot cycle succeeded (Unix time); 0 before the first.',
       registers,
-      async collect() {
-        const last = await self.runs.lastSuccess();
-        this.set(last?.finishedAt ? last.finishedAt.getTime() / 1000 : 0);
-      },
+      collect: reading(async (m: Gauge) => {
+        const last = await this.runs.lastSuccess();
+        m.set(last?.finishedAt ? last.finishedAt.getTime() / 1000 : 0);
+      }),
     });
     new Gauge({
       name: 'snapshot_panel_next_run_timestamp_seconds',
       help: 'When the schedule runs next (Unix time); 0 while automatic snapshots are paused.',
       registers,
-      async collect() {
-        const overview = await self.status.overview();
-        this.set(overview.nextRuns[0] ? overview.nextRuns[0].getTime() / 1000 : 0);
-      },
+      collect: reading(async (m: Gauge) => {
+        const overview = await this.status.overview();
+        m.set(overview.nextRuns[0] ? overview.nextRuns[0].getTime() / 1000 : 0);
+      }),
     });
     new Gauge({
       name: 'snapshot_panel_schedule_period_seconds',
       help: 'The longest gap the schedule allows between two runs; 0 when off or unreadable.',
       registers,
-      async collect() {
-        const plan = await self.status.schedulePlan({ spread: false });
-        this.set(plan.enabled && plan.periodMs ? plan.periodMs / 1000 : 0);
-      },
+      collect: reading(async (m: Gauge) => {
+        const plan = await this.status.schedulePlan({ spread: false });
+        m.set(plan.enabled && plan.periodMs ? plan.periodMs / 1000 : 0);
+      }),
     });
     new Counter({
       name: 'snapshot_panel_cycles_total',
       help: 'Finished cycles and prunes recorded in the database, by kind, status and error code (empty when none).',
       labelNames: ['kind', 'status', 'code'],
       registers,
-      async collect() {
-        this.reset();
-        for (const r of await self.runs.outcomeCounts())
-          this.inc({ kind: r.kind, status: r.status, code: r.code }, r.count);
-      },
+      collect: reading(async (m: Counter<'kind' | 'status' | 'code'>) => {
+        m.reset();
+        for (const r of await this.runs.outcomeCounts())
+          m.inc({ kind: r.kind, status: r.status, code: r.code }, r.count);
+      }),
     });
     new Gauge({
       name: 'snapshot_panel_snapshots',
       help: "The panel's own snapshots of this server in the last listing, by kind (auto, manual, kept).",
       labelNames: ['kind'],
       registers,
-      async collect() {
-        this.reset();
-        for (const [kind, v] of await self.ownSnapshots()) this.set({ kind }, v.count);
-      },
+      collect: reading(async (m: Gauge<'kind'>) => {
+        m.reset();
+        for (const [kind, v] of await this.ownSnapshots()) m.set({ kind }, v.count);
+      }),
     });
     new Gauge({
       name: 'snapshot_panel_snapshot_bytes',
       help: "Size of the panel's own snapshots of this server in the last listing, by kind (Hetzner's image_size).",
       labelNames: ['kind'],
       registers,
-      async collect() {
-        this.reset();
-        for (const [kind, v] of await self.ownSnapshots()) this.set({ kind }, v.bytes);
-      },
+      collect: reading(async (m: Gauge<'kind'>) => {
+        m.reset();
+        for (const [kind, v] of await this.ownSnapshots()) m.set({ kind }, v.bytes);
+      }),
     });
     new Gauge({
       name: 'snapshot_panel_hetzner_ratelimit_remaining',
       help: 'RateLimit-Remaining of the last Hetzner answer this process got; absent before the first.',
       registers,
-      collect() {
-        this.reset();
-        const limit = self.latestClient?.deref()?.lastRateLimit;
-        if (limit) this.set(limit.remaining);
-      },
+      collect: reading((m: Gauge) => {
+        m.reset();
+        const limit = this.latestClient?.deref()?.lastRateLimit;
+        if (limit) m.set(limit.remaining);
+      }),
     });
     new Gauge({
       name: 'snapshot_panel_hetzner_ratelimit_limit',
       help: 'RateLimit-Limit of the last Hetzner answer this process got; absent before the first.',
       registers,
-      collect() {
-        this.reset();
-        const limit = self.latestClient?.deref()?.lastRateLimit;
-        if (limit) this.set(limit.limit);
-      },
+      collect: reading((m: Gauge) => {
+        m.reset();
+        const limit = this.latestClient?.deref()?.lastRateLimit;
+        if (limit) m.set(limit.limit);
+      }),
     });
     new Counter({
       name: 'snapshot_panel_notification_delivery_failures_total',
       help: 'Failed notification delivery attempts recorded in the database, by channel.',
       labelNames: ['channel_id', 'channel'],
       registers,
-      async collect() {
-        this.reset();
-        for (const r of await self.notifications.failedAttemptsByChannel())
-          this.inc({ channel_id: String(r.channelId), channel: r.channelName }, r.failed);
-      },
+      collect: reading(async (m: Counter<'channel_id' | 'channel'>) => {
+        m.reset();
+        for (const r of await this.notifications.failedAttemptsByChannel())
+          m.inc({ channel_id: String(r.channelId), channel: r.channelName }, r.failed);
+      }),
     });
     new Gauge({
       name: 'snapshot_panel_notification_deliveries_pending',
       help: 'Notification deliveries waiting for a try or a retry.',
       registers,
-      async collect() {
-        this.set(await self.notifications.pendingCount());
-      },
+      collect: reading(async (m: Gauge) => {
+        m.set(await this.notifications.pendingCount());
+      }),
     });
   }
 

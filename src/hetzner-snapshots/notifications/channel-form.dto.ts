@@ -37,7 +37,8 @@ class ChannelUrlConstraint implements ValidatorConstraintInterface {
   }
 }
 
-const EMAIL = /^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
 /** "a@example.com, b@example.com": every address must be one; at most 20. */
 export function recipientsProblem(value: unknown): string | null {
@@ -70,7 +71,7 @@ class ChannelBaseDto {
   @IsString({ message: 'Give the channel a name, e.g. "Ops e-mail".' })
   @IsNotEmpty({ message: 'Give the channel a name, e.g. "Ops e-mail".' })
   @MaxLength(100, { message: 'A name has at most 100 characters.' })
-  @Matches(/^[^\u0000-\u001f\u007f<>]*$/, { message: 'A name cannot hold control characters or < >.' })
+  @Matches(/^[^\p{Cc}<>]*$/u, { message: 'A name cannot hold control characters or < >.' })
   name!: string;
 
   @IsOptional()
@@ -124,7 +125,7 @@ export class EmailChannelDto extends ChannelBaseDto {
   @Transform(trim)
   @IsString()
   @MaxLength(200, { message: 'A user name has at most 200 characters.' })
-  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'A user name cannot hold control characters.' })
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'A user name cannot hold control characters.' })
   username?: string;
 
   @IsIn(['stored', 'environment', 'none'], {

@@ -62,7 +62,9 @@ export class NotificationChannelsService {
   /** Every channel with its newest attempted delivery, for doctor. */
   async doctorFacts(): Promise<ChannelDoctorFacts[]> {
     const channels = await this.store.listChannels();
-    return Promise.all(channels.map(async (c) => ({ channel: viewOf(c), last: await this.store.lastDelivery(c.id) })));
+    return Promise.all(
+      channels.map(async (c) => ({ channel: viewOf(c), last: await this.store.lastDelivery(c.id) })),
+    );
   }
 
   async find(id: number): Promise<NotificationChannel | null> {
@@ -88,10 +90,20 @@ export class NotificationChannelsService {
   }
 
   /** Adds (id null) or changes a channel; validates everything first, so nothing is ever half-saved. */
-  async save(input: { kind: ChannelKind; id: number | null; body: unknown; actor: AuditActor }): Promise<SaveChannelResult> {
+  async save(input: {
+    kind: ChannelKind;
+    id: number | null;
+    body: unknown;
+    actor: AuditActor;
+  }): Promise<SaveChannelResult> {
     const existing = input.id === null ? null : await this.store.findChannel(input.id);
     if (input.id !== null && (!existing || existing.kind !== input.kind))
-      return { ok: false, status: 404, errors: { [FORM_ERROR]: `There is no ${input.kind} channel ${input.id}.` }, values: {} };
+      return {
+        ok: false,
+        status: 404,
+        errors: { [FORM_ERROR]: `There is no ${input.kind} channel ${input.id}.` },
+        values: {},
+      };
     const { fields, events, errors: eventErrors } = splitEvents(input.body);
     const allowPrivate = this.options.webhookAllowPrivateAddresses === true;
     const now = this.clock.now();
@@ -116,7 +128,14 @@ export class NotificationChannelsService {
           registerSecret(given);
           secretEncrypted = encryptChannelSecret(given, this.options.notificationSecretKey);
         }
-        patch = { name: dto.name, format: dto.format, url: dto.url, secretEncrypted, emailJson: null, enabled: Boolean(dto.enabled) };
+        patch = {
+          name: dto.name,
+          format: dto.format,
+          url: dto.url,
+          secretEncrypted,
+          emailJson: null,
+          enabled: Boolean(dto.enabled),
+        };
         formValues = displayable(fields);
       }
     } else {
@@ -137,16 +156,19 @@ export class NotificationChannelsService {
           if (dto.password) {
             registerSecret(dto.password);
             secretEncrypted = encryptChannelSecret(dto.password, this.options.notificationSecretKey);
-          } else if (!secretEncrypted) errors.password = 'Enter the SMTP password, or pick "none" or SMTP_PASSWORD.';
+          } else if (!secretEncrypted)
+            errors.password = 'Enter the SMTP password, or pick "none" or SMTP_PASSWORD.';
           if (!username) errors.username = 'Enter the SMTP user name the password belongs to.';
         }
         if (dto.passwordSource === 'environment') {
           if (!this.options.smtpPassword)
-            errors.passwordSource = 'SMTP_PASSWORD is not set where the panel is started; set it and restart, or store the password here.';
+            errors.passwordSource =
+              'SMTP_PASSWORD is not set where the panel is started; set it and restart, or store the password here.';
           if (!username) errors.username = 'Enter the SMTP user name the password belongs to.';
         }
         if (dto.passwordSource === 'none' && username)
-          errors.username = 'A user name needs a password: pick where it comes from, or leave the user name empty.';
+          errors.username =
+            'A user name needs a password: pick where it comes from, or leave the user name empty.';
         const email: EmailSettings = {
           host: dto.host,
           port: dto.port,
@@ -156,11 +178,19 @@ export class NotificationChannelsService {
           from: dto.from,
           to: splitRecipients(dto.to),
         };
-        patch = { name: dto.name, format: 'email', url: null, emailJson: JSON.stringify(email), secretEncrypted, enabled: Boolean(dto.enabled) };
+        patch = {
+          name: dto.name,
+          format: 'email',
+          url: null,
+          emailJson: JSON.stringify(email),
+          secretEncrypted,
+          enabled: Boolean(dto.enabled),
+        };
         formValues = displayable(fields);
       }
     }
-    if (events.length === 0 && !errors.events) errors.events = 'Pick at least one event this channel is told about.';
+    if (events.length === 0 && !errors.events)
+      errors.events = 'Pick at least one event this channel is told about.';
     if (Object.keys(errors).length > 0)
       return { ok: false, status: 400, errors, values: { ...formValues, ...eventValues(events) } };
 
@@ -174,7 +204,13 @@ export class NotificationChannelsService {
     await this.audit.record({
       actor: input.actor,
       action: existing ? 'notification.channel.changed' : 'notification.channel.added',
-      changes: [{ field: 'notificationChannel', from: existing ? existing.name : null, to: `${channel.name} (${describeTarget(channel)})` }],
+      changes: [
+        {
+          field: 'notificationChannel',
+          from: existing ? existing.name : null,
+          to: `${channel.name} (${describeTarget(channel)})`,
+        },
+      ],
     });
     return { ok: true, channel, created: !existing };
   }
@@ -186,17 +222,25 @@ export class NotificationChannelsService {
     await this.audit.record({
       actor,
       action: 'notification.channel.removed',
-      changes: [{ field: 'notificationChannel', from: `${channel.name} (${describeTarget(channel)})`, to: null }],
+      changes: [
+        { field: 'notificationChannel', from: `${channel.name} (${describeTarget(channel)})`, to: null },
+      ],
     });
     return viewOf(channel);
   }
 }
 
-function splitEvents(body: unknown): { fields: Record<string, unknown>; events: NotificationKind[]; errors: FieldErrors } {
+function splitEvents(body: unknown): {
+  fields: Record<string, unknown>;
+  events: NotificationKind[];
+  errors: FieldErrors;
+} {
   const fields: Record<string, unknown> = {};
   const picked = new Set<string>();
   const errors: FieldErrors = {};
-  for (const [k, v] of Object.entries((body && typeof body === 'object' ? body : {}) as Record<string, unknown>)) {
+  for (const [k, v] of Object.entries(
+    (body && typeof body === 'object' ? body : {}) as Record<string, unknown>,
+  )) {
     if (k === 'intent') continue;
     if (!k.startsWith(EVENT_FIELD_PREFIX)) {
       fields[k] = v;
@@ -239,7 +283,8 @@ export function viewOf(channel: NotificationChannel): ChannelView {
     enabled: channel.enabled,
     target: describeTarget(channel),
     events: channelKinds(channel),
-    secretSet: Boolean(channel.secretEncrypted) || readEmailSettings(channel)?.passwordSource === 'environment',
+    secretSet:
+      Boolean(channel.secretEncrypted) || readEmailSettings(channel)?.passwordSource === 'environment',
   };
 }
 

@@ -6,7 +6,10 @@ import type { NotificationDelivery } from './notification.entities';
 
 export interface ChannelDoctorFacts {
   channel: ChannelView;
-  last: Pick<NotificationDelivery, 'status' | 'lastAttemptAt' | 'lastError' | 'attempts' | 'nextAttemptAt'> | null;
+  last: Pick<
+    NotificationDelivery,
+    'status' | 'lastAttemptAt' | 'lastError' | 'attempts' | 'nextAttemptAt'
+  > | null;
 }
 
 const SETTINGS_HINT = 'Settings → Notifications, or snapshot-panel notify test --channel';

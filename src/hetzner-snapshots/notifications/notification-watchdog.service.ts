@@ -30,7 +30,9 @@ export class NotificationWatchdog implements OnModuleInit, OnModuleDestroy {
   // found, so a panel that was down through two periods says so even if its catch-up then succeeds.
   async onModuleInit(): Promise<void> {
     if (!this.options.runScheduler) return;
-    await this.check().catch((err: unknown) => this.logger.warn(`start-up check failed: ${(err as Error).message}`));
+    await this.check().catch((err: unknown) =>
+      this.logger.warn(`start-up check failed: ${(err as Error).message}`),
+    );
     this.timers.push(
       setInterval(() => void this.check().catch(() => undefined), WATCHDOG_INTERVAL_MS).unref(),
       setInterval(() => this.notifications.kick(), QUEUE_POLL_MS).unref(),

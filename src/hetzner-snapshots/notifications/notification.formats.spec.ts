@@ -22,8 +22,18 @@ const message: NotificationMessage = {
 
 describe('renderWebhook', () => {
   it('generic: the JSON the old webhook sent, plus kind/phase/severity, signed over the exact body', () => {
-    const r = renderWebhook({ format: 'generic', url: 'https://h.example/x', message, secret: 'k'.repeat(32) });
-    expect(JSON.parse(r.body)).toMatchObject({ event: 'cycle.failed', server: { id: 42 }, run: { id: 7 }, message: message.message });
+    const r = renderWebhook({
+      format: 'generic',
+      url: 'https://h.example/x',
+      message,
+      secret: 'k'.repeat(32),
+    });
+    expect(JSON.parse(r.body)).toMatchObject({
+      event: 'cycle.failed',
+      server: { id: 42 },
+      run: { id: 7 },
+      message: message.message,
+    });
     expect(r.headers[SIGNATURE_HEADER]).toBe(signBody(r.body, 'k'.repeat(32)));
     expect(verifySignature(r.body, r.headers[SIGNATURE_HEADER], 'k'.repeat(32))).toBe(true);
     expect(verifySignature(`${r.body} `, r.headers[SIGNATURE_HEADER], 'k'.repeat(32))).toBe(false);
@@ -37,23 +47,45 @@ describe('renderWebhook', () => {
   });
 
   it('slack: one text, mrkdwn escaped', () => {
-    const r = renderWebhook({ format: 'slack', url: 'https://hooks.slack.com/services/T/B/x', message, secret: null });
+    const r = renderWebhook({
+      format: 'slack',
+      url: 'https://hooks.slack.com/services/T/B/x',
+      message,
+      secret: null,
+    });
     expect(JSON.parse(r.body)).toEqual({
       text: '*[ERROR] A snapshot cycle failed on web-1*\nHetzner says: &lt;disk&gt; &amp; co',
     });
   });
 
   it('discord: an embed with a colour, no mentions', () => {
-    const r = renderWebhook({ format: 'discord', url: 'https://discord.com/api/webhooks/1/x', message, secret: null });
+    const r = renderWebhook({
+      format: 'discord',
+      url: 'https://discord.com/api/webhooks/1/x',
+      message,
+      secret: null,
+    });
     const body = JSON.parse(r.body);
     expect(body.allowed_mentions).toEqual({ parse: [] });
-    expect(body.embeds[0]).toMatchObject({ title: '[ERROR] A snapshot cycle failed on web-1', description: message.message });
+    expect(body.embeds[0]).toMatchObject({
+      title: '[ERROR] A snapshot cycle failed on web-1',
+      description: message.message,
+    });
   });
 
   it('ntfy: JSON to the server root with the topic, priority and an access token', () => {
-    const r = renderWebhook({ format: 'ntfy', url: 'https://ntfy.example/alerts', message, secret: 'tk_abcdefghijklmnop' });
+    const r = renderWebhook({
+      format: 'ntfy',
+      url: 'https://ntfy.example/alerts',
+      message,
+      secret: 'tk_abcdefghijklmnop',
+    });
     expect(r.url).toBe('https://ntfy.example/');
-    expect(JSON.parse(r.body)).toMatchObject({ topic: 'alerts', priority: 4, title: '[ERROR] A snapshot cycle failed on web-1' });
+    expect(JSON.parse(r.body)).toMatchObject({
+      topic: 'alerts',
+      priority: 4,
+      title: '[ERROR] A snapshot cycle failed on web-1',
+    });
     expect(r.headers.Authorization).toBe('Bearer tk_abcdefghijklmnop');
     expect(r.body).not.toContain('tk_abcdefghijklmnop');
   });

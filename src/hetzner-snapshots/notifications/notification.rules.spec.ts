@@ -20,18 +20,102 @@ const active = (since: number, notified: number | null, last: number | null = no
 
 describe('decideCondition (collapsing)', () => {
   it.each([
-    { name: 'a new problem is announced at once', state: CLEAR_CONDITION, observed: true, now: 0, delay: 0, send: 'started' },
-    { name: 'a repeat within a day is collapsed', state: active(0, 0), observed: true, now: 5, delay: 0, send: null },
-    { name: 'a repeat a day later is a reminder', state: active(0, 0), observed: true, now: 24, delay: 0, send: 'reminder' },
-    { name: 'time passing a day later is a reminder too', state: active(0, 0), observed: null, now: 25, delay: 0, send: 'reminder' },
-    { name: 'the next reminder counts from the last one', state: active(0, 0, 24), observed: null, now: 30, delay: 0, send: null },
-    { name: 'the end of an announced problem is announced', state: active(0, 0), observed: false, now: 3, delay: 0, send: 'ended' },
-    { name: 'nothing wrong, nothing wrong: silence', state: CLEAR_CONDITION, observed: false, now: 3, delay: 0, send: null },
-    { name: 'time passing without a problem: silence', state: CLEAR_CONDITION, observed: null, now: 3, delay: 0, send: null },
-    { name: 'a delayed problem waits for its delay', state: CLEAR_CONDITION, observed: true, now: 0, delay: 24, send: null },
-    { name: 'a delayed problem still there after its delay starts', state: active(0, null), observed: true, now: 24, delay: 24, send: 'started' },
-    { name: 'a delayed problem starts on a timer tick too', state: active(0, null), observed: null, now: 25, delay: 24, send: 'started' },
-    { name: 'a delayed problem gone before its delay is never told', state: active(0, null), observed: false, now: 10, delay: 24, send: null },
+    {
+      name: 'a new problem is announced at once',
+      state: CLEAR_CONDITION,
+      observed: true,
+      now: 0,
+      delay: 0,
+      send: 'started',
+    },
+    {
+      name: 'a repeat within a day is collapsed',
+      state: active(0, 0),
+      observed: true,
+      now: 5,
+      delay: 0,
+      send: null,
+    },
+    {
+      name: 'a repeat a day later is a reminder',
+      state: active(0, 0),
+      observed: true,
+      now: 24,
+      delay: 0,
+      send: 'reminder',
+    },
+    {
+      name: 'time passing a day later is a reminder too',
+      state: active(0, 0),
+      observed: null,
+      now: 25,
+      delay: 0,
+      send: 'reminder',
+    },
+    {
+      name: 'the next reminder counts from the last one',
+      state: active(0, 0, 24),
+      observed: null,
+      now: 30,
+      delay: 0,
+      send: null,
+    },
+    {
+      name: 'the end of an announced problem is announced',
+      state: active(0, 0),
+      observed: false,
+      now: 3,
+      delay: 0,
+      send: 'ended',
+    },
+    {
+      name: 'nothing wrong, nothing wrong: silence',
+      state: CLEAR_CONDITION,
+      observed: false,
+      now: 3,
+      delay: 0,
+      send: null,
+    },
+    {
+      name: 'time passing without a problem: silence',
+      state: CLEAR_CONDITION,
+      observed: null,
+      now: 3,
+      delay: 0,
+      send: null,
+    },
+    {
+      name: 'a delayed problem waits for its delay',
+      state: CLEAR_CONDITION,
+      observed: true,
+      now: 0,
+      delay: 24,
+      send: null,
+    },
+    {
+      name: 'a delayed problem still there after its delay starts',
+      state: active(0, null),
+      observed: true,
+      now: 24,
+      delay: 24,
+      send: 'started',
+    },
+    {
+      name: 'a delayed problem starts on a timer tick too',
+      state: active(0, null),
+      observed: null,
+      now: 25,
+      delay: 24,
+      send: 'started',
+    },
+    {
+      name: 'a delayed problem gone before its delay is never told',
+      state: active(0, null),
+      observed: false,
+      now: 10,
+      delay: 24,
+      send: null,
+    },
   ] as const)('$name', ({ state, observed, now, delay, send }) => {
     const decision = decideCondition({ state, observed, now: at(now), startDelayMs: delay * 3_600_000 });
     expect(decision.send).toBe(send);
@@ -63,7 +147,12 @@ describe('observationsForRun', () => {
       expected: { 'cycle.failed': true, 'token.rejected': true },
     },
     {
-      run: { trigger: 'schedule', status: 'failed', errorCode: 'resource_limit_exceeded', retentionBlocked: false },
+      run: {
+        trigger: 'schedule',
+        status: 'failed',
+        errorCode: 'resource_limit_exceeded',
+        retentionBlocked: false,
+      },
       expected: { 'cycle.failed': true, 'limit.reached': true },
     },
     {
@@ -98,7 +187,10 @@ describe('observationsForRun', () => {
       run: { trigger: 'prune', status: 'succeeded', errorCode: null, retentionBlocked: false },
       expected: { 'token.rejected': false, 'limit.reached': false, 'retention.blocked': false },
     },
-    { run: { trigger: 'schedule', status: 'running', errorCode: null, retentionBlocked: false }, expected: {} },
+    {
+      run: { trigger: 'schedule', status: 'running', errorCode: null, retentionBlocked: false },
+      expected: {},
+    },
   ] as const)('$run.trigger $run.status $run.errorCode', ({ run, expected }) => {
     expect(observationsForRun(run)).toEqual(expected);
   });

@@ -157,7 +157,10 @@ export function decideCondition(input: {
 }
 
 /** A channel gets the kinds its admin picked; a test message goes to the channel it was asked for. */
-export function channelWants(channel: { enabled: boolean; events: string[] }, kind: NotificationKind): boolean {
+export function channelWants(
+  channel: { enabled: boolean; events: string[] },
+  kind: NotificationKind,
+): boolean {
   return channel.enabled && channel.events.includes(kind);
 }
 

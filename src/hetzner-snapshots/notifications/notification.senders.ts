@@ -34,11 +34,19 @@ export class NotificationSenders {
     }
   }
 
-  private async sendWebhook(channel: Extract<ReadyChannel, { kind: 'webhook' }>, message: NotificationMessage) {
+  private async sendWebhook(
+    channel: Extract<ReadyChannel, { kind: 'webhook' }>,
+    message: NotificationMessage,
+  ) {
     // Last line of defence: a secret that found its way into a message text is masked before it is rendered
     // (and so before it is signed).
     const safe = JSON.parse(redactSecrets(JSON.stringify(message))) as NotificationMessage;
-    const request = renderWebhook({ format: channel.format, url: channel.url, message: safe, secret: channel.secret });
+    const request = renderWebhook({
+      format: channel.format,
+      url: channel.url,
+      message: safe,
+      secret: channel.secret,
+    });
     const { status } = await postJudged({
       url: new URL(request.url),
       body: request.body,
@@ -68,7 +76,12 @@ export class NotificationSenders {
     });
     try {
       const { subject, text } = renderEmail(message);
-      await transport.sendMail({ from: email.from, to: email.to, subject: redactSecrets(subject), text: redactSecrets(text) });
+      await transport.sendMail({
+        from: email.from,
+        to: email.to,
+        subject: redactSecrets(subject),
+        text: redactSecrets(text),
+      });
     } finally {
       transport.close();
     }
@@ -76,7 +89,10 @@ export class NotificationSenders {
 }
 
 function describeSendError(err: unknown, channel: ReadyChannel): string {
-  const where = channel.kind === 'webhook' ? (safeOrigin(channel.url) ?? 'the webhook') : `${channel.email.host}:${channel.email.port}`;
+  const where =
+    channel.kind === 'webhook'
+      ? (safeOrigin(channel.url) ?? 'the webhook')
+      : `${channel.email.host}:${channel.email.port}`;
   const e = err as { name?: string; message?: string; code?: string; responseCode?: number };
   let reason: string;
   if (err instanceof DeliveryError) reason = e.message ?? 'failed';
@@ -86,6 +102,7 @@ function describeSendError(err: unknown, channel: ReadyChannel): string {
   else if (e?.responseCode) reason = `the SMTP server answered ${e.responseCode}: ${e.message ?? ''}`.trim();
   else reason = e?.message ?? String(err);
   // A webhook path may be a secret of its own and errors can quote the URL: only the origin is kept.
-  const cleaned = channel.kind === 'webhook' ? reason.split(channel.url).join(safeOrigin(channel.url) ?? '') : reason;
+  const cleaned =
+    channel.kind === 'webhook' ? reason.split(channel.url).join(safeOrigin(channel.url) ?? '') : reason;
   return redactSecrets(`${where}: ${cleaned}`).slice(0, 500);
 }

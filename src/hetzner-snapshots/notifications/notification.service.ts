@@ -73,12 +73,19 @@ export class NotificationService implements OnModuleDestroy {
 
   @OnEvent(DRILL_FAILED_EVENT)
   onDrillFailed(event: Partial<DrillFinishedEvent> & { message?: string }): void {
-    this.track(this.observe({ 'drill.failed': true }, { detail: event?.message ?? 'A restore drill failed.' }));
+    this.track(
+      this.observe({ 'drill.failed': true }, { detail: event?.message ?? 'A restore drill failed.' }),
+    );
   }
 
   private async observeRun(e: CycleFinishedEvent): Promise<void> {
     const { run } = e;
-    const facts = { trigger: run.trigger, status: run.status, errorCode: run.errorCode, retentionBlocked: e.retentionBlocked };
+    const facts = {
+      trigger: run.trigger,
+      status: run.status,
+      errorCode: run.errorCode,
+      retentionBlocked: e.retentionBlocked,
+    };
     const runView = {
       id: run.id,
       trigger: run.trigger,
@@ -119,16 +126,23 @@ export class NotificationService implements OnModuleDestroy {
       queued += await this.store.withCondition(kind, async (state, m) => {
         const decision = decideCondition({ state, observed, now, startDelayMs: START_DELAY_MS[kind] });
         const keptDetail = observed === true ? detail : state.detail;
-        if (!decision.send) return { next: decision.next, detail: decision.next.active ? keptDetail : null, result: 0 };
+        if (!decision.send)
+          return { next: decision.next, detail: decision.next.active ? keptDetail : null, result: 0 };
         const message = this.message(kind, decision.send, {
           ...ctx,
           detail: observed === null ? (state.detail ?? detail) : detail,
           since: decision.next.since ?? state.since,
         });
-        const wanting = channels.filter((c) => channelWants({ enabled: c.enabled, events: channelKinds(c) }, kind));
+        const wanting = channels.filter((c) =>
+          channelWants({ enabled: c.enabled, events: channelKinds(c) }, kind),
+        );
         await this.store.recordEvent({ kind, phase: decision.send, message, channels: wanting, now }, m);
         this.logger.log(`${message.event} (${decision.send}): queued for ${wanting.length} channel(s)`);
-        return { next: decision.next, detail: decision.next.active ? keptDetail : null, result: wanting.length };
+        return {
+          next: decision.next,
+          detail: decision.next.active ? keptDetail : null,
+          result: wanting.length,
+        };
       });
     }
     if (queued > 0) this.kick();
@@ -139,7 +153,8 @@ export class NotificationService implements OnModuleDestroy {
   async remind(): Promise<void> {
     const active = await this.store.activeConditions();
     const obs: Partial<Record<NotificationKind, null>> = {};
-    for (const c of active) if ((NOTIFICATION_KINDS as readonly string[]).includes(c.kind)) obs[c.kind as NotificationKind] = null;
+    for (const c of active)
+      if ((NOTIFICATION_KINDS as readonly string[]).includes(c.kind)) obs[c.kind as NotificationKind] = null;
     if (Object.keys(obs).length > 0) await this.observe(obs, { detail: '' });
   }
 
@@ -263,12 +278,15 @@ export class NotificationService implements OnModuleDestroy {
       await this.senders.send(this.ready(channel), message);
     } catch (err) {
       error = err instanceof DeliveryError ? err.message : 'could not be sent';
-      if (!(err instanceof DeliveryError)) this.logger.warn(`delivery ${delivery.id}: ${(err as Error).message}`);
+      if (!(err instanceof DeliveryError))
+        this.logger.warn(`delivery ${delivery.id}: ${(err as Error).message}`);
     }
     const finished = this.clock.now();
     if (!error) {
       await this.store.delivered(delivery, finished);
-      this.logger.log(`${message.event} delivered to channel "${channel.name}" (attempt ${delivery.attempts})`);
+      this.logger.log(
+        `${message.event} delivered to channel "${channel.name}" (attempt ${delivery.attempts})`,
+      );
       return null;
     }
     const wait = opts.retry ? retryDelayMs(delivery.attempts) : null;

@@ -67,7 +67,13 @@ export class NotificationStore {
       const repo = m.getRepository(NotificationCondition);
       const row = await repo.findOneBy({ kind });
       const state = row
-        ? { active: row.active, since: row.since, notifiedAt: row.notifiedAt, lastSentAt: row.lastSentAt, detail: row.detail }
+        ? {
+            active: row.active,
+            since: row.since,
+            notifiedAt: row.notifiedAt,
+            lastSentAt: row.lastSentAt,
+            detail: row.detail,
+          }
         : { ...CLEAR_CONDITION, detail: null };
       const { next, detail, result } = await decide(state, m);
       await repo.save(repo.create({ kind, ...next, detail }));
@@ -170,7 +176,10 @@ export class NotificationStore {
   }
 
   /** A failed attempt: tried again at `retryAt`, or given up (null), with the reason kept. */
-  async attemptFailed(delivery: NotificationDelivery, input: { error: string; retryAt: Date | null; now: Date }) {
+  async attemptFailed(
+    delivery: NotificationDelivery,
+    input: { error: string; retryAt: Date | null; now: Date },
+  ) {
     await this.deliveries.update(
       { id: delivery.id },
       {
@@ -212,7 +221,11 @@ export class NotificationStore {
       .addSelect('SUM(d.failed_attempts)', 'failed')
       .groupBy('d.channel_id')
       .getRawMany<{ channelId: number; channelName: string; failed: number }>();
-    return rows.map((r) => ({ channelId: Number(r.channelId), channelName: r.channelName, failed: Number(r.failed) }));
+    return rows.map((r) => ({
+      channelId: Number(r.channelId),
+      channelName: r.channelName,
+      failed: Number(r.failed),
+    }));
   }
 
   pendingCount(): Promise<number> {

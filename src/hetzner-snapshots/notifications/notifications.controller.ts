@@ -55,7 +55,15 @@ export class NotificationsController {
   @Get('settings/notifications/new')
   newChannel(@Query('kind') kind: unknown, @Res() res: Response) {
     const k: ChannelKind = kind === 'email' ? 'email' : 'webhook';
-    this.renderForm(res, 200, { kind: k, id: null, values: k === 'email' ? { port: '587', security: 'starttls', passwordSource: 'stored' } : { format: 'generic' }, secretSet: false });
+    this.renderForm(res, 200, {
+      kind: k,
+      id: null,
+      values:
+        k === 'email'
+          ? { port: '587', security: 'starttls', passwordSource: 'stored' }
+          : { format: 'generic' },
+      secretSet: false,
+    });
   }
 
   @Post('settings/notifications/webhook')
@@ -82,7 +90,12 @@ export class NotificationsController {
   }
 
   @Post('settings/notifications/:id')
-  async update(@Param('id') raw: string, @Req() req: PanelRequest, @Res() res: Response, @Body() body: FormBody) {
+  async update(
+    @Param('id') raw: string,
+    @Req() req: PanelRequest,
+    @Res() res: Response,
+    @Body() body: FormBody,
+  ) {
     const id = channelId(raw);
     const channel = id === null ? null : await this.channels.find(id);
     if (!channel) return this.notFound(res);
@@ -102,7 +115,11 @@ export class NotificationsController {
     const id = channelId(raw);
     const removed = id === null ? null : await this.channels.remove(id, adminActor(req.admin!.username));
     if (!removed) return this.notFound(res);
-    this.done(res, 'success', `Removed the channel "${removed.name}". Its past deliveries stay in the history.`);
+    this.done(
+      res,
+      'success',
+      `Removed the channel "${removed.name}". Its past deliveries stay in the history.`,
+    );
   }
 
   @Get('history/notifications')
@@ -116,7 +133,14 @@ export class NotificationsController {
     });
   }
 
-  private async save(req: PanelRequest, res: Response, kind: ChannelKind, id: number | null, body: FormBody, secretSet = false) {
+  private async save(
+    req: PanelRequest,
+    res: Response,
+    kind: ChannelKind,
+    id: number | null,
+    body: FormBody,
+    secretSet = false,
+  ) {
     const result = await this.channels.save({ kind, id, body, actor: adminActor(req.admin!.username) });
     if (!result.ok) {
       if (result.status === 404) return this.notFound(res);
@@ -132,12 +156,25 @@ export class NotificationsController {
   private renderForm(
     res: Response,
     status: number,
-    state: { kind: ChannelKind; id: number | null; values: Record<string, unknown>; errors?: FieldErrors; secretSet: boolean },
+    state: {
+      kind: ChannelKind;
+      id: number | null;
+      values: Record<string, unknown>;
+      errors?: FieldErrors;
+      secretSet: boolean;
+    },
   ) {
     const action =
-      state.id === null ? this.path(`/settings/notifications/${state.kind}`) : this.path(`/settings/notifications/${state.id}`);
+      state.id === null
+        ? this.path(`/settings/notifications/${state.kind}`)
+        : this.path(`/settings/notifications/${state.id}`);
     res.status(status).render('hetzner-snapshots/notification-channel', {
-      title: state.id === null ? (state.kind === 'email' ? 'Add an e-mail channel' : 'Add a webhook') : 'Change a channel',
+      title:
+        state.id === null
+          ? state.kind === 'email'
+            ? 'Add an e-mail channel'
+            : 'Add a webhook'
+          : 'Change a channel',
       layout: this.options.layout,
       action,
       backHref: this.path('/settings/notifications'),

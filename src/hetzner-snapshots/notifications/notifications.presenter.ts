@@ -40,7 +40,9 @@ export function presentChannelForm(input: {
     list.map((c) => ({ ...c, selected: v(key) === c.value }));
   const isNew = input.id === null;
   // A new channel starts with every event ticked and switched on; a re-shown form keeps what was sent.
-  const fresh = isNew && Object.keys(input.values).every((k) => ['port', 'security', 'passwordSource', 'format'].includes(k));
+  const fresh =
+    isNew &&
+    Object.keys(input.values).every((k) => ['port', 'security', 'passwordSource', 'format'].includes(k));
   return {
     isEmail: input.kind === 'email',
     isNew,
@@ -85,7 +87,12 @@ const DELIVERY_BADGE: Record<string, { label: string; badge: string }> = {
   failed: { label: 'Failed', badge: 'danger' },
   pending: { label: 'Waiting to retry', badge: 'warn' },
 };
-const SEVERITY_BADGE: Record<string, string> = { critical: 'danger', error: 'danger', warning: 'warn', info: 'ok' };
+const SEVERITY_BADGE: Record<string, string> = {
+  critical: 'danger',
+  error: 'danger',
+  warning: 'warn',
+  info: 'ok',
+};
 
 @Injectable()
 export class NotificationHistoryPresenter {
@@ -115,7 +122,10 @@ export class NotificationHistoryPresenter {
 }
 
 export function presentDelivery(d: NotificationDelivery, tz: string) {
-  const state = d.status === 'pending' && d.attempts === 0 ? { label: 'Queued', badge: 'info' } : DELIVERY_BADGE[d.status];
+  const state =
+    d.status === 'pending' && d.attempts === 0
+      ? { label: 'Queued', badge: 'info' }
+      : DELIVERY_BADGE[d.status];
   return {
     channel: d.channelName,
     label: state?.label ?? d.status,

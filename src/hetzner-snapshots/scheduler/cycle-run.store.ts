@@ -103,11 +103,12 @@ export class CycleRunStore {
 
   /** How many finished runs ended how, by trigger kind, status and error code (the metrics' outcome counts). */
   async outcomeCounts(): Promise<{ kind: 'cycle' | 'prune'; status: string; code: string; count: number }[]> {
-    const rows: { kind: 'cycle' | 'prune'; status: string; code: string | null; count: number }[] = await this.db.query(
-      `SELECT CASE WHEN "trigger" = 'prune' THEN 'prune' ELSE 'cycle' END AS "kind", "status",
+    const rows: { kind: 'cycle' | 'prune'; status: string; code: string | null; count: number }[] =
+      await this.db.query(
+        `SELECT CASE WHEN "trigger" = 'prune' THEN 'prune' ELSE 'cycle' END AS "kind", "status",
               COALESCE("error_code", '') AS "code", COUNT(*) AS "count"
        FROM "cycle_runs" WHERE "status" <> 'running' GROUP BY 1, 2, 3`,
-    );
+      );
     return rows.map((r) => ({ kind: r.kind, status: r.status, code: r.code ?? '', count: Number(r.count) }));
   }
 

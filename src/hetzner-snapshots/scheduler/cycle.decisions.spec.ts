@@ -104,11 +104,19 @@ describe('isOverdue', () => {
 
 describe('isRetentionBlocked', () => {
   it.each([
-    { pruneNote: 'Nothing was deleted: the list of automatic snapshots could not be read completely (x).', errorCode: null, expected: true },
+    {
+      pruneNote: 'Nothing was deleted: the list of automatic snapshots could not be read completely (x).',
+      errorCode: null,
+      expected: true,
+    },
     { pruneNote: 'Nothing was deleted: tiers unreadable.', errorCode: 'prune_not_possible', expected: true },
     { pruneNote: null, errorCode: 'prune_not_possible', expected: true },
     { pruneNote: 'Deleted nothing. Keeping 3.', errorCode: null, expected: false },
-    { pruneNote: 'Nothing was pruned: no new snapshot was confirmed in this cycle.', errorCode: 'image_failed', expected: false },
+    {
+      pruneNote: 'Nothing was pruned: no new snapshot was confirmed in this cycle.',
+      errorCode: 'image_failed',
+      expected: false,
+    },
     { pruneNote: null, errorCode: null, expected: false },
   ])('$pruneNote / $errorCode → $expected', ({ pruneNote, errorCode, expected }) => {
     expect(isRetentionBlocked({ pruneNote, errorCode })).toBe(expected);

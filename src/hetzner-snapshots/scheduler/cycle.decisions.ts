@@ -9,7 +9,6 @@ import {
   PANEL_LABEL_VALUE,
   type RetentionCandidate,
 } from '../retention/retention.policy';
-import type { CycleRunStatus } from './cycle-run.entity';
 
 /** The labels every automatic snapshot carries, and the selector that lists exactly those. */
 export const AUTO_SNAPSHOT_LABELS: Record<string, string> = {

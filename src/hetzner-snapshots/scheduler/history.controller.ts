@@ -2,7 +2,11 @@ import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import { validateForm } from '../../forms/form-validation';
-import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions, pagePath } from '../hetzner-snapshots.options';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { HistoryQueryDto } from './history-query.dto';
 import { HistoryPresenter } from './history.presenter';

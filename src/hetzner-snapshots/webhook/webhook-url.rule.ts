@@ -5,8 +5,7 @@ export const WEBHOOK_URL_MAX_LENGTH = 2000;
 
 /** http(s) only, no user name or password in it, no characters a URL never contains unescaped. */
 export function webhookUrlProblem(value: unknown): string | null {
-  const example =
-    'Enter a full http:// or https:// address, e.g. https://example.com/hooks/snapshots.';
+  const example = 'Enter a full http:// or https:// address, e.g. https://example.com/hooks/snapshots.';
   if (typeof value !== 'string') return example;
   if (value.length > WEBHOOK_URL_MAX_LENGTH)
     return `A webhook address has at most ${WEBHOOK_URL_MAX_LENGTH} characters.`;
