@@ -384,6 +384,17 @@ describe('settings page and secrets', () => {
   });
 });
 
+describe('from the command line', () => {
+  it('`snapshot-panel run` that fails sends its message before the command ends', async () => {
+    await addChannelRow(panel, { name: 'Hook', url: `${hook.url}/cli-run` });
+    const env = { ...world.env, ...PRIVATE_OK, DATA_DIR: panel.dataDir };
+    world.fake.failActionsNext(1, { code: 'image_failed', message: 'the disk could not be read' });
+    const run = await cli(['run'], env);
+    expect(run.code).toBe(1);
+    expect(bodies('/cli-run')).toEqual([expect.objectContaining({ event: 'cycle.failed', phase: 'started' })]);
+  });
+});
+
 describe('retries', () => {
   it('a failed delivery is retried in the background after 30 s, then 2 min, and recorded', async () => {
     await addChannelRow(panel, { name: 'Flaky', url: `${hook.url}/flaky` });

@@ -57,7 +57,9 @@ export class NotificationService implements OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly store: NotificationStore,
     private readonly senders: NotificationSenders,
-  ) {}
+  ) {
+    registerSecret(options.smtpPassword);
+  }
 
   // ---- what happened -------------------------------------------------------------------------------------
 
