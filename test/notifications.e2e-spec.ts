@@ -305,6 +305,21 @@ describe('settings page and secrets', () => {
     const history = await agent.get('/history/notifications');
     expect(history.text).toContain('Our receiver');
     expect(history.text).toContain('Delivered');
+
+    // Removed: gone from the list, its deliveries stay in the history, and the settings audit says who.
+    const removed = await agent
+      .post(`/settings/notifications/${row.id}/remove`)
+      .type('form')
+      .send({ _csrf: csrf });
+    expect(removed.status).toBe(303);
+    const gone = await agent.get('/settings/notifications');
+    expect(gone.text).toContain('Removed the channel &quot;Our receiver&quot;.');
+    expect(gone.text).not.toContain(`id="channel-${row.id}"`);
+    expect((await agent.get('/history/notifications')).text).toContain('Our receiver');
+    const settings = await agent.get('/settings');
+    expect(settings.text).toContain('Notification channel added');
+    expect(settings.text).toContain('Notification channel removed');
+    expect(settings.text).not.toContain('secret-path');
   });
 
   it('a failed test says why, on the page; an e-mail channel with a wrong password fails its test', async () => {
@@ -391,7 +406,9 @@ describe('from the command line', () => {
     world.fake.failActionsNext(1, { code: 'image_failed', message: 'the disk could not be read' });
     const run = await cli(['run'], env);
     expect(run.code).toBe(1);
-    expect(bodies('/cli-run')).toEqual([expect.objectContaining({ event: 'cycle.failed', phase: 'started' })]);
+    expect(bodies('/cli-run')).toEqual([
+      expect.objectContaining({ event: 'cycle.failed', phase: 'started' }),
+    ]);
   });
 });
 

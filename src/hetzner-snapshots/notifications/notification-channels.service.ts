@@ -194,38 +194,48 @@ export class NotificationChannelsService {
     if (Object.keys(errors).length > 0)
       return { ok: false, status: 400, errors, values: { ...formValues, ...eventValues(events) } };
 
-    const channel = await this.store.saveChannel({
-      ...(existing ?? { createdAt: now }),
-      ...patch!,
-      kind: input.kind,
-      events: events.join(','),
-      updatedAt: now,
-    });
-    await this.audit.record({
-      actor: input.actor,
-      action: existing ? 'notification.channel.changed' : 'notification.channel.added',
-      changes: [
-        {
-          field: 'notificationChannel',
-          from: existing ? existing.name : null,
-          to: `${channel.name} (${describeTarget(channel)})`,
-        },
-      ],
-    });
+    const channel = await this.store.saveChannel(
+      {
+        ...(existing ?? { createdAt: now }),
+        ...patch!,
+        kind: input.kind,
+        events: events.join(','),
+        updatedAt: now,
+      },
+      (m, saved) =>
+        this.audit.record(
+          {
+            actor: input.actor,
+            action: existing ? 'notification.channel.changed' : 'notification.channel.added',
+            changes: [
+              {
+                field: 'notificationChannel',
+                from: existing ? existing.name : null,
+                to: `${saved.name} (${describeTarget(saved)})`,
+              },
+            ],
+          },
+          m,
+        ),
+    );
     return { ok: true, channel, created: !existing };
   }
 
   async remove(id: number, actor: AuditActor): Promise<ChannelView | null> {
     const channel = await this.store.findChannel(id);
     if (!channel) return null;
-    await this.store.deleteChannel(id);
-    await this.audit.record({
-      actor,
-      action: 'notification.channel.removed',
-      changes: [
-        { field: 'notificationChannel', from: `${channel.name} (${describeTarget(channel)})`, to: null },
-      ],
-    });
+    await this.store.deleteChannel(id, (m) =>
+      this.audit.record(
+        {
+          actor,
+          action: 'notification.channel.removed',
+          changes: [
+            { field: 'notificationChannel', from: `${channel.name} (${describeTarget(channel)})`, to: null },
+          ],
+        },
+        m,
+      ),
+    );
     return viewOf(channel);
   }
 }

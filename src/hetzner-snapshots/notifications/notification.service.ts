@@ -49,6 +49,8 @@ export class NotificationService implements OnModuleDestroy {
   private readonly logger = new Logger('Notifications');
   private readonly pending = new Set<Promise<unknown>>();
   private working: Promise<void> | null = null;
+  // One observation at a time in this process: each opens transactions on the one SQLite connection.
+  private observing: Promise<unknown> = Promise.resolve();
   private again = false;
   private stopped = false;
 
@@ -113,10 +115,20 @@ export class NotificationService implements OnModuleDestroy {
    * Feeds observations of problems (true there, false gone, null: time passed) through the collapse rule and
    * queues the messages it asks for. Safe to call from any process: each problem is decided in a transaction.
    */
-  async observe(
+  observe(
     observations: Partial<Record<NotificationKind, boolean | null>>,
     ctx: ObservationContext,
     details: Partial<Record<NotificationKind, string>> = {},
+  ): Promise<number> {
+    const next = this.observing.then(() => this.observeNow(observations, ctx, details));
+    this.observing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async observeNow(
+    observations: Partial<Record<NotificationKind, boolean | null>>,
+    ctx: ObservationContext,
+    details: Partial<Record<NotificationKind, string>>,
   ): Promise<number> {
     const now = this.clock.now();
     let queued = 0;

@@ -39,18 +39,35 @@ export class NotificationStore {
     return this.channels.findOneBy({ id });
   }
 
-  async saveChannel(channel: Partial<NotificationChannel>): Promise<NotificationChannel> {
-    return this.channels.save(this.channels.create(channel));
+  /** Saves a channel and whatever else `also` writes (its audit entry) in one transaction: all or nothing. */
+  async saveChannel(
+    channel: Partial<NotificationChannel>,
+    also: (m: EntityManager, saved: NotificationChannel) => Promise<void> = async () => undefined,
+  ): Promise<NotificationChannel> {
+    return this.channels.manager.transaction(async (m) => {
+      const repo = m.getRepository(NotificationChannel);
+      const saved = await repo.save(repo.create(channel));
+      await also(m, saved);
+      return saved;
+    });
   }
 
-  async deleteChannel(id: number): Promise<boolean> {
-    const result = await this.channels.delete({ id });
-    // Its queued deliveries cannot go anywhere now; they are closed, their record kept.
-    await this.deliveries.update(
-      { channelId: id, status: 'pending' },
-      { status: 'failed', lastError: 'The channel was removed.', nextAttemptAt: null },
-    );
-    return (result.affected ?? 0) > 0;
+  async deleteChannel(
+    id: number,
+    also: (m: EntityManager) => Promise<void> = async () => undefined,
+  ): Promise<boolean> {
+    return this.channels.manager.transaction(async (m) => {
+      const result = await m.getRepository(NotificationChannel).delete({ id });
+      // Its queued deliveries cannot go anywhere now; they are closed, their record kept.
+      await m
+        .getRepository(NotificationDelivery)
+        .update(
+          { channelId: id, status: 'pending' },
+          { status: 'failed', lastError: 'The channel was removed.', nextAttemptAt: null },
+        );
+      if ((result.affected ?? 0) > 0) await also(m);
+      return (result.affected ?? 0) > 0;
+    });
   }
 
   // ---- conditions and events -----------------------------------------------------------------------------
