@@ -399,6 +399,81 @@ describe('settings page and secrets', () => {
   });
 });
 
+describe('e-mail encryption', () => {
+  it('STARTTLS is required when chosen: a server without it gets no password; a self-signed certificate is refused', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { SMTPServer } = await import('smtp-server');
+    // A plain server (mailStored has STARTTLS switched off): the channel asks for STARTTLS, so nothing is sent.
+    const plain = await addChannelRow(panel, {
+      ...emailRow('STARTTLS wanted', mailStored.port, 'mailer', 'stored'),
+      emailJson: JSON.stringify({
+        ...JSON.parse(emailRow('x', mailStored.port, 'mailer', 'stored').emailJson),
+        security: 'starttls',
+      }),
+      secret: SMTP_STORED,
+    });
+    const refused = await notifications().sendTest(plain.id);
+    expect(refused.ok).toBe(false);
+    expect(mailStored.mails).toHaveLength(0);
+
+    // A server with STARTTLS and a self-signed certificate for another name: the certificate is checked.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smtp-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=mail.example.com',
+        '-days',
+        '1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    let authTried = false;
+    const tls = new SMTPServer({
+      key: fs.readFileSync(path.join(dir, 'key.pem')),
+      cert: fs.readFileSync(path.join(dir, 'cert.pem')),
+      logger: false,
+      onAuth(_auth, _session, cb) {
+        authTried = true;
+        cb(null, { user: 'mailer' });
+      },
+      onData(stream, _session, cb) {
+        stream.resume();
+        stream.on('end', () => cb());
+      },
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', () => resolve()));
+    const port = (tls.server.address() as { port: number }).port;
+    const selfSigned = await addChannelRow(panel, {
+      ...emailRow('Self-signed', port, 'mailer', 'stored'),
+      emailJson: JSON.stringify({
+        ...JSON.parse(emailRow('x', port, 'mailer', 'stored').emailJson),
+        security: 'starttls',
+      }),
+      secret: SMTP_STORED,
+    });
+    const outcome = await notifications().sendTest(selfSigned.id);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.message).toMatch(/certificate/i);
+    expect(authTried).toBe(false);
+    expect(outcome.message).not.toContain(SMTP_STORED);
+    await new Promise<void>((resolve) => tls.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('from the command line', () => {
   it('`snapshot-panel run` that fails sends its message before the command ends', async () => {
     await addChannelRow(panel, { name: 'Hook', url: `${hook.url}/cli-run` });

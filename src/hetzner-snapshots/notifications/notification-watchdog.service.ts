@@ -5,6 +5,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { CycleRunStore } from '../scheduler/cycle-run.store';
 import { SchedulerStatusService } from '../scheduler/scheduler-status.service';
 import { formatPanelTime } from '../time/panel-time.format';
 import { NotificationService } from './notification.service';
@@ -23,6 +24,7 @@ export class NotificationWatchdog implements OnModuleInit, OnModuleDestroy {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly status: SchedulerStatusService,
+    private readonly runs: CycleRunStore,
     private readonly notifications: NotificationService,
   ) {}
 
@@ -53,10 +55,13 @@ export class NotificationWatchdog implements OnModuleInit, OnModuleDestroy {
     const detail = last
       ? `The last successful automatic snapshot finished ${formatPanelTime(last, overview.timeZone)}; the schedule is ${overview.frequencyText ?? overview.frequency}.`
       : `No automatic snapshot has succeeded since the schedule (${overview.frequencyText ?? overview.frequency}) was set on ${formatPanelTime(overview.settingsUpdatedAt, overview.timeZone)}.`;
+    // The server as the last run and the snapshots page knew it: no API or metadata request for a message.
+    const serverId = overview.lastRun?.serverId ?? this.options.hcloud.serverId;
+    const name = serverId === null ? null : await this.runs.cachedServerName(serverId).catch(() => null);
     // Off on purpose is not overdue: the admin switched it off, so the problem (if any) ends.
     await this.notifications.observe(
       { 'snapshots.overdue': overview.enabled ? overview.overdue : false },
-      { detail },
+      { detail, server: { id: serverId, name } },
     );
     await this.notifications.remind();
     this.logger.debug(`checked at ${this.clock.now().toISOString()}: overdue=${overview.overdue}`);
