@@ -221,7 +221,12 @@ describe('each channel and format, one failed-then-recovered cycle', () => {
     expect(page.text.match(/class="delivery"/g)).toHaveLength(12);
     expect(page.text.match(/Delivered/g)).toHaveLength(12);
     for (const secret of SECRETS) expect(page.text).not.toContain(secret);
-    expect((await agent.get('/history')).text).toContain('href="/history/notifications"');
+    // …and so does the History page itself, next to the cycles.
+    const historyPage = await agent.get('/history');
+    expect(historyPage.text).toContain('Notifications sent');
+    expect(historyPage.text).toContain('href="/history/notifications"');
+    expect(historyPage.text.match(/class="delivery"/g)).toHaveLength(12);
+    expect(historyPage.text).toMatch(/Slack: <span class="badge badge-ok">Delivered<\/span> after 1 try/);
   });
 
   it('a cycle never waits on a channel: a receiver that hangs costs the cycle nothing', async () => {

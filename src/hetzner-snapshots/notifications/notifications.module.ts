@@ -2,7 +2,13 @@
 // sets up in Settings → Notifications, the problems worth a message (notification.rules), the delivery queue
 // with retries, the watchdog, and the notification history. It listens to the scheduler's events; nothing
 // in the scheduler waits on it.
-import { Module } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import {
+  HETZNER_SNAPSHOTS_OPTIONS,
+  HetznerSnapshotsModuleOptions,
+  pagePath,
+} from '../hetzner-snapshots.options';
+import { HistorySections } from '../scheduler/history-sections';
 import { AuditModule } from '../audit/audit.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { NotificationChannelsService } from './notification-channels.service';
@@ -26,4 +32,16 @@ import { NotificationHistoryPresenter } from './notifications.presenter';
   ],
   exports: [NotificationService, NotificationChannelsService, NotificationStore, NotificationWatchdog],
 })
-export class NotificationsModule {}
+export class NotificationsModule implements OnModuleInit {
+  constructor(
+    private readonly sections: HistorySections,
+    private readonly history: NotificationHistoryPresenter,
+    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+  ) {}
+
+  // The history page shows the latest messages and their deliveries next to the cycles.
+  onModuleInit(): void {
+    const href = pagePath(this.options.routePrefix, '/history/notifications');
+    this.sections.add(() => this.history.section(href));
+  }
+}

@@ -7,6 +7,7 @@ import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../het
 import { formatPanelTime } from '../time/panel-time.format';
 import { EVENT_CHOICES, EVENT_FIELD_PREFIX } from './notification-channels.service';
 import { ChannelKind, NotificationDelivery } from './notification.entities';
+import type { HistorySection } from '../scheduler/history-sections';
 import { NotificationStore } from './notification.store';
 
 const FORMAT_CHOICES = [
@@ -100,6 +101,32 @@ export class NotificationHistoryPresenter {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     private readonly store: NotificationStore,
   ) {}
+
+  /** The history page's section: the latest messages with each delivery's outcome. */
+  async section(href: string): Promise<HistorySection> {
+    const { events } = await this.page(10);
+    return {
+      id: 'notifications',
+      heading: 'Notifications sent',
+      href,
+      linkText: 'All notifications and their deliveries',
+      empty: 'No message yet: set up a channel in Settings → Notifications, and failures are told there.',
+      items: events.map((e) => ({
+        id: `event-${e.id}`,
+        when: e.at,
+        title: e.title,
+        badge: e.severityBadge,
+        badgeText: e.event,
+        text: e.message,
+        lines: e.deliveries.map((d) => ({
+          label: d.channel,
+          badge: d.badge,
+          badgeText: d.label,
+          detail: `after ${d.attempts} ${d.attempts === 1 ? 'try' : 'tries'}${d.nextAttempt ? `, next ${d.nextAttempt}` : ''}${d.error ? `: ${d.error}` : ''}`,
+        })),
+      })),
+    };
+  }
 
   async page(limit = 50) {
     const tz = this.options.timeZone;

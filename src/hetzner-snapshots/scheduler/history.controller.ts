@@ -2,14 +2,11 @@ import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import { validateForm } from '../../forms/form-validation';
-import {
-  HETZNER_SNAPSHOTS_OPTIONS,
-  HetznerSnapshotsModuleOptions,
-  pagePath,
-} from '../hetzner-snapshots.options';
+import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { HistoryQueryDto } from './history-query.dto';
 import { HistoryPresenter } from './history.presenter';
+import { HistorySections } from './history-sections';
 
 /** GET /history: recent cycle runs with their details, the next runs and the last success. */
 @Controller()
@@ -18,6 +15,7 @@ export class HistoryController {
   constructor(
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     private readonly presenter: HistoryPresenter,
+    private readonly sections: HistorySections,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -30,7 +28,7 @@ export class HistoryController {
       layout: this.options.layout,
       title: 'History',
       ...view,
-      notificationsHref: pagePath(this.options.routePrefix, '/history/notifications'),
+      sections: await this.sections.load(),
     });
   }
 }

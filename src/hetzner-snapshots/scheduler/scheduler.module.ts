@@ -7,6 +7,7 @@ import { LeaseModule } from '../lease/lease.module';
 import { CycleRunStore } from './cycle-run.store';
 import { HistoryController } from './history.controller';
 import { HistoryPresenter } from './history.presenter';
+import { HistorySections } from './history-sections';
 import { ScheduleRunnerService } from './schedule-runner.service';
 import { SchedulerStatusService } from './scheduler-status.service';
 import { SnapshotCycleService } from './snapshot-cycle.service';
@@ -22,7 +23,14 @@ import { SnapshotHookRunner } from './snapshot-hook.runner';
     SchedulerStatusService,
     ScheduleRunnerService,
     HistoryPresenter,
+    HistorySections,
   ],
-  exports: [SnapshotCycleService, SchedulerStatusService, ScheduleRunnerService, CycleRunStore],
+  exports: [
+    SnapshotCycleService,
+    SchedulerStatusService,
+    ScheduleRunnerService,
+    CycleRunStore,
+    HistorySections,
+  ],
 })
 export class SchedulerModule {}
