@@ -1,6 +1,7 @@
 import { AuditEntry } from './audit/audit-entry.entity';
 import { ApiBudget, ApiUsageMinute } from './connection/api-usage.entity';
 import { Lease } from './lease/lease.entity';
+import { notificationEntities } from './notifications/notification.entities';
 import { CycleRun } from './scheduler/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
 import { ServerState } from './server-state/server-state.entity';
@@ -16,4 +17,5 @@ export const hetznerSnapshotsEntities = [
   ServerState,
   ApiUsageMinute,
   ApiBudget,
+  ...notificationEntities,
 ];

@@ -14,6 +14,8 @@ import {
 import { HETZNER_SNAPSHOTS_LAYOUT } from './hetzner-snapshots.options';
 import { LabelsModule } from './labels/labels.module';
 import { LeaseModule } from './lease/lease.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { RestoreModule } from './restore/restore.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { ServerStateModule } from './server-state/server-state.module';
@@ -61,12 +63,16 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
   const snapshotList = withCore(SnapshotListModule);
   const labels = withCore(LabelsModule, lease, serverState);
   const scheduler = withCore(SchedulerModule, lease, labels, serverState, snapshotList);
+  const snapshots = withCore(SnapshotsModule, scheduler, serverState, snapshotList);
+  const notifications = withCore(NotificationsModule, scheduler);
   const features = [
     withCore(SettingsModule, snapshotList),
-    withCore(SnapshotsModule, scheduler, serverState, snapshotList),
-    withCore(DoctorModule, serverState),
+    snapshots,
+    withCore(DoctorModule, serverState, notifications),
     scheduler,
     withCore(RestoreModule, lease),
+    notifications,
+    withCore(MetricsModule, scheduler, snapshots, notifications),
   ];
   return {
     module: HetznerSnapshotsModule,

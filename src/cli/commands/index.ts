@@ -3,6 +3,7 @@ import { adminCommands } from './admin.command';
 import { cycleCommands } from './cycle.command';
 import { demoCommand } from './demo.command';
 import { doctorCommand } from './doctor.command';
+import { notifyCommands } from './notify.command';
 import { scheduleCommands } from './schedule.command';
 import { serveCommand } from './serve.command';
 import { snapshotCommands } from './snapshot.command';
@@ -18,4 +19,5 @@ export const cliCommands: CliCommand[] = [
   ...scheduleCommands,
   ...snapshotCommands,
   ...cycleCommands,
+  ...notifyCommands,
 ];

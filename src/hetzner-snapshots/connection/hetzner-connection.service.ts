@@ -46,6 +46,7 @@ export class HetznerConnectionService {
   private identity: ServerIdentity | null = null;
   private identityFailure: { error: NotOnHetznerError; at: number } | null = null;
   private readonly metadataClient: MetadataClient;
+  private readonly requestObservers = new Set<(e: HcloudRequestEvent, client: HcloudClient) => void>();
 
   constructor(
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
@@ -73,21 +74,30 @@ export class HetznerConnectionService {
     const token = opts.token ?? (await this.effectiveToken())?.token;
     if (!token) throw new NoTokenError();
     registerSecret(token);
-    return new HcloudClient({
+    const observers = this.requestObservers;
+    const client: HcloudClient = new HcloudClient({
       endpoint: this.options.hcloud.endpoint,
       token,
       userAgent: this.options.hcloud.userAgent,
       sleep: (ms, signal) => this.clock.sleep(ms, signal),
       now: () => this.clock.now().getTime(),
-      // Every request of every client is counted, with the budget its answer reported.
+      // Every request of every client is counted, with the budget its answer reported, and shown to observers.
       onRequest: (event) => {
         this.usage.record(event);
         opts.onRequest?.(event);
+        for (const observe of observers) observe(event, client);
       },
       // The interactive profile: a person waiting on a page gets an answer within seconds, whatever the API
       // does (hangs, refuses, 503s with backoff); background jobs keep the long per-try timeout and 5 retries.
       ...(opts.interactive ? this.interactiveProfile() : {}),
     });
+    return client;
+  }
+
+  /** Every request any client of this process sends is reported here too (the metrics count them). */
+  observeRequests(observer: (e: HcloudRequestEvent, client: HcloudClient) => void): () => void {
+    this.requestObservers.add(observer);
+    return () => this.requestObservers.delete(observer);
   }
 
   private interactiveProfile(): { deadlineMs: number; timeoutMs: number; maxRetries: number } {

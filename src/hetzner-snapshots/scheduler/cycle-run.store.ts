@@ -24,7 +24,6 @@ export interface SchedulerSettings {
   /** null when the stored retention cannot be used (PanelSettingsStore's verdict): nothing is deleted then. */
   policy: RetentionPolicy | null;
   policyProblem: string | null;
-  webhookUrl: string | null;
   updatedAt: Date;
 }
 
@@ -112,6 +111,17 @@ export class CycleRunStore {
     });
   }
 
+  /** How many finished runs ended how, by trigger kind, status and error code (the metrics' outcome counts). */
+  async outcomeCounts(): Promise<{ kind: 'cycle' | 'prune'; status: string; code: string; count: number }[]> {
+    const rows: { kind: 'cycle' | 'prune'; status: string; code: string | null; count: number }[] =
+      await this.runs.query(
+        `SELECT CASE WHEN "trigger" = 'prune' THEN 'prune' ELSE 'cycle' END AS "kind", "status",
+              COALESCE("error_code", '') AS "code", COUNT(*) AS "count"
+       FROM "cycle_runs" WHERE "status" <> 'running' GROUP BY 1, 2, 3`,
+      );
+    return rows.map((r) => ({ kind: r.kind, status: r.status, code: r.code ?? '', count: Number(r.count) }));
+  }
+
   async settings(): Promise<SchedulerSettings> {
     const s = await this.settingsStore.read();
     return {
@@ -119,7 +129,6 @@ export class CycleRunStore {
       frequency: s.frequency,
       policy: s.retention.kind === 'usable' ? s.retention.policy : null,
       policyProblem: s.retention.kind === 'unusable' ? s.retention.reason : null,
-      webhookUrl: s.webhookUrl,
       updatedAt: s.updatedAt,
     };
   }

@@ -1,11 +1,12 @@
 // The scheduler: automatic snapshot cycles (create, wait, prune), their timing through SchedulerRegistry,
-// restart safety, the consistency hooks, failure notices (banners, webhook) and the history page.
+// restart safety, the consistency hooks, failure banners and the history page; notifications listen to
+// CYCLE_FINISHED_EVENT (notifications/notification.events).
 // Other folders use SnapshotCycleService (one cycle now) and SchedulerStatusService (next runs, last success).
 import { Module } from '@nestjs/common';
 import { CycleRunStore } from './cycle-run.store';
-import { CycleWebhookNotifier } from './cycle-webhook.notifier';
 import { HistoryController } from './history.controller';
 import { HistoryPresenter } from './history.presenter';
+import { HistorySections } from './history-sections';
 import { ScheduleRunnerService } from './schedule-runner.service';
 import { SchedulerStatusService } from './scheduler-status.service';
 import { SnapshotCycleService } from './snapshot-cycle.service';
@@ -16,13 +17,19 @@ import { SnapshotHookRunner } from './snapshot-hook.runner';
   controllers: [HistoryController],
   providers: [
     CycleRunStore,
-    CycleWebhookNotifier,
     SnapshotHookRunner,
     SnapshotCycleService,
     SchedulerStatusService,
     ScheduleRunnerService,
     HistoryPresenter,
+    HistorySections,
   ],
-  exports: [SnapshotCycleService, SchedulerStatusService, ScheduleRunnerService, CycleRunStore],
+  exports: [
+    SnapshotCycleService,
+    SchedulerStatusService,
+    ScheduleRunnerService,
+    CycleRunStore,
+    HistorySections,
+  ],
 })
 export class SchedulerModule {}

@@ -3,6 +3,7 @@
 // after the new snapshot is confirmed. Cron, the CLI and the restart logic all call these plain methods.
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PluginLogger } from '../logging/plugin.logger';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, Clock } from '../../clock/clock';
 import { redactSecrets } from '../../logging/line.logger';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
@@ -23,15 +24,16 @@ import { plural } from '../retention/retention.wording';
 import { ServerStateStore } from '../server-state/server-state.store';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import { CycleRunStore, DeletedSnapshot, readDeleted, readHooks, SchedulerSettings } from './cycle-run.store';
-import { CycleWebhookNotifier } from './cycle-webhook.notifier';
+import { CYCLE_FINISHED_EVENT, CycleFinishedEvent } from '../notifications/notification.events';
 import {
   autoSnapshotDescription,
   CycleStepError,
   describeCycleFailure,
+  isRetentionBlocked,
   isTransientApiFailure,
   lockedRetryDelayMs,
+  RETENTION_DOUBT,
   toRetentionCandidate,
-  webhookEventFor,
 } from './cycle.decisions';
 import { actionDurationMs, expectedSnapshotMs, LEARN_FROM_RUNS, pollDelayMs } from './poll-schedule';
 import { CycleHooks, describeHookFailure, HookPhase, SnapshotHookRunner } from './snapshot-hook.runner';
@@ -91,7 +93,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     private readonly store: CycleRunStore,
     private readonly leases: LeaseService,
     private readonly hooks: SnapshotHookRunner,
-    private readonly webhooks: CycleWebhookNotifier,
+    private readonly events: EventEmitter2,
     private readonly serverState: ServerStateStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -485,7 +487,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
       return {
         plan: null,
         images: [],
-        note: `Nothing was deleted: ${settings.policyProblem ?? 'the retention settings are not readable'}. Save the retention settings again.`,
+        note: `${RETENTION_DOUBT} ${settings.policyProblem ?? 'the retention settings are not readable'}. Save the retention settings again.`,
       };
     }
     let images: HcloudImage[];
@@ -496,7 +498,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
       return {
         plan: null,
         images: [],
-        note: `Nothing was deleted: the list of automatic snapshots could not be read completely (${describeHcloudError(err)}). Pruning is tried again next cycle.`,
+        note: `${RETENTION_DOUBT} the list of automatic snapshots could not be read completely (${describeHcloudError(err)}). Pruning is tried again next cycle.`,
       };
     }
     try {
@@ -511,7 +513,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
       return { plan, images, note: null };
     } catch (err) {
       if (!(err instanceof RetentionPolicyError)) throw err;
-      return { plan: null, images, note: `Nothing was deleted: ${err.message}` };
+      return { plan: null, images, note: `${RETENTION_DOUBT} ${err.message}` };
     }
   }
 
@@ -661,37 +663,18 @@ export class SnapshotCycleService implements OnModuleDestroy {
     const line = `cycle ${run.id} (${run.trigger}) ${run.status}: ${message} [${run.requestCount} Hetzner requests]`;
     if (run.status === 'succeeded') this.logger.log(line);
     else this.logger.warn(line);
-    await this.announce(run, result.serverName, message).catch((err: unknown) =>
-      this.logger.warn(`webhook not sent: ${(err as Error).message}`),
-    );
+    this.announce(run, result.serverName, message);
     return { status: run.status, runId: run.id, message, run };
   }
 
-  /** The webhook notice on a failure and on the first success after failures; sent in the background. */
-  private async announce(run: CycleRun, serverName: string | null, message: string): Promise<void> {
-    if (run.trigger === 'prune') return;
-    const { webhookUrl } = await this.store.settings();
-    if (!webhookUrl) return;
-    const previous = await this.store.previousSnapshotCycle(run.id);
-    const event = webhookEventFor(run.status, previous?.status ?? null);
-    if (!event) return;
-    void this.webhooks.notify(webhookUrl, {
-      event,
-      server: { id: run.serverId, name: serverName },
-      run: {
-        id: run.id,
-        trigger: run.trigger,
-        status: run.status,
-        startedAt: run.startedAt.toISOString(),
-        finishedAt: run.finishedAt?.toISOString() ?? null,
-        imageId: run.imageId,
-        actionId: run.actionId,
-        errorCode: run.errorCode,
-        deletedCount: readDeleted(run).length,
-        requestCount: run.requestCount,
-      },
-      message: event === 'cycle.recovered' ? `Automatic snapshots work again. ${message}` : message,
-    });
+  /** Tells the notifications and metrics (listeners work in the background; the cycle never waits on them). */
+  private announce(run: CycleRun, serverName: string | null, message: string): void {
+    const event: CycleFinishedEvent = { run, serverName, message, retentionBlocked: isRetentionBlocked(run) };
+    try {
+      this.events.emit(CYCLE_FINISHED_EVENT, event);
+    } catch (err) {
+      this.logger.warn(`could not announce cycle ${run.id}: ${(err as Error).message}`);
+    }
   }
 }
 

@@ -45,7 +45,6 @@ export interface ScheduleWrite {
   retentionDays: number;
   keepMin: number;
   retentionTiers: string | null;
-  webhookUrl: string | null;
 }
 
 export interface SettingsAudit {
@@ -132,7 +131,7 @@ export class PanelSettingsStore {
   }
 
   /**
-   * Saves the schedule, retention and webhook. `decide` sees the stored settings and returns what to write
+   * Saves the schedule and retention. `decide` sees the stored settings and returns what to write
    * with its audit entry, or null to write nothing (no change, or refused).
    */
   async saveSchedule(

@@ -31,7 +31,6 @@ export interface ScheduleSettings {
   retentionDays: number;
   keepMin: number;
   tiers: RetentionTiers | null | typeof KEEP_STORED_TIERS;
-  webhookUrl: string | null;
 }
 
 /** The columns as PanelSettingsStore stores them (tiers as their stored text). */
@@ -50,7 +49,6 @@ export function rowToSchedule(row: ScheduleColumns): ScheduleSettings {
     retentionDays: row.retentionDays,
     keepMin: row.keepMin,
     tiers: storedTiersSetting(row.retentionTiers),
-    webhookUrl: row.webhookUrl || null,
   };
 }
 
@@ -88,7 +86,6 @@ export function scheduleToColumns(s: ScheduleSettings, storedTiers: string | nul
     retentionDays: s.retentionDays,
     keepMin: s.keepMin,
     retentionTiers: s.tiers === KEEP_STORED_TIERS ? storedTiers : serializeTiers(s.tiers),
-    webhookUrl: s.webhookUrl,
   };
 }
 
@@ -128,7 +125,6 @@ export function scheduleToForm(s: ScheduleSettings): ScheduleFormValues {
     tierDaily: String(tiers.daily),
     tierWeekly: String(tiers.weekly),
     tierMonthly: String(tiers.monthly),
-    webhookUrl: s.webhookUrl ?? '',
   };
 }
 
@@ -152,7 +148,6 @@ export function formToSchedule(dto: UpdateScheduleDto): ScheduleSettings {
     retentionDays: dto.retentionDays,
     keepMin: dto.keepMin,
     tiers,
-    webhookUrl: dto.webhookUrl ? dto.webhookUrl : null,
   };
 }
 
@@ -177,11 +172,10 @@ export function diffSchedule(before: ScheduleColumns, after: ScheduleColumns): A
     retentionDays: (c) => String(c.retentionDays),
     keepMin: (c) => String(c.keepMin),
     retentionTiers: (c) => describeStoredTiers(c.retentionTiers),
-    webhookUrl: (c) => (c.webhookUrl ? webhookForAudit(c.webhookUrl) : null),
   };
   const changes: AuditChange[] = [];
   for (const field of Object.keys(shown) as (keyof ScheduleColumns)[]) {
-    // Compared raw (two webhook paths may differ only where the record hides them), recorded as shown.
+    // Compared raw, recorded as shown.
     // Tiers are compared as read, unless one side is unusable: then any other text is a change.
     const same =
       field === 'scheduleEnabled' ||
@@ -195,16 +189,6 @@ export function diffSchedule(before: ScheduleColumns, after: ScheduleColumns): A
   return changes;
 }
 
-/** The receiver's origin only: paths of chat webhooks are secrets of their own (Slack, Discord...). */
-export function webhookForAudit(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return parsed.pathname === '/' && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
-  } catch {
-    return '(unreadable address)';
-  }
-}
-
 // ---- CLI flags -------------------------------------------------------------------------------------------
 
 /** `snapshot-panel schedule set` flags, each a value as typed; they are merged into the form fields. */
@@ -215,7 +199,6 @@ export const SCHEDULE_FLAG_NAMES = [
   'retention-days',
   'keep-min',
   'tiers',
-  'webhook-url',
 ] as const;
 export type ScheduleFlag = (typeof SCHEDULE_FLAG_NAMES)[number];
 
@@ -235,7 +218,6 @@ export const FIELD_TO_FLAG: Record<ScheduleFormField, ScheduleFlag> = {
   tierDaily: 'tiers',
   tierWeekly: 'tiers',
   tierMonthly: 'tiers',
-  webhookUrl: 'webhook-url',
 };
 
 export type FlagMergeResult =
@@ -282,11 +264,6 @@ export function mergeScheduleFlags(
     const merged = mergeTiers(flags.tiers);
     if (typeof merged === 'string') errors.tiers = merged;
     else Object.assign(values, merged);
-  }
-
-  if (flags['webhook-url'] !== undefined) {
-    const url = flags['webhook-url'].trim();
-    values.webhookUrl = url.toLowerCase() === 'off' ? '' : url;
   }
 
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };

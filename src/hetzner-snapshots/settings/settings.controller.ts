@@ -158,6 +158,7 @@ export class SettingsController {
         check: this.path('/settings/token/check'),
         disconnect: this.path('/settings/token/disconnect'),
         schedule: this.path('/settings/schedule'),
+        notifications: this.path('/settings/notifications'),
       },
     });
   }

@@ -34,7 +34,6 @@ import {
 } from '../schedule/snapshot-schedule';
 import type { RetentionPolicyReading } from '../retention/retention-policy.parse';
 import { SnapshotListStore } from '../snapshots/snapshot-list.store';
-import { webhookHostProblem } from '../webhook/webhook-address.rule';
 import { PanelSettingsSnapshot, PanelSettingsStore } from './panel-settings.store';
 import { SaveTokenDto } from './save-token.dto';
 import {
@@ -351,18 +350,8 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     return { ok: true, changes };
   }
 
-  /** The form's rules, then the webhook address rule (which depends on WEBHOOK_ALLOW_PRIVATE_ADDRESSES). */
   private validateSchedule(values: unknown): FormResult<UpdateScheduleDto> {
-    const form = validateForm(UpdateScheduleDto, values);
-    if (!form.ok || !form.value.webhookUrl) return form;
-    const problem = webhookHostProblem(new URL(form.value.webhookUrl).hostname, {
-      allowPrivate: this.options.webhookAllowPrivateAddresses === true,
-    });
-    if (!problem) return form;
-    const shown: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries((values ?? {}) as Record<string, unknown>))
-      shown[k] = typeof v === 'string' ? v : '';
-    return { ok: false, errors: { webhookUrl: problem }, values: shown };
+    return validateForm(UpdateScheduleDto, values);
   }
 
   /** Next runs in the server's time zone and the retention policy in words. */
@@ -451,6 +440,5 @@ function scheduleColumnsOf(s: PanelSettingsSnapshot): ScheduleColumns {
     retentionDays: s.retentionDays,
     keepMin: s.keepMin,
     retentionTiers: s.storedTiers,
-    webhookUrl: s.webhookUrl,
   };
 }
