@@ -25,7 +25,8 @@ const CHECK_NAMES = [
   'last-snapshot',
   'rate-limit',
   'snapshots',
-  // The host's own check, appended by the doctor command.
+  // The notification channels (none here), then the host's own check, appended by the doctor command.
+  'notifications',
   'sign-in-locks',
 ];
 
