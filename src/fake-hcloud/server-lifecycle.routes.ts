@@ -141,4 +141,3 @@ function listServerTypes(context: RouteContext) {
     body: { server_types: page.items.map(serializeCatalogServerType), meta: page.meta },
   };
 }
-

@@ -3,6 +3,7 @@ import { Lease } from './lease/lease.entity';
 import { CycleRun } from './scheduler/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
 import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';
+import { DrillRun, DrillSettings } from './verify/drill-run.entity';
 
 /** The plugin's entities; a host registers them with its data source together with the migrations. */
-export const hetznerSnapshotsEntities = [PanelSettings, AuditEntry, SnapshotListCache, CycleRun, Lease];
+export const hetznerSnapshotsEntities = [PanelSettings, AuditEntry, SnapshotListCache, CycleRun, Lease, DrillRun, DrillSettings];

@@ -3,6 +3,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
 import { DoctorModule } from './doctor/doctor.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { RestoreModule } from './restore/restore.module';
+import { VerifyModule } from './verify/verify.module';
 /** The plugin's feature modules, one per folder; each brings its controllers and services. */
 export const hetznerSnapshotsFeatureModules = [
   SettingsModule,
@@ -10,4 +11,5 @@ export const hetznerSnapshotsFeatureModules = [
   DoctorModule,
   SchedulerModule,
   RestoreModule,
+  VerifyModule,
 ];

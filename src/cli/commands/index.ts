@@ -7,6 +7,7 @@ import { scheduleCommands } from './schedule.command';
 import { serveCommand } from './serve.command';
 import { snapshotCommands } from './snapshot.command';
 import { tokenCommands } from './token.command';
+import { verifyCommand } from './verify.command';
 
 /** Every `snapshot-panel` command; feature commands are appended here. */
 export const cliCommands: CliCommand[] = [
@@ -18,4 +19,5 @@ export const cliCommands: CliCommand[] = [
   ...scheduleCommands,
   ...snapshotCommands,
   ...cycleCommands,
+  verifyCommand,
 ];

@@ -194,7 +194,7 @@ export class RestoreService implements OnModuleDestroy {
       }
     }
     try {
-      const action = await client.rebuildServer(job.serverId, job.imageId);
+      const { action } = await client.rebuildServer(job.serverId, job.imageId);
       job.rebuildActionId = action.id;
       job.phase = 'started';
       this.logger.log(

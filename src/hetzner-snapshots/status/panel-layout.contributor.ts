@@ -27,6 +27,7 @@ export class PanelLayoutContributor implements LayoutContributor {
     return [
       { label: 'Snapshots', href: p('/snapshots') },
       { label: 'History', href: p('/history') },
+      { label: 'Drills', href: p('/drills') },
       { label: 'Settings', href: p('/settings') },
     ];
   }
