@@ -25,6 +25,8 @@ const CHECK_NAMES = [
   'database',
   'schedule',
   'last-snapshot',
+  'drill-servers',
+  'volumes',
   'rate-limit',
   'snapshots',
   // The host's own check, appended by the doctor command.
@@ -120,7 +122,7 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
     expect(lineOf(out, 'snapshots')).toMatch(
       /2 snapshots of this server \(1 automatic\), 4\.0 GB, about \d+\.\d\d EUR a month incl\. VAT\./,
     );
-    expect(lines.at(-1)).toBe('11 OK, 0 WARN, 0 FAIL');
+    expect(lines.at(-1)).toBe('13 OK, 0 WARN, 0 FAIL');
     expect(code).toBe(0);
     expect(out).not.toContain(TOKEN);
     // Doctor looks and changes nothing: its only non-GET is the token check's harmless write probe.

@@ -234,7 +234,7 @@ describe('verify: restore drills (e2e)', () => {
     });
     const lookalike = fake.addServer({ name: 'not-a-drill', labels: { 'managed-by': 'snapshot-panel' } });
     const init = {
-      trigger: 'page',
+      trigger: 'page' as const,
       actor: 'admin:admin',
       imageId: snapshot.id,
       imageSizeGb: 12,

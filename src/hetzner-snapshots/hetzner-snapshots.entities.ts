@@ -6,4 +6,12 @@ import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';
 import { DrillRun, DrillSettings } from './verify/drill-run.entity';
 
 /** The plugin's entities; a host registers them with its data source together with the migrations. */
-export const hetznerSnapshotsEntities = [PanelSettings, AuditEntry, SnapshotListCache, CycleRun, Lease, DrillRun, DrillSettings];
+export const hetznerSnapshotsEntities = [
+  PanelSettings,
+  AuditEntry,
+  SnapshotListCache,
+  CycleRun,
+  Lease,
+  DrillRun,
+  DrillSettings,
+];

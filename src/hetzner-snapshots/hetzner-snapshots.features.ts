@@ -4,6 +4,7 @@ import { DoctorModule } from './doctor/doctor.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { RestoreModule } from './restore/restore.module';
 import { VerifyModule } from './verify/verify.module';
+import { CoverageModule } from './coverage/coverage.module';
 /** The plugin's feature modules, one per folder; each brings its controllers and services. */
 export const hetznerSnapshotsFeatureModules = [
   SettingsModule,
@@ -12,4 +13,5 @@ export const hetznerSnapshotsFeatureModules = [
   SchedulerModule,
   RestoreModule,
   VerifyModule,
+  CoverageModule,
 ];

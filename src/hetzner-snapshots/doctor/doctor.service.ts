@@ -14,6 +14,10 @@ import { stableOffsetMinutes } from '../schedule/snapshot-schedule';
 import { CycleRun } from '../scheduler/cycle-run.entity';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
+import { CoverageService } from '../coverage/coverage.service';
+import { judgeVolumes } from '../coverage/coverage.rules';
+import { judgeDrillServers } from '../verify/drill.doctor';
+import { DrillService } from '../verify/drill.service';
 import {
   ClockFacts,
   DoctorCheck,
@@ -43,6 +47,8 @@ export class DoctorService {
     @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly drills: DrillService,
+    private readonly coverage: CoverageService,
   ) {}
 
   /** Every check in a fixed order; never throws for a problem it can describe as a check. */
@@ -152,6 +158,22 @@ export class DoctorService {
         : 'error' in images
           ? { error: images.error }
           : await this.costFacts(client!, images.list);
+    if (canRead) {
+      checks.push(
+        judgeDrillServers(
+          await this.drills
+            .leftovers(client!, serverId!)
+            .catch((err: unknown) => ({ error: describeHcloudError(err) })),
+        ),
+      );
+      checks.push(
+        judgeVolumes(
+          await this.coverage
+            .facts({ interactive: false, client: client!, serverId: serverId! })
+            .catch((err: unknown) => ({ error: describeHcloudError(err) })),
+        ),
+      );
+    }
     // Judged last, after every request of this run, so it shows what is left now.
     checks.push(judgeRateLimit(client?.lastRateLimit ?? null, this.clock.now()));
     checks.push(judgeSnapshots(snapshotFacts));

@@ -2,6 +2,7 @@
 // preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
 import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { CoverageService } from '../coverage/coverage.service';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
 import { setFlash } from '../../host/web/flash';
@@ -46,6 +47,7 @@ export class SettingsController {
     private readonly service: SettingsService,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly coverage: CoverageService,
   ) {}
 
   @Get('settings')
@@ -121,10 +123,11 @@ export class SettingsController {
 
   private async render(res: Response, status: number, state: PageState) {
     const timeZone = this.options.timeZone;
-    const [tokenStatus, saved, audit] = await Promise.all([
+    const [tokenStatus, saved, audit, coverage] = await Promise.all([
       this.service.tokenStatus(),
       this.service.savedSchedule(),
       this.service.recentAudit(20),
+      this.coverage.view(),
     ]);
     // A stored schedule that no longer validates is shown as unusable, with the form to repair it.
     const savedView = saved.ok
@@ -139,6 +142,8 @@ export class SettingsController {
       preview: state.preview ? presentSummary(state.preview) : null,
       schedule: presentScheduleForm(state.scheduleValues ?? saved.form, state.scheduleErrors),
       audit: presentAudit(audit, timeZone),
+      coverage: coverage && { ...coverage, guideHref: this.path(coverage.guideHref) },
+      drillsHref: this.path('/drills'),
       paths: {
         token: this.path('/settings/token'),
         check: this.path('/settings/token/check'),

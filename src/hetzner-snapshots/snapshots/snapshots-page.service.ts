@@ -17,6 +17,9 @@ import { formatClockTime, formatPanelTime } from '../time/panel-time.format';
 import { formatGb, formatRelative } from './snapshot-format';
 import { presentSnapshots } from './snapshots.presenter';
 import { SnapshotsService } from './snapshots.service';
+import { CoverageService } from '../coverage/coverage.service';
+import { DrillRunStore } from '../verify/drill-run.store';
+import { presentVerification } from '../verify/drill.presenter';
 
 /** How often a page with a snapshot being created reloads (meta refresh) or re-fetches its list (panel.js). */
 export const CREATING_REFRESH_SECONDS = 5;
@@ -33,6 +36,8 @@ export class SnapshotsPageService {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scheduler: SchedulerStatusService,
+    private readonly coverage: CoverageService,
+    private readonly drills: DrillRunStore,
   ) {}
 
   private readonly logger = new Logger('SnapshotsPage');
@@ -87,9 +92,23 @@ export class SnapshotsPageService {
     const own = listing.ownRunning[0];
     const inProgress = own !== undefined || list.anyCreating;
     const refreshing = inProgress || listing.refreshing;
+    const [coverage, verification] = await Promise.all([
+      this.coverage.view({ server: listing.server, pricing: listing.pricing }),
+      presentVerification({
+        store: this.drills,
+        imageIds: list.rows.map((row) => row.id),
+        timeZone,
+        drillsHref: pagePath(this.options.routePrefix, '/drills'),
+      }),
+    ]);
     return {
       ...common,
       list,
+      coverage: coverage && {
+        ...coverage,
+        guideHref: pagePath(this.options.routePrefix, coverage.guideHref),
+      },
+      verification,
       schedule: await this.scheduleCard(now, timeZone),
       historyHref: pagePath(this.options.routePrefix, '/history'),
       serverName: listing.server?.name ?? `server ${listing.serverId}`,

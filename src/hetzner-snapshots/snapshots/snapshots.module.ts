@@ -1,7 +1,9 @@
 // The snapshots page (the panel's home): this server's snapshots from a cached list, "take one now",
 // delete, protect and keep. SnapshotsService is exported for the CLI and for other feature folders.
 import { Module } from '@nestjs/common';
+import { CoverageModule } from '../coverage/coverage.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
+import { VerifyModule } from '../verify/verify.module';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
 import { SnapshotListStore } from './snapshot-list.store';
@@ -11,7 +13,7 @@ import { SnapshotsService } from './snapshots.service';
 
 @Module({
   // For the "Automatic snapshots" card: next runs and the last success (SchedulerStatusService).
-  imports: [SchedulerModule],
+  imports: [SchedulerModule, CoverageModule, VerifyModule],
   controllers: [SnapshotsController],
   providers: [
     SnapshotsService,

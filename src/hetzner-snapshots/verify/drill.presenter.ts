@@ -2,6 +2,7 @@
 import { formatLocal } from '../doctor/doctor.checks';
 import { formatMoney } from './drill.rules';
 import type { DrillRun } from './drill-run.entity';
+import type { DrillRunStore } from './drill-run.store';
 
 export interface DrillView {
   id: number;
@@ -82,4 +83,35 @@ export function drillAsJson(run: DrillRun) {
     requests: run.requestCount,
     error: run.errorMessage,
   };
+}
+
+/** "Last verified" per snapshot and overall, for the snapshots page. */
+export async function presentVerification(opts: {
+  store: Pick<DrillRunStore, 'latestPerImage' | 'latestPassed' | 'latestFinished'>;
+  imageIds: number[];
+  timeZone: string;
+  drillsHref: string;
+}): Promise<{
+  overallText: string;
+  drillsHref: string;
+  perImage: Record<number, { status: string; text: string }>;
+}> {
+  const [perImage, passed, finished] = await Promise.all([
+    opts.store.latestPerImage(opts.imageIds),
+    opts.store.latestPassed(),
+    opts.store.latestFinished(),
+  ]);
+  const rows: Record<number, { status: string; text: string }> = {};
+  for (const [id, run] of perImage) {
+    rows[id] =
+      run.status === 'passed'
+        ? { status: 'passed', text: `verified ${formatLocal(run.startedAt, opts.timeZone)}` }
+        : { status: 'failed', text: `drill FAILED ${formatLocal(run.startedAt, opts.timeZone)}` };
+  }
+  const overallText = passed
+    ? `Last verified: snapshot ${passed.imageId} booted on ${formatLocal(passed.startedAt, opts.timeZone)} (running after ${passed.bootSeconds} s).${finished && finished.status === 'failed' ? ` The newest drill FAILED: ${finished.errorMessage ?? ''}` : ''}`
+    : finished
+      ? `No snapshot verified yet; the last drill FAILED: ${finished.errorMessage ?? ''}`
+      : 'No snapshot verified yet: a snapshot nobody has restored is a hope. Use “Verify…” on a snapshot to boot a temporary server from it.';
+  return { overallText, drillsHref: opts.drillsHref, perImage: rows };
 }

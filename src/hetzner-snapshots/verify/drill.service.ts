@@ -116,7 +116,7 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.options.runScheduler) return;
     // First thing after a start: delete drill servers a crash left behind (not awaited: start-up must not wait
     // for Hetzner; tests await whenStarted()).
-    this.startup = this.cleanUp()
+    this.startup = this.cleanUpIfInterrupted()
       .then((deleted) => {
         if (deleted.length > 0)
           this.logger.warn(`deleted ${deleted.length} drill server(s) left behind by the last stop`);
@@ -225,6 +225,19 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(`scheduled drill did not run: ${(err as Error).message}`);
       return null;
     }
+  }
+
+  /**
+   * The start-up clean-up, only when the records say a drill was cut off (a run still marked running, or a
+   * server id never seen deleted): a panel that never drilled spends no request and asks no metadata at start.
+   */
+  async cleanUpIfInterrupted(): Promise<LeftoverDrillServer[]> {
+    const [unfinished, undeleted] = await Promise.all([
+      this.store.unfinished(),
+      this.store.undeletedServerIds(),
+    ]);
+    if (unfinished.length === 0 && undeleted.size === 0) return [];
+    return this.cleanUp();
   }
 
   /**
