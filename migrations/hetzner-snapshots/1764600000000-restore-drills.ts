@@ -1,6 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Restore drills: one row per drill (drill_runs) and the drill settings (drill_settings, one row). */
+/**
+ * Restore drills: one row per drill (drill_runs) and the drill settings (drill_settings, one row); and what the
+ * panel learned about the project's limits when Hetzner refused a create (project_limits, one row per resource).
+ */
 export class RestoreDrills1764600000000 implements MigrationInterface {
   name = 'RestoreDrills1764600000000';
 
@@ -41,6 +44,12 @@ export class RestoreDrills1764600000000 implements MigrationInterface {
       "port" integer CHECK ("port" IS NULL OR ("port" BETWEEN 1 AND 65535)),
       "schedule" varchar(20) NOT NULL CHECK ("schedule" IN ('off', 'weekly', 'monthly')),
       "updated_at" datetime NOT NULL)`);
+    await q.query(`CREATE TABLE "project_limits" (
+      "resource" varchar(20) PRIMARY KEY NOT NULL,
+      "refused_at" datetime NOT NULL,
+      "limit_value" integer,
+      "count_at_refusal" integer,
+      "message" text NOT NULL)`);
     // Off by default: a drill costs money and the port may sit behind a firewall.
     await q.query(
       `INSERT INTO "drill_settings" ("id", "port", "schedule", "updated_at") VALUES (1, NULL, 'off', datetime('now'))`,
@@ -48,6 +57,7 @@ export class RestoreDrills1764600000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "project_limits"`);
     await q.query(`DROP TABLE "drill_settings"`);
     await q.query(`DROP INDEX "IDX_drill_runs_drill_server_id"`);
     await q.query(`DROP INDEX "IDX_drill_runs_started_at"`);

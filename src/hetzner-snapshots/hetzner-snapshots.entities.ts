@@ -4,6 +4,7 @@ import { CycleRun } from './scheduler/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
 import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';
 import { DrillRun, DrillSettings } from './verify/drill-run.entity';
+import { ProjectLimit } from './limits/project-limit.entity';
 
 /** The plugin's entities; a host registers them with its data source together with the migrations. */
 export const hetznerSnapshotsEntities = [
@@ -14,4 +15,5 @@ export const hetznerSnapshotsEntities = [
   Lease,
   DrillRun,
   DrillSettings,
+  ProjectLimit,
 ];

@@ -3,7 +3,7 @@
 // sometimes a number); the panel never prunes to make room and never retries it in a loop.
 import { HcloudApiError } from '../hcloud';
 
-export type LimitedResource = 'snapshot' | 'server';
+export { describeLimitError, limitsOf, type LimitedResource } from '../hcloud/hcloud-api.error';
 
 export function isLimitError(err: unknown): err is HcloudApiError {
   return (
@@ -11,35 +11,6 @@ export function isLimitError(err: unknown): err is HcloudApiError {
     (err.code === 'resource_limit_exceeded' ||
       (/limit_exceeded$/.test(err.code) && err.code !== 'rate_limit_exceeded'))
   );
-}
-
-/** The limits named in the error's details, with the number when Hetzner gave one. */
-export function limitsOf(err: HcloudApiError): { name: string; limit: number | null }[] {
-  const details = err.details as
-    { limits?: { name?: unknown; limit?: unknown }[]; limit?: unknown } | undefined;
-  const named = (details?.limits ?? [])
-    .filter((l) => typeof l?.name === 'string')
-    .map((l) => ({ name: l.name as string, limit: typeof l.limit === 'number' ? l.limit : null }));
-  if (named.length === 0 && typeof details?.limit === 'number')
-    return [{ name: 'project_limit', limit: details.limit }];
-  return named;
-}
-
-/** The sentence for a limit error: which limit, what to do; never "try again". */
-export function describeLimitError(err: HcloudApiError, resource: LimitedResource): string {
-  const limits = limitsOf(err);
-  const which = limits.length
-    ? limits.map((l) => `${l.name}${l.limit !== null ? ` (${l.limit})` : ''}`).join(', ')
-    : 'a project limit';
-  const what =
-    resource === 'snapshot'
-      ? 'The Hetzner project has reached its limit for snapshots'
-      : 'The Hetzner project has reached its limit for servers, so no temporary drill server could be created';
-  const todo =
-    resource === 'snapshot'
-      ? 'Delete snapshots you no longer need (the panel does not delete any to make room), or ask Hetzner support to raise the limit (Console → Limits).'
-      : 'Delete a server you no longer need, or ask Hetzner support to raise the limit (Console → Limits).';
-  return `${what} (Hetzner: ${which}). ${todo} The panel does not retry this.`;
 }
 
 /**

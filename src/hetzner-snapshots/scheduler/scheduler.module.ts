@@ -3,6 +3,7 @@
 // Other folders use SnapshotCycleService (one cycle now) and SchedulerStatusService (next runs, last success).
 import { Module } from '@nestjs/common';
 import { LeaseModule } from '../lease/lease.module';
+import { LimitsModule } from '../limits/limits.module';
 import { CycleRunStore } from './cycle-run.store';
 import { CycleWebhookNotifier } from './cycle-webhook.notifier';
 import { HistoryController } from './history.controller';
@@ -13,7 +14,7 @@ import { SnapshotCycleService } from './snapshot-cycle.service';
 import { SnapshotHookRunner } from './snapshot-hook.runner';
 
 @Module({
-  imports: [LeaseModule],
+  imports: [LeaseModule, LimitsModule],
   controllers: [HistoryController],
   providers: [
     CycleRunStore,

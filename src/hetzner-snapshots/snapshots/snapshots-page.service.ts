@@ -18,6 +18,7 @@ import { formatGb, formatRelative } from './snapshot-format';
 import { presentSnapshots } from './snapshots.presenter';
 import { SnapshotsService } from './snapshots.service';
 import { CoverageService } from '../coverage/coverage.service';
+import { LimitStore } from '../limits/limit.store';
 import { DrillRunStore } from '../verify/drill-run.store';
 import { presentVerification } from '../verify/drill.presenter';
 
@@ -38,6 +39,7 @@ export class SnapshotsPageService {
     private readonly scheduler: SchedulerStatusService,
     private readonly coverage: CoverageService,
     private readonly drills: DrillRunStore,
+    private readonly limits: LimitStore,
   ) {}
 
   private readonly logger = new Logger('SnapshotsPage');
@@ -92,7 +94,7 @@ export class SnapshotsPageService {
     const own = listing.ownRunning[0];
     const inProgress = own !== undefined || list.anyCreating;
     const refreshing = inProgress || listing.refreshing;
-    const [coverage, verification] = await Promise.all([
+    const [coverage, verification, limitWarning] = await Promise.all([
       this.coverage.view({ server: listing.server, pricing: listing.pricing }),
       presentVerification({
         store: this.drills,
@@ -100,6 +102,7 @@ export class SnapshotsPageService {
         timeZone,
         drillsHref: pagePath(this.options.routePrefix, '/drills'),
       }),
+      this.limits.snapshotWarning(listing.images.length),
     ]);
     return {
       ...common,
@@ -109,6 +112,7 @@ export class SnapshotsPageService {
         guideHref: pagePath(this.options.routePrefix, coverage.guideHref),
       },
       verification,
+      limitWarning,
       schedule: await this.scheduleCard(now, timeZone),
       historyHref: pagePath(this.options.routePrefix, '/history'),
       serverName: listing.server?.name ?? `server ${listing.serverId}`,

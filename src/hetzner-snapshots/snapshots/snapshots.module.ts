@@ -2,6 +2,7 @@
 // delete, protect and keep. SnapshotsService is exported for the CLI and for other feature folders.
 import { Module } from '@nestjs/common';
 import { CoverageModule } from '../coverage/coverage.module';
+import { LimitsModule } from '../limits/limits.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { VerifyModule } from '../verify/verify.module';
 import { CreateRequestKeys } from './create-request-keys';
@@ -13,7 +14,7 @@ import { SnapshotsService } from './snapshots.service';
 
 @Module({
   // For the "Automatic snapshots" card: next runs and the last success (SchedulerStatusService).
-  imports: [SchedulerModule, CoverageModule, VerifyModule],
+  imports: [SchedulerModule, CoverageModule, VerifyModule, LimitsModule],
   controllers: [SnapshotsController],
   providers: [
     SnapshotsService,

@@ -2,6 +2,7 @@
 // marked stale, and after the panel's own changes; one refresh at a time shared by every caller), prices
 // and server details (every 6 h), and the changes an admin makes: take one now, delete, protect, keep.
 // Pages and CLI commands both come through here, so they follow the same rules.
+import { LimitStore } from '../limits/limit.store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -100,6 +101,7 @@ export class SnapshotsService {
     private readonly requestKeys: CreateRequestKeys,
     @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly limits: LimitStore,
   ) {}
 
   /** What the snapshots page shows now. Asks Hetzner only when the cached list is due for a refresh. */
@@ -228,6 +230,8 @@ export class SnapshotsService {
       const nothingCreated =
         !createSent || (err instanceof HcloudApiError && err.status >= 400 && err.status < 500);
       if (req.requestKey && nothingCreated) this.requestKeys.release(req.requestKey);
+      const count = (await this.store.read(serverId).catch(() => null))?.images.length ?? null;
+      await this.limits.learn(err, { resource: 'snapshot', count, at: now }).catch(() => undefined);
       throw this.operationError(err);
     } finally {
       this.creating.delete(serverId);

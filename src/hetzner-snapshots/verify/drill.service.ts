@@ -21,6 +21,7 @@ import {
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { LeaseHandle, LeaseService } from '../lease/lease.service';
 import { describeLimitError, isLimitError } from '../limits/limit.rules';
+import { LimitStore } from '../limits/limit.store';
 import { TokenDecryptionError } from '../settings/token.cipher';
 import {
   chooseDrillServerType,
@@ -110,6 +111,7 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TCP_PROBE) private readonly probe: TcpProbe,
+    private readonly limits: LimitStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -394,6 +396,9 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
         }
       } catch (err) {
         error = this.describeFailure(err);
+        await this.limits
+          .learn(err, { resource: 'server', count: null, at: this.clock.now() })
+          .catch(() => undefined);
       } finally {
         await this.store.deleting(run.id);
         if (drillServerId !== null) {

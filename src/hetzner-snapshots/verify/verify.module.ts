@@ -2,6 +2,7 @@
 // under the drill lease, recorded in drill_runs (DrillRunStore) with a clean-up of left-overs after a crash.
 import { Module } from '@nestjs/common';
 import { LeaseModule } from '../lease/lease.module';
+import { LimitsModule } from '../limits/limits.module';
 import { DrillBannerSource } from './drill-banner.source';
 import { DrillRunStore } from './drill-run.store';
 import { DrillService } from './drill.service';
@@ -9,7 +10,7 @@ import { probeTcpPort, TCP_PROBE } from './tcp-port.probe';
 import { DrillsController, VerifyController } from './verify.controller';
 
 @Module({
-  imports: [LeaseModule],
+  imports: [LeaseModule, LimitsModule],
   controllers: [VerifyController, DrillsController],
   providers: [DrillService, DrillRunStore, DrillBannerSource, { provide: TCP_PROBE, useValue: probeTcpPort }],
   exports: [DrillService, DrillRunStore],
