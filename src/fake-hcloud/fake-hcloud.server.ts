@@ -132,6 +132,11 @@ export class FakeHcloud {
     Object.assign(this.state.newServers, behaviour);
   }
 
+  /** The root password the next rebuilds answer with (null: none, as for most snapshots). */
+  setRebuildRootPassword(password: string | null): void {
+    this.state.rebuildRootPassword = password;
+  }
+
   /** Attaches a volume to a server (live record). */
   addVolume(input: { serverId: number; name?: string; sizeGb?: number }): FakeVolumeRecord {
     return this.state.addVolume(input);

@@ -70,6 +70,8 @@ export class FakeHcloudState {
   readonly volumes = new Map<number, FakeVolumeRecord>();
   metadataServerId: number | null = null;
   newServers: NewServerBehaviour = { ipv4: null, boot: 'normal' };
+  /** What POST /servers/{id}/actions/rebuild answers as root_password (null: as for most snapshots). */
+  rebuildRootPassword: string | null = null;
 
   private readonly running = new Map<number, RunningAction>();
   private pendingActionFailures: { code: string; message: string }[] = [];
@@ -91,6 +93,7 @@ export class FakeHcloudState {
     this.actions.clear();
     this.volumes.clear();
     this.newServers = { ipv4: null, boot: 'normal' };
+    this.rebuildRootPassword = null;
     this.nextVolumeId = FIRST_VOLUME_ID;
     this.running.clear();
     this.pendingActionFailures = [];

@@ -8,6 +8,7 @@ import { serveCommand } from './serve.command';
 import { snapshotCommands } from './snapshot.command';
 import { tokenCommands } from './token.command';
 import { verifyCommand } from './verify.command';
+import { restoreCommand } from './restore.command';
 
 /** Every `snapshot-panel` command; feature commands are appended here. */
 export const cliCommands: CliCommand[] = [
@@ -20,4 +21,5 @@ export const cliCommands: CliCommand[] = [
   ...snapshotCommands,
   ...cycleCommands,
   verifyCommand,
+  restoreCommand,
 ];
