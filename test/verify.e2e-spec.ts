@@ -300,6 +300,26 @@ describe('verify: restore drills (e2e)', () => {
     }
   });
 
+  it('scheduled drills: off by default; monthly runs on the newest automatic snapshot, once a month', async () => {
+    const drills = panel.get<DrillService>(DrillService);
+    const store = panel.get<DrillRunStore>(DrillRunStore);
+    expect(await drills.runScheduledIfDue()).toBeNull();
+    expect(fake.requests).toEqual([]);
+    const newer = fake.addImage({ serverId: server.id, description: 'newer', labels: AUTO });
+    fake.addImage({
+      serverId: server.id,
+      description: 'manual, newest',
+      labels: { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'manual' },
+    });
+    await store.saveConfig({ port: null, schedule: 'monthly', at: fake.now() });
+    const run = await drills.runScheduledIfDue();
+    expect(run).toMatchObject({ status: 'passed', trigger: 'schedule', imageId: newer.id });
+    // Not due again within the month, whatever its outcome.
+    fake.clearRequests();
+    expect(await drills.runScheduledIfDue()).toBeNull();
+    expect(fake.requests).toEqual([]);
+  });
+
   it('snapshot-panel verify ID --json runs a drill from the command line', async () => {
     // The command runs on the real clock: move the fake's along so the 20-second create takes no real time.
     const ticker = setInterval(() => fake.advance(5_000), 10);

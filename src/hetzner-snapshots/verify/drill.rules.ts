@@ -164,7 +164,12 @@ export function newestAutomaticSnapshot(images: HcloudImage[], serverId: number)
   for (const image of images) {
     if (image.type !== 'snapshot' || image.status !== 'available') continue;
     if (image.created_from?.id !== serverId || snapshotOrigin(image.labels) !== 'auto') continue;
-    if (!newest || new Date(image.created) > new Date(newest.created)) newest = image;
+    const [a, b] = [
+      new Date(image.created).getTime(),
+      newest ? new Date(newest.created).getTime() : -Infinity,
+    ];
+    // Times have whole seconds: within one, the higher id is the newer snapshot.
+    if (!newest || a > b || (a === b && image.id > newest.id)) newest = image;
   }
   return newest;
 }
