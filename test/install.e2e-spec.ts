@@ -22,6 +22,8 @@ const CHECK_NAMES = [
   'database',
   'schedule',
   'last-snapshot',
+  'drill-servers',
+  'volumes',
   'rate-limit',
   'snapshots',
   // The host's own check, appended by the doctor command.

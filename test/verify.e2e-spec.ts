@@ -127,7 +127,6 @@ describe('verify: restore drills (e2e)', () => {
     expect(run.serverDeletedAt).not.toBeNull();
     expect(failures).toEqual([]);
     // The closing note's numbers: requests and simulated time of one drill.
-    // eslint-disable-next-line no-console
     console.log(
       `drill timings: boot ${run.bootSeconds} s, whole drill ${Math.round(elapsedFakeMs / 1000)} s of fake time; ${fake.requests.length} requests:\n${calls().join('\n')}`,
     );
