@@ -155,7 +155,10 @@ export class DrillsController {
     extra: { errors?: Record<string, string>; values?: Record<string, unknown> },
   ) {
     const [runs, config] = await Promise.all([this.store.recent(30), this.store.config()]);
-    const views = runs.map((r) => presentDrill(r, this.options.timeZone));
+    const views = runs.map((r) => ({
+      ...presentDrill(r, this.options.timeZone),
+      href: this.path(`/drills/${r.id}`),
+    }));
     const latest = views.find((v) => !v.running) ?? null;
     const values = extra.values ?? {
       port: config.port === null ? '' : String(config.port),
