@@ -167,10 +167,12 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
     let requests = 0;
     let prepared: { run: DrillRun; plan: DrillPlan; client: HcloudClient; serverId: number };
     try {
+      // A person waiting on the page gets an answer within seconds; the drill itself is patient.
+      const prep = await this.connect({ interactive: opts.trigger === 'page', onRequest: () => requests++ });
       const { client, serverId } = await this.connect({ interactive: false, onRequest: () => requests++ });
       // Before anything else: a server a crashed drill left behind costs money by the hour.
-      await this.cleanUpWith(client, serverId);
-      const plan = await this.planWith(client, serverId, opts.imageId);
+      await this.cleanUpWith(prep.client, serverId);
+      const plan = await this.planWith(prep.client, serverId, opts.imageId);
       const run = await this.store.started({
         trigger: opts.trigger,
         actor: opts.actor,
