@@ -157,6 +157,9 @@ describe('verify: restore drills (e2e)', () => {
         .type('form')
         .send({ _csrf: csrf, port: String(port), schedule: 'off' });
       expect(saved.status).toBe(303);
+      // Audited like every setting: who changed the drill settings, from what to what.
+      const settingsPage = await agent.get('/settings');
+      expect(settingsPage.text).toContain('Restore drill settings changed');
       const confirm = await agent.get(`/snapshots/${snapshot.id}/verify`);
       expect(confirm.text).toContain('with a public IPv4');
       await startDrill();

@@ -9,7 +9,8 @@ export interface AuditChange {
   to: string | null;
 }
 
-export type AuditAction = 'schedule.updated' | 'token.saved' | 'token.replaced' | 'token.removed';
+export type AuditAction =
+  'schedule.updated' | 'token.saved' | 'token.replaced' | 'token.removed' | 'drills.updated';
 
 /** "admin:alice" for a signed-in admin, "cli" for the command line. */
 export type AuditActor = `admin:${string}` | 'cli' | 'system';
@@ -23,6 +24,7 @@ const ACTION_LABELS: Record<string, string> = {
   'token.saved': 'API token saved',
   'token.replaced': 'API token replaced',
   'token.removed': 'API token removed, automatic snapshots paused',
+  'drills.updated': 'Restore drill settings changed',
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -33,6 +35,8 @@ const FIELD_LABELS: Record<string, string> = {
   keepMin: 'Always keep the newest',
   retentionTiers: 'Tiered policy',
   webhookUrl: 'Webhook URL',
+  drillPort: 'Drill port check',
+  drillSchedule: 'Scheduled drills',
 };
 
 export interface AuditLine {

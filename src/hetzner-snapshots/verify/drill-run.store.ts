@@ -2,6 +2,8 @@
 // transitions (started → serverRecorded → booted → portChecked → serverDeleted → finished), so after a crash
 // the clean-up finds every server id the panel ever created and not yet deleted.
 import { Injectable } from '@nestjs/common';
+import type { AuditActor, AuditChange } from '../audit/audit-change';
+import { AuditService } from '../audit/audit.service';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
 import { DRILL_SCHEDULES, DrillSchedule } from './drill.rules';
@@ -34,6 +36,7 @@ export class DrillRunStore {
   constructor(
     @InjectRepository(DrillRun) private readonly runs: Repository<DrillRun>,
     @InjectRepository(DrillSettings) private readonly settings: Repository<DrillSettings>,
+    private readonly audit: AuditService,
   ) {}
 
   started(init: DrillStart): Promise<DrillRun> {
@@ -186,7 +189,27 @@ export class DrillRunStore {
     return { port: row?.port ?? null, schedule, updatedAt: row?.updatedAt ?? new Date(0) };
   }
 
-  async saveConfig(config: { port: number | null; schedule: DrillSchedule; at: Date }): Promise<void> {
-    await this.settings.save({ id: 1, port: config.port, schedule: config.schedule, updatedAt: config.at });
+  /** Saves the drill settings and their audit entry together (one transaction); returns what changed. */
+  async saveConfig(config: {
+    port: number | null;
+    schedule: DrillSchedule;
+    at: Date;
+    actor?: AuditActor;
+  }): Promise<AuditChange[]> {
+    return this.settings.manager.transaction(async (manager) => {
+      const repo = manager.getRepository(DrillSettings);
+      const before = await repo.findOneBy({ id: 1 });
+      const changes: AuditChange[] = [];
+      const from = (v: number | string | null | undefined) =>
+        v === null || v === undefined ? null : String(v);
+      if (from(before?.port) !== from(config.port))
+        changes.push({ field: 'drillPort', from: from(before?.port), to: from(config.port) });
+      if (before?.schedule !== config.schedule)
+        changes.push({ field: 'drillSchedule', from: before?.schedule ?? null, to: config.schedule });
+      await repo.save({ id: 1, port: config.port, schedule: config.schedule, updatedAt: config.at });
+      if (changes.length > 0 && config.actor)
+        await this.audit.record({ actor: config.actor, action: 'drills.updated', changes }, manager);
+      return changes;
+    });
   }
 }

@@ -11,7 +11,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { CLOCK, Clock } from '../../clock/clock';
 import { validateForm } from '../../forms/form-validation';
+import { adminActor } from '../audit/audit-change';
 import { setFlash } from '../../host/web/flash';
 import type { PanelRequest } from '../../host/web/request-context';
 import {
@@ -114,6 +116,7 @@ export class DrillsController {
   constructor(
     private readonly store: DrillRunStore,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -122,15 +125,22 @@ export class DrillsController {
   }
 
   @Post('settings')
-  async saveSettings(@Body() body: unknown, @Res() res: Response) {
+  async saveSettings(@Req() req: PanelRequest, @Body() body: unknown, @Res() res: Response) {
     const form = validateForm(DrillSettingsDto, body);
     if (!form.ok) return this.renderList(res, 400, { errors: form.errors, values: form.values });
-    await this.store.saveConfig({
+    const changes = await this.store.saveConfig({
       port: form.value.port ?? null,
       schedule: form.value.schedule,
-      at: new Date(),
+      at: this.clock.now(),
+      actor: adminActor(req.admin?.username ?? 'unknown'),
     });
-    setFlash(res, { kind: 'success', message: 'Drill settings saved.' }, res.locals.secure as boolean);
+    setFlash(
+      res,
+      changes.length
+        ? { kind: 'success', message: 'Drill settings saved.' }
+        : { kind: 'info', message: 'Nothing changed: the form held the saved drill settings.' },
+      res.locals.secure as boolean,
+    );
     res.redirect(303, this.path('/drills'));
   }
 

@@ -1,6 +1,7 @@
 // Restore drills ("verify a snapshot"): a temporary server from the snapshot, booted, checked and deleted,
 // under the drill lease, recorded in drill_runs (DrillRunStore) with a clean-up of left-overs after a crash.
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { LeaseModule } from '../lease/lease.module';
 import { LimitsModule } from '../limits/limits.module';
 import { DrillBannerSource } from './drill-banner.source';
@@ -10,7 +11,7 @@ import { probeTcpPort, TCP_PROBE } from './tcp-port.probe';
 import { DrillsController, VerifyController } from './verify.controller';
 
 @Module({
-  imports: [LeaseModule, LimitsModule],
+  imports: [LeaseModule, LimitsModule, AuditModule],
   controllers: [VerifyController, DrillsController],
   providers: [DrillService, DrillRunStore, DrillBannerSource, { provide: TCP_PROBE, useValue: probeTcpPort }],
   exports: [DrillService, DrillRunStore],
