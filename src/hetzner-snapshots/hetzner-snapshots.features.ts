@@ -4,7 +4,7 @@ import { DoctorModule } from './doctor/doctor.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { RestoreModule } from './restore/restore.module';
 import { VerifyModule } from './verify/verify.module';
-import { CoverageModule } from './coverage/coverage.module';
+import { CoverageModule } from './not-covered/coverage.module';
 /** The plugin's feature modules, one per folder; each brings its controllers and services. */
 export const hetznerSnapshotsFeatureModules = [
   SettingsModule,

@@ -14,8 +14,8 @@ import { stableOffsetMinutes } from '../schedule/snapshot-schedule';
 import { CycleRun } from '../scheduler/cycle-run.entity';
 import { PanelSettings } from '../settings/panel-settings.entity';
 import { TokenDecryptionError } from '../settings/token.cipher';
-import { CoverageService } from '../coverage/coverage.service';
-import { judgeVolumes } from '../coverage/coverage.rules';
+import { CoverageService } from '../not-covered/coverage.service';
+import { judgeVolumes } from '../not-covered/coverage.rules';
 import { judgeDrillServers } from '../verify/drill.doctor';
 import { DrillService } from '../verify/drill.service';
 import {

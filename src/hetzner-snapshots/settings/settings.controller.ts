@@ -2,7 +2,7 @@
 // preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
 import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { CoverageService } from '../coverage/coverage.service';
+import { CoverageService } from '../not-covered/coverage.service';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
 import { setFlash } from '../../host/web/flash';

@@ -17,7 +17,7 @@ import { formatClockTime, formatPanelTime } from '../time/panel-time.format';
 import { formatGb, formatRelative } from './snapshot-format';
 import { presentSnapshots } from './snapshots.presenter';
 import { SnapshotsService } from './snapshots.service';
-import { CoverageService } from '../coverage/coverage.service';
+import { CoverageService } from '../not-covered/coverage.service';
 import { LimitStore } from '../limits/limit.store';
 import { DrillRunStore } from '../verify/drill-run.store';
 import { presentVerification } from '../verify/drill.presenter';

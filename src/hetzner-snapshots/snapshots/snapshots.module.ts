@@ -1,7 +1,7 @@
 // The snapshots page (the panel's home): this server's snapshots from a cached list, "take one now",
 // delete, protect and keep. SnapshotsService is exported for the CLI and for other feature folders.
 import { Module } from '@nestjs/common';
-import { CoverageModule } from '../coverage/coverage.module';
+import { CoverageModule } from '../not-covered/coverage.module';
 import { LimitsModule } from '../limits/limits.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { VerifyModule } from '../verify/verify.module';
