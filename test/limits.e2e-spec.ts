@@ -53,5 +53,10 @@ describe('project limits (e2e)', () => {
     expect(outcome.message).toContain('The Hetzner project has reached its limit for snapshots');
     expect(requestsTo(w.fake, 'POST', `/v1/servers/${w.server.id}/actions/create_image`)).toBe(1);
     expect(w.fake.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    // The page warns from then on, with the count the panel saw right after the refusal.
+    const page = visibleText((await w.agent.get('/snapshots')).text);
+    expect(page).toContain(
+      'The project holds 2 snapshots, as many as Hetzner allowed when it last refused one (2)',
+    );
   });
 });

@@ -2,7 +2,7 @@
 // project limit, so it can warn before the next refusal instead of after it.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { HcloudApiError } from '../hcloud';
 import { describeLimitError, isLimitError, LimitedResource, limitsOf, nearLimitWarning } from './limit.rules';
 import { ProjectLimit } from './project-limit.entity';
@@ -33,9 +33,18 @@ export class LimitStore {
     return row ? { limit: row.limitValue ?? row.countAtRefusal, refusedAt: row.refusedAt } : null;
   }
 
-  /** A warning for the snapshots page and the restore checks: null while far from the known limit. */
+  /**
+   * A warning for the snapshots page and the restore checks: null while far from the known limit. A refusal
+   * recorded without a count (the cycle does not list before it creates) takes the first count seen after it:
+   * nothing is pruned to make room, so until someone deletes snapshots by hand it is the count at refusal.
+   */
   async snapshotWarning(count: number): Promise<string | null> {
-    const known = await this.knownLimit('snapshot');
-    return known ? nearLimitWarning({ count, knownLimit: known.limit }) : null;
+    const row = await this.limits.findOneBy({ resource: 'snapshot' });
+    if (!row) return null;
+    if (row.limitValue === null && row.countAtRefusal === null) {
+      await this.limits.update({ resource: 'snapshot', countAtRefusal: IsNull() }, { countAtRefusal: count });
+      row.countAtRefusal = count;
+    }
+    return nearLimitWarning({ count, knownLimit: row.limitValue ?? row.countAtRefusal });
   }
 }
