@@ -15,6 +15,7 @@ import {
 } from '../src/hetzner-snapshots/verify/drill.service';
 import { drillServerLabels } from '../src/hetzner-snapshots/verify/drill.rules';
 import { DrillRunStore } from '../src/hetzner-snapshots/verify/drill-run.store';
+import { DoctorService } from '../src/hetzner-snapshots/doctor/doctor.service';
 import { sqliteUtc } from '../src/hetzner-snapshots/lease/lease.service';
 import { runPanelCli } from './support/cli-runner';
 import { capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
@@ -204,6 +205,42 @@ describe('verify: restore drills (e2e)', () => {
     expect(list.text).toContain('The last restore drill FAILED');
     const snapshotsPage = await agent.get('/snapshots');
     expect(snapshotsPage.text).toContain('The last restore drill FAILED');
+  });
+
+  it("a create action that fails: the drill fails with Hetzner's reason and deletes what was created", async () => {
+    fake.failActionsNext(1, { code: 'image_broken', message: 'the image could not be unpacked' });
+    await startDrill();
+    const run = (await panel.get<DrillRunStore>(DrillRunStore).get(1))!;
+    expect(run.status).toBe('failed');
+    expect(run.errorMessage).toBe(
+      'Hetzner could not create the server from the snapshot: the image could not be unpacked.',
+    );
+    expect(drillServers()).toEqual([]);
+  });
+
+  it('a delete that keeps failing: the drill says so, doctor fails, and the next drill deletes it first', async () => {
+    fake.failNext({
+      method: 'DELETE',
+      path: /^\/v1\/servers\/\d+$/,
+      status: 503,
+      code: 'unavailable',
+      times: 6,
+    });
+    await startDrill();
+    const store = panel.get<DrillRunStore>(DrillRunStore);
+    const first = (await store.get(1))!;
+    expect(first.status).toBe('failed');
+    expect(first.errorMessage).toContain(`The drill server ${first.drillServerId} could not be deleted`);
+    expect(drillServers().map((s) => s.id)).toEqual([first.drillServerId]);
+    const checks = await panel.get<DoctorService>(DoctorService).run();
+    expect(checks.find((c) => c.name === 'drill-servers')?.level).toBe('FAIL');
+
+    await startDrill();
+    expect(fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)[0]).toBe(
+      `/v1/servers/${first.drillServerId}`,
+    );
+    expect(drillServers()).toEqual([]);
+    expect((await store.get(2))!.status).toBe('passed');
   });
 
   it('a limit error: its own sentence, one create request, no retry, nothing pruned', async () => {
