@@ -23,6 +23,8 @@ const CHECK_NAMES = [
   'schedule',
   'retention',
   'last-snapshot',
+  'drill-servers',
+  'volumes',
   'rate-limit',
   'snapshots',
   // The notification channels (none here), then the host's own check, appended by the doctor command.

@@ -2,7 +2,7 @@
 // helps), and with the token the Prometheus text: last success, next run, outcome counts by code, the
 // panel's own snapshots, Hetzner requests by endpoint class, RateLimit-Remaining, drills, delivery failures.
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DRILL_FINISHED_EVENT } from '../src/hetzner-snapshots/notifications/notification.events';
+import { DRILL_FAILED_EVENT } from '../src/hetzner-snapshots/notifications/notification.events';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { SnapshotsService } from '../src/hetzner-snapshots/snapshots/snapshots.service';
 import { addChannelRow, flushNotifications } from './support/notification-fixtures';
@@ -69,9 +69,7 @@ describe('/metrics (e2e)', () => {
     await flushNotifications(panel);
     // The cached list the snapshot metrics read (as the snapshots page or `snapshot list` fill it).
     await panel.get<SnapshotsService>(SnapshotsService).freshListing();
-    panel
-      .get<EventEmitter2>(EventEmitter2)
-      .emit(DRILL_FINISHED_EVENT, { ok: false, message: 'did not boot' });
+    panel.get<EventEmitter2>(EventEmitter2).emit(DRILL_FAILED_EVENT, { error: 'did not boot' });
     await flushNotifications(panel);
 
     const res = await panel.anonymous().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);

@@ -612,7 +612,7 @@ describe('collapsing and events', () => {
     await flushNotifications(panel);
     panel
       .get<EventEmitter2>(EventEmitter2)
-      .emit(DRILL_FAILED_EVENT, { message: 'The restored server did not boot.' });
+      .emit(DRILL_FAILED_EVENT, { error: 'The restored server did not boot.' });
     await flushNotifications(panel);
     await cycles().runCycle({ trigger: 'schedule' });
     await flushNotifications(panel);

@@ -3,6 +3,7 @@ import { SnapshotListListedAt1763900000400 } from './1763900000400-snapshot-list
 import { ServerState1764590400500 } from './1764590400500-server-state';
 import { ApiUsage1764590400600 } from './1764590400600-api-usage';
 import { NotificationChannels1764600000000 } from './1764600000000-notification-channels';
+import { RestoreDrills1764600000100 } from './1764600000100-restore-drills';
 
 /** The snapshot plugin's migrations in order; a host adds them to its own data source. */
 export const hetznerSnapshotsMigrations = [
@@ -11,4 +12,5 @@ export const hetznerSnapshotsMigrations = [
   ServerState1764590400500,
   ApiUsage1764590400600,
   NotificationChannels1764600000000,
+  RestoreDrills1764600000100,
 ];

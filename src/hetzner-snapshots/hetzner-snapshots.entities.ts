@@ -6,6 +6,8 @@ import { CycleRun } from './scheduler/cycle-run.entity';
 import { PanelSettings } from './settings/panel-settings.entity';
 import { ServerState } from './server-state/server-state.entity';
 import { SnapshotListCache } from './snapshots/snapshot-list-cache.entity';
+import { DrillRun, DrillSettings } from './verify/drill-run.entity';
+import { ProjectLimit } from './limits/project-limit.entity';
 
 /** The plugin's entities; a host registers them with its data source together with the migrations. */
 export const hetznerSnapshotsEntities = [
@@ -18,4 +20,7 @@ export const hetznerSnapshotsEntities = [
   ApiUsageMinute,
   ApiBudget,
   ...notificationEntities,
+  DrillRun,
+  DrillSettings,
+  ProjectLimit,
 ];

@@ -14,6 +14,9 @@ import {
 import { HETZNER_SNAPSHOTS_LAYOUT } from './hetzner-snapshots.options';
 import { LabelsModule } from './labels/labels.module';
 import { LeaseModule } from './lease/lease.module';
+import { LimitsModule } from './limits/limits.module';
+import { CoverageModule } from './not-covered/coverage.module';
+import { VerifyModule } from './verify/verify.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RestoreModule } from './restore/restore.module';
@@ -61,18 +64,23 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
   const lease = withCore(LeaseModule);
   const serverState = withCore(ServerStateModule);
   const snapshotList = withCore(SnapshotListModule);
+  const limits = withCore(LimitsModule);
+  const coverage = withCore(CoverageModule);
+  const verify = withCore(VerifyModule, lease, limits);
   const labels = withCore(LabelsModule, lease, serverState);
-  const scheduler = withCore(SchedulerModule, lease, labels, serverState, snapshotList);
-  const snapshots = withCore(SnapshotsModule, scheduler, serverState, snapshotList);
+  const scheduler = withCore(SchedulerModule, lease, labels, serverState, snapshotList, limits);
+  const snapshots = withCore(SnapshotsModule, scheduler, serverState, snapshotList, coverage, verify, limits);
   const notifications = withCore(NotificationsModule, scheduler);
   const features = [
-    withCore(SettingsModule, snapshotList),
+    withCore(SettingsModule, snapshotList, coverage),
     snapshots,
-    withCore(DoctorModule, serverState, notifications),
+    withCore(DoctorModule, serverState, notifications, verify, coverage),
     scheduler,
-    withCore(RestoreModule, lease),
+    withCore(RestoreModule, lease, limits, verify),
     notifications,
     withCore(MetricsModule, scheduler, snapshots, notifications),
+    verify,
+    coverage,
   ];
   return {
     module: HetznerSnapshotsModule,

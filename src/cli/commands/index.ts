@@ -8,6 +8,8 @@ import { scheduleCommands } from './schedule.command';
 import { serveCommand } from './serve.command';
 import { snapshotCommands } from './snapshot.command';
 import { tokenCommands } from './token.command';
+import { verifyCommand } from './verify.command';
+import { restoreCommand } from './restore.command';
 
 /** Every `snapshot-panel` command; feature commands are appended here. */
 export const cliCommands: CliCommand[] = [
@@ -20,4 +22,6 @@ export const cliCommands: CliCommand[] = [
   ...snapshotCommands,
   ...cycleCommands,
   ...notifyCommands,
+  verifyCommand,
+  restoreCommand,
 ];

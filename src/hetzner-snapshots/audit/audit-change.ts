@@ -17,7 +17,8 @@ export type AuditAction =
   | 'snapshots.server-labelled'
   | 'notification.channel.added'
   | 'notification.channel.changed'
-  | 'notification.channel.removed';
+  | 'notification.channel.removed'
+  | 'drills.updated';
 
 /** "admin:alice" for a signed-in admin, "cli" for the command line. */
 export type AuditActor = `admin:${string}` | 'cli' | 'system';
@@ -35,6 +36,7 @@ const ACTION_LABELS: Record<string, string> = {
   'notification.channel.added': 'Notification channel added',
   'notification.channel.changed': 'Notification channel changed',
   'notification.channel.removed': 'Notification channel removed',
+  'drills.updated': 'Restore drill settings changed',
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -47,6 +49,8 @@ const FIELD_LABELS: Record<string, string> = {
   webhookUrl: 'Webhook URL',
   serverLabel: 'Labelled',
   notificationChannel: 'Notification channel',
+  drillPort: 'Drill port check',
+  drillSchedule: 'Scheduled drills',
 };
 
 export interface AuditLine {

@@ -17,6 +17,10 @@ import { stableOffsetMinutes } from '../schedule/snapshot-schedule';
 import { CycleRun } from '../scheduler/cycle-run.entity';
 import { PanelSettingsStore } from '../settings/panel-settings.store';
 import { TokenDecryptionError } from '../connection/token.vault';
+import { CoverageService } from '../not-covered/coverage.service';
+import { judgeVolumes } from '../not-covered/coverage.rules';
+import { judgeDrillServers } from '../verify/drill.doctor';
+import { DrillService } from '../verify/drill.service';
 import {
   ClockFacts,
   DoctorCheck,
@@ -49,6 +53,8 @@ export class DoctorService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly usage: ApiUsageStore,
     private readonly serverState: ServerStateStore,
+    private readonly drills: DrillService,
+    private readonly coverage: CoverageService,
   ) {}
 
   /** Every check in a fixed order; never throws for a problem it can describe as a check. */
@@ -159,6 +165,22 @@ export class DoctorService {
         : 'error' in images
           ? { error: images.error }
           : await this.costFacts(client!, images.list);
+    if (canRead) {
+      checks.push(
+        judgeDrillServers(
+          await this.drills
+            .leftovers(client!, serverId!)
+            .catch((err: unknown) => ({ error: describeHcloudError(err) })),
+        ),
+      );
+      checks.push(
+        judgeVolumes(
+          await this.coverage
+            .facts({ interactive: false, client: client!, serverId: serverId! })
+            .catch((err: unknown) => ({ error: describeHcloudError(err) })),
+        ),
+      );
+    }
     // Judged last, after every request of this run, so it shows what is left now.
     const usage = await this.usage.current();
     checks.push(judgeRateLimit(client?.lastRateLimit ?? null, this.clock.now(), usage.spentLastHour));

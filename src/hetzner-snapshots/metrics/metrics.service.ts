@@ -11,8 +11,7 @@ import {
   CYCLE_FINISHED_EVENT,
   CycleFinishedEvent,
   DRILL_FAILED_EVENT,
-  DRILL_FINISHED_EVENT,
-  DrillFinishedEvent,
+  DRILL_PASSED_EVENT,
 } from '../notifications/notification.events';
 import { NotificationStore } from '../notifications/notification.store';
 import { snapshotOrigin } from '../retention/retention.policy';
@@ -85,9 +84,9 @@ export class MetricsService implements OnModuleInit {
     );
   }
 
-  @OnEvent(DRILL_FINISHED_EVENT)
-  onDrillFinished(e: DrillFinishedEvent): void {
-    this.drills.inc({ result: e.ok ? 'passed' : 'failed' });
+  @OnEvent(DRILL_PASSED_EVENT)
+  onDrillPassed(): void {
+    this.drills.inc({ result: 'passed' });
   }
 
   @OnEvent(DRILL_FAILED_EVENT)

@@ -15,14 +15,6 @@ export interface CycleFinishedEvent {
   retentionBlocked: boolean;
 }
 
-/** Emitted by restore drills after each drill; `ok: false` is "a restore drill failed". */
-export const DRILL_FINISHED_EVENT = 'hetzner-snapshots.drill.finished';
-/** The drill feature's own name for a failed drill; listened to as well, so either wiring works. */
-export const DRILL_FAILED_EVENT = 'hetzner-snapshots.drill.failed';
-
-export interface DrillFinishedEvent {
-  ok: boolean;
-  /** What the drill found, for a person. */
-  message: string;
-  imageId?: number | null;
-}
+// Restore drills (verify/) name their own events; notifications and metrics listen to them.
+export { DRILL_FAILED_EVENT, DRILL_PASSED_EVENT } from '../verify/drill.events';
+export type { DrillFailedEvent, DrillPassedEvent } from '../verify/drill.events';

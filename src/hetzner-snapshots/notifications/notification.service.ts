@@ -15,8 +15,8 @@ import {
   CYCLE_FINISHED_EVENT,
   CycleFinishedEvent,
   DRILL_FAILED_EVENT,
-  DRILL_FINISHED_EVENT,
-  DrillFinishedEvent,
+  DRILL_PASSED_EVENT,
+  DrillFailedEvent,
 } from './notification.events';
 import type { NotificationMessage, WebhookFormat } from './notification.formats';
 import {
@@ -71,16 +71,14 @@ export class NotificationService implements OnModuleDestroy {
     this.track(this.observeRun(event));
   }
 
-  @OnEvent(DRILL_FINISHED_EVENT)
-  onDrillFinished(event: DrillFinishedEvent): void {
-    this.track(this.observe({ 'drill.failed': !event.ok }, { detail: event.message }));
+  @OnEvent(DRILL_PASSED_EVENT)
+  onDrillPassed(): void {
+    this.track(this.observe({ 'drill.failed': false }, { detail: 'A restore drill passed.' }));
   }
 
   @OnEvent(DRILL_FAILED_EVENT)
-  onDrillFailed(event: Partial<DrillFinishedEvent> & { message?: string }): void {
-    this.track(
-      this.observe({ 'drill.failed': true }, { detail: event?.message ?? 'A restore drill failed.' }),
-    );
+  onDrillFailed(event: Partial<DrillFailedEvent>): void {
+    this.track(this.observe({ 'drill.failed': true }, { detail: event?.error ?? 'A restore drill failed.' }));
   }
 
   private async observeRun(e: CycleFinishedEvent): Promise<void> {

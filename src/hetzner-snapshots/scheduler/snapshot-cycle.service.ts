@@ -1,6 +1,7 @@
 // Owns one automatic-snapshot cycle, end to end: the lease, the run record written step by step, the
 // consistency hooks, create_image (waiting out a locked server), following the action, and pruning only
 // after the new snapshot is confirmed. Cron, the CLI and the restart logic all call these plain methods.
+import { LimitStore } from '../limits/limit.store';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PluginLogger } from '../logging/plugin.logger';
 import { EventEmitter2 } from '@nestjs/event-emitter';
@@ -96,6 +97,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     private readonly events: EventEmitter2,
     private readonly serverState: ServerStateStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly limits: LimitStore,
   ) {}
 
   /** Takes one automatic snapshot now and prunes past retention; 'busy' when another cycle holds the lease. */
@@ -635,6 +637,10 @@ export class SnapshotCycleService implements OnModuleDestroy {
           : 'failed';
       run.errorCode = failure.code;
       run.errorMessage = redactSecrets(failure.message);
+      // Learned, never retried: the next cycle tries once more on its schedule, nothing is pruned to make room.
+      await this.limits
+        .learn(result.failure, { resource: 'snapshot', count: null, at: this.clock.now() })
+        .catch(() => undefined);
       if (run.trigger !== 'prune' && readDeleted(run).length === 0 && !run.pruneNote) {
         run.pruneNote = 'Nothing was pruned: no new snapshot was confirmed in this cycle.';
       }

@@ -2,6 +2,7 @@
 // marked stale, and after the panel's own changes; one refresh at a time shared by every caller), prices
 // and server details (every 6 h), and the changes an admin makes: take one now, delete, protect, keep.
 // Pages and CLI commands both come through here, so they follow the same rules.
+import { LimitStore } from '../limits/limit.store';
 import { Inject, Injectable } from '@nestjs/common';
 import { PluginLogger } from '../logging/plugin.logger';
 import { CLOCK, Clock } from '../../clock/clock';
@@ -102,6 +103,7 @@ export class SnapshotsService {
     private readonly serverState: ServerStateStore,
     private readonly usage: ApiUsageStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly limits: LimitStore,
   ) {}
 
   /** What the snapshots page shows now. Asks Hetzner only when the cached list is due for a refresh. */
@@ -223,6 +225,8 @@ export class SnapshotsService {
       const nothingCreated =
         !createSent || (err instanceof HcloudApiError && err.status >= 400 && err.status < 500);
       if (req.requestKey && nothingCreated) this.requestKeys.release(req.requestKey);
+      const count = (await this.store.read(serverId).catch(() => null))?.images.length ?? null;
+      await this.limits.learn(err, { resource: 'snapshot', count, at: now }).catch(() => undefined);
       throw this.operationError(err);
     } finally {
       this.creating.delete(serverId);
