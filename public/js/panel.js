@@ -6,6 +6,16 @@
 (function () {
   'use strict';
   var region = document.querySelector('[data-refresh-url]');
+  var reload = document.querySelector('meta[name="panel-reload-seconds"]');
+  if (!region && reload) {
+    // A page in progress without a region to refresh in place (a drill, a restore, a running cycle): reload it.
+    setTimeout(
+      function () {
+        location.reload();
+      },
+      Number(reload.getAttribute('content') || '5') * 1000,
+    );
+  }
   if (region) {
     var url = region.getAttribute('data-refresh-url');
     var interval = Number(region.getAttribute('data-refresh-seconds') || '5') * 1000;
