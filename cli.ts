@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The package's bin entry (dist/cli.js, `snapshot-panel`). Everything else lives in src/cli.
 import './src/node-version.check';
+import './src/memory-tuning';
 import 'reflect-metadata';
 import { runCli } from './src/cli/cli';
 

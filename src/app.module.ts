@@ -61,6 +61,9 @@ export function buildAppModule(rt: PanelRuntime): DynamicModule {
     timeZone: rt.config.timeZone,
     scheduleSpreadMinutes: rt.config.scheduleSpreadMinutes,
     webhookAllowPrivateAddresses: rt.config.webhookAllowPrivateAddresses,
+    notificationSecretKey: rt.keys.notificationEncryption,
+    smtpPassword: rt.config.smtpPassword,
+    metricsToken: rt.config.metricsToken,
     snapshotHooks: {
       pre: rt.config.preSnapshotCommand,
       post: rt.config.postSnapshotCommand,

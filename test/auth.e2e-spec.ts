@@ -151,6 +151,8 @@ describe('admin access (e2e)', () => {
       'POST /setup',
       'GET /healthz',
       'GET /readyz',
+      // Behind its own bearer token (METRICS_TOKEN); without one it is off: 404 (test/metrics.e2e-spec.ts).
+      'GET /metrics',
     ]);
     const agent = panel.anonymous();
     const csrf = await csrfFrom(agent, '/login');

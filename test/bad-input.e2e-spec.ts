@@ -96,6 +96,9 @@ async function state(): Promise<string> {
     panel_settings: await rows('panel_settings'),
     audit_entries: await rows('audit_entries'),
     cycle_runs: await rows('cycle_runs'),
+    notification_channels: await rows('notification_channels'),
+    notification_events: await rows('notification_events'),
+    notification_deliveries: await rows('notification_deliveries'),
     images: fake.images(),
     // The token check's write probe (an empty PUT of an image that cannot exist: 404 or 401) changes nothing.
     writes: fake.requests
@@ -215,6 +218,30 @@ const validChangedSchedule = (patch: Record<string, unknown>) => ({
   ...patch,
 });
 const restoreForm = (patch: Record<string, unknown>) => ({ confirmServerName: 'web-1', ...patch });
+const webhookForm = (patch: Record<string, unknown>) => ({
+  name: 'Ops chat',
+  format: 'generic',
+  url: 'https://hooks.example.com/snapshots',
+  enabled: 'on',
+  'event:cycle.failed': 'on',
+  ...patch,
+});
+const emailForm = (patch: Record<string, unknown>) => ({
+  name: 'Ops e-mail',
+  host: 'smtp.example.com',
+  port: '587',
+  security: 'starttls',
+  username: 'mailer',
+  passwordSource: 'stored',
+  password: 'a stored password',
+  from: 'panel@example.com',
+  to: 'ops@example.com',
+  enabled: 'on',
+  'event:cycle.failed': 'on',
+  ...patch,
+});
+const WEBHOOKS = '/settings/notifications/webhook';
+const EMAILS = '/settings/notifications/email';
 
 const RANGE_DAYS = 'Enter a whole number from 1 to 365.';
 const RANGE_KEEP = 'Enter a whole number from 1 to 1000.';
@@ -332,19 +359,56 @@ const scheduleRows: Row[] = [
   { name: 'schedule: enabled "maybe"', send: () => post(agent, '/settings/schedule', validChangedSchedule({ enabled: 'maybe' })), status: 400, message: 'Choose on or off (true or false).' },
   { name: 'schedule: tiers on, all zero', send: () => post(agent, '/settings/schedule', validChangedSchedule({ tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' })), status: 400, message: 'Keep at least one tier above 0' },
   { name: 'schedule: 169 hourly tiers', send: () => post(agent, '/settings/schedule', validChangedSchedule({ tiersEnabled: 'true', tierHourly: '169' })), status: 400, message: 'Enter a whole number from 0 to 168.' },
-  { name: 'schedule: webhook javascript: URL', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'javascript:alert(1)' })), status: 400, message: 'Enter a full http:// or https:// address' },
-  { name: 'schedule: webhook URL with a password', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'https://user:secret@example.com/hook' })), status: 400, message: 'Leave the user name and password out' },
-  { name: 'schedule: webhook URL with <script>', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: `https://example.com/${SCRIPT}` })), status: 400, message: 'contains spaces or characters such as' },
-  { name: 'schedule: webhook to the metadata service', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'http://169.254.169.254/hetzner/v1/metadata' })), status: 400, message: 'never sends webhooks there' },
-  { name: 'schedule: webhook to 127.0.0.1', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'http://127.0.0.1:8080/hook' })), status: 400, message: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true' },
-  { name: 'schedule: webhook to 0x7f000001', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'http://0x7f000001/hook' })), status: 400, message: 'loopback' },
-  { name: 'schedule: webhook to [::1]', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'http://[::1]/hook' })), status: 400, message: 'loopback' },
-  { name: 'schedule: webhook to localhost', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'http://localhost/hook' })), status: 400, message: 'loopback' },
+  { name: 'schedule: the old webhookUrl field (now a notification channel)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: 'https://example.com/hook' })), status: 400, message: NOT_A_FIELD },
   { name: 'schedule: cron on leap days only', send: () => post(agent, '/settings/schedule', validChangedSchedule({ frequencyKind: 'cron', cron: '0 0 29 2 *' })), status: 400, message: 'at least 3 times in 8 years' },
   { name: 'schedule: an unknown field (tokenEncrypted)', send: () => post(agent, '/settings/schedule', validChangedSchedule({ tokenEncrypted: 'x' })), status: 400, message: NOT_A_FIELD },
-  { name: 'schedule: a body over 64 kB', send: () => post(agent, '/settings/schedule', validChangedSchedule({ webhookUrl: `https://example.com/${HUGE}` })), status: 413, message: TOO_LARGE },
+  { name: 'schedule: a body over 64 kB', send: () => post(agent, '/settings/schedule', validChangedSchedule({ cron: HUGE })), status: 413, message: TOO_LARGE },
   { name: 'schedule: no CSRF token', send: () => post(agent, '/settings/schedule', validChangedSchedule({}), { csrf: false }), status: 403, message: 'did not come from this panel' },
   { name: 'schedule preview: retention 400 days', send: () => post(agent, '/settings/schedule', validChangedSchedule({ intent: 'preview', retentionDays: '400' })), status: 400, message: RANGE_DAYS },
+];
+
+// prettier-ignore
+const notificationRows: Row[] = [
+  { name: 'webhook: javascript: URL', send: () => post(agent, WEBHOOKS, webhookForm({ url: 'javascript:alert(1)' })), status: 400, message: 'Enter a full http:// or https:// address' },
+  { name: 'webhook: URL with a password', send: () => post(agent, WEBHOOKS, webhookForm({ url: 'https://user:secret@example.com/hook' })), status: 400, message: 'Leave the user name and password out' },
+  { name: 'webhook: URL with <script>', send: () => post(agent, WEBHOOKS, webhookForm({ url: `https://example.com/${SCRIPT}` })), status: 400, message: 'contains spaces or characters such as' },
+  { name: 'webhook: to the metadata service', send: () => post(agent, WEBHOOKS, webhookForm({ url: 'http://169.254.169.254/hetzner/v1/metadata' })), status: 400, message: 'never sends webhooks there' },
+  { name: 'webhook: to 127.0.0.1', send: () => post(agent, WEBHOOKS, webhookForm({ url: 'http://127.0.0.1:8080/hook' })), status: 400, message: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true' },
+  { name: 'webhook: to 0x7f000001', send: () => post(agent, WEBHOOKS, webhookForm({ url: 'http://0x7f000001/hook' })), status: 400, message: 'loopback' },
+  { name: 'webhook: to [::1]', send: () => post(agent, WEBHOOKS, webhookForm({ url: 'http://[::1]/hook' })), status: 400, message: 'loopback' },
+  { name: 'webhook: to localhost', send: () => post(agent, WEBHOOKS, webhookForm({ url: 'http://localhost/hook' })), status: 400, message: 'loopback' },
+  { name: 'webhook: an unknown format', send: () => post(agent, WEBHOOKS, webhookForm({ format: 'teams' })), status: 400, message: 'Pick one of the formats' },
+  { name: 'webhook: a secret of 10 characters', send: () => post(agent, WEBHOOKS, webhookForm({ secret: 'short12345' })), status: 400, message: 'Use at least 16 characters' },
+  { name: 'webhook: a secret with a space', send: () => post(agent, WEBHOOKS, webhookForm({ secret: 'sixteen chars or more' })), status: 400, message: 'no spaces' },
+  { name: 'webhook: a secret for Slack', send: () => post(agent, WEBHOOKS, webhookForm({ format: 'slack', secret: 'a-secret-of-sixteen+' })), status: 400, message: 'Slack webhooks take no secret' },
+  { name: 'webhook: no event picked', send: () => post(agent, WEBHOOKS, webhookForm({ 'event:cycle.failed': '' })), status: 400, message: 'Pick at least one event' },
+  { name: 'webhook: an unknown event', send: () => post(agent, WEBHOOKS, webhookForm({ 'event:everything': 'on' })), status: 400, message: '"everything" is not an event the panel sends.' },
+  { name: 'webhook: an empty name', send: () => post(agent, WEBHOOKS, webhookForm({ name: '  ' })), status: 400, message: 'Give the channel a name' },
+  { name: 'webhook: a name with <script>', send: () => post(agent, WEBHOOKS, webhookForm({ name: SCRIPT })), status: 400, message: 'cannot hold control characters or < >' },
+  { name: 'webhook: a name of 101 characters', send: () => post(agent, WEBHOOKS, webhookForm({ name: 'n'.repeat(101) })), status: 400, message: 'A name has at most 100 characters.' },
+  { name: 'webhook: enabled "maybe"', send: () => post(agent, WEBHOOKS, webhookForm({ enabled: 'maybe' })), status: 400, message: 'must be a checkbox' },
+  { name: 'webhook: an unknown field (secretEncrypted)', send: () => post(agent, WEBHOOKS, webhookForm({ secretEncrypted: 'v1:x' })), status: 400, message: NOT_A_FIELD },
+  { name: 'webhook: as JSON', send: () => post(agent, WEBHOOKS, webhookForm({}), { json: true }), status: 415, message: NOT_A_FORM },
+  { name: 'webhook: a body over 64 kB', send: () => post(agent, WEBHOOKS, webhookForm({ url: `https://example.com/${HUGE}` })), status: 413, message: TOO_LARGE },
+  { name: 'webhook: no CSRF token', send: () => post(agent, WEBHOOKS, webhookForm({}), { csrf: false }), status: 403, message: 'did not come from this panel' },
+  { name: 'webhook: change a channel that does not exist', send: () => post(agent, '/settings/notifications/999', webhookForm({})), status: 404, message: 'That notification channel does not exist' },
+  { name: 'webhook: change channel "1 OR 1=1"', send: () => post(agent, '/settings/notifications/1%20OR%201=1', webhookForm({})), status: 404, message: 'That notification channel does not exist' },
+  { name: 'webhook: change the stored one to a bad URL', send: () => post(agent, '/settings/notifications/1', webhookForm({ url: 'ftp://example.com/x' })), status: 400, message: 'Enter a full http:// or https:// address' },
+  { name: 'email: port 70000', send: () => post(agent, EMAILS, emailForm({ port: '70000' })), status: 400, message: 'Enter a port number from 1 to 65535.' },
+  { name: 'email: port "abc"', send: () => post(agent, EMAILS, emailForm({ port: 'abc' })), status: 400, message: 'Enter a port number: 587 for STARTTLS' },
+  { name: 'email: a host with a space', send: () => post(agent, EMAILS, emailForm({ host: 'smtp example.com' })), status: 400, message: 'Enter a host name such as smtp.example.com' },
+  { name: 'email: the metadata service as host', send: () => post(agent, EMAILS, emailForm({ host: '169.254.169.254' })), status: 400, message: 'never sends mail there' },
+  { name: 'email: security "ssl"', send: () => post(agent, EMAILS, emailForm({ security: 'ssl' })), status: 400, message: 'Pick STARTTLS, TLS or none.' },
+  { name: 'email: from is not an address', send: () => post(agent, EMAILS, emailForm({ from: 'the panel' })), status: 400, message: 'Enter the sender address' },
+  { name: 'email: one bad recipient', send: () => post(agent, EMAILS, emailForm({ to: 'ops@example.com, <script>@x' })), status: 400, message: 'is not an e-mail address' },
+  { name: 'email: no recipient', send: () => post(agent, EMAILS, emailForm({ to: '' })), status: 400, message: 'Enter at least one address to send to.' },
+  { name: 'email: a stored password left empty', send: () => post(agent, EMAILS, emailForm({ password: '' })), status: 400, message: 'Enter the SMTP password' },
+  { name: 'email: SMTP_PASSWORD not set', send: () => post(agent, EMAILS, emailForm({ passwordSource: 'environment', password: '' })), status: 400, message: 'SMTP_PASSWORD is not set' },
+  { name: 'email: a user name without a password', send: () => post(agent, EMAILS, emailForm({ passwordSource: 'none', password: '' })), status: 400, message: 'A user name needs a password' },
+  { name: 'email: a password of 501 characters', send: () => post(agent, EMAILS, emailForm({ password: 'p'.repeat(501) })), status: 400, message: 'A password has at most 500 characters.' },
+  { name: 'notifications: test a channel that does not exist', send: () => post(agent, '/settings/notifications/999/test', {}), status: 404, message: 'That notification channel does not exist' },
+  { name: 'notifications: remove a channel that does not exist', send: () => post(agent, '/settings/notifications/999/remove', {}), status: 404, message: 'That notification channel does not exist' },
+  { name: 'notifications: remove without a CSRF token', send: () => post(agent, '/settings/notifications/1/remove', {}, { csrf: false }), status: 403, message: 'did not come from this panel' },
 ];
 
 // prettier-ignore
@@ -426,9 +490,13 @@ const cliRows: Row[] = [
   { name: 'cli schedule set: tiers all zero', send: () => cli(['schedule', 'set', '--tiers', 'hourly=0']), status: 2, message: 'Keep at least one tier above 0' },
   { name: 'cli schedule set: tiers not a number', send: () => cli(['schedule', 'set', '--tiers', 'daily=abc']), status: 2, message: '--tiers: Enter a whole number from 0 to 366.' },
   { name: 'cli schedule set: enabled "yes"', send: () => cli(['schedule', 'set', '--enabled', 'yes']), status: 2, message: '--enabled: Choose on or off (true or false).' },
-  { name: 'cli schedule set: webhook ftp://', send: () => cli(['schedule', 'set', '--webhook-url', 'ftp://example.com/x']), status: 2, message: '--webhook-url: Enter a full http:// or https:// address' },
-  { name: 'cli schedule set: webhook to 169.254.169.254', send: () => cli(['schedule', 'set', '--webhook-url', 'http://169.254.169.254/latest']), status: 2, message: '--webhook-url: The webhook address 169.254.169.254 is a link-local address' },
-  { name: 'cli schedule set: webhook to 2130706433', send: () => cli(['schedule', 'set', '--webhook-url', 'http://2130706433/hook']), status: 2, message: '--webhook-url: The webhook address 127.0.0.1 is a loopback address' },
+  { name: 'cli schedule set: the old --webhook-url', send: () => cli(['schedule', 'set', '--webhook-url', 'https://example.com/x']), status: 2, message: '--webhook-url: webhooks are notification channels now' },
+  { name: 'cli notify test: --channel abc', send: () => cli(['notify', 'test', '--channel', 'abc']), status: 2, message: '--channel: give the id of a channel, a whole number' },
+  { name: 'cli notify test: --channel 0', send: () => cli(['notify', 'test', '--channel', '0']), status: 2, message: '--channel: give the id of a channel' },
+  { name: 'cli notify test: --channel with SQL', send: () => cli(['notify', 'test', '--channel', `1${SQL}`]), status: 2, message: '--channel: give the id of a channel' },
+  { name: 'cli notify test: a channel that does not exist', send: () => cli(['notify', 'test', '--channel', '999']), status: 1, message: 'There is no notification channel 999.' },
+  { name: 'cli notify test: --channel without a value', send: () => cli(['notify', 'test', '--channel']), status: 2, message: '--channel needs a value.' },
+  { name: 'cli notify list: an unknown option', send: () => cli(['notify', 'list', '--verbose']), status: 2, message: 'Unknown option --verbose. Options: --json.' },
   { name: 'cli schedule set: cron on leap days only', send: () => cli(['schedule', 'set', '--cron', '0 0 29 2 *']), status: 2, message: '--cron: "0 0 29 2 *" pauses for about 4 years' },
   { name: 'cli schedule set: an option without its value', send: () => cli(['schedule', 'set', '--keep-min']), status: 2, message: '--keep-min needs a value.' },
   { name: 'cli snapshot create: description with an RTL override', send: () => cli(['snapshot', 'create', '--description', `x${RTL}y`]), status: 2, message: `--description: Use letters, digits, spaces and punctuation only: ${INVISIBLE}` },
@@ -477,6 +545,7 @@ describe('bad input is refused with its message and changes nothing (e2e)', () =
       ...accountRows,
       ...tokenRows,
       ...scheduleRows,
+      ...notificationRows,
       ...snapshotRows,
       ...cliRows,
     ];
@@ -510,6 +579,14 @@ describe('bad input is refused with its message and changes nothing (e2e)', () =
     });
     describe('schedule and retention', () => {
       it.each(scheduleRows)('$name', expectRefused);
+    });
+    describe('notification channels', () => {
+      // One stored channel, added through the form, for the rows that change or remove one.
+      beforeAll(async () => {
+        const created = await post(agent, WEBHOOKS, webhookForm({}));
+        expect(created.status).toBe(303);
+      });
+      it.each(notificationRows)('$name', expectRefused);
     });
     describe('snapshots: take, delete, protect, keep, restore', () => {
       it.each(snapshotRows)('$name', expectRefused);

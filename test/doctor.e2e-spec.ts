@@ -8,7 +8,7 @@ import { FakeHcloud, FakeServerRecord } from '../src/fake-hcloud';
 import { DoctorCheck } from '../src/hetzner-snapshots/doctor/doctor.checks';
 import { DoctorService } from '../src/hetzner-snapshots/doctor/doctor.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
-import { encryptToken } from '../src/hetzner-snapshots/settings/token.cipher';
+import { encryptToken } from '../src/hetzner-snapshots/connection/token.vault';
 import { WRITE_PROBE } from '../src/hetzner-snapshots/hcloud/token-check';
 import { prepareRuntime } from '../src/runtime';
 import { makeDataDir, startPanel } from './support/panel-harness';
@@ -24,10 +24,14 @@ const CHECK_NAMES = [
   'key-file',
   'database',
   'schedule',
+  'retention',
   'last-snapshot',
+  'drill-servers',
+  'volumes',
   'rate-limit',
   'snapshots',
-  // The host's own check, appended by the doctor command.
+  // The notification channels (none here), then the host's own check, appended by the doctor command.
+  'notifications',
   'sign-in-locks',
 ];
 
@@ -120,7 +124,7 @@ describe('snapshot-panel doctor (e2e, against the fake Hetzner API)', () => {
     expect(lineOf(out, 'snapshots')).toMatch(
       /2 snapshots of this server \(1 automatic\), 4\.0 GB, about \d+\.\d\d EUR a month incl\. VAT\./,
     );
-    expect(lines.at(-1)).toBe('11 OK, 0 WARN, 0 FAIL');
+    expect(lines.at(-1)).toBe(`${CHECK_NAMES.length} OK, 0 WARN, 0 FAIL`);
     expect(code).toBe(0);
     expect(out).not.toContain(TOKEN);
     // Doctor looks and changes nothing: its only non-GET is the token check's harmless write probe.

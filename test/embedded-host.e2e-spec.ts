@@ -43,6 +43,7 @@ describe('the plugin embedded in another host (examples/embedded-host, e2e)', ()
       dataSource: db,
       operators: { [OPERATOR.username]: OPERATOR.password },
       tokenEncryptionKey: crypto.randomBytes(32),
+      notificationSecretKey: crypto.randomBytes(32),
       hcloudEndpoint: fake.apiEndpoint,
       metadataEndpoint: fake.metadataEndpoint,
       timeZone: 'Europe/Berlin',

@@ -21,10 +21,14 @@ const CHECK_NAMES = [
   'key-file',
   'database',
   'schedule',
+  'retention',
   'last-snapshot',
+  'drill-servers',
+  'volumes',
   'rate-limit',
   'snapshots',
-  // The host's own check, appended by the doctor command.
+  // The notification channels (none here), then the host's own check, appended by the doctor command.
+  'notifications',
   'sign-in-locks',
 ];
 

@@ -1,13 +1,12 @@
-// Consistency hooks (PRE/POST_SNAPSHOT_COMMAND from the environment) around the snapshot, and the webhook
-// that tells an outside receiver about failures and recovery.
+// Consistency hooks (PRE/POST_SNAPSHOT_COMMAND from the environment) around the snapshot, and a generic
+// webhook channel that tells an outside receiver about failures and recovery (more in notifications.e2e-spec).
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { readHooks } from '../src/hetzner-snapshots/cycle/cycle-run.store';
-import { CycleWebhookNotifier } from '../src/hetzner-snapshots/cycle/cycle-webhook.notifier';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
+import { addChannelRow, flushNotifications } from './support/notification-fixtures';
 import { capturedLogLines, PanelHarness } from './support/panel-harness';
 import {
-  changeSettings,
   cycleRuns,
   requestsOf,
   SchedulerWorld,
@@ -153,8 +152,9 @@ describe('webhook (e2e)', () => {
     world = await startWorld();
     // The receiver is on loopback, which webhooks may reach only with this setting.
     panel = await startSchedulerPanel(world, { env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' } });
-    await changeSettings(panel, {
-      webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/snapshots`,
+    await addChannelRow(panel, {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/snapshots`,
+      events: 'cycle.failed',
     });
   });
   afterEach(async () => {
@@ -168,11 +168,10 @@ describe('webhook (e2e)', () => {
 
   it('posts cycle.failed on a failure and cycle.recovered on the first success after it, never the token', async () => {
     const cycles = panel.get<SnapshotCycleService>(SnapshotCycleService);
-    const notifier = panel.get<CycleWebhookNotifier>(CycleWebhookNotifier);
 
     world.fake.failActionsNext(1, { code: 'image_failed', message: 'the disk could not be read' });
     await cycles.runCycle({ trigger: 'schedule' });
-    await notifier.flush();
+    await flushNotifications(panel);
     expect(received).toHaveLength(1);
     const failed = JSON.parse(received[0].body);
     expect(received[0].contentType).toBe('application/json');
@@ -184,7 +183,7 @@ describe('webhook (e2e)', () => {
     });
 
     await cycles.runCycle({ trigger: 'schedule' });
-    await notifier.flush();
+    await flushNotifications(panel);
     expect(received).toHaveLength(2);
     const recovered = JSON.parse(received[1].body);
     expect(recovered).toMatchObject({
@@ -195,23 +194,29 @@ describe('webhook (e2e)', () => {
 
     // A success after a success is not news.
     await cycles.runCycle({ trigger: 'schedule' });
-    await notifier.flush();
+    await flushNotifications(panel);
     expect(received).toHaveLength(2);
     for (const { body } of received) expect(body).not.toContain(TOKEN);
   });
 
   it('a webhook receiver that is down changes nothing about the cycle', async () => {
-    await changeSettings(panel, { webhookUrl: 'http://127.0.0.1:9/nobody-listens' });
+    await addChannelRow(panel, {
+      name: 'Nobody',
+      url: 'http://127.0.0.1:9/nobody-listens',
+      events: 'cycle.failed',
+    });
     world.fake.failActionsNext(1);
 
     const outcome = await panel
       .get<SnapshotCycleService>(SnapshotCycleService)
       .runCycle({ trigger: 'schedule' });
-    await panel.get<CycleWebhookNotifier>(CycleWebhookNotifier).flush();
+    await flushNotifications(panel);
 
     expect(outcome.status).toBe('failed');
     expect(
-      panel.logs.some((line) => line.includes('webhook cycle.failed to http://127.0.0.1:9 failed')),
+      panel.logs.some((line) =>
+        line.includes('cycle.failed to channel "Nobody" failed (attempt 1): http://127.0.0.1:9:'),
+      ),
     ).toBe(true);
   });
 
@@ -236,14 +241,16 @@ describe('webhook (e2e)', () => {
       await panel.close();
       panel = await startSchedulerPanel(world, { env });
       const port = (receiver.address() as AddressInfo).port;
-      await changeSettings(panel, { webhookUrl: url(port) });
+      await addChannelRow(panel, { name: 'Refused', url: url(port), events: 'cycle.failed' });
       world.fake.failActionsNext(1);
       await panel.get<SnapshotCycleService>(SnapshotCycleService).runCycle({ trigger: 'schedule' });
-      await panel.get<CycleWebhookNotifier>(CycleWebhookNotifier).flush();
+      await flushNotifications(panel);
       expect(received).toEqual([]);
-      expect(panel.logs.some((line) => line.includes('webhook cycle.failed') && line.includes(words))).toBe(
-        true,
-      );
+      expect(
+        panel.logs.some(
+          (line) => line.includes('cycle.failed to channel "Refused" failed') && line.includes(words),
+        ),
+      ).toBe(true);
     },
   );
 });

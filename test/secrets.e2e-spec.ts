@@ -1,6 +1,7 @@
 // The API token and the session secrets never leave the places they belong: a broad scenario (first-run
 // setup, sign-in, token refused and saved, every page, a failing token check, cycles that fail and succeed
-// with a hook that tries to print the token, a webhook, CLI commands with --json, doctor, bad configuration)
+// with a hook that tries to print the token, notification channels with their secrets, /metrics, CLI commands
+// with --json, doctor, bad configuration)
 // runs with distinctive secrets, and everything it produced is scanned: every response body and header,
 // every log line, all CLI output, what reached the fake Hetzner and the webhook, the database rows and files.
 // Once with SECRET_KEY in the environment, once with the key file the panel generates in DATA_DIR.
@@ -13,6 +14,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud } from '../src/fake-hcloud';
+import { NotificationService } from '../src/hetzner-snapshots/notifications/notification.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { AuthService } from '../src/host/auth/auth.service';
 import { KEY_FILE_NAME } from '../src/secrets/secret-keys';
@@ -27,6 +29,10 @@ const RO_TOKEN = 'ScanReadOnlyTokenA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W
 // '+', '/' and '=' make its URL and base64 forms differ from it.
 const SECRET_KEY = 'Scan+Master/Key=Of+The/Secret+Scan/2026+Xy7Qw3';
 const PASSWORD = 'the admin password of the secret scan';
+const HMAC_SECRET = 'ScanHmacSecret+Of/The=Webhook7Kq2';
+const SMTP_STORED = 'ScanSmtpStoredPassword4Rt9Yp';
+const SMTP_ENV = 'ScanSmtpEnvPassword8Wq3Zx';
+const METRICS_TOKEN = 'ScanMetricsToken0123456789abcdefABCDEF';
 const AUTO = { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'auto' };
 // A hook that tries its best to print the token and the key; the panel must not hand them to it.
 const LEAKY_HOOK = `printf 'token=%s key=%s\\n' "$HCLOUD_TOKEN" "$SECRET_KEY"; env | grep -i -e token -e secret || true`;
@@ -186,6 +192,8 @@ describe.each([
         ...(useSecretKey ? { SECRET_KEY } : {}),
         PRE_SNAPSHOT_COMMAND: LEAKY_HOOK,
         LOG_LEVEL: 'debug',
+        SMTP_PASSWORD: SMTP_ENV,
+        METRICS_TOKEN,
       },
     });
     recordResponses(panel, captured);
@@ -205,6 +213,8 @@ describe.each([
       TZ: 'Europe/Berlin',
       // The webhook receiver listens on loopback.
       WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+      SMTP_PASSWORD: SMTP_ENV,
+      METRICS_TOKEN,
     };
   }
 
@@ -287,7 +297,8 @@ describe.each([
     expect(saved.status).toBe(303);
     expect((await agent.get('/settings')).text).toContain(`••••••••${TOKEN.slice(-4)}`);
 
-    // A schedule with a webhook, then every page there is.
+    // A schedule, notification channels with secrets (a signed webhook, e-mail with a stored password and
+    // with SMTP_PASSWORD, to a port where nobody listens), then every page there is.
     expect(
       (
         await form(agent, '/settings/schedule', {
@@ -298,10 +309,70 @@ describe.each([
           retentionDays: '7',
           keepMin: '3',
           tiersEnabled: 'false',
-          webhookUrl: webhook.url,
         })
       ).status,
     ).toBe(303);
+    const channelForms: [string, Record<string, string>][] = [
+      [
+        '/settings/notifications/webhook',
+        { name: 'Signed', format: 'generic', url: webhook.url, secret: HMAC_SECRET },
+      ],
+      [
+        '/settings/notifications/webhook',
+        {
+          name: 'ntfy',
+          format: 'ntfy',
+          url: `${webhook.url}/ntfy-topic`,
+          secret: 'ScanNtfyAccessToken11223344',
+        },
+      ],
+      [
+        '/settings/notifications/email',
+        {
+          name: 'Mail',
+          host: '127.0.0.1',
+          port: '9',
+          security: 'none',
+          username: 'mailer',
+          passwordSource: 'stored',
+          password: SMTP_STORED,
+          from: 'a@example.com',
+          to: 'b@example.com',
+        },
+      ],
+      [
+        '/settings/notifications/email',
+        {
+          name: 'Mail env',
+          host: '127.0.0.1',
+          port: '9',
+          security: 'none',
+          username: 'mailer',
+          passwordSource: 'environment',
+          from: 'a@example.com',
+          to: 'b@example.com',
+        },
+      ],
+    ];
+    for (const [action, fields] of channelForms)
+      expect(
+        (await form(agent, action, { ...fields, enabled: 'on', 'event:cycle.failed': 'on' })).status,
+      ).toBe(303);
+    // A form that fails keeps no secret in what it shows back.
+    expect(
+      (
+        await form(agent, '/settings/notifications/webhook', {
+          name: '',
+          format: 'generic',
+          url: webhook.url,
+          secret: HMAC_SECRET,
+        })
+      ).status,
+    ).toBe(400);
+    for (const id of [1, 2, 3, 4])
+      expect((await form(agent, `/settings/notifications/${id}/test`, {})).status).toBe(303);
+    expect((await agent.get('/metrics')).status).toBe(401);
+    expect((await agent.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`)).status).toBe(200);
     const image = fake.images().find((i) => i.description === 'web-1 auto 1d')!;
     for (const page of [
       '/',
@@ -311,6 +382,11 @@ describe.each([
       '/settings/token/disconnect',
       '/history',
       '/history?page=abc',
+      '/history/notifications',
+      '/settings/notifications',
+      '/settings/notifications/1',
+      '/settings/notifications/3',
+      '/settings/notifications/new?kind=email',
       '/account',
       `/snapshots/${image.id}/delete`,
       `/snapshots/${image.id}/restore`,
@@ -360,6 +436,9 @@ describe.each([
     expect((await cli(['run'])).code).toBe(0);
     expect((await cli(['doctor', '--json'])).code).toBeLessThanOrEqual(1);
     expect((await cli(['doctor'], { env: { HCLOUD_TOKEN: RO_TOKEN } })).code).toBe(1);
+    expect((await cli(['notify', 'list', '--json'])).code).toBe(0);
+    expect((await cli(['notify', 'test'])).code).toBe(1);
+    await panel.get<NotificationService>(NotificationService).flush();
     fake.failNext({
       path: /^\/v1\//,
       status: 401,
@@ -396,6 +475,12 @@ describe.each([
       { name: 'the flash key (base64)', value: keys.flash.toString('base64') },
       { name: 'the two-factor key (base64)', value: keys.twoFactorEncryption.toString('base64') },
       { name: 'the two-factor key (hex)', value: keys.twoFactorEncryption.toString('hex') },
+      { name: 'the notification key (base64)', value: keys.notificationEncryption.toString('base64') },
+      { name: 'the notification key (hex)', value: keys.notificationEncryption.toString('hex') },
+      { name: 'the webhook HMAC secret', value: HMAC_SECRET },
+      { name: 'the stored SMTP password', value: SMTP_STORED },
+      { name: 'SMTP_PASSWORD', value: SMTP_ENV },
+      { name: 'METRICS_TOKEN', value: METRICS_TOKEN },
       ...sessionCookies.map((value, i) => ({ name: `session cookie #${i + 1}`, value })),
     ];
     // SECRET_KEY is in the process environment in both modes (the hook must not see it); in one it is the key.
@@ -421,6 +506,10 @@ describe.each([
       'snapshot_list_cache',
       'cycle_runs',
       'leases',
+      'notification_channels',
+      'notification_events',
+      'notification_deliveries',
+      'notification_conditions',
     ];
     const rows: Captured[] = [];
     for (const table of tables)

@@ -177,13 +177,12 @@ describe('settings: schedule and retention (e2e)', () => {
       tierDaily: '7',
       tierWeekly: '4',
       tierMonthly: '6',
-      webhookUrl: 'https://hooks.example.com/snapshots/secret-path',
     });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/settings#schedule');
     expect(events).toEqual([
       {
-        fields: ['scheduleEnabled', 'frequency', 'retentionDays', 'keepMin', 'retentionTiers', 'webhookUrl'],
+        fields: ['scheduleEnabled', 'frequency', 'retentionDays', 'keepMin', 'retentionTiers'],
       },
     ]);
 
@@ -206,7 +205,6 @@ describe('settings: schedule and retention (e2e)', () => {
       retentionDays: 14,
       keepMin: 5,
       tiers: { hourly: 24, daily: 7, weekly: 4, monthly: 6 },
-      webhookUrl: 'https://hooks.example.com/snapshots/secret-path',
     });
     expect((json.nextRuns as string[]).map(localHHMM)).toEqual(['04:15', '04:15', '04:15']);
 
@@ -231,7 +229,6 @@ describe('settings: schedule and retention (e2e)', () => {
       retentionDays: value('retentionDays'),
       keepMin: value('keepMin'),
       tiersEnabled: 'true',
-      webhookUrl: value('webhookUrl'),
     });
     expect(res.status).toBe(303);
     expect((await agent.get('/settings')).text).toContain('Nothing changed');
@@ -251,13 +248,10 @@ describe('settings: schedule and retention (e2e)', () => {
       '2',
       '--tiers',
       'off',
-      '--webhook-url',
-      'off',
     );
     expect(res.err).toBe('');
     expect(res.code).toBe(0);
     expect(res.out).toContain('Frequency: daily at 04:15 → weekly on Friday at 22:05');
-    expect(res.out).toContain('Webhook URL: https://hooks.example.com/… → (none)');
 
     const page = await agent.get('/settings');
     expect(page.text).toMatch(/<dd><span class="badge badge-ok">on<\/span> weekly on Friday at 22:05<\/dd>/);
@@ -267,7 +261,7 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(page.text).toContain('name="retentionDays" type="number" value="30"');
     expect(page.text).toContain('name="keepMin" type="number" value="2"');
     expect(page.text).toContain('<input type="radio" name="tiersEnabled" value="false" checked>');
-    expect(page.text).toContain('name="webhookUrl" type="url" value=""');
+    expect(page.text).not.toContain('name="webhookUrl"');
     expect(page.text).toMatch(
       /<td data-label="Who">command line<\/td>\s*<td data-label="What">Schedule and retention changed/,
     );
@@ -285,8 +279,8 @@ describe('settings: schedule and retention (e2e)', () => {
       tiers: { hourly: 0, daily: 7, weekly: 0, monthly: 12 },
       retentionDays: 30,
       keepMin: 2,
-      webhookUrl: null,
     });
+    expect(json).not.toHaveProperty('webhookUrl');
   });
 
   it('lists the changes in the history with who made them', async () => {
@@ -299,9 +293,6 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(history).toContain(
       'Tiered policy: off → hourly&#x3D;24,daily&#x3D;7,weekly&#x3D;4,monthly&#x3D;6',
     );
-    // The webhook's path can be a secret of its own: the history names only the receiver.
-    expect(history).toContain('Webhook URL: (none) → https://hooks.example.com/…');
-    expect(history).not.toContain('secret-path');
     expect(history).toContain('API token saved');
   });
 
@@ -368,24 +359,6 @@ describe('settings: schedule and retention (e2e)', () => {
       'tiersEnabled',
       'Keep at least one tier above 0',
     ],
-    [
-      'webhook not http',
-      { webhookUrl: 'ftp://example.com/hook' },
-      'webhookUrl',
-      'Enter a full http:// or https:// address',
-    ],
-    [
-      'webhook not a URL',
-      { webhookUrl: 'example.com/hook' },
-      'webhookUrl',
-      'Enter a full http:// or https:// address',
-    ],
-    [
-      'webhook with credentials',
-      { webhookUrl: 'https://user:pass@example.com/hook' },
-      'webhookUrl',
-      'Leave the user name and password out of the address',
-    ],
   ];
 
   it.each(badForms)('form: refuses %s', async (_case, fields, field, message) => {
@@ -398,11 +371,9 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(error?.[1]).toContain(html(message));
     // What was typed comes back (text inputs keep it verbatim).
     for (const [name, value] of Object.entries(fields)) {
-      if (
-        ['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'webhookUrl', 'tierHourly'].includes(name)
-      )
+      if (['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'tierHourly'].includes(name))
         expect(res.text).toContain(`name="${name}" type="`);
-      if (['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron', 'webhookUrl'].includes(name))
+      if (['retentionDays', 'keepMin', 'dailyAt', 'weeklyAt', 'cron'].includes(name))
         expect(res.text).toContain(`value="${html(value)}"`);
     }
     expect(await stored()).toEqual(before);
@@ -415,15 +386,13 @@ describe('settings: schedule and retention (e2e)', () => {
     const res = await postSchedule({
       ...DEFAULT_FORM,
       frequencyKind: 'cron',
-      cron: `0 3 * * * ${script}`,
-      webhookUrl: `https://example.com/"><img src=x onerror=alert(1)>`,
+      cron: `0 3 * * * ${script}<img src=x onerror=alert(1)>`,
     });
     expect(res.status).toBe(400);
     expect(res.text).not.toContain(script);
     expect(res.text).not.toContain('<img src=x');
     expect(res.text).toContain(html(script));
     expect(/<p class="error" id="e-cron">/.test(res.text)).toBe(true);
-    expect(/<p class="error" id="e-webhookUrl">[^<]*characters such as/.test(res.text)).toBe(true);
     expect(await stored()).toEqual(before);
   });
 
@@ -470,9 +439,9 @@ describe('settings: schedule and retention (e2e)', () => {
     ['unknown tier', ['--tiers', 'yearly=3'], '--tiers: "yearly=3" is not a tier.'],
     ['tier above cap', ['--tiers', 'hourly=999'], '--tiers: Enter a whole number from 0 to 168.'],
     [
-      'webhook not http',
-      ['--webhook-url', 'ftp://example.com/x'],
-      '--webhook-url: Enter a full http:// or https:// address',
+      'the old --webhook-url',
+      ['--webhook-url', 'https://example.com/x'],
+      '--webhook-url: webhooks are notification channels now',
     ],
     ['enabled maybe', ['--enabled', 'maybe'], '--enabled: Choose on or off (true or false).'],
     ['unknown flag', ['--colour', 'red'], 'Unknown option --colour.'],

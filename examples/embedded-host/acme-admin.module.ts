@@ -33,6 +33,8 @@ export interface AcmeAdminOptions {
   dataSource: DataSource;
   operators: Record<string, string>;
   tokenEncryptionKey: Buffer;
+  /** A second 32-byte key, for notification channel secrets at rest. */
+  notificationSecretKey: Buffer;
   hcloudEndpoint: string;
   metadataEndpoint: string;
   timeZone: string;
@@ -111,6 +113,7 @@ export class AcmeAdminModule {
           useFactory: (o: AcmeAdminOptions) => ({
             layout: 'layouts/acme',
             tokenEncryptionKey: o.tokenEncryptionKey,
+            notificationSecretKey: o.notificationSecretKey,
             runScheduler: true,
             hcloud: {
               endpoint: o.hcloudEndpoint,

@@ -1,14 +1,24 @@
 // Progressive enhancement only: every page works without this file.
 // Elements with data-refresh-url are re-fetched while something is in progress (a snapshot being created),
-// so the admin sees progress without reloading; the page also has a <meta refresh> fallback.
+// so the admin sees progress without reloading. Without JavaScript a <noscript><meta refresh> reloads the
+// page instead (inside <noscript> so that it is never scheduled when this script runs: removing a parsed
+// meta refresh does not cancel it).
 (function () {
   'use strict';
   var region = document.querySelector('[data-refresh-url]');
+  var reload = document.querySelector('meta[name="panel-reload-seconds"]');
+  if (!region && reload) {
+    // A page in progress without a region to refresh in place (a drill, a restore, a running cycle): reload it.
+    setTimeout(
+      function () {
+        location.reload();
+      },
+      Number(reload.getAttribute('content') || '5') * 1000,
+    );
+  }
   if (region) {
     var url = region.getAttribute('data-refresh-url');
     var interval = Number(region.getAttribute('data-refresh-seconds') || '5') * 1000;
-    var meta = document.querySelector('meta[http-equiv="refresh"]');
-    if (meta) meta.parentNode.removeChild(meta);
     var tick = function () {
       fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
         .then(function (r) {

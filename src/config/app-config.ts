@@ -92,6 +92,21 @@ class EnvironmentVariables {
   })
   HEALTH_TOKEN?: string;
 
+  /** Turns /metrics on; Prometheus sends it as "Authorization: Bearer <token>". */
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(/^[A-Za-z0-9._~+/=-]{32,256}$/, {
+    message: 'must be 32 to 256 letters, digits or ._~+/=- (for example: openssl rand -hex 32)',
+  })
+  METRICS_TOKEN?: string;
+
+  /** The password of e-mail channels set to take it from the environment rather than store it. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500, { message: 'must be at most 500 characters' })
+  SMTP_PASSWORD?: string;
+
   @IsOptional()
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
@@ -173,6 +188,10 @@ export interface AppConfig {
   secretKey: string | null;
   /** Bearer token that shows /readyz's details to a monitor; null: details only for a signed-in admin. */
   healthToken: string | null;
+  /** Bearer token that turns /metrics on; null: /metrics answers 404. */
+  metricsToken: string | null;
+  /** SMTP_PASSWORD, for e-mail channels that take their password from the environment. */
+  smtpPassword: string | null;
   /** null means: decide per request (Secure when the request came over TLS). */
   secureCookies: boolean | null;
   trustProxy: boolean;
@@ -212,6 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'HCLOUD_TOKEN',
     'SECRET_KEY',
     'HEALTH_TOKEN',
+    'METRICS_TOKEN',
+    'SMTP_PASSWORD',
     'SECURE_COOKIES',
     'TZ',
     'PRE_SNAPSHOT_COMMAND',
@@ -227,7 +248,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { whitelist: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown = ['HCLOUD_TOKEN', 'SECRET_KEY', 'HEALTH_TOKEN'].includes(e.property)
+      const shown = ['HCLOUD_TOKEN', 'SECRET_KEY', 'HEALTH_TOKEN', 'METRICS_TOKEN', 'SMTP_PASSWORD'].includes(
+        e.property,
+      )
         ? '(hidden)'
         : JSON.stringify(picked[e.property]);
       return `  ${e.property}=${shown}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`;
@@ -257,6 +280,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     envToken: vars.HCLOUD_TOKEN ?? null,
     secretKey: vars.SECRET_KEY ?? null,
     healthToken: vars.HEALTH_TOKEN ?? null,
+    metricsToken: vars.METRICS_TOKEN ?? null,
+    smtpPassword: vars.SMTP_PASSWORD ?? null,
     secureCookies: vars.SECURE_COOKIES ?? null,
     trustProxy: vars.TRUST_PROXY,
     logLevel: vars.LOG_LEVEL,

@@ -23,6 +23,10 @@ export interface FakeServerType {
   category: string;
   architecture: 'x86' | 'arm';
   priceMonthlyGross: string;
+  /** Locations the type is not offered in at all (left out of its `locations`). */
+  unsupportedIn: string[];
+  /** Locations where it is listed but temporarily sold out (`available: false`). */
+  unavailableIn: string[];
 }
 
 export const VAT_RATE = 0.19;
@@ -63,6 +67,9 @@ export const SERVER_TYPES: readonly FakeServerType[] = [
   serverType(105, 'cx32', 4, 8, 80, '8.0920'),
   serverType(106, 'cx42', 8, 16, 160, '19.5160'),
   serverType(107, 'cx52', 16, 32, 320, '38.6750'),
+  // Cheaper than cx22 but sold out in fsn1 and not offered in the US: a drill there must skip it.
+  serverType(108, 'cpx11', 2, 2, 40, '4.3500', { unavailableIn: ['fsn1'], unsupportedIn: ['ash', 'hil'] }),
+  serverType(109, 'cax11', 2, 4, 40, '3.9500', { architecture: 'arm' }),
 ];
 
 export function findLocation(name: string): FakeLocation | undefined {
@@ -108,6 +115,7 @@ function serverType(
   memoryGb: number,
   diskGb: number,
   priceMonthlyGross: string,
+  extra: Partial<Pick<FakeServerType, 'architecture' | 'unsupportedIn' | 'unavailableIn'>> = {},
 ): FakeServerType {
   return {
     id,
@@ -120,5 +128,8 @@ function serverType(
     category: 'Shared vCPU',
     architecture: 'x86',
     priceMonthlyGross,
+    unsupportedIn: [],
+    unavailableIn: [],
+    ...extra,
   };
 }

@@ -38,7 +38,16 @@ describe('fake Hetzner API conforms to openapi.json', () => {
   const validators = new Map<string, ValidateFunction>();
 
   let fake: FakeHcloud;
-  const ids = { server: 0, otherServer: 0, image: 0, protectedImage: 0, foreignImage: 0, deletable: 0 };
+  const ids = {
+    server: 0,
+    otherServer: 0,
+    image: 0,
+    protectedImage: 0,
+    foreignImage: 0,
+    deletable: 0,
+    volume: 0,
+    drill: 0,
+  };
   const actionIds = { succeeded: 0, failed: 0 };
 
   beforeAll(async () => {
@@ -58,6 +67,7 @@ describe('fake Hetzner API conforms to openapi.json', () => {
     ids.deletable = fake.addImage({ serverId: server.id }).id;
     ids.foreignImage = fake.addImage({ projectId: otherProject, serverId: null }).id;
     fake.addImages(30, { serverId: server.id });
+    ids.volume = fake.addVolume({ serverId: server.id, name: 'data', sizeGb: 50 }).id;
 
     // One action that succeeded and one that failed.
     const succeeding = await callFake(fake, 'POST', `/v1/servers/${ids.otherServer}/actions/poweroff`, {
@@ -111,6 +121,41 @@ describe('fake Hetzner API conforms to openapi.json', () => {
     ),
     conformance('update server with a bad name', 'put /servers/{id}', 422, () =>
       rw('PUT', `/v1/servers/${ids.otherServer}`, { body: { name: 'not_a_hostname' } }),
+    ),
+    // Creating and deleting servers (restore drills), server types, volumes
+    conformance('create server from a snapshot', 'post /servers', 201, async () => {
+      const created = await rw('POST', '/v1/servers', {
+        body: {
+          name: 'drill-1',
+          server_type: 'cx22',
+          image: String(ids.image),
+          location: 'fsn1',
+          labels: { 'managed-by': 'snapshot-panel' },
+          public_net: { enable_ipv4: false, enable_ipv6: true },
+        },
+      });
+      ids.drill = created.json?.server?.id ?? 0;
+      return created;
+    }),
+    conformance('create server with a sold-out type', 'post /servers', 412, () =>
+      rw('POST', '/v1/servers', {
+        body: { name: 'drill-2', server_type: 'cpx11', image: String(ids.image), location: 'fsn1' },
+      }),
+    ),
+    conformance('create server without a type', 'post /servers', 422, () =>
+      rw('POST', '/v1/servers', { body: { name: 'drill-3', image: String(ids.image) } }),
+    ),
+    conformance('delete server', 'delete /servers/{id}', 200, () => rw('DELETE', `/v1/servers/${ids.drill}`)),
+    conformance('delete a deleted server', 'delete /servers/{id}', 404, () =>
+      rw('DELETE', `/v1/servers/${ids.drill}`),
+    ),
+    conformance('list server types', 'get /server_types', 200, () => rw('GET', '/v1/server_types')),
+    conformance('list server types with a bad page', 'get /server_types', 422, () =>
+      rw('GET', '/v1/server_types?page=0'),
+    ),
+    conformance('get volume', 'get /volumes/{id}', 200, () => rw('GET', `/v1/volumes/${ids.volume}`)),
+    conformance('get volume of another project', 'get /volumes/{id}', 404, () =>
+      callFake(fake, 'GET', `/v1/volumes/${ids.volume}`, { token: 'other' }),
     ),
     // Server actions
     conformance('change server protection', 'post /servers/{id}/actions/change_protection', 201, () =>

@@ -11,7 +11,7 @@ import {
   netFromGross,
   VAT_RATE,
 } from './fake-hcloud.catalog';
-import { FakeActionRecord, FakeImageRecord, FakeServerRecord } from './fake-hcloud.types';
+import { FakeActionRecord, FakeImageRecord, FakeServerRecord, FakeVolumeRecord } from './fake-hcloud.types';
 
 const TRAFFIC_PRICE_PER_TB_NET = 1;
 
@@ -68,12 +68,15 @@ export function serializeServer(
     status: server.status,
     created: apiDate(server.created),
     public_net: {
-      ipv4: {
-        id: server.id,
-        ip: server.ipv4,
-        blocked: false,
-        dns_ptr: `static.${reverseIp(server.ipv4)}.clients.your-server.de`,
-      },
+      ipv4:
+        server.ipv4 === null
+          ? null
+          : {
+              id: server.id,
+              ip: server.ipv4,
+              blocked: false,
+              dns_ptr: `static.${reverseIp(server.ipv4)}.clients.your-server.de`,
+            },
       ipv6: { id: server.id, ip: server.ipv6Network, blocked: false, dns_ptr: [] },
       floating_ips: [],
       firewalls: [],
@@ -91,7 +94,7 @@ export function serializeServer(
     included_traffic: INCLUDED_TRAFFIC_BYTES,
     protection: { ...server.protection },
     labels: { ...server.labels },
-    volumes: [],
+    volumes: [...server.volumeIds],
     load_balancers: [],
     primary_disk_size: server.diskGb,
     placement_group: null,
@@ -128,6 +131,50 @@ export function priceOf(gross: string) {
 
 export function priceFromNet(net: number) {
   return { net: formatPrice(net), gross: formatPrice(net * (1 + VAT_RATE)) };
+}
+
+/** A server type as GET /server_types lists it: prices and availability in every location. */
+export function serializeCatalogServerType(type: FakeServerType) {
+  return {
+    id: type.id,
+    name: type.name,
+    description: type.description,
+    cores: type.cores,
+    memory: type.memoryGb,
+    disk: type.diskGb,
+    deprecated: false,
+    prices: serverTypePrices(type, []),
+    storage_type: 'local',
+    cpu_type: type.cpuType,
+    category: type.category,
+    architecture: type.architecture,
+    deprecation: null,
+    locations: LOCATIONS.filter((location) => !type.unsupportedIn.includes(location.name)).map(
+      (location) => ({
+        id: location.id,
+        name: location.name,
+        deprecation: null,
+        recommended: false,
+        available: !type.unavailableIn.includes(location.name),
+      }),
+    ),
+  };
+}
+
+export function serializeVolume(volume: FakeVolumeRecord) {
+  return {
+    id: volume.id,
+    created: apiDate(volume.created),
+    name: volume.name,
+    server: volume.serverId,
+    location: serializeLocation(requireLocation(volume.locationName)),
+    size: volume.sizeGb,
+    linux_device: `/dev/disk/by-id/scsi-0HC_Volume_${volume.id}`,
+    protection: { delete: false },
+    labels: {},
+    status: 'available',
+    format: 'ext4',
+  };
 }
 
 function serializeServerType(type: FakeServerType, server: FakeServerRecord) {

@@ -13,7 +13,7 @@ import { loadRequestSpec, RequestSpec } from './fake-hcloud.request-spec';
 import { FakeRouter } from './fake-hcloud.router';
 import { apiRoutes } from './fake-hcloud.routes';
 import { seedDemo } from './fake-hcloud.seed';
-import { DEFAULT_PROJECT_ID, FakeHcloudState } from './fake-hcloud.state';
+import { DEFAULT_PROJECT_ID, FakeHcloudState, NewServerBehaviour } from './fake-hcloud.state';
 import {
   FakeActionRecord,
   FakeFailure,
@@ -24,6 +24,7 @@ import {
   FakeServerInput,
   FakeServerRecord,
   FakeTokenMode,
+  FakeVolumeRecord,
 } from './fake-hcloud.types';
 import { answerMetadata, isMetadataPath, METADATA_PATH } from './metadata.routes';
 
@@ -119,6 +120,26 @@ export class FakeHcloud {
   /** Most snapshots a project may hold before create_image answers 403 resource_limit_exceeded; null = none. */
   setSnapshotLimit(projectId: number, limit: number | null): void {
     this.state.project(projectId).snapshotLimit = limit;
+  }
+
+  /** Most servers a project may hold before POST /servers answers 403 resource_limit_exceeded; null = none. */
+  setServerLimit(projectId: number, limit: number | null): void {
+    this.state.project(projectId).serverLimit = limit;
+  }
+
+  /** How servers made by POST /servers behave: their public IPv4 (e.g. 127.0.0.1) and whether they boot. */
+  setNewServers(behaviour: Partial<NewServerBehaviour>): void {
+    Object.assign(this.state.newServers, behaviour);
+  }
+
+  /** The root password the next rebuilds answer with (null: none, as for most snapshots). */
+  setRebuildRootPassword(password: string | null): void {
+    this.state.rebuildRootPassword = password;
+  }
+
+  /** Attaches a volume to a server (live record). */
+  addVolume(input: { serverId: number; name?: string; sizeGb?: number }): FakeVolumeRecord {
+    return this.state.addVolume(input);
   }
 
   servers(): FakeServerRecord[] {

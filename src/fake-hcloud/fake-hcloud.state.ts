@@ -9,6 +9,7 @@ import {
   FakeServerRecord,
   FakeServerStatus,
   FakeTokenMode,
+  FakeVolumeRecord,
   SERVER_STATUSES,
 } from './fake-hcloud.types';
 
@@ -18,6 +19,16 @@ export interface FakeProject {
   id: number;
   /** Most snapshots the project may hold; null = no limit. */
   snapshotLimit: number | null;
+  /** Most servers the project may hold; null = no limit. */
+  serverLimit: number | null;
+}
+
+/** How servers made by POST /servers behave, for drill tests. */
+export interface NewServerBehaviour {
+  /** The public IPv4 a new server gets when it asks for one (tests use 127.0.0.1 to reach a local port). */
+  ipv4: string | null;
+  /** 'stuck': the create action succeeds but the server stays `starting` forever. */
+  boot: 'normal' | 'stuck';
 }
 
 export interface FakeToken {
@@ -47,6 +58,7 @@ const DEFAULT_ACTION_FAILURE = { code: 'action_failed', message: 'Action failed'
 const FIRST_SERVER_ID = 4201;
 const FIRST_IMAGE_ID = 100001;
 const FIRST_ACTION_ID = 700001;
+const FIRST_VOLUME_ID = 900001;
 
 /** Everything the fake API knows, in memory. Actions settle lazily against the fake clock. */
 export class FakeHcloudState {
@@ -55,7 +67,11 @@ export class FakeHcloudState {
   readonly servers = new Map<number, FakeServerRecord>();
   readonly images = new Map<number, FakeImageRecord>();
   readonly actions = new Map<number, FakeActionRecord>();
+  readonly volumes = new Map<number, FakeVolumeRecord>();
   metadataServerId: number | null = null;
+  newServers: NewServerBehaviour = { ipv4: null, boot: 'normal' };
+  /** What POST /servers/{id}/actions/rebuild answers as root_password (null: as for most snapshots). */
+  rebuildRootPassword: string | null = null;
 
   private readonly running = new Map<number, RunningAction>();
   private pendingActionFailures: { code: string; message: string }[] = [];
@@ -63,6 +79,7 @@ export class FakeHcloudState {
   private nextServerId = FIRST_SERVER_ID;
   private nextImageId = FIRST_IMAGE_ID;
   private nextActionId = FIRST_ACTION_ID;
+  private nextVolumeId = FIRST_VOLUME_ID;
 
   constructor(private readonly clock: FakeClock) {
     this.reset();
@@ -74,6 +91,10 @@ export class FakeHcloudState {
     this.servers.clear();
     this.images.clear();
     this.actions.clear();
+    this.volumes.clear();
+    this.newServers = { ipv4: null, boot: 'normal' };
+    this.rebuildRootPassword = null;
+    this.nextVolumeId = FIRST_VOLUME_ID;
     this.running.clear();
     this.pendingActionFailures = [];
     this.metadataServerId = null;
@@ -86,7 +107,7 @@ export class FakeHcloudState {
 
   addProject(): number {
     const id = this.nextProjectId++;
-    this.projects.set(id, { id, snapshotLimit: null });
+    this.projects.set(id, { id, snapshotLimit: null, serverLimit: null });
     return id;
   }
 
@@ -126,8 +147,9 @@ export class FakeHcloudState {
       priceMonthlyGross: input.priceMonthlyGross ?? type.priceMonthlyGross,
       diskGb,
       diskUsedGb: Math.round(diskGb * 31) / 100,
-      ipv4: `203.0.113.${(id % 254) + 1}`,
+      ipv4: input.ipv4 !== undefined ? input.ipv4 : `203.0.113.${(id % 254) + 1}`,
       ipv6Network: `2001:db8:${id.toString(16)}::/64`,
+      volumeIds: [],
       labels: { ...input.labels },
       imageId: null,
       protection: { delete: false, rebuild: false },
@@ -135,6 +157,30 @@ export class FakeHcloudState {
     };
     this.servers.set(id, server);
     return server;
+  }
+
+  addVolume(input: { serverId: number; name?: string; sizeGb?: number }): FakeVolumeRecord {
+    const server = this.servers.get(input.serverId);
+    if (!server) throw new Error(`fake-hcloud: server ${input.serverId} does not exist`);
+    const id = this.nextVolumeId++;
+    const volume: FakeVolumeRecord = {
+      id,
+      projectId: server.projectId,
+      name: input.name ?? `volume-${id}`,
+      sizeGb: input.sizeGb ?? 10,
+      serverId: server.id,
+      locationName: server.locationName,
+      created: this.clock.now(),
+    };
+    this.volumes.set(id, volume);
+    server.volumeIds.push(id);
+    return volume;
+  }
+
+  serverCount(projectId: number): number {
+    let count = 0;
+    for (const server of this.servers.values()) if (server.projectId === projectId) count++;
+    return count;
   }
 
   addImage(input: FakeImageInput = {}): FakeImageRecord {

@@ -48,13 +48,26 @@ export interface FakeServerRecord {
   diskGb: number;
   /** What a snapshot of this server weighs; the fake's stand-in for disk usage. */
   diskUsedGb: number;
-  ipv4: string;
+  /** null for a server created without a public IPv4 (`public_net.enable_ipv4: false`). */
+  ipv4: string | null;
   ipv6Network: string;
+  /** Ids of the volumes attached to it (see FakeVolumeRecord). */
+  volumeIds: number[];
   labels: Record<string, string>;
   imageId: number | null;
   protection: { delete: boolean; rebuild: boolean };
   /** The daily backup window (e.g. `22-02`) while automatic backups are on; null when they are off. */
   backupWindow: string | null;
+}
+
+export interface FakeVolumeRecord {
+  id: number;
+  projectId: number;
+  name: string;
+  sizeGb: number;
+  serverId: number | null;
+  locationName: string;
+  created: Date;
 }
 
 export interface FakeImageRecord {
@@ -119,6 +132,8 @@ export interface FakeServerInput {
   serverType?: string;
   labels?: Record<string, string>;
   backupWindow?: string | null;
+  /** null: no public IPv4. */
+  ipv4?: string | null;
 }
 
 export interface FakeImageInput {

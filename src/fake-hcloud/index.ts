@@ -14,6 +14,7 @@ export type {
   FakeServerRecord,
   FakeServerStatus,
   FakeTokenMode,
+  FakeVolumeRecord,
 } from './fake-hcloud.types';
 export {
   DEMO_OTHER_SERVER_NAME,

@@ -31,7 +31,7 @@ function metadataFields(server: FakeServerRecord): Record<MetadataField, string>
     'availability-zone': location?.availabilityZone ?? `${server.locationName}-dc1`,
     hostname: server.name,
     'instance-id': String(server.id),
-    'public-ipv4': server.ipv4,
+    'public-ipv4': server.ipv4 ?? '',
     region: location?.networkZone ?? 'eu-central',
   };
 }

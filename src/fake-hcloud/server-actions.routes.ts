@@ -151,7 +151,7 @@ function rebuild({ state, actionDurationMs }: RouteDeps, context: RouteContext) 
       server.status = 'off';
     },
   });
-  return { status: 201, body: { action: serializeAction(action), root_password: null } };
+  return { status: 201, body: { action: serializeAction(action), root_password: state.rebuildRootPassword } };
 }
 
 function changeProtection({ state }: RouteDeps, context: RouteContext) {

@@ -91,7 +91,7 @@ function listServers(state: FakeHcloudState, context: RouteContext) {
 // RFC 1123 host names: dot-separated labels of letters, digits and inner dashes, 63 characters each at most.
 const HOST_LABEL = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 
-function isValidServerName(name: string): boolean {
+export function isValidServerName(name: string): boolean {
   return name.length <= 253 && name.split('.').every((label) => HOST_LABEL.test(label));
 }
 
@@ -114,7 +114,7 @@ function updateServer(state: FakeHcloudState, context: RouteContext) {
   return { status: 200, body: { server: renderServer(state, server) } };
 }
 
-function renderServer(state: FakeHcloudState, server: FakeServerRecord) {
+export function renderServer(state: FakeHcloudState, server: FakeServerRecord) {
   const image = server.imageId === null ? null : (state.images.get(server.imageId) ?? null);
   return serializeServer(server, { image, locked: state.runningActionOn('server', server.id) !== undefined });
 }

@@ -2,7 +2,10 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiUsageStore } from './connection/api-usage.store';
 import { CLOCK } from '../clock/clock';
+import { AuditService } from './audit/audit.service';
+import { PanelSettingsStore } from './settings/panel-settings.store';
 import { HetznerConnectionService } from './connection/hetzner-connection.service';
+import { TokenVault } from './connection/token.vault';
 import { hetznerSnapshotsEntities } from './hetzner-snapshots.entities';
 import { HETZNER_SNAPSHOTS_HOST_PORT } from './hetzner-snapshots.host-port';
 import {
@@ -48,7 +51,8 @@ export class HetznerSnapshotsCoreModule {
     return {
       module: HetznerSnapshotsCoreModule,
       imports: [...(configured.imports ?? []), HetznerSnapshotsPeersModule, typeorm],
-      providers: [...providers, ApiUsageStore],
+      // The settings store writes its audit entries in its own transactions, so the audit service lives here too.
+      providers: [...providers, ApiUsageStore, AuditService, PanelSettingsStore, TokenVault],
       exports: [
         typeorm,
         HETZNER_SNAPSHOTS_OPTIONS,
@@ -57,8 +61,13 @@ export class HetznerSnapshotsCoreModule {
         SchedulerRegistry,
         EventEmitter2,
         PluginAccessGuard,
+        PanelSettingsStore,
+        TokenVault,
         HetznerConnectionService,
         ApiUsageStore,
+        AuditService,
+        PanelSettingsStore,
+        TokenVault,
         PanelLayoutContributor,
       ],
     };

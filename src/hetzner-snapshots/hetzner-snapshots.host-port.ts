@@ -1,6 +1,7 @@
 // The host port: everything the plugin asks of the control panel it runs in, as one small typed interface
 // the host implements (the standalone host's is src/host/web/standalone-host.port.ts). The plugin never
 // reads the host's request fields, response locals, cookies or sessions; it asks this port.
+import { SetMetadata } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
@@ -41,3 +42,11 @@ export const HETZNER_SNAPSHOTS_HOST_PORT = Symbol('HETZNER_SNAPSHOTS_HOST_PORT')
 export function actorOf(port: HetznerSnapshotsHostPort, req: Request): `admin:${string}` {
   return `admin:${port.actingAdmin(req) ?? 'unknown'}`;
 }
+
+/**
+ * Metadata on the plugin's few routes that have no admin behind them (only GET /metrics, which a monitor
+ * reads with its own bearer token). A host whose guard is global must let these through; the route checks
+ * its own credential.
+ */
+export const HETZNER_SNAPSHOTS_PUBLIC_ROUTE = 'hetzner-snapshots:public-route';
+export const PluginPublicRoute = () => SetMetadata(HETZNER_SNAPSHOTS_PUBLIC_ROUTE, true);

@@ -32,6 +32,12 @@ export interface HetznerSnapshotsConfig {
   scheduleSpreadMinutes: number;
   /** Webhooks may go to loopback and private-network addresses (WEBHOOK_ALLOW_PRIVATE_ADDRESSES); default false. */
   webhookAllowPrivateAddresses?: boolean;
+  /** 32-byte key for notification channel secrets at rest (SMTP password, HMAC secret, ntfy token). */
+  notificationSecretKey: Buffer;
+  /** SMTP_PASSWORD: e-mail channels set to take their password from the environment use this one. */
+  smtpPassword?: string | null;
+  /** METRICS_TOKEN: /metrics is served only with this bearer token; off (404) while null. */
+  metricsToken?: string | null;
   /** Consistency hooks from the host's configuration file, never from a web form. */
   snapshotHooks: { pre: string | null; post: string | null; timeoutMs: number };
 }

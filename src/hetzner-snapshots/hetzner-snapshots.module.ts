@@ -3,7 +3,6 @@
 // and its scheduler. What it needs from the host is the host port and three peers; docs/PLUGIN.md has it all.
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { AuditModule } from './audit/audit.module';
 import { DoctorModule } from './doctor/doctor.module';
 import { HetznerSnapshotsCoreModule } from './hetzner-snapshots-core.module';
 import {
@@ -15,10 +14,16 @@ import {
 import { HETZNER_SNAPSHOTS_LAYOUT } from './hetzner-snapshots.options';
 import { LabelsModule } from './labels/labels.module';
 import { LeaseModule } from './lease/lease.module';
+import { LimitsModule } from './limits/limits.module';
+import { CoverageModule } from './not-covered/coverage.module';
+import { VerifyModule } from './verify/verify.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { RestoreModule } from './restore/restore.module';
 import { SchedulerModule } from './cycle/scheduler.module';
 import { ServerStateModule } from './server-state/server-state.module';
 import { SettingsModule } from './settings/settings.module';
+import { SnapshotListModule } from './snapshot-list/snapshot-list.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 import { PanelLayoutContributor } from './status/panel-layout.contributor';
 import { HetznerSnapshotsReadiness } from './hetzner-snapshots.readiness';
@@ -57,16 +62,25 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
     imports: [core, ...imports],
   });
   const lease = withCore(LeaseModule);
-  const audit = withCore(AuditModule);
   const serverState = withCore(ServerStateModule);
-  const labels = withCore(LabelsModule, lease, audit, serverState);
-  const scheduler = withCore(SchedulerModule, lease, labels, serverState, audit);
+  const snapshotList = withCore(SnapshotListModule);
+  const limits = withCore(LimitsModule);
+  const coverage = withCore(CoverageModule);
+  const verify = withCore(VerifyModule, lease, limits);
+  const labels = withCore(LabelsModule, lease, serverState);
+  const scheduler = withCore(SchedulerModule, lease, labels, serverState, snapshotList, limits);
+  const snapshots = withCore(SnapshotsModule, scheduler, serverState, snapshotList, coverage, verify, limits);
+  const notifications = withCore(NotificationsModule, scheduler);
   const features = [
-    withCore(SettingsModule, audit),
-    withCore(SnapshotsModule, scheduler, serverState),
-    withCore(DoctorModule, serverState),
+    withCore(SettingsModule, snapshotList, coverage),
+    snapshots,
+    withCore(DoctorModule, serverState, notifications, verify, coverage),
     scheduler,
-    withCore(RestoreModule, lease),
+    withCore(RestoreModule, lease, limits, verify),
+    notifications,
+    withCore(MetricsModule, scheduler, snapshots, notifications),
+    verify,
+    coverage,
   ];
   return {
     module: HetznerSnapshotsModule,

@@ -40,6 +40,7 @@ const plugin = HetznerSnapshotsModule.forRoot({
   hostPort: NobodyPort,
   layout: 'layouts/main',
   tokenEncryptionKey: Buffer.alloc(32, 1),
+  notificationSecretKey: Buffer.alloc(32, 2),
   runScheduler: false,
   hcloud: {
     endpoint: 'http://127.0.0.1:9/v1',

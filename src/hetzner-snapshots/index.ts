@@ -15,7 +15,7 @@ export { HETZNER_SNAPSHOTS_LAYOUT, pagePath } from './hetzner-snapshots.options'
 export type { HetznerSnapshotsModuleOptions } from './hetzner-snapshots.options';
 
 // The host port
-export { actorOf } from './hetzner-snapshots.host-port';
+export { actorOf, HETZNER_SNAPSHOTS_PUBLIC_ROUTE, PluginPublicRoute } from './hetzner-snapshots.host-port';
 export type { HetznerSnapshotsFlash, HetznerSnapshotsHostPort } from './hetzner-snapshots.host-port';
 
 // Peers: CLOCK is optional (the system clock otherwise); the schedule and event modules are not.

@@ -15,6 +15,8 @@ export interface SecretKeys {
   flash: Buffer;
   /** AES-256-GCM key for admins' TOTP secrets at rest */
   twoFactorEncryption: Buffer;
+  /** AES-256-GCM key for notification channel secrets at rest (SMTP password, webhook HMAC secret) */
+  notificationEncryption: Buffer;
   /** Where the master key came from, for doctor and the settings page */
   source: 'SECRET_KEY' | 'key-file';
   keyFile: string | null;
@@ -46,6 +48,7 @@ export function loadSecretKeys(opts: { secretKey: string | null; dataDir: string
     csrf: derive('csrf/v1'),
     flash: derive('flash/v1'),
     twoFactorEncryption: derive('totp-encryption/v1'),
+    notificationEncryption: derive('notification-encryption/v1'),
     source,
     keyFile,
     created,

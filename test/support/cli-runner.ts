@@ -8,6 +8,7 @@ export async function runPanelCli(
   panel: PanelHarness,
   argv: string[],
   stdin = '',
+  env: Record<string, string> = {},
 ): Promise<{ status: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
@@ -23,6 +24,7 @@ export async function runPanelCli(
       HCLOUD_METADATA_ENDPOINT: 'http://127.0.0.1:9/hetzner/v1/metadata',
       TZ: 'Europe/Berlin',
       LOG_LEVEL: 'warn',
+      ...env,
     },
   };
   const status = await runCli(argv, io);

@@ -15,7 +15,6 @@ export function scheduleForm(patch: Record<string, string> = {}): Record<string,
     tierDaily: '7',
     tierWeekly: '4',
     tierMonthly: '6',
-    webhookUrl: '',
     ...patch,
   };
 }

@@ -4,7 +4,7 @@ import type TestAgent from 'supertest/lib/agent';
 import type { Clock } from '../../src/clock/clock';
 import { FakeHcloud, FakeServerRecord } from '../../src/fake-hcloud';
 import { PanelSettings } from '../../src/hetzner-snapshots/settings/panel-settings.entity';
-import { encryptToken } from '../../src/hetzner-snapshots/settings/token.cipher';
+import { encryptToken } from '../../src/hetzner-snapshots/connection/token.vault';
 import { PanelHarness, startPanel } from './panel-harness';
 
 export const TOKEN = 'snapTokenAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAZ';

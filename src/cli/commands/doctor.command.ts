@@ -1,5 +1,8 @@
 import { DoctorCheck } from '../../hetzner-snapshots/doctor/doctor.checks';
 import { DoctorService, LocalFileSpec } from '../../hetzner-snapshots/doctor/doctor.service';
+import { NotificationChannelsService } from '../../hetzner-snapshots/notifications/notification-channels.service';
+import { judgeNotificationChannels } from '../../hetzner-snapshots/notifications/notification-doctor.check';
+import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
 import { SECRET_KEYS, SecretKeys } from '../../secrets/secret-keys';
 import { AppConfig } from '../../config/app-config';
 import { CLOCK, Clock } from '../../clock/clock';
@@ -56,13 +59,20 @@ export function formatCheck(check: DoctorCheck): string {
 export const doctorCommand: CliCommand = {
   name: ['doctor'],
   summary:
-    'Check the server id, token, clock, file permissions, schedule, newest snapshot, API budget and cost; exit status 1 when a check fails.',
+    'Check the server id, token, clock, file permissions, schedule, newest snapshot, API budget, cost and notification channels; exit status 1 when a check fails.',
   flags: { json: { type: 'boolean', description: 'print the checks as JSON' } },
   async run(args, env) {
     const ctx = await env.context();
     const checks = await ctx
       .get(DoctorService)
       .run({ localFiles: hostFiles(env.config, ctx.get<symbol, SecretKeys>(SECRET_KEYS)) });
+    // The notification channels: each one's last delivery, and any that failed its last one.
+    const timeZone = env.config.timeZone;
+    checks.push(
+      ...judgeNotificationChannels(await ctx.get(NotificationChannelsService).doctorFacts(), (d) =>
+        formatPanelTime(d, timeZone),
+      ),
+    );
     // The host's own check: the plugin's doctor knows nothing of admins.
     checks.push(judgeSignInLocks(ctx.get(AuthService).activeLocks(), ctx.get<symbol, Clock>(CLOCK).now()));
     const failed = checks.some((c) => c.level === 'FAIL');

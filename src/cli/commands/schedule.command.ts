@@ -40,7 +40,6 @@ export const scheduleShowCommand: CliCommand = {
         retentionDays: schedule.retentionDays,
         keepMin: schedule.keepMin,
         tiers: schedule.tiers,
-        webhookUrl: schedule.webhookUrl,
         retention: summary.retention,
       };
       print(env.io.stdout, JSON.stringify(json, null, 2));
@@ -58,14 +57,17 @@ export const scheduleShowCommand: CliCommand = {
         runs || '  none can be listed',
         `Retention:           delete after ${schedule.retentionDays} days, always keep the newest ${schedule.keepMin}; tiers ${formatTiers(schedule.tiers)}`,
         `                     ${summary.retention}`,
-        `Webhook URL:         ${schedule.webhookUrl ?? '(none)'}`,
       ].join('\n'),
     );
     return EXIT_OK;
   },
 };
 
-const SET_FLAGS: Record<ScheduleFlag, FlagSpec> = {
+/** `schedule set --webhook-url` of older scripts: said plainly, not "unknown option". */
+const WEBHOOK_MOVED =
+  'webhooks are notification channels now, with e-mail, Slack, Discord and ntfy: set them up in Settings → Notifications (snapshot-panel notify list shows them). An existing webhook was moved there on upgrade.';
+
+const SET_FLAGS: Record<ScheduleFlag | 'webhook-url', FlagSpec> = {
   enabled: { type: 'string', description: 'true or false: automatic snapshots on or off' },
   frequency: {
     type: 'string',
@@ -78,7 +80,10 @@ const SET_FLAGS: Record<ScheduleFlag, FlagSpec> = {
   },
   'keep-min': { type: 'string', description: 'always keep the newest K automatic snapshots (1 to 1000)' },
   tiers: { type: 'string', description: 'hourly=H,daily=D,weekly=W,monthly=M (left out = 0), or off' },
-  'webhook-url': { type: 'string', description: 'an http(s) URL to notify after each cycle, or off' },
+  'webhook-url': {
+    type: 'string',
+    description: 'moved: webhooks are notification channels now (Settings → Notifications)',
+  },
 };
 
 export const scheduleSetCommand: CliCommand = {
@@ -87,6 +92,11 @@ export const scheduleSetCommand: CliCommand = {
     'Change schedule and retention; only the given options change, all are checked like the settings form.',
   flags: SET_FLAGS,
   async run(args, env) {
+    if (args.flags['webhook-url'] !== undefined) {
+      print(env.io.stderr, `--webhook-url: ${WEBHOOK_MOVED}`);
+      print(env.io.stderr, 'Nothing was changed.');
+      return EXIT_USAGE;
+    }
     const flags: Partial<Record<ScheduleFlag, string>> = {};
     for (const name of SCHEDULE_FLAG_NAMES)
       if (typeof args.flags[name] === 'string') flags[name] = args.flags[name] as string;

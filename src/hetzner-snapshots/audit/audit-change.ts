@@ -10,7 +10,15 @@ export interface AuditChange {
 }
 
 export type AuditAction =
-  'schedule.updated' | 'token.saved' | 'token.replaced' | 'token.removed' | 'snapshots.server-labelled';
+  | 'schedule.updated'
+  | 'token.saved'
+  | 'token.replaced'
+  | 'token.removed'
+  | 'snapshots.server-labelled'
+  | 'notification.channel.added'
+  | 'notification.channel.changed'
+  | 'notification.channel.removed'
+  | 'drills.updated';
 
 /** "admin:alice" for a signed-in admin, "cli" for the command line. */
 export type AuditActor = `admin:${string}` | 'cli' | 'system';
@@ -25,6 +33,10 @@ const ACTION_LABELS: Record<string, string> = {
   'token.replaced': 'API token replaced',
   'token.removed': 'API token removed, automatic snapshots paused',
   'snapshots.server-labelled': 'Server label added to the existing snapshots of this server',
+  'notification.channel.added': 'Notification channel added',
+  'notification.channel.changed': 'Notification channel changed',
+  'notification.channel.removed': 'Notification channel removed',
+  'drills.updated': 'Restore drill settings changed',
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -36,6 +48,9 @@ const FIELD_LABELS: Record<string, string> = {
   retentionTiers: 'Tiered policy',
   webhookUrl: 'Webhook URL',
   serverLabel: 'Labelled',
+  notificationChannel: 'Notification channel',
+  drillPort: 'Drill port check',
+  drillSchedule: 'Scheduled drills',
 };
 
 export interface AuditLine {

@@ -2,8 +2,6 @@
 // one), which server this panel manages (HCLOUD_SERVER_ID, else the metadata service), and building the
 // HTTP client for them. Every other part of the plugin asks this service and never builds a client itself.
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { registerSecret } from '../../logging/line.logger';
 import {
@@ -14,8 +12,8 @@ import {
   MetadataUnavailableError,
 } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
-import { PanelSettings } from '../settings/panel-settings.entity';
-import { decryptToken } from '../settings/token.cipher';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
+import { TokenVault } from './token.vault';
 import { CodedError } from '../../errors/coded.error';
 import { ApiUsageStore } from './api-usage.store';
 
@@ -47,10 +45,12 @@ export class HetznerConnectionService {
   private identity: ServerIdentity | null = null;
   private identityFailure: { error: NotOnHetznerError; at: number } | null = null;
   private readonly metadataClient: MetadataClient;
+  private readonly requestObservers = new Set<(e: HcloudRequestEvent, client: HcloudClient) => void>();
 
   constructor(
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly settings: PanelSettingsStore,
+    private readonly vault: TokenVault,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly usage: ApiUsageStore,
   ) {
@@ -61,11 +61,9 @@ export class HetznerConnectionService {
   /** The token in effect and where it comes from, or null when none is set. */
   async effectiveToken(): Promise<{ token: string; source: TokenSource } | null> {
     if (this.options.hcloud.envToken) return { token: this.options.hcloud.envToken, source: 'environment' };
-    const row = await this.settings.findOneBy({ id: 1 });
-    if (!row?.tokenEncrypted) return null;
-    const token = decryptToken(row.tokenEncrypted, this.options.tokenEncryptionKey);
-    registerSecret(token);
-    return { token, source: 'settings' };
+    const stored = (await this.settings.read()).token;
+    if (!stored) return null;
+    return { token: this.vault.open(stored.sealed), source: 'settings' };
   }
 
   /** A client for the token in effect (or the given one, for checking a token before it is saved). */
@@ -75,21 +73,30 @@ export class HetznerConnectionService {
     const token = opts.token ?? (await this.effectiveToken())?.token;
     if (!token) throw new NoTokenError();
     registerSecret(token);
-    return new HcloudClient({
+    const observers = this.requestObservers;
+    const client: HcloudClient = new HcloudClient({
       endpoint: this.options.hcloud.endpoint,
       token,
       userAgent: this.options.hcloud.userAgent,
       sleep: (ms, signal) => this.clock.sleep(ms, signal),
       now: () => this.clock.now().getTime(),
-      // Every request of every client is counted, with the budget its answer reported.
+      // Every request of every client is counted, with the budget its answer reported, and shown to observers.
       onRequest: (event) => {
         this.usage.record(event);
         opts.onRequest?.(event);
+        for (const observe of observers) observe(event, client);
       },
       // The interactive profile: a person waiting on a page gets an answer within seconds, whatever the API
       // does (hangs, refuses, 503s with backoff); background jobs keep the long per-try timeout and 5 retries.
       ...(opts.interactive ? this.interactiveProfile() : {}),
     });
+    return client;
+  }
+
+  /** Every request any client of this process sends is reported here too (the metrics count them). */
+  observeRequests(observer: (e: HcloudRequestEvent, client: HcloudClient) => void): () => void {
+    this.requestObservers.add(observer);
+    return () => this.requestObservers.delete(observer);
   }
 
   private interactiveProfile(): { deadlineMs: number; timeoutMs: number; maxRetries: number } {

@@ -1,12 +1,12 @@
 // The scheduler's database access: cycle runs (written step by step so a restart can resume one), the
-// settings it reads, and the nudge that tells the snapshots page its cached list is out of date.
+// settings it reads (from PanelSettingsStore), and the nudge that tells the snapshots page its cached list
+// is out of date (through SnapshotListStore, which owns that table).
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
-import type { RetentionPolicy, RetentionTiers } from '../retention/retention.policy';
-import { PanelSettings } from '../settings/panel-settings.entity';
-import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
-import { cachedServerName, markSnapshotListStale } from '../snapshot-list/snapshot-list.store';
+import type { RetentionPolicy } from '../retention/retention.policy';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
+import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import type { CycleHooks } from './snapshot-hook.runner';
 
@@ -21,10 +21,9 @@ export interface DeletedSnapshot {
 export interface SchedulerSettings {
   enabled: boolean;
   frequency: string;
-  /** null when the stored tiers cannot be read: nothing is deleted then. */
+  /** null when the stored retention cannot be used (PanelSettingsStore's verdict): nothing is deleted then. */
   policy: RetentionPolicy | null;
   policyProblem: string | null;
-  webhookUrl: string | null;
   updatedAt: Date;
 }
 
@@ -34,8 +33,8 @@ const FINISHED: CycleRunStatus[] = ['succeeded', 'failed', 'interrupted'];
 export class CycleRunStore {
   constructor(
     @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
-    @InjectRepository(PanelSettings) private readonly settingsRepo: Repository<PanelSettings>,
-    @InjectRepository(SnapshotListCache) private readonly listCache: Repository<SnapshotListCache>,
+    private readonly settingsStore: PanelSettingsStore,
+    private readonly snapshotList: SnapshotListStore,
   ) {}
 
   // The run's state machine, one named transition per step. Each writes the row at once, so a process killed
@@ -185,36 +184,37 @@ export class CycleRunStore {
     });
   }
 
+  /** How many finished runs ended how, by trigger kind, status and error code (the metrics' outcome counts). */
+  async outcomeCounts(): Promise<{ kind: 'cycle' | 'prune'; status: string; code: string; count: number }[]> {
+    const rows: { kind: 'cycle' | 'prune'; status: string; code: string | null; count: number }[] =
+      await this.runs.query(
+        `SELECT CASE WHEN "trigger" = 'prune' THEN 'prune' ELSE 'cycle' END AS "kind", "status",
+              COALESCE("error_code", '') AS "code", COUNT(*) AS "count"
+       FROM "cycle_runs" WHERE "status" <> 'running' GROUP BY 1, 2, 3`,
+      );
+    return rows.map((r) => ({ kind: r.kind, status: r.status, code: r.code ?? '', count: Number(r.count) }));
+  }
+
   async settings(): Promise<SchedulerSettings> {
-    const row = await this.settingsRepo.findOneBy({ id: 1 });
-    if (!row) throw new Error('The settings row is missing; the database migrations did not run.');
-    let tiers: RetentionTiers | null = null;
-    let policyProblem: string | null = null;
-    if (row.retentionTiers) {
-      try {
-        tiers = JSON.parse(row.retentionTiers) as RetentionTiers;
-      } catch {
-        policyProblem = 'the stored retention tiers are not readable';
-      }
-    }
+    const s = await this.settingsStore.read();
     return {
-      enabled: row.scheduleEnabled,
-      frequency: row.frequency,
-      policy: policyProblem ? null : { retentionDays: row.retentionDays, keepMin: row.keepMin, tiers },
-      policyProblem,
-      webhookUrl: row.webhookUrl?.trim() || null,
-      updatedAt: row.updatedAt,
+      enabled: s.scheduleEnabled,
+      frequency: s.frequency,
+      policy: s.retention.kind === 'usable' ? s.retention.policy : null,
+      policyProblem: s.retention.kind === 'unusable' ? s.retention.reason : null,
+      updatedAt: s.updatedAt,
     };
   }
 
   /** The snapshots page treats a NULL fetched_at as stale and lists again on its next view. */
   markSnapshotListStale(serverId: number): Promise<void> {
-    return markSnapshotListStale(this.listCache, serverId);
+    return this.snapshotList.markStale(serverId);
   }
 
   /** The server's name as the snapshots page last saw it, so pages and the CLI need not ask Hetzner. */
-  cachedServerName(serverId: number): Promise<string | null> {
-    return cachedServerName(this.listCache, serverId);
+  async cachedServerName(serverId: number): Promise<string | null> {
+    const name: unknown = (await this.snapshotList.read(serverId))?.server?.name;
+    return typeof name === 'string' ? name : null;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   lockedRetryDelayMs,
   toRetentionCandidate,
   trimHookOutput,
-  webhookEventFor,
+  isRetentionBlocked,
 } from './cycle.decisions';
 
 const HOUR = 3_600_000;
@@ -101,18 +101,24 @@ describe('isOverdue', () => {
   });
 });
 
-describe('webhookEventFor', () => {
+describe('isRetentionBlocked', () => {
   it.each([
-    { current: 'failed', previous: null, expected: 'cycle.failed' },
-    { current: 'failed', previous: 'failed', expected: 'cycle.failed' },
-    { current: 'interrupted', previous: 'succeeded', expected: 'cycle.failed' },
-    { current: 'succeeded', previous: 'failed', expected: 'cycle.recovered' },
-    { current: 'succeeded', previous: 'interrupted', expected: 'cycle.recovered' },
-    { current: 'succeeded', previous: 'succeeded', expected: null },
-    { current: 'succeeded', previous: null, expected: null },
-    { current: 'running', previous: 'failed', expected: null },
-  ] as const)('$current after $previous → $expected', ({ current, previous, expected }) => {
-    expect(webhookEventFor(current, previous)).toBe(expected);
+    {
+      pruneNote: 'Nothing was deleted: the list of automatic snapshots could not be read completely (x).',
+      errorCode: null,
+      expected: true,
+    },
+    { pruneNote: 'Nothing was deleted: tiers unreadable.', errorCode: 'prune_not_possible', expected: true },
+    { pruneNote: null, errorCode: 'prune_not_possible', expected: true },
+    { pruneNote: 'Deleted nothing. Keeping 3.', errorCode: null, expected: false },
+    {
+      pruneNote: 'Nothing was pruned: no new snapshot was confirmed in this cycle.',
+      errorCode: 'image_failed',
+      expected: false,
+    },
+    { pruneNote: null, errorCode: null, expected: false },
+  ])('$pruneNote / $errorCode → $expected', ({ pruneNote, errorCode, expected }) => {
+    expect(isRetentionBlocked({ pruneNote, errorCode })).toBe(expected);
   });
 });
 

@@ -1,6 +1,6 @@
 // The scheduler's decisions as pure functions (no I/O, the time passed in), so each is tested with a table:
-// how long to wait for a locked server, whether a run was missed or is overdue, which webhook event a run
-// causes, what a snapshot is called, and how hook output is cut down for storage.
+// how long to wait for a locked server, whether a run was missed or is overdue, whether retention was
+// blocked by doubt, what a snapshot is called, and how hook output is cut down for storage.
 import { CodedError } from '../../errors/coded.error';
 import { nextRuns } from '../schedule/snapshot-schedule';
 import {
@@ -11,7 +11,6 @@ import {
   type HcloudImage,
 } from '../hcloud';
 import type { RetentionCandidate } from '../retention/retention.policy';
-import type { CycleRunStatus } from './cycle-run.entity';
 
 /** How long a cycle keeps trying while the server is busy with another action (423 locked). */
 export const LOCKED_RETRY_BUDGET_MS = 10 * 60_000;
@@ -69,17 +68,12 @@ export function isOverdue(input: {
   return input.now.getTime() - from.getTime() > 2 * input.periodMs;
 }
 
-export type CycleWebhookEvent = 'cycle.failed' | 'cycle.recovered';
+/** How a prune note starts when retention decided nothing out of doubt (incomplete listing, unusable policy). */
+export const RETENTION_DOUBT = 'Nothing was deleted:';
 
-/** Every failure is reported; a success only when it ends a run of failures. */
-export function webhookEventFor(
-  current: CycleRunStatus,
-  previous: CycleRunStatus | null,
-): CycleWebhookEvent | null {
-  if (current === 'failed' || current === 'interrupted') return 'cycle.failed';
-  if (current === 'succeeded' && (previous === 'failed' || previous === 'interrupted'))
-    return 'cycle.recovered';
-  return null;
+/** Retention was blocked by doubt in this run: the notifications' "retention blocked" problem. */
+export function isRetentionBlocked(run: { pruneNote: string | null; errorCode: string | null }): boolean {
+  return run.errorCode === 'prune_not_possible' || (run.pruneNote?.startsWith(RETENTION_DOUBT) ?? false);
 }
 
 /** "<server name> auto <UTC ISO time>", seconds precision: sortable and readable in the Hetzner Console. */

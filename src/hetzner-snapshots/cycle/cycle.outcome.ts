@@ -1,5 +1,5 @@
 // How a cycle ended, decided without I/O: from what its steps left on the run and what went wrong, the status,
-// the error code and sentence, the prune note and the one-line message people and the webhook get.
+// the error code and sentence, the prune note and the one-line message people and the notifications get.
 import { redactSecrets } from '../../logging/line.logger';
 import { plural } from '../wording/plural';
 import type { CycleRun, CycleRunStatus } from './cycle-run.entity';

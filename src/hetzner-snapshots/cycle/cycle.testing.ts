@@ -1,6 +1,7 @@
 // For the cycle's unit tests (immich's `sut` pattern): the cycle's services wired by hand to real stores on an
 // in-memory SQLite database (migrated, so the transitions are tested against the real schema), an in-memory
-// Hetzner that records every call and can be told to fail, and typed stand-ins for hooks and the webhook.
+// Hetzner that records every call and can be told to fail, and typed stand-ins for hooks and the events the cycle emits.
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Clock } from '../../clock/clock';
 import { buildDataSourceOptions } from '../../database/data-source';
@@ -13,15 +14,21 @@ import {
   type HcloudImage,
 } from '../hcloud';
 import type { HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { AuditService } from '../audit/audit.service';
 import { LeaseService } from '../lease/lease.service';
+import { LimitStore } from '../limits/limit.store';
+import { ProjectLimit } from '../limits/project-limit.entity';
+import { CYCLE_FINISHED_EVENT, type CycleFinishedEvent } from '../notifications/notification.events';
 import { PanelSettings } from '../settings/panel-settings.entity';
+import { PanelSettingsStore, type ScheduleWrite } from '../settings/panel-settings.store';
 import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
+import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { ServerState } from '../server-state/server-state.entity';
 import { ServerStateStore } from '../server-state/server-state.store';
 import { CycleHookStep } from './cycle-hooks.step';
 import { CycleRun } from './cycle-run.entity';
 import { CycleRunStore } from './cycle-run.store';
-import type { CycleWebhookNotifier, CycleWebhookPayload } from './cycle-webhook.notifier';
 import { SnapshotCycleService } from './snapshot-cycle.service';
 import type { HookOutcome, SnapshotHookRunner } from './snapshot-hook.runner';
 import { SnapshotPruner } from './snapshot-pruner.service';
@@ -192,8 +199,10 @@ export interface CycleSut {
   hookRuns: { command: string; env: Record<string, string> }[];
   /** The outcome the next hook commands get (by command), ok otherwise. */
   hookResults: Map<string, Partial<HookOutcome>>;
-  webhooks: { url: string; payload: CycleWebhookPayload }[];
-  settings: (patch: Partial<PanelSettings>) => Promise<void>;
+  /** Every CYCLE_FINISHED_EVENT the cycle emitted, in order. */
+  finished: CycleFinishedEvent[];
+  /** Changes the stored schedule and retention columns (through the settings store, as a save would). */
+  settings: (patch: Partial<ScheduleWrite>) => Promise<void>;
   db: DataSource;
 }
 
@@ -231,15 +240,18 @@ export async function buildCycleSut(
       };
     },
   } as unknown as SnapshotHookRunner;
-  const webhooks: CycleSut['webhooks'] = [];
-  const notifier = {
-    notify: async (url: string, payload: CycleWebhookPayload) => void webhooks.push({ url, payload }),
-  } as unknown as CycleWebhookNotifier;
+  const finished: CycleSut['finished'] = [];
+  const events = new EventEmitter2();
+  events.on(CYCLE_FINISHED_EVENT, (event: CycleFinishedEvent) => void finished.push(event));
 
+  const settingsStore = new PanelSettingsStore(
+    db.getRepository(PanelSettings),
+    new AuditService(db.getRepository(AuditEntry), clock),
+  );
   const store = new CycleRunStore(
     db.getRepository(CycleRun),
-    db.getRepository(PanelSettings),
-    db.getRepository(SnapshotListCache),
+    settingsStore,
+    new SnapshotListStore(db.getRepository(SnapshotListCache)),
   );
   const serverState = new ServerStateStore(db.getRepository(ServerState));
   const leases = new LeaseService(db, clock);
@@ -250,9 +262,10 @@ export async function buildCycleSut(
     new CycleHookStep(options, hookRunner, store),
     new SnapshotTaker(store, serverState, clock),
     new SnapshotPruner(options, store, serverState, clock),
-    notifier,
+    events,
     serverState,
     clock,
+    new LimitStore(db.getRepository(ProjectLimit)),
   );
   return {
     sut,
@@ -263,8 +276,19 @@ export async function buildCycleSut(
     clock,
     hookRuns,
     hookResults,
-    webhooks,
-    settings: async (patch) => void (await db.getRepository(PanelSettings).update({ id: 1 }, patch)),
+    finished,
+    settings: async (patch) =>
+      void (await settingsStore.saveSchedule(clock.now(), (before) => ({
+        write: {
+          scheduleEnabled: before.scheduleEnabled,
+          frequency: before.frequency,
+          retentionDays: before.retentionDays,
+          keepMin: before.keepMin,
+          retentionTiers: before.storedTiers,
+          ...patch,
+        },
+        audit: { actor: 'system', action: 'schedule.updated', changes: [] },
+      }))),
     db,
   };
 }

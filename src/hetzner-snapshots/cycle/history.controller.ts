@@ -7,6 +7,7 @@ import { pluginView } from '../hetzner-snapshots.views';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { HistoryQueryDto } from './history-query.dto';
 import { HistoryPresenter } from './history.presenter';
+import { HistorySections } from './history-sections';
 
 /** GET /history: recent cycle runs with their details, the next runs and the last success. */
 @Controller()
@@ -15,6 +16,7 @@ export class HistoryController {
   constructor(
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     private readonly presenter: HistoryPresenter,
+    private readonly sections: HistorySections,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -23,6 +25,11 @@ export class HistoryController {
     // A mistyped page number in a link is not worth an error page: it shows the first page.
     const form = validateForm(HistoryQueryDto, query);
     const view = await this.presenter.page(form.ok ? (form.value.page ?? 1) : 1, this.clock.now());
-    res.render(pluginView('history'), { layout: this.options.layout, title: 'History', ...view });
+    res.render(pluginView('history'), {
+      layout: this.options.layout,
+      title: 'History',
+      ...view,
+      sections: await this.sections.load(),
+    });
   }
 }

@@ -6,13 +6,11 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { PluginLogger } from '../logging/plugin.logger';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
 import { CronJob, CronTime } from 'cron';
-import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { LabelBackfillService } from '../labels/label-backfill.service';
-import { PanelSettings } from '../settings/panel-settings.entity';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
 import { SETTINGS_CHANGED_EVENT } from '../settings/settings.events';
 import { isCatchUpDue, isScheduledRunAt } from './cycle.decisions';
 import { formatPanelTime } from '../time/panel-time.format';
@@ -49,7 +47,7 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
     private readonly status: SchedulerStatusService,
     private readonly cycles: SnapshotCycleService,
     @Inject(CLOCK) private readonly clock: Clock,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly settings: PanelSettingsStore,
     private readonly backfill: LabelBackfillService,
   ) {}
 
@@ -114,8 +112,7 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
   /** Reschedules when the settings row changed since the schedule was last applied (by any process). */
   async rescheduleIfSettingsChanged(): Promise<void> {
     try {
-      const row = await this.settings.findOne({ where: { id: 1 }, select: { id: true, updatedAt: true } });
-      const seen = row?.updatedAt?.getTime() ?? null;
+      const seen = (await this.settings.updatedAt())?.getTime() ?? null;
       if (seen !== null && seen !== this.settingsSeenAt) await this.reschedule();
     } catch (err) {
       this.logger.warn(`could not read the settings: ${(err as Error).message}`);
@@ -167,8 +164,7 @@ export class ScheduleRunnerService implements OnApplicationBootstrap, OnModuleDe
 
   private async applySchedule(): Promise<void> {
     if (this.stopping.signal.aborted) return;
-    const row = await this.settings.findOne({ where: { id: 1 }, select: { id: true, updatedAt: true } });
-    this.settingsSeenAt = row?.updatedAt?.getTime() ?? null;
+    this.settingsSeenAt = (await this.settings.updatedAt())?.getTime() ?? null;
     const plan = await this.status.schedulePlan();
     if (plan.pausedReason || !plan.expression) {
       this.applied = null;

@@ -1,12 +1,13 @@
 // The scheduler: automatic snapshot cycles (create, wait, prune), their timing through SchedulerRegistry,
-// restart safety, the consistency hooks, failure notices (banners, webhook) and the history page.
+// restart safety, the consistency hooks, failure banners and the history page; notifications listen to
+// CYCLE_FINISHED_EVENT (notifications/notification.events).
 // Other folders use SnapshotCycleService (one cycle now) and SchedulerStatusService (next runs, last success).
 import { Module } from '@nestjs/common';
 import { CycleHookStep } from './cycle-hooks.step';
 import { CycleRunStore } from './cycle-run.store';
-import { CycleWebhookNotifier } from './cycle-webhook.notifier';
 import { HistoryController } from './history.controller';
 import { HistoryPresenter } from './history.presenter';
+import { HistorySections } from './history-sections';
 import { ScheduleRunnerService } from './schedule-runner.service';
 import { SchedulerStatusService } from './scheduler-status.service';
 import { SnapshotCycleService } from './snapshot-cycle.service';
@@ -19,7 +20,6 @@ import { SnapshotTaker } from './snapshot-taker.service';
   controllers: [HistoryController],
   providers: [
     CycleRunStore,
-    CycleWebhookNotifier,
     SnapshotHookRunner,
     CycleHookStep,
     SnapshotTaker,
@@ -28,7 +28,14 @@ import { SnapshotTaker } from './snapshot-taker.service';
     SchedulerStatusService,
     ScheduleRunnerService,
     HistoryPresenter,
+    HistorySections,
   ],
-  exports: [SnapshotCycleService, SchedulerStatusService, ScheduleRunnerService, CycleRunStore],
+  exports: [
+    SnapshotCycleService,
+    SchedulerStatusService,
+    ScheduleRunnerService,
+    CycleRunStore,
+    HistorySections,
+  ],
 })
 export class SchedulerModule {}

@@ -280,7 +280,9 @@ describe('SnapshotCycleService', () => {
       const outcome = await world.sut.prune();
 
       expect(outcome.run).toMatchObject({ status: 'failed', errorCode: 'prune_not_possible' });
-      expect(outcome.run!.pruneNote).toMatch(/stored retention tiers are not readable/);
+      expect(outcome.run!.pruneNote).toMatch(
+        /^Nothing was deleted: the stored retention tiers .* are not readable/,
+      );
     });
 
     it('previews without deleting or recording anything', async () => {
@@ -294,29 +296,31 @@ describe('SnapshotCycleService', () => {
     });
   });
 
-  describe('the webhook', () => {
+  describe('the announcement (CYCLE_FINISHED_EVENT)', () => {
     beforeEach(async () => {
       world = await buildCycleSut();
-      await world.settings({ webhookUrl: 'https://hooks.example/cycle' });
     });
 
-    it('announces a failure, and the first success after it, but not a success after a success', async () => {
+    it('is emitted once per finished run, with the run, the server name and the message', async () => {
       world.hetzner.failNext('createImage', hcloudError(403, 'forbidden'));
       await world.sut.runCycle({ trigger: 'cli' });
       await world.sut.runCycle({ trigger: 'cli' });
-      await world.sut.runCycle({ trigger: 'cli' });
 
-      expect(world.webhooks.map((hook) => hook.payload.event)).toEqual(['cycle.failed', 'cycle.recovered']);
-      expect(world.webhooks[0].payload.run).toMatchObject({ status: 'failed', errorCode: 'forbidden' });
-      expect(world.webhooks[1].payload.message).toMatch(
-        /^Automatic snapshots work again\. Snapshot \d+ is available\.$/,
-      );
+      expect(world.finished.map((e) => e.run.status)).toEqual(['failed', 'succeeded']);
+      expect(world.finished[0]).toMatchObject({
+        run: { status: 'failed', errorCode: 'forbidden' },
+        retentionBlocked: false,
+      });
+      expect(world.finished[1].message).toMatch(/^Snapshot \d+ is available\.$/);
+      expect(world.finished[1].serverName).toEqual(expect.any(String));
     });
 
-    it('says nothing about a prune', async () => {
+    it('says when retention was blocked by doubt, for a prune too', async () => {
       world.hetzner.failNext('listImages', hcloudError(503, 'unavailable'));
       await world.sut.prune();
-      expect(world.webhooks).toEqual([]);
+
+      expect(world.finished).toHaveLength(1);
+      expect(world.finished[0]).toMatchObject({ run: { trigger: 'prune' }, retentionBlocked: true });
     });
   });
 });

@@ -2,18 +2,20 @@
 // as named steps (SnapshotTaker: create, confirm; SnapshotPruner: plan, delete; CycleHookStep around the
 // snapshot) and writes its end (cycleOutcome, pure) to the run. Cron, the CLI and the restart logic call it.
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, Clock } from '../../clock/clock';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
 import { describeHcloudError, isHcloudError, type HcloudApi, type HcloudApiError } from '../hcloud';
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../lease/cycle-lease';
 import { LeaseKeeper, LeaseService } from '../lease/lease.service';
+import { LimitStore } from '../limits/limit.store';
 import { PluginLogger } from '../logging/plugin.logger';
 import { ServerStateStore } from '../server-state/server-state.store';
 import { CycleHookStep } from './cycle-hooks.step';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
-import { CycleRunStore, readDeleted, readHooks } from './cycle-run.store';
-import { CycleWebhookNotifier } from './cycle-webhook.notifier';
-import { CycleStepError, webhookEventFor } from './cycle.decisions';
+import { CycleRunStore, readHooks } from './cycle-run.store';
+import { CycleStepError, isRetentionBlocked } from './cycle.decisions';
+import { CYCLE_FINISHED_EVENT, CycleFinishedEvent } from '../notifications/notification.events';
 import { CycleResult, cycleOutcome } from './cycle.outcome';
 import { PrunePreview, SnapshotPruner } from './snapshot-pruner.service';
 import { SnapshotTaker } from './snapshot-taker.service';
@@ -55,9 +57,10 @@ export class SnapshotCycleService implements OnModuleDestroy {
     private readonly hooks: CycleHookStep,
     private readonly taker: SnapshotTaker,
     private readonly pruner: SnapshotPruner,
-    private readonly webhooks: CycleWebhookNotifier,
+    private readonly events: EventEmitter2,
     private readonly serverState: ServerStateStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly limits: LimitStore,
   ) {}
 
   /** Takes one automatic snapshot now and prunes past retention; 'busy' when another cycle holds the lease. */
@@ -195,7 +198,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     const requests: RequestCounter = { count: run.requestCount };
     const result: CycleResult = { failure: null, postHookFailure: null, serverName: null };
     const previousTrigger = run.trigger;
-    // A prune keeps its trigger: it is not a snapshot cycle, for the history, the webhook and "last success".
+    // A prune keeps its trigger: it is not a snapshot cycle, for the history, the notifications and "last success".
     this.store.resumed(run);
     try {
       if (run.serverId !== null)
@@ -236,7 +239,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     return this.finish(run, result, requests, signal);
   }
 
-  /** Writes the run's end (decided by cycleOutcome), logs it and sends the webhook notice. */
+  /** Writes the run's end (decided by cycleOutcome), logs it and announces it (CYCLE_FINISHED_EVENT). */
   private async finish(
     run: CycleRun,
     result: CycleResult,
@@ -248,6 +251,12 @@ export class SnapshotCycleService implements OnModuleDestroy {
       await this.store.leftForResume(run, requests.count);
       this.logger.log(`cycle ${run.id}: ${end.message}`);
       return { status: 'interrupted', runId: run.id, message: end.message, run };
+    }
+    if (result.failure) {
+      // Learned, never retried: the next cycle tries once more on its schedule, nothing is pruned to make room.
+      await this.limits
+        .learn(result.failure, { resource: 'snapshot', count: null, at: this.clock.now() })
+        .catch(() => undefined);
     }
     await this.store.finished(run, {
       status: end.status,
@@ -262,37 +271,18 @@ export class SnapshotCycleService implements OnModuleDestroy {
     const line = `cycle ${run.id} (${run.trigger}) ${run.status}: ${end.message} [${run.requestCount} Hetzner requests]`;
     if (run.status === 'succeeded') this.logger.log(line);
     else this.logger.warn(line);
-    await this.announce(run, result.serverName, end.message).catch((err: unknown) =>
-      this.logger.warn(`webhook not sent: ${(err as Error).message}`),
-    );
+    this.announce(run, result.serverName, end.message);
     return { status: run.status, runId: run.id, message: end.message, run };
   }
 
-  /** The webhook notice on a failure and on the first success after failures; sent in the background. */
-  private async announce(run: CycleRun, serverName: string | null, message: string): Promise<void> {
-    if (run.trigger === 'prune') return;
-    const { webhookUrl } = await this.store.settings();
-    if (!webhookUrl) return;
-    const previous = await this.store.previousSnapshotCycle(run.id);
-    const event = webhookEventFor(run.status, previous?.status ?? null);
-    if (!event) return;
-    void this.webhooks.notify(webhookUrl, {
-      event,
-      server: { id: run.serverId, name: serverName },
-      run: {
-        id: run.id,
-        trigger: run.trigger,
-        status: run.status,
-        startedAt: run.startedAt.toISOString(),
-        finishedAt: run.finishedAt?.toISOString() ?? null,
-        imageId: run.imageId,
-        actionId: run.actionId,
-        errorCode: run.errorCode,
-        deletedCount: readDeleted(run).length,
-        requestCount: run.requestCount,
-      },
-      message: event === 'cycle.recovered' ? `Automatic snapshots work again. ${message}` : message,
-    });
+  /** Tells the notifications and metrics (listeners work in the background; the cycle never waits on them). */
+  private announce(run: CycleRun, serverName: string | null, message: string): void {
+    const event: CycleFinishedEvent = { run, serverName, message, retentionBlocked: isRetentionBlocked(run) };
+    try {
+      this.events.emit(CYCLE_FINISHED_EVENT, event);
+    } catch (err) {
+      this.logger.warn(`could not announce cycle ${run.id}: ${(err as Error).message}`);
+    }
   }
 }
 

@@ -12,7 +12,7 @@ import { plural } from '../wording/plural';
 import { ServerStateStore } from '../server-state/server-state.store';
 import type { CycleRun } from './cycle-run.entity';
 import { CycleRunStore, DeletedSnapshot, SchedulerSettings } from './cycle-run.store';
-import { CycleStepError, toRetentionCandidate } from './cycle.decisions';
+import { CycleStepError, RETENTION_DOUBT, toRetentionCandidate } from './cycle.decisions';
 
 export interface PrunePreview {
   serverId: number;
@@ -83,7 +83,7 @@ export class SnapshotPruner {
       return {
         plan: null,
         images: [],
-        note: `Nothing was deleted: ${settings.policyProblem ?? 'the retention settings are not readable'}. Save the retention settings again.`,
+        note: `${RETENTION_DOUBT} ${settings.policyProblem ?? 'the retention settings are not readable'}. Save the retention settings again.`,
       };
     }
     let images: HcloudImage[];
@@ -94,7 +94,7 @@ export class SnapshotPruner {
       return {
         plan: null,
         images: [],
-        note: `Nothing was deleted: the list of automatic snapshots could not be read completely (${describeHcloudError(err)}). Pruning is tried again next cycle.`,
+        note: `${RETENTION_DOUBT} the list of automatic snapshots could not be read completely (${describeHcloudError(err)}). Pruning is tried again next cycle.`,
       };
     }
     try {
@@ -109,7 +109,7 @@ export class SnapshotPruner {
       return { plan, images, note: null };
     } catch (err) {
       if (!(err instanceof RetentionPolicyError)) throw err;
-      return { plan: null, images, note: `Nothing was deleted: ${err.message}` };
+      return { plan: null, images, note: `${RETENTION_DOUBT} ${err.message}` };
     }
   }
 

@@ -6,6 +6,7 @@ import {
   judgeFile,
   judgeLastSnapshot,
   judgeRateLimit,
+  judgeRetention,
   judgeSchedule,
   judgeServer,
   judgeSnapshots,
@@ -211,6 +212,30 @@ describe('judgeTokenAge', () => {
     expect(check.level).toBe(level);
     expect(check.message).toContain(words);
     if (level === 'WARN') expect(check.hint).toContain('Check and replace');
+  });
+});
+
+describe('judgeRetention', () => {
+  test('a usable policy says what it keeps', () => {
+    const check = judgeRetention({
+      kind: 'usable',
+      policy: { retentionDays: 7, keepMin: 3, tiers: { hourly: 24, daily: 7, weekly: 4, monthly: 6 } },
+    });
+    expect(check).toMatchObject({ name: 'retention', level: 'OK', hint: null });
+    expect(check.message).toContain('after 7 days, the newest 3 always kept; tiers hourly=24');
+  });
+  test('unusable stored tiers fail with the reason and how to fix them', () => {
+    const check = judgeRetention({
+      kind: 'unusable',
+      field: 'retentionTiers',
+      reason: 'the stored retention tiers ({) are not readable JSON',
+      raw: '{',
+    });
+    expect(check.level).toBe('FAIL');
+    expect(check.message).toBe(
+      'Retention deletes nothing until this is fixed: the stored retention tiers ({) are not readable JSON.',
+    );
+    expect(check.hint).toMatch(/--tiers/);
   });
 });
 

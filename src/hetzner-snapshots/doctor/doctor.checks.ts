@@ -8,6 +8,7 @@ import {
   TOKEN_ROTATION_DAYS,
   TOKEN_ROTATION_STEPS,
 } from '../settings/token-health';
+import type { RetentionPolicyReading } from '../retention/retention-policy.parse';
 import { plural } from '../wording/plural';
 import { formatDuration } from '../time/duration.format';
 import { formatStamp } from '../time/panel-time.format';
@@ -223,6 +224,27 @@ export interface ScheduleFacts {
   now: Date;
   /** The per-server spread the scheduler applies (spreadOffsetMinutes; 0 = on the minute). */
   offsetMinutes: number;
+}
+
+/** The stored retention as the pruner reads it (PanelSettingsStore's verdict): unusable keeps everything. */
+export function judgeRetention(reading: RetentionPolicyReading): DoctorCheck {
+  const name = 'retention';
+  if (reading.kind === 'unusable')
+    return fail(
+      name,
+      `Retention deletes nothing until this is fixed: ${reading.reason}.`,
+      reading.field === 'retentionTiers'
+        ? 'Choose the tiered policy on or off in Settings (or run "snapshot-panel schedule set --tiers …") and save.'
+        : 'Save the retention settings again in Settings.',
+    );
+  const { retentionDays, keepMin, tiers } = reading.policy;
+  const tierText = tiers
+    ? `; tiers hourly=${tiers.hourly}, daily=${tiers.daily}, weekly=${tiers.weekly}, monthly=${tiers.monthly}`
+    : '';
+  return ok(
+    name,
+    `Automatic snapshots are deleted after ${plural(retentionDays, 'day')}, the newest ${keepMin} always kept${tierText}.`,
+  );
 }
 
 export function judgeSchedule(facts: ScheduleFacts): DoctorCheck {

@@ -16,8 +16,12 @@ import { snapshotOrigin } from '../labels/snapshot-labels';
 import { spreadOffsetMinutes } from '../schedule/schedule-spread';
 import { parseFrequency } from '../schedule/snapshot-schedule';
 import { CycleRun } from '../cycle/cycle-run.entity';
-import { PanelSettings } from '../settings/panel-settings.entity';
-import { TokenDecryptionError } from '../settings/token.cipher';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
+import { TokenDecryptionError } from '../connection/token.vault';
+import { CoverageService } from '../not-covered/coverage.service';
+import { judgeVolumes } from '../not-covered/coverage.rules';
+import { judgeDrillServers } from '../verify/drill.doctor';
+import { DrillService } from '../verify/drill.service';
 import {
   ClockFacts,
   DoctorCheck,
@@ -26,6 +30,7 @@ import {
   judgeFile,
   judgeLastSnapshot,
   judgeRateLimit,
+  judgeRetention,
   judgeSchedule,
   judgeServer,
   judgeSnapshots,
@@ -43,12 +48,14 @@ export type LocalFileSpec = Omit<FileFacts, 'stat' | 'processUid'>;
 export class DoctorService {
   constructor(
     private readonly connection: HetznerConnectionService,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly settings: PanelSettingsStore,
     @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly usage: ApiUsageStore,
     private readonly serverState: ServerStateStore,
+    private readonly drills: DrillService,
+    private readonly coverage: CoverageService,
   ) {}
 
   /** Every check in a fixed order; never throws for a problem it can describe as a check. */
@@ -82,8 +89,8 @@ export class DoctorService {
       : { present: false };
     checks.push(undecryptable ?? judgeToken(tokenFacts, serverId));
     if (effective?.source === 'settings') {
-      const stored = await this.settings.findOneByOrFail({ id: 1 });
-      checks.push(judgeTokenAge({ savedAt: stored.tokenSavedAt, now: this.clock.now() }));
+      const stored = (await this.settings.read()).token;
+      checks.push(judgeTokenAge({ savedAt: stored?.savedAt ?? null, now: this.clock.now() }));
     }
 
     checks.push(
@@ -95,7 +102,7 @@ export class DoctorService {
     );
     for (const spec of opts.localFiles ?? []) checks.push(judgeFile(this.fileFacts(spec)));
 
-    const settings = await this.settings.findOneByOrFail({ id: 1 });
+    const settings = await this.settings.read();
     const now = this.clock.now();
     const offsetMinutes = this.spreadOf(settings.frequency, serverId);
     checks.push(
@@ -107,6 +114,7 @@ export class DoctorService {
         offsetMinutes,
       }),
     );
+    checks.push(judgeRetention(settings.retention));
 
     // Listing needs a token that may at least read this server's project.
     const canRead =
@@ -155,6 +163,22 @@ export class DoctorService {
         : 'error' in images
           ? { error: images.error }
           : await this.costFacts(client!, images.list);
+    if (canRead) {
+      checks.push(
+        judgeDrillServers(
+          await this.drills
+            .leftovers(client!, serverId!)
+            .catch((err: unknown) => ({ error: describeHcloudError(err) })),
+        ),
+      );
+      checks.push(
+        judgeVolumes(
+          await this.coverage
+            .facts({ interactive: false, client: client!, serverId: serverId! })
+            .catch((err: unknown) => ({ error: describeHcloudError(err) })),
+        ),
+      );
+    }
     // Judged last, after every request of this run, so it shows what is left now.
     const usage = await this.usage.current();
     checks.push(judgeRateLimit(client?.lastRateLimit ?? null, this.clock.now(), usage.spentLastHour));

@@ -33,7 +33,7 @@ describe('describeHcloudError', () => {
     [
       '403 resource_limit_exceeded',
       api(403, 'resource_limit_exceeded'),
-      'The Hetzner account has reached its limit for snapshots; delete old snapshots or ask Hetzner support to raise the limit.',
+      'The Hetzner project has reached its limit for snapshots (Hetzner: a project limit). Delete snapshots you no longer need (the panel does not delete any to make room), or ask Hetzner support to raise the limit (Console → Limits). The panel does not retry this.',
     ],
     [
       '403 maintenance',

@@ -145,7 +145,10 @@ function describeApiError(err: HcloudApiError): string {
       return 'The API token was rejected as invalid or unknown (it may have been deleted or mistyped); create a new one in the Hetzner Console under Security → API Tokens.';
     case 403:
       if (code === 'resource_limit_exceeded') {
-        return 'The Hetzner account has reached its limit for snapshots; delete old snapshots or ask Hetzner support to raise the limit.';
+        return describeLimitError(
+          err,
+          err.method === 'POST' && err.path === '/servers' ? 'server' : 'snapshot',
+        );
       }
       if (code === 'maintenance') {
         return 'Hetzner Cloud is doing maintenance on this resource; try again later.';
@@ -211,4 +214,35 @@ export function describeHcloudError(err: unknown): string {
     return 'The operation was given up because it took longer than allowed.';
   if (err instanceof Error) return `Unexpected error: ${err.message}`;
   return `Unexpected error: ${String(err)}`;
+}
+
+export type LimitedResource = 'snapshot' | 'server';
+
+/** The limits named in the error's details, with the number when Hetzner gave one. */
+export function limitsOf(err: HcloudApiError): { name: string; limit: number | null }[] {
+  const details = err.details as
+    { limits?: { name?: unknown; limit?: unknown }[]; limit?: unknown } | undefined;
+  const named = (details?.limits ?? [])
+    .filter((l) => typeof l?.name === 'string')
+    .map((l) => ({ name: l.name as string, limit: typeof l.limit === 'number' ? l.limit : null }));
+  if (named.length === 0 && typeof details?.limit === 'number')
+    return [{ name: 'project_limit', limit: details.limit }];
+  return named;
+}
+
+/** The sentence for a limit error: which limit, what to do; never "try again". */
+export function describeLimitError(err: HcloudApiError, resource: LimitedResource): string {
+  const limits = limitsOf(err);
+  const which = limits.length
+    ? limits.map((l) => `${l.name}${l.limit !== null ? ` (${l.limit})` : ''}`).join(', ')
+    : 'a project limit';
+  const what =
+    resource === 'snapshot'
+      ? 'The Hetzner project has reached its limit for snapshots'
+      : 'The Hetzner project has reached its limit for servers, so no temporary drill server could be created';
+  const todo =
+    resource === 'snapshot'
+      ? 'Delete snapshots you no longer need (the panel does not delete any to make room), or ask Hetzner support to raise the limit (Console → Limits).'
+      : 'Delete a server you no longer need, or ask Hetzner support to raise the limit (Console → Limits).';
+  return `${what} (Hetzner: ${which}). ${todo} The panel does not retry this.`;
 }

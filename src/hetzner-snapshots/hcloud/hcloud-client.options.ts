@@ -9,6 +9,8 @@ import type {
   HcloudRateLimit,
   HcloudRequestEvent,
   HcloudServer,
+  HcloudServerTypeListing,
+  HcloudVolume,
   ListImagesFilter,
 } from './hcloud.types';
 import type { TokenCheckResult } from './token-check';
@@ -37,6 +39,15 @@ export interface HcloudClientOptions {
   onRequest?: (e: HcloudRequestEvent) => void;
 }
 
+export interface CreateServerRequest {
+  name: string;
+  serverType: string;
+  imageId: number;
+  location: string;
+  labels: HcloudLabels;
+  enableIpv4: boolean;
+}
+
 export interface ImageChangeRequest {
   description?: string;
   labels?: HcloudLabels;
@@ -55,7 +66,15 @@ export interface HcloudApi {
   updateImage(id: number, req: ImageChangeRequest): Promise<HcloudImage>;
   deleteImage(id: number): Promise<void>;
   changeImageProtection(id: number, protect: { delete: boolean }): Promise<HcloudAction>;
-  rebuildServer(serverId: number, imageId: number): Promise<HcloudAction>;
+  rebuildServer(
+    serverId: number,
+    imageId: number,
+  ): Promise<{ action: HcloudAction; rootPassword: string | null }>;
+  createServer(req: CreateServerRequest): Promise<{ server: HcloudServer; action: HcloudAction }>;
+  deleteServer(id: number): Promise<HcloudAction | null>;
+  listServers(filter?: { label_selector?: string }): Promise<HcloudServer[]>;
+  listServerTypes(): Promise<HcloudServerTypeListing[]>;
+  getVolume(id: number): Promise<HcloudVolume>;
   getAction(id: number, signal?: AbortSignal): Promise<HcloudAction>;
   waitForAction(action: HcloudAction | number, opts?: WaitForActionOptions): Promise<HcloudAction>;
   getPricing(): Promise<HcloudPricing>;

@@ -1,7 +1,7 @@
 // The client against the fake Hetzner API (src/fake-hcloud): the same flows the panel runs, end to end over HTTP.
 import { FakeHcloud } from '../../fake-hcloud/fake-hcloud.server';
 import type { FakeServerRecord } from '../../fake-hcloud/fake-hcloud.types';
-import { MetadataUnavailableError } from './hcloud-api.error';
+import { describeHcloudError, MetadataUnavailableError } from './hcloud-api.error';
 import { HcloudClient } from './hcloud.client';
 import { MetadataClient } from './metadata.client';
 import { WRITE_PROBE } from './token-check';
@@ -188,5 +188,56 @@ describe('deadlineMs: one total budget per call, retries and backoff included', 
 
   test('an API that answers in time is unaffected', async () => {
     await expect(pageClient(2_000).getServer(server.id)).resolves.toMatchObject({ id: server.id });
+  });
+});
+
+describe('servers for restore drills', () => {
+  test('createServer from a snapshot → wait → listServers by label across pages → deleteServer (404 is gone)', async () => {
+    const snapshot = fake.addImage({ serverId: server.id });
+    for (let i = 0; i < 55; i++)
+      fake.addServer({ name: `drill-${i}`, labels: { 'snapshot-panel/kind': 'drill' } });
+    const hcloud = client();
+    const created = await hcloud.createServer({
+      name: 'snapshot-panel-drill-1-1',
+      serverType: 'cx22',
+      imageId: snapshot.id,
+      location: 'fsn1',
+      labels: { 'snapshot-panel/kind': 'drill' },
+      enableIpv4: false,
+    });
+    expect(created.server).toMatchObject({ status: 'initializing', public_net: { ipv4: null } });
+    await hcloud.waitForAction(created.action);
+    expect((await hcloud.getServer(created.server.id)).status).toBe('running');
+    const drills = await hcloud.listServers({ label_selector: 'snapshot-panel/kind=drill' });
+    expect(drills).toHaveLength(56);
+    expect(fake.requests.filter((r) => r.path === '/v1/servers' && r.method === 'GET')).toHaveLength(2);
+    expect(await hcloud.deleteServer(created.server.id)).toMatchObject({ command: 'delete_server' });
+    expect(await hcloud.deleteServer(created.server.id)).toBeNull();
+  });
+
+  test('listServerTypes gives disk, architecture, prices and availability per location', async () => {
+    const types = await client().listServerTypes();
+    const cpx11 = types.find((t) => t.name === 'cpx11')!;
+    expect(cpx11).toMatchObject({ disk: 40, architecture: 'x86' });
+    expect(cpx11.locations?.find((l) => l.name === 'fsn1')?.available).toBe(false);
+    expect(types.find((t) => t.name === 'cax11')?.architecture).toBe('arm');
+  });
+
+  test('a server limit is 403 resource_limit_exceeded with the server sentence, not retried', async () => {
+    const snapshot = fake.addImage({ serverId: server.id });
+    fake.setServerLimit(1, 1);
+    const err = await client()
+      .createServer({
+        name: 'd',
+        serverType: 'cx22',
+        imageId: snapshot.id,
+        location: 'fsn1',
+        labels: {},
+        enableIpv4: false,
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 403, code: 'resource_limit_exceeded' });
+    expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(describeHcloudError(err)).toContain('limit for servers');
   });
 });

@@ -199,7 +199,9 @@ describe('requests', () => {
       status: 201,
       json: { action: { ...ACTION_RUNNING, command: 'rebuild_server' }, root_password: null },
     });
-    await expect(makeClient().rebuildServer(42, 4711)).resolves.toMatchObject({ command: 'rebuild_server' });
+    await expect(makeClient().rebuildServer(42, 4711)).resolves.toMatchObject({
+      action: { command: 'rebuild_server' },
+    });
   });
 
   test('getAction and getPricing', async () => {

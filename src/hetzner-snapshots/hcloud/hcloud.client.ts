@@ -12,6 +12,8 @@ import type {
   HcloudRateLimit,
   HcloudRequestEvent,
   HcloudServer,
+  HcloudServerTypeListing,
+  HcloudVolume,
   ListImagesFilter,
   Pagination,
 } from './hcloud.types';
@@ -20,6 +22,7 @@ import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   defaultSleep,
+  type CreateServerRequest,
   type HcloudApi,
   type HcloudClientOptions,
   type ImageChangeRequest,
@@ -165,16 +168,91 @@ export class HcloudClient implements HcloudApi {
     return res.action;
   }
 
-  /** Replaces the server's disk with the image. Destructive: never repeated unless the API certainly refused it. */
-  async rebuildServer(serverId: number, imageId: number): Promise<HcloudAction> {
-    const res = await this.request<{ action: HcloudAction }>({
+  /**
+   * Replaces the server's disk with the image. Destructive: never repeated unless the API certainly refused it.
+   * `rootPassword` is Hetzner's answer when it sets a new one (null for most snapshots): show it once, never keep it.
+   */
+  async rebuildServer(
+    serverId: number,
+    imageId: number,
+  ): Promise<{ action: HcloudAction; rootPassword: string | null }> {
+    const res = await this.request<{ action: HcloudAction; root_password?: string | null }>({
       method: 'POST',
       path: `/servers/${serverId}/actions/rebuild`,
       // The spec types `image` as a string: an id or a system image's name.
       body: { image: String(imageId) },
       safety: 'creates',
     });
-    return res.action;
+    return { action: res.action, rootPassword: res.root_password ?? null };
+  }
+
+  /** Creates a server (billable from this moment): never repeated unless the API certainly refused it. */
+  async createServer(req: CreateServerRequest): Promise<{ server: HcloudServer; action: HcloudAction }> {
+    const res = await this.request<{ server: HcloudServer; action: HcloudAction }>({
+      method: 'POST',
+      path: '/servers',
+      body: {
+        name: req.name,
+        server_type: req.serverType,
+        image: String(req.imageId),
+        location: req.location,
+        labels: req.labels,
+        start_after_create: true,
+        public_net: { enable_ipv4: req.enableIpv4, enable_ipv6: true },
+      },
+      safety: 'creates',
+    });
+    return { server: res.server, action: res.action };
+  }
+
+  /** Deletes a server; a 404 means it is gone already, which is what the caller wanted. */
+  async deleteServer(id: number): Promise<HcloudAction | null> {
+    try {
+      const res = await this.request<{ action: HcloudAction }>({
+        method: 'DELETE',
+        path: `/servers/${id}`,
+        safety: 'idempotent',
+      });
+      return res.action;
+    } catch (err) {
+      if (err instanceof HcloudApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Every server matching the label selector, across all pages. */
+  async listServers(filter: { label_selector?: string } = {}): Promise<HcloudServer[]> {
+    return this.listAll<HcloudServer>(
+      'servers',
+      '/servers',
+      buildQuery([['label_selector', filter.label_selector]]),
+    );
+  }
+
+  /** The whole server type catalogue: disk, architecture, prices and availability per location. */
+  async listServerTypes(): Promise<HcloudServerTypeListing[]> {
+    return this.listAll<HcloudServerTypeListing>('server_types', '/server_types', '');
+  }
+
+  async getVolume(id: number): Promise<HcloudVolume> {
+    const res = await this.request<{ volume: HcloudVolume }>({
+      method: 'GET',
+      path: `/volumes/${id}`,
+      safety: 'idempotent',
+    });
+    return res.volume;
+  }
+
+  private listAll<T>(key: string, path: string, filterQuery: string): Promise<T[]> {
+    return allPages(async (page) => {
+      const query = [filterQuery, pageQuery(page)].filter(Boolean).join('&');
+      const res: Record<string, unknown> & { meta?: { pagination?: Pagination } } = await this.request({
+        method: 'GET',
+        path: `${path}?${query}`,
+        safety: 'idempotent',
+      });
+      return { items: res[key] as T[], nextPage: res.meta?.pagination?.next_page ?? null };
+    });
   }
 
   async getAction(id: number, signal?: AbortSignal): Promise<HcloudAction> {

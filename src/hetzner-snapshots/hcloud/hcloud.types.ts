@@ -73,6 +73,26 @@ export interface HcloudServerType {
   deprecated?: boolean | null;
 }
 
+/** A server type as GET /server_types lists it, with its prices and availability per location. */
+export interface HcloudServerTypeListing extends HcloudServerType {
+  prices: {
+    location: string;
+    price_hourly: HcloudPrice;
+    price_monthly: HcloudPrice;
+  }[];
+  locations?: { id: number; name: string; deprecation: unknown; available: boolean; recommended?: boolean }[];
+}
+
+export interface HcloudVolume {
+  id: number;
+  name: string;
+  /** GB */
+  size: number;
+  server: number | null;
+  location: { name: string };
+  linux_device: string;
+}
+
 export interface HcloudServer {
   id: number;
   name: string;

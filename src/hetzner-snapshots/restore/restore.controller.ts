@@ -96,7 +96,10 @@ export class RestoreController {
   progressPage(@Param('id', ImageIdPipe) imageId: number, @Res() res: Response) {
     const job = this.restore.current();
     if (!job || job.imageId !== imageId) return res.redirect(303, this.path(`/snapshots/${imageId}/restore`));
-    const active = this.isRunningFor(job, imageId);
+    const active = this.isRunningFor(job, imageId) || job.phase === 'started';
+    // Shown once: the next view (or a reload) no longer has it.
+    const rootPassword =
+      job.phase === 'finished' || job.phase === 'started' ? this.restore.takeRootPassword() : null;
     res.render(PROGRESS_VIEW, {
       layout: this.options.layout,
       title: 'Restore from snapshot',
@@ -108,8 +111,11 @@ export class RestoreController {
         safety: job.phase === 'safety-snapshot',
         rebuilding: job.phase === 'rebuilding',
         started: job.phase === 'started',
+        finished: job.phase === 'finished',
+        rebuilt: job.phase === 'started' || job.phase === 'finished',
         failed: job.phase === 'failed',
       },
+      rootPassword,
       startedText: formatStamp(job.startedAt, this.options.timeZone),
     });
   }
@@ -138,7 +144,7 @@ export class RestoreController {
     target: RestoreTarget,
     extra: { errors?: FieldErrors; values?: Record<string, unknown>; problem?: string },
   ) {
-    const { server, image, blocker } = target;
+    const { server, image, blocker, checks, estimateMinutes } = target;
     const created = new Date(image.created);
     res.status(status).render(CONFIRM_VIEW, {
       layout: this.options.layout,
@@ -159,6 +165,8 @@ export class RestoreController {
             : `${image.image_size.toFixed(1)} GB (disk ${image.disk_size} GB)`,
       },
       blocker: blocker?.message ?? null,
+      checks: checks.map((c) => ({ ...c, mark: c.ok ? 'OK' : 'FAIL' })),
+      estimateText: `A rebuild of this size likely takes about ${estimateMinutes} minute${estimateMinutes === 1 ? '' : 's'}${image.image_size === null ? '' : ` (${image.image_size.toFixed(1)} GB)`}.`,
       problem: extra.problem ?? null,
       errors: extra.errors,
       values: extra.values,

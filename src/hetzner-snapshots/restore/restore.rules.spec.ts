@@ -2,6 +2,8 @@ import type { HcloudImage, HcloudServer } from '../hcloud';
 import {
   confirmsServerName,
   restoreBlocker,
+  restoreChecks,
+  SafetySnapshotFacts,
   safetySnapshotLabels,
   safetySnapshotDescription,
 } from './restore.rules';
@@ -59,4 +61,72 @@ test('the safety snapshot is a manual snapshot of the panel, described with the 
   expect(safetySnapshotDescription({ id: 77 }, new Date('2026-05-11T10:04:59Z'))).toBe(
     'safety snapshot before restore from snapshot 77, 2026-05-11 10:04 UTC',
   );
+});
+
+describe('restoreChecks: each refused check, in words', () => {
+  const full = {
+    ...server,
+    locked: false,
+    server_type: { name: 'cx22', disk: 40, architecture: 'x86' },
+  } as HcloudServer;
+  const image = { ...snapshot, architecture: 'x86', disk_size: 40 } as HcloudImage;
+  const roomy: SafetySnapshotFacts = { rateLimitRemaining: 3000, limitRefusal: null };
+  test.each<[string, HcloudImage, HcloudServer, SafetySnapshotFacts | null, string | null, RegExp | null]>([
+    ['all pass', image, full, roomy, null, null],
+    [
+      'not available',
+      { ...image, status: 'creating' },
+      full,
+      roomy,
+      'not_available',
+      /creating, not available yet/,
+    ],
+    [
+      'arm snapshot on x86',
+      { ...image, architecture: 'arm' },
+      full,
+      roomy,
+      'architecture',
+      /for arm, but web-1 is a cx22 \(x86\)/,
+    ],
+    [
+      'disk too big',
+      { ...image, disk_size: 80 },
+      full,
+      roomy,
+      'disk_too_big',
+      /needs a disk of 80 GB, but a cx22 has 40 GB/,
+    ],
+    ['locked', image, { ...full, locked: true }, roomy, 'locked', /is locked: another action/],
+    [
+      'rebuild protection, and how to lift it',
+      image,
+      { ...full, protection: { delete: true, rebuild: true } },
+      roomy,
+      'rebuild_protected',
+      /hcloud server disable-protection NAME delete rebuild/,
+    ],
+    [
+      'budget short',
+      image,
+      full,
+      { rateLimitRemaining: 5, limitRefusal: null },
+      'safety_snapshot',
+      /Only 5 API requests are left/,
+    ],
+    [
+      'limit',
+      image,
+      full,
+      { rateLimitRemaining: 3000, limitRefusal: 'the next snapshot will likely be refused.' },
+      'safety_snapshot',
+      /would likely be refused/,
+    ],
+    ['no safety snapshot asked for: budget does not matter', image, full, null, null, null],
+  ])('%s', (_case, img, srv, safety, code, says) => {
+    const checks = restoreChecks(img, srv, safety);
+    const failed = checks.filter((c) => !c.ok);
+    expect(failed.map((c) => c.code)).toEqual(code ? [code] : []);
+    if (says) expect(failed[0].message).toMatch(says);
+  });
 });

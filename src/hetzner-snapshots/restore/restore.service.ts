@@ -13,11 +13,16 @@ import { describeHcloudError, HcloudClient, HcloudImage, HcloudServer, isHcloudE
 import { CodedError } from '../../errors/coded.error';
 import { LeaseService } from '../lease/lease.service';
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../cycle/snapshot-cycle.service';
-import { TokenDecryptionError } from '../settings/token.cipher';
+import { TokenDecryptionError } from '../connection/token.vault';
+import { LimitStore } from '../limits/limit.store';
+import { estimateRestoreMinutes } from '../verify/drill.rules';
+import { DrillRunStore } from '../verify/drill-run.store';
 import {
   confirmsServerName,
   RestoreBlocker,
   restoreBlocker,
+  RestoreCheck,
+  restoreChecks,
   safetySnapshotLabels,
   safetySnapshotDescription,
 } from './restore.rules';
@@ -31,10 +36,15 @@ export class RestoreError extends CodedError<RestoreErrorCode> {}
 export interface RestoreTarget {
   server: HcloudServer;
   image: HcloudImage;
+  /** The first failed check that applies whatever the form says (the safety snapshot's is judged at start). */
   blocker: RestoreBlocker | null;
+  /** Every check, with the safety snapshot's; shown before the typed confirmation. */
+  checks: RestoreCheck[];
+  /** "about 3 minutes", from the size and, when there is one, the last drill's measured boot. */
+  estimateMinutes: number;
 }
 
-export type RestorePhase = 'safety-snapshot' | 'rebuilding' | 'started' | 'failed';
+export type RestorePhase = 'safety-snapshot' | 'rebuilding' | 'started' | 'finished' | 'failed';
 
 export interface RestoreJob {
   imageId: number;
@@ -47,6 +57,8 @@ export interface RestoreJob {
   /** null when the admin chose to skip it. */
   safety: { imageId: number | null; actionId: number | null; progress: number; done: boolean } | null;
   rebuildActionId: number | null;
+  /** 0..100 while the rebuild action runs. */
+  rebuildProgress: number;
   /** Set when phase is 'failed': a sentence for the admin. */
   error: string | null;
 }
@@ -59,11 +71,23 @@ export class RestoreService implements OnModuleDestroy {
   private running: Promise<void> | null = null;
   private readonly abort = new AbortController();
 
+  /** Hetzner's new root password, when it returned one: handed out once (takeRootPassword), never logged. */
+  private rootPassword: string | null = null;
+
   constructor(
     private readonly connection: HetznerConnectionService,
     private readonly leases: LeaseService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly limits: LimitStore,
+    private readonly drills: DrillRunStore,
   ) {}
+
+  /** The root password Hetzner returned for the rebuild, once: the next call returns null. */
+  takeRootPassword(): string | null {
+    const password = this.rootPassword;
+    this.rootPassword = null;
+    return password;
+  }
 
   onModuleDestroy(): void {
     // Stops waiting for the safety snapshot; Hetzner finishes it anyway, and the rebuild is then not sent.
@@ -76,7 +100,34 @@ export class RestoreService implements OnModuleDestroy {
     const { client, serverId } = await this.connect({ interactive: true });
     try {
       const [server, image] = await Promise.all([client.getServer(serverId), client.getImage(imageId)]);
-      return { server, image, blocker: restoreBlocker(image, server) };
+      const known = await this.limits.knownLimit('snapshot');
+      // The snapshot count is only worth a listing when a limit was ever hit.
+      const limitRefusal =
+        known === null
+          ? null
+          : await this.limits.snapshotWarning(
+              (await client.listImages({ type: 'snapshot' })).filter((i) => i.created_from?.id === server.id)
+                .length,
+            );
+      const willBeRefused =
+        limitRefusal !== null && /will likely be refused/.test(limitRefusal) ? limitRefusal : null;
+      const safety = {
+        rateLimitRemaining: client.lastRateLimit?.remaining ?? null,
+        limitRefusal: willBeRefused,
+      };
+      const measured = await this.drills.latestPassed();
+      return {
+        server,
+        image,
+        blocker: restoreBlocker(image, server),
+        checks: restoreChecks(image, server, safety),
+        estimateMinutes: estimateRestoreMinutes(
+          image.image_size,
+          measured?.bootSeconds != null
+            ? { bootSeconds: measured.bootSeconds, imageSizeGb: measured.imageSizeGb }
+            : null,
+        ),
+      };
     } catch (err) {
       if (isHcloudError(err, 'not_found') && err.path?.startsWith('/images/')) {
         throw new RestoreError('not_found', `There is no snapshot ${imageId} in this project.`);
@@ -95,8 +146,11 @@ export class RestoreService implements OnModuleDestroy {
     safetySnapshot: boolean;
     actor: string;
   }): Promise<RestoreJob> {
-    const { server, image, blocker } = opts.target;
+    const { server, image, blocker, checks } = opts.target;
     if (blocker) throw new RestoreError('blocked', blocker.message);
+    // The safety snapshot's check counts only when one is taken.
+    const safetyCheck = checks.find((c) => c.code === 'safety_snapshot' && !c.ok);
+    if (opts.safetySnapshot && safetyCheck) throw new RestoreError('blocked', safetyCheck.message);
     if (!confirmsServerName(opts.confirmServerName, server))
       throw new RestoreError('wrong_name', `That is not this server's name. Type ${server.name} to confirm.`);
     // The slot is taken before the first await: two quick submits cannot both start a rebuild.
@@ -121,8 +175,10 @@ export class RestoreService implements OnModuleDestroy {
         phase: opts.safetySnapshot ? 'safety-snapshot' : 'rebuilding',
         safety: opts.safetySnapshot ? { imageId: null, actionId: null, progress: 0, done: false } : null,
         rebuildActionId: null,
+        rebuildProgress: 0,
         error: null,
       };
+      this.rootPassword = null;
       this.job = job;
       this.logger.log(
         `restore of server ${server.id} from snapshot ${image.id} requested by ${opts.actor}${opts.safetySnapshot ? '' : ' (without a safety snapshot)'}`,
@@ -182,12 +238,27 @@ export class RestoreService implements OnModuleDestroy {
       }
     }
     try {
-      const action = await client.rebuildServer(job.serverId, job.imageId);
+      const { action, rootPassword } = await client.rebuildServer(job.serverId, job.imageId);
       job.rebuildActionId = action.id;
       job.phase = 'started';
+      this.rootPassword = rootPassword;
       this.logger.log(
         `restore: Hetzner started rebuilding server ${job.serverId} from snapshot ${job.imageId} (action ${action.id}); the server reboots now`,
       );
+      // Followed to its end while this process lives (on the server being rebuilt it stops with it).
+      try {
+        await client.waitForAction(action, {
+          signal: this.abort.signal,
+          onProgress: (a) => (job.rebuildProgress = a.progress),
+        });
+        job.rebuildProgress = 100;
+        job.phase = 'finished';
+        this.logger.log(`restore: rebuild of server ${job.serverId} from snapshot ${job.imageId} finished`);
+      } catch (err) {
+        if (this.abort.signal.aborted) return;
+        this.fail(job, `Hetzner's rebuild action ${action.id} did not succeed: ${describeHcloudError(err)}`);
+      }
+      return;
     } catch (err) {
       // The generic sentence for 423 protected speaks of deletion protection; for a rebuild it is the server's.
       const reason = isHcloudError(err, 'protected')

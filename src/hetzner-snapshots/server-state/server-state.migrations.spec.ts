@@ -31,8 +31,8 @@ describe('server_state, cycle_runs.snapshot_ms, api_usage and api_budget migrati
     expect(await tables()).toEqual(expect.arrayContaining(['server_state', 'api_usage', 'api_budget']));
     expect(await runColumns()).toContain('snapshot_ms');
 
-    await db.undoLastMigration({ transaction: 'each' });
-    await db.undoLastMigration({ transaction: 'each' });
+    // Undo down to (and including) the server-state migration, whatever came after it.
+    while ((await tables()).includes('server_state')) await db.undoLastMigration({ transaction: 'each' });
     expect(await tables()).not.toContain('server_state');
     expect(await tables()).not.toContain('api_usage');
     expect(await runColumns()).not.toContain('snapshot_ms');

@@ -1,11 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** The admin's settings for this server: one row, id 1. The token is only ever stored encrypted. */
+/** The admin's settings for this server: one row, id 1, read and written only by PanelSettingsStore. The token is only ever stored encrypted. */
 @Entity('panel_settings')
 export class PanelSettings {
   @PrimaryColumn({ type: 'integer' }) id!: number;
 
-  /** v1:<iv>:<tag>:<ciphertext>, AES-256-GCM, base64; see token.cipher.ts */
+  /** v1:<iv>:<tag>:<ciphertext>, AES-256-GCM, base64; see connection/token.vault.ts */
   @Column({ name: 'token_encrypted', type: 'text', nullable: true }) tokenEncrypted!: string | null;
   @Column({ name: 'token_last4', type: 'varchar', length: 4, nullable: true }) tokenLast4!: string | null;
   @Column({ name: 'token_saved_at', type: 'datetime', nullable: true }) tokenSavedAt!: Date | null;
@@ -19,7 +19,7 @@ export class PanelSettings {
   @Column({ type: 'varchar', length: 200 }) frequency!: string;
   @Column({ name: 'retention_days', type: 'integer' }) retentionDays!: number;
   @Column({ name: 'keep_min', type: 'integer' }) keepMin!: number;
-  /** JSON {hourly,daily,weekly,monthly} or null when the tiered policy is off */
+  /** JSON {hourly,daily,weekly,monthly} or null when the tiered policy is off; read by parseRetentionPolicy */
   @Column({ name: 'retention_tiers', type: 'text', nullable: true }) retentionTiers!: string | null;
   @Column({ name: 'webhook_url', type: 'varchar', length: 2000, nullable: true }) webhookUrl!: string | null;
   @Column({ name: 'updated_at', type: 'datetime' }) updatedAt!: Date;

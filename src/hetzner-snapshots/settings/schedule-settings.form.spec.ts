@@ -4,12 +4,11 @@ import {
   formatTiers,
   formToSchedule,
   mergeScheduleFlags,
-  parseTiers,
+  KEEP_STORED_TIERS,
   rowToSchedule,
   ScheduleColumns,
   scheduleToColumns,
   scheduleToForm,
-  webhookForAudit,
 } from './schedule-settings.form';
 import { UpdateScheduleDto } from './update-schedule.dto';
 
@@ -19,14 +18,13 @@ const DEFAULT_ROW: ScheduleColumns = {
   retentionDays: 7,
   keepMin: 3,
   retentionTiers: null,
-  webhookUrl: null,
 };
 
 /** Row → form → DTO → row: what the page shows and posts back unchanged is stored unchanged. */
 function roundTrip(row: ScheduleColumns): ScheduleColumns {
   const form = validateForm(UpdateScheduleDto, scheduleToForm(rowToSchedule(row)));
   if (!form.ok) throw new Error(JSON.stringify(form.errors));
-  return scheduleToColumns(formToSchedule(form.value));
+  return scheduleToColumns(formToSchedule(form.value), row.retentionTiers);
 }
 
 describe('schedule settings conversions', () => {
@@ -38,7 +36,7 @@ describe('schedule settings conversions', () => {
       frequency: 'daily@03:30',
       retentionTiers: JSON.stringify({ hourly: 24, daily: 7, weekly: 4, monthly: 6 }),
     },
-    { ...DEFAULT_ROW, frequency: 'weekly@sun@23:59', webhookUrl: 'https://example.com/hook' },
+    { ...DEFAULT_ROW, frequency: 'weekly@sun@23:59' },
     { ...DEFAULT_ROW, frequency: 'weekly@mon@00:00', keepMin: 1000, retentionDays: 365 },
     { ...DEFAULT_ROW, frequency: 'cron:0 3 * * 1-5' },
   ])('round-trips %j through the form', (row) => {
@@ -53,45 +51,45 @@ describe('schedule settings conversions', () => {
       tierWeekly: '4',
       tierMonthly: '6',
       cron: '',
-      webhookUrl: '',
     });
   });
 
-  it('reads unreadable tiers as none', () => {
-    expect(parseTiers('{"hourly":1}')).toBeNull();
-    expect(parseTiers('not json')).toBeNull();
-    expect(parseTiers('{"hourly":1,"daily":2,"weekly":-1,"monthly":0}')).toBeNull();
-    expect(formatTiers(parseTiers('{"hourly":1,"daily":2,"weekly":3,"monthly":0}'))).toBe(
-      'hourly=1,daily=2,weekly=3,monthly=0',
-    );
+  it('reads unusable stored tiers as "as stored", never as off, and writes them back untouched', () => {
+    for (const text of ['{"hourly":1}', 'not json', '{"hourly":1,"daily":2,"weekly":-1,"monthly":0}']) {
+      const row = { ...DEFAULT_ROW, retentionTiers: text };
+      const schedule = rowToSchedule(row);
+      expect(schedule.tiers).toBe(KEEP_STORED_TIERS);
+      expect(scheduleToForm(schedule).tiersEnabled).toBe('stored');
+      expect(roundTrip(row)).toEqual(row);
+    }
+    const usable = rowToSchedule({
+      ...DEFAULT_ROW,
+      retentionTiers: '{"hourly":1,"daily":2,"weekly":3,"monthly":0}',
+    });
+    expect(formatTiers(usable.tiers)).toBe('hourly=1,daily=2,weekly=3,monthly=0');
   });
 
-  it('lists each changed column with values as an admin reads them, hiding webhook paths', () => {
+  it('records what unusable tiers were when a save replaces them', () => {
+    const before = { ...DEFAULT_ROW, retentionTiers: '{"hourly":"x"}' };
+    expect(diffSchedule(before, { ...DEFAULT_ROW, retentionTiers: null })).toEqual([
+      { field: 'retentionTiers', from: 'unusable: {"hourly":"x"}', to: 'off' },
+    ]);
+    expect(diffSchedule(before, { ...before })).toEqual([]);
+  });
+
+  it('lists each changed column with values as an admin reads them', () => {
     const after: ScheduleColumns = {
       ...DEFAULT_ROW,
       scheduleEnabled: true,
       frequency: 'daily@03:30',
       retentionTiers: '{"hourly":0,"daily":7,"weekly":0,"monthly":0}',
-      webhookUrl: 'https://hooks.example.com/T0/B0/secret',
     };
     expect(diffSchedule(DEFAULT_ROW, after)).toEqual([
       { field: 'scheduleEnabled', from: 'off', to: 'on' },
       { field: 'frequency', from: '6h', to: 'daily@03:30' },
       { field: 'retentionTiers', from: 'off', to: 'hourly=0,daily=7,weekly=0,monthly=0' },
-      { field: 'webhookUrl', from: null, to: 'https://hooks.example.com/…' },
     ]);
     expect(diffSchedule(DEFAULT_ROW, { ...DEFAULT_ROW })).toEqual([]);
-    // Two receivers differing only in the hidden path are still a change.
-    const a = { ...DEFAULT_ROW, webhookUrl: 'https://hooks.example.com/a' };
-    expect(diffSchedule(a, { ...a, webhookUrl: 'https://hooks.example.com/b' })).toEqual([
-      { field: 'webhookUrl', from: 'https://hooks.example.com/…', to: 'https://hooks.example.com/…' },
-    ]);
-  });
-
-  it('keeps only the origin of a webhook for the audit trail', () => {
-    expect(webhookForAudit('https://example.com')).toBe('https://example.com');
-    expect(webhookForAudit('https://example.com/?token=1')).toBe('https://example.com/…');
-    expect(webhookForAudit('http://10.0.0.1:8080/x')).toBe('http://10.0.0.1:8080/…');
   });
 });
 
@@ -109,8 +107,6 @@ describe('mergeScheduleFlags', () => {
       { tiersEnabled: 'true', tierHourly: '24', tierDaily: '0', tierWeekly: '0', tierMonthly: '6' },
     ],
     [{ tiers: 'OFF' }, { tiersEnabled: 'false' }],
-    [{ 'webhook-url': 'off' }, { webhookUrl: '' }],
-    [{ 'webhook-url': ' https://example.com/x ' }, { webhookUrl: 'https://example.com/x' }],
     [
       { enabled: 'true', 'retention-days': '30', 'keep-min': '2' },
       { enabled: 'true', retentionDays: '30', keepMin: '2' },

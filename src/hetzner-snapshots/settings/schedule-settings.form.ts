@@ -3,13 +3,14 @@
 // flags are merged into those fields so both go through UpdateScheduleDto). Pure.
 import type { AuditChange } from '../audit/audit-change';
 import type { RetentionTiers } from '../retention/retention.policy';
+import { parseStoredTiers, serializeTiers } from '../retention/retention-policy.parse';
 import {
   describeUnusableFrequency,
   formatFrequency,
   parseFrequency,
   type FrequencyPreset,
 } from '../schedule/snapshot-schedule';
-import type { PanelSettings } from './panel-settings.entity';
+import type { ScheduleWrite } from './panel-settings.store';
 import {
   FrequencyKind,
   ScheduleFormField,
@@ -18,19 +19,22 @@ import {
   WEEKDAY_KEYS,
 } from './update-schedule.dto';
 
+/**
+ * The tiers field while the stored tiers cannot be used: "leave them as stored". A save of other fields then
+ * writes them back untouched; only choosing on or off replaces them (and the audit entry shows what they were).
+ */
+export const KEEP_STORED_TIERS = 'stored';
+
 export interface ScheduleSettings {
   enabled: boolean;
   frequency: FrequencyPreset;
   retentionDays: number;
   keepMin: number;
-  tiers: RetentionTiers | null;
-  webhookUrl: string | null;
+  tiers: RetentionTiers | null | typeof KEEP_STORED_TIERS;
 }
 
-export type ScheduleColumns = Pick<
-  PanelSettings,
-  'scheduleEnabled' | 'frequency' | 'retentionDays' | 'keepMin' | 'retentionTiers' | 'webhookUrl'
->;
+/** The columns as PanelSettingsStore stores them (tiers as their stored text). */
+export type ScheduleColumns = ScheduleWrite;
 
 /** What the tier fields suggest while the tiered policy is off: a common grandfather-father-son start. */
 export const SUGGESTED_TIERS: RetentionTiers = { hourly: 24, daily: 7, weekly: 4, monthly: 6 };
@@ -44,8 +48,7 @@ export function rowToSchedule(row: ScheduleColumns): ScheduleSettings {
     frequency: parseFrequency(row.frequency),
     retentionDays: row.retentionDays,
     keepMin: row.keepMin,
-    tiers: parseTiers(row.retentionTiers),
-    webhookUrl: row.webhookUrl || null,
+    tiers: storedTiersSetting(row.retentionTiers),
   };
 }
 
@@ -75,49 +78,38 @@ export function readSavedSchedule(row: ScheduleColumns): SavedSchedule {
   }
 }
 
-export function scheduleToColumns(s: ScheduleSettings): ScheduleColumns {
+/** `storedTiers`: the tiers text as stored, written back as it is when the tiers are KEEP_STORED_TIERS. */
+export function scheduleToColumns(s: ScheduleSettings, storedTiers: string | null = null): ScheduleColumns {
   return {
     scheduleEnabled: s.enabled,
     frequency: formatFrequency(s.frequency),
     retentionDays: s.retentionDays,
     keepMin: s.keepMin,
-    retentionTiers: s.tiers
-      ? JSON.stringify({
-          hourly: s.tiers.hourly,
-          daily: s.tiers.daily,
-          weekly: s.tiers.weekly,
-          monthly: s.tiers.monthly,
-        })
-      : null,
-    webhookUrl: s.webhookUrl,
+    retentionTiers: s.tiers === KEEP_STORED_TIERS ? storedTiers : serializeTiers(s.tiers),
   };
 }
 
-/** JSON {hourly,daily,weekly,monthly}; anything unreadable counts as "no tiered policy" (keeps fewer, never deletes more than days+K allow). */
-export function parseTiers(json: string | null): RetentionTiers | null {
-  if (!json) return null;
-  try {
-    const raw = JSON.parse(json) as Record<string, unknown>;
-    const tiers = {} as RetentionTiers;
-    for (const key of TIER_KEYS) {
-      const v = raw?.[key];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return null;
-      tiers[key] = v;
-    }
-    return tiers;
-  } catch {
-    return null;
-  }
+/** The stored tiers as the setting: on with counts, off, or (unusable) "as stored"; never unusable → off. */
+function storedTiersSetting(text: string | null): ScheduleSettings['tiers'] {
+  const reading = parseStoredTiers(text);
+  return reading.kind === 'usable' ? reading.tiers : KEEP_STORED_TIERS;
+}
+
+/** The stored tiers as the audit trail shows them: "hourly=24,…", "off", or what was stored when unusable. */
+export function describeStoredTiers(text: string | null): string {
+  const reading = parseStoredTiers(text);
+  return reading.kind === 'usable' ? formatTiers(reading.tiers) : `unusable: ${reading.raw}`;
 }
 
 /** "hourly=24,daily=7,weekly=4,monthly=6" or "off": the CLI's --tiers syntax, also used in the audit trail. */
-export function formatTiers(tiers: RetentionTiers | null): string {
+export function formatTiers(tiers: RetentionTiers | null | typeof KEEP_STORED_TIERS): string {
+  if (tiers === KEEP_STORED_TIERS) return 'unusable as stored (retention deletes nothing)';
   return tiers ? TIER_KEYS.map((k) => `${k}=${tiers[k]}`).join(',') : 'off';
 }
 
 export function scheduleToForm(s: ScheduleSettings): ScheduleFormValues {
   const f = s.frequency;
-  const tiers = s.tiers ?? SUGGESTED_TIERS;
+  const tiers = s.tiers && s.tiers !== KEEP_STORED_TIERS ? s.tiers : SUGGESTED_TIERS;
   return {
     enabled: String(s.enabled),
     frequencyKind: f.kind,
@@ -128,32 +120,34 @@ export function scheduleToForm(s: ScheduleSettings): ScheduleFormValues {
     cron: f.kind === 'cron' ? f.expression : '',
     retentionDays: String(s.retentionDays),
     keepMin: String(s.keepMin),
-    tiersEnabled: String(s.tiers !== null),
+    tiersEnabled: s.tiers === KEEP_STORED_TIERS ? KEEP_STORED_TIERS : String(s.tiers !== null),
     tierHourly: String(tiers.hourly),
     tierDaily: String(tiers.daily),
     tierWeekly: String(tiers.weekly),
     tierMonthly: String(tiers.monthly),
-    webhookUrl: s.webhookUrl ?? '',
   };
 }
 
 /** After UpdateScheduleDto accepted the fields; parsing cannot fail then, as the DTO ran the same parser. */
 export function formToSchedule(dto: UpdateScheduleDto): ScheduleSettings {
   const tiersOn = dto.tiersEnabled === 'true';
+  const tiers: ScheduleSettings['tiers'] =
+    dto.tiersEnabled === KEEP_STORED_TIERS
+      ? KEEP_STORED_TIERS
+      : tiersOn
+        ? {
+            hourly: dto.tierHourly ?? 0,
+            daily: dto.tierDaily ?? 0,
+            weekly: dto.tierWeekly ?? 0,
+            monthly: dto.tierMonthly ?? 0,
+          }
+        : null;
   return {
     enabled: dto.enabled === 'true',
     frequency: parseFrequency(frequencyText(dto.frequencyKind, dto)),
     retentionDays: dto.retentionDays,
     keepMin: dto.keepMin,
-    tiers: tiersOn
-      ? {
-          hourly: dto.tierHourly ?? 0,
-          daily: dto.tierDaily ?? 0,
-          weekly: dto.tierWeekly ?? 0,
-          monthly: dto.tierMonthly ?? 0,
-        }
-      : null,
-    webhookUrl: dto.webhookUrl ? dto.webhookUrl : null,
+    tiers,
   };
 }
 
@@ -177,29 +171,22 @@ export function diffSchedule(before: ScheduleColumns, after: ScheduleColumns): A
     frequency: (c) => c.frequency,
     retentionDays: (c) => String(c.retentionDays),
     keepMin: (c) => String(c.keepMin),
-    retentionTiers: (c) => formatTiers(parseTiers(c.retentionTiers)),
-    webhookUrl: (c) => (c.webhookUrl ? webhookForAudit(c.webhookUrl) : null),
+    retentionTiers: (c) => describeStoredTiers(c.retentionTiers),
   };
   const changes: AuditChange[] = [];
   for (const field of Object.keys(shown) as (keyof ScheduleColumns)[]) {
-    // Compared raw (two webhook paths may differ only where the record hides them), recorded as shown.
+    // Compared raw, recorded as shown.
+    // Tiers are compared as read, unless one side is unusable: then any other text is a change.
     const same =
-      field === 'retentionTiers' || field === 'scheduleEnabled'
+      field === 'scheduleEnabled' ||
+      (field === 'retentionTiers' &&
+        parseStoredTiers(before.retentionTiers).kind === 'usable' &&
+        parseStoredTiers(after.retentionTiers).kind === 'usable')
         ? shown[field](before) === shown[field](after)
         : (before[field] ?? null) === (after[field] ?? null);
     if (!same) changes.push({ field, from: shown[field](before), to: shown[field](after) });
   }
   return changes;
-}
-
-/** The receiver's origin only: paths of chat webhooks are secrets of their own (Slack, Discord...). */
-export function webhookForAudit(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return parsed.pathname === '/' && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
-  } catch {
-    return '(unreadable address)';
-  }
 }
 
 // ---- CLI flags -------------------------------------------------------------------------------------------
@@ -212,7 +199,6 @@ export const SCHEDULE_FLAG_NAMES = [
   'retention-days',
   'keep-min',
   'tiers',
-  'webhook-url',
 ] as const;
 export type ScheduleFlag = (typeof SCHEDULE_FLAG_NAMES)[number];
 
@@ -232,7 +218,6 @@ export const FIELD_TO_FLAG: Record<ScheduleFormField, ScheduleFlag> = {
   tierDaily: 'tiers',
   tierWeekly: 'tiers',
   tierMonthly: 'tiers',
-  webhookUrl: 'webhook-url',
 };
 
 export type FlagMergeResult =
@@ -279,11 +264,6 @@ export function mergeScheduleFlags(
     const merged = mergeTiers(flags.tiers);
     if (typeof merged === 'string') errors.tiers = merged;
     else Object.assign(values, merged);
-  }
-
-  if (flags['webhook-url'] !== undefined) {
-    const url = flags['webhook-url'].trim();
-    values.webhookUrl = url.toLowerCase() === 'off' ? '' : url;
   }
 
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };

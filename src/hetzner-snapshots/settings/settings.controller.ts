@@ -2,6 +2,7 @@
 // preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
 import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { CoverageService } from '../not-covered/coverage.service';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
 import {
@@ -21,6 +22,7 @@ import {
   presentScheduleForm,
   presentSummary,
   presentToken,
+  presentRetentionProblem,
   presentUnusableSchedule,
 } from './settings.presenter';
 import { ScheduleSummary, SettingsService } from './settings.service';
@@ -50,6 +52,7 @@ export class SettingsController {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HETZNER_SNAPSHOTS_HOST_PORT) private readonly host: HetznerSnapshotsHostPort,
+    private readonly coverage: CoverageService,
   ) {}
 
   @Get('settings')
@@ -132,10 +135,12 @@ export class SettingsController {
 
   private async render(res: Response, status: number, state: PageState) {
     const timeZone = this.options.timeZone;
-    const [tokenStatus, saved, audit] = await Promise.all([
+    const [tokenStatus, saved, audit, retention, coverage] = await Promise.all([
       this.service.tokenStatus(),
       this.service.savedSchedule(),
       this.service.recentAudit(20),
+      this.service.retention(),
+      this.coverage.view(),
     ]);
     // A stored schedule that no longer validates is shown as unusable, with the form to repair it.
     const savedView = saved.ok
@@ -147,14 +152,18 @@ export class SettingsController {
       token: presentToken(tokenStatus, timeZone, this.clock.now()),
       tokenError: state.tokenError,
       saved: savedView,
+      retentionProblem: presentRetentionProblem(retention),
       preview: state.preview ? presentSummary(state.preview) : null,
       schedule: presentScheduleForm(state.scheduleValues ?? saved.form, state.scheduleErrors),
       audit: presentAudit(audit, timeZone),
+      coverage: coverage && { ...coverage, guideHref: this.path(coverage.guideHref) },
+      drillsHref: this.path('/drills'),
       paths: {
         token: this.path('/settings/token'),
         check: this.path('/settings/token/check'),
         disconnect: this.path('/settings/token/disconnect'),
         schedule: this.path('/settings/schedule'),
+        notifications: this.path('/settings/notifications'),
       },
     });
   }

@@ -3,6 +3,8 @@
 import { describeAuditEntry } from '../audit/audit-change';
 import type { AuditRecord } from '../audit/audit.service';
 import { HOUR_STEPS } from '../schedule/snapshot-schedule';
+import type { RetentionPolicyReading } from '../retention/retention-policy.parse';
+import { retentionProblemMessage } from './retention-problem.wording';
 import type { ScheduleSummary, TokenStatus } from './settings.service';
 import { maskToken, tokenCheckLabel } from './token-check.wording';
 import {
@@ -85,6 +87,16 @@ export function presentUnusableSchedule(saved: { frequency: string; problem: str
   };
 }
 
+/** The alert above the schedule form while the stored retention cannot be used; null when it can. */
+export function presentRetentionProblem(reading: RetentionPolicyReading) {
+  if (reading.kind === 'usable') return null;
+  return {
+    message: retentionProblemMessage(reading),
+    stored: reading.raw,
+    tiers: reading.field === 'retentionTiers',
+  };
+}
+
 const DAY_LABELS: Record<(typeof WEEKDAY_KEYS)[number], string> = {
   mon: 'Monday',
   tue: 'Tuesday',
@@ -125,7 +137,9 @@ export function presentScheduleForm(values: Record<string, unknown>, errors: Rec
       selected: v('weeklyDay').toLowerCase() === d,
     })),
     tiersOn: v('tiersEnabled') === 'true',
-    tiersOff: v('tiersEnabled') !== 'true',
+    tiersOff: v('tiersEnabled') !== 'true' && v('tiersEnabled') !== 'stored',
+    // The stored tiers cannot be used: "leave them as stored" is a choice of its own, and the default.
+    tiersStored: v('tiersEnabled') === 'stored',
   };
 }
 

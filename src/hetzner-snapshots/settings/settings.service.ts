@@ -4,8 +4,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { PluginLogger } from '../logging/plugin.logger';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { FieldErrors, FormResult, validateForm } from '../../forms/form-validation';
 import { registerSecret } from '../../logging/line.logger';
@@ -16,7 +14,8 @@ import {
   NotOnHetznerError,
   NoTokenError,
 } from '../connection/hetzner-connection.service';
-import { describeHcloudError, type HcloudImage } from '../hcloud';
+import { TokenDecryptionError, TokenVault } from '../connection/token.vault';
+import { describeHcloudError } from '../hcloud';
 import type { HetznerSnapshotsBanner as Banner } from '../status/layout-contribution';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
@@ -28,26 +27,27 @@ import { snapshotOrigin } from '../labels/snapshot-labels';
 import { describeRetention } from '../retention/retention.describe';
 import { describeFrequency, nextRuns, runsPerDay, toCronExpression } from '../schedule/snapshot-schedule';
 import { spreadOffsetMinutes } from '../schedule/schedule-spread';
-import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
-import { webhookHostProblem } from '../webhook/webhook-address.rule';
-import { PanelSettings } from './panel-settings.entity';
+import type { RetentionPolicyReading } from '../retention/retention-policy.parse';
+import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
+import { PanelSettingsSnapshot, PanelSettingsStore } from './panel-settings.store';
 import { SaveTokenDto } from './save-token.dto';
 import {
   diffSchedule,
   formToSchedule,
+  KEEP_STORED_TIERS,
   readSavedSchedule,
   rowToSchedule,
   SavedSchedule,
+  ScheduleColumns,
   scheduleToColumns,
   ScheduleSettings,
 } from './schedule-settings.form';
 import { SETTINGS_CHANGED_EVENT, SettingsChangedEvent } from './settings.events';
 import { describeTokenCheck, lastFour, TokenCheckKind, TokenCheckOutcome } from './token-check.wording';
+import { retentionProblemMessage } from './retention-problem.wording';
 import { tokenNotices, undecryptableTokenMessage } from './token-health';
-import { decryptToken, encryptToken, TokenDecryptionError } from './token.cipher';
 import { ScheduleFormValues, UpdateScheduleDto } from './update-schedule.dto';
 
-const SETTINGS_ID = 1;
 /** Stored check results; the others (no server id, no token) say nothing about the stored token. */
 const STORED_RESULTS = new Set<TokenCheckKind>([
   'read_write',
@@ -107,8 +107,9 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new PluginLogger('Settings');
 
   constructor(
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
-    @InjectRepository(SnapshotListCache) private readonly listCache: Repository<SnapshotListCache>,
+    private readonly settings: PanelSettingsStore,
+    private readonly vault: TokenVault,
+    private readonly snapshotList: SnapshotListStore,
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly connection: HetznerConnectionService,
@@ -118,7 +119,10 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.layout.addBannerSource(() => this.tokenNotices());
+    this.layout.addBannerSource(async () => [
+      ...(await this.tokenNotices()),
+      ...(await this.retentionNotices()),
+    ]);
   }
 
   /** A key generated over a stored ciphertext is said at start, not discovered later. The ciphertext stays. */
@@ -146,8 +150,8 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
         checkedAt: null,
         checkResult: null,
       };
-    const row = await this.row();
-    if (!row.tokenEncrypted)
+    const stored = (await this.settings.read()).token;
+    if (!stored)
       return {
         source: 'none',
         undecryptable: false,
@@ -158,11 +162,11 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
       };
     return {
       source: 'settings',
-      undecryptable: !this.decrypts(row.tokenEncrypted),
-      last4: row.tokenLast4,
-      savedAt: row.tokenSavedAt,
-      checkedAt: row.tokenCheckedAt,
-      checkResult: row.tokenCheckResult,
+      undecryptable: !this.vault.opens(stored.sealed),
+      last4: stored.last4,
+      savedAt: stored.savedAt,
+      checkedAt: stored.checkedAt,
+      checkResult: stored.checkResult,
     };
   }
 
@@ -177,13 +181,18 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     }).map((n) => ({ ...n, href, linkText: 'Open Settings' }));
   }
 
-  private decrypts(ciphertext: string): boolean {
-    try {
-      decryptToken(ciphertext, this.options.tokenEncryptionKey);
-      return true;
-    } catch {
-      return false;
-    }
+  /** What every page says while the stored retention cannot be used: nothing is deleted until it is fixed. */
+  async retentionNotices(): Promise<Banner[]> {
+    const { retention } = await this.settings.read();
+    if (retention.kind === 'usable') return [];
+    return [
+      {
+        kind: 'error',
+        message: retentionProblemMessage(retention),
+        href: pagePath(this.options.routePrefix, '/settings#schedule'),
+        linkText: 'Open Settings',
+      },
+    ];
   }
 
   /** Checks a pasted token against this server and stores it, encrypted, only when it may read and write. */
@@ -205,32 +214,12 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
 
     const now = this.clock.now();
     const last4 = lastFour(token);
-    let replaced = false;
-    await this.settings.manager.transaction(async (m) => {
-      const repo = m.getRepository(PanelSettings);
-      const before = await repo.findOneByOrFail({ id: SETTINGS_ID });
-      replaced = Boolean(before.tokenEncrypted);
-      await repo.update(
-        { id: SETTINGS_ID },
-        {
-          tokenEncrypted: encryptToken(token, this.options.tokenEncryptionKey),
-          tokenLast4: last4,
-          tokenSavedAt: now,
-          tokenCheckedAt: now,
-          tokenCheckResult: 'read_write',
-          updatedAt: now,
-        },
-      );
-      const change: AuditChange = {
-        field: 'token',
-        from: replaced ? `…${before.tokenLast4 ?? ''}` : null,
-        to: `…${last4}`,
-      };
-      await this.audit.record(
-        { actor, action: replaced ? 'token.replaced' : 'token.saved', changes: [change] },
-        m,
-      );
-    });
+    const before = await this.settings.saveToken({ sealed: this.vault.seal(token), last4, at: now }, (b) => ({
+      actor,
+      action: b.token ? 'token.replaced' : 'token.saved',
+      changes: [{ field: 'token', from: b.token ? `…${b.token.last4 ?? ''}` : null, to: `…${last4}` }],
+    }));
+    const replaced = before.hasToken;
     this.emitChanged(['token']);
     return {
       ok: true,
@@ -247,10 +236,7 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     if (status.source === 'settings' && STORED_RESULTS.has(outcome.kind)) {
       const now = this.clock.now();
       // Not a settings change: no audit entry and no event, only what the page shows as "last checked".
-      await this.settings.update(
-        { id: SETTINGS_ID },
-        { tokenCheckedAt: now, tokenCheckResult: outcome.kind },
-      );
+      await this.settings.recordTokenCheck(now, outcome.kind);
     }
     return {
       outcome,
@@ -263,30 +249,13 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
   /** Forgets the stored token and pauses automatic snapshots; snapshots at Hetzner are not touched. */
   async clearToken(actor: AuditActor): Promise<ClearTokenResult> {
     if (this.options.hcloud.envToken) return { ok: false, message: ENVIRONMENT_TOKEN_MESSAGE };
-    let removed = false;
-    let paused = false;
-    await this.settings.manager.transaction(async (m) => {
-      const repo = m.getRepository(PanelSettings);
-      const before = await repo.findOneByOrFail({ id: SETTINGS_ID });
-      if (!before.tokenEncrypted) return;
-      removed = true;
-      paused = Boolean(before.scheduleEnabled);
-      await repo.update(
-        { id: SETTINGS_ID },
-        {
-          tokenEncrypted: null,
-          tokenLast4: null,
-          tokenSavedAt: null,
-          tokenCheckedAt: null,
-          tokenCheckResult: null,
-          scheduleEnabled: false,
-          updatedAt: this.clock.now(),
-        },
-      );
-      const changes: AuditChange[] = [{ field: 'token', from: `…${before.tokenLast4 ?? ''}`, to: null }];
-      if (paused) changes.push({ field: 'scheduleEnabled', from: 'on', to: 'off' });
-      await this.audit.record({ actor, action: 'token.removed', changes }, m);
+    const before = await this.settings.clearToken(this.clock.now(), (b) => {
+      const changes: AuditChange[] = [{ field: 'token', from: `…${b.token?.last4 ?? ''}`, to: null }];
+      if (b.scheduleEnabled) changes.push({ field: 'scheduleEnabled', from: 'on', to: 'off' });
+      return { actor, action: 'token.removed', changes };
     });
+    const removed = before.hasToken;
+    const paused = removed && before.scheduleEnabled;
     if (removed) this.emitChanged(paused ? ['token', 'scheduleEnabled'] : ['token']);
     return { ok: true, removed, paused };
   }
@@ -317,12 +286,17 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
   // ---- schedule and retention ----------------------------------------------------------------------------
 
   async schedule(): Promise<ScheduleSettings> {
-    return rowToSchedule(await this.row());
+    return rowToSchedule(scheduleColumnsOf(await this.settings.read()));
   }
 
   /** The saved schedule, or why it cannot run (a row saved before a validation rule existed): never throws for that. */
   async savedSchedule(): Promise<SavedSchedule> {
-    return readSavedSchedule(await this.row());
+    return readSavedSchedule(scheduleColumnsOf(await this.settings.read()));
+  }
+
+  /** The store's verdict on the saved retention: the page shows an alert while it is unusable. */
+  async retention(): Promise<RetentionPolicyReading> {
+    return (await this.settings.read()).retention;
   }
 
   /** The saved schedule as the form's fields: what the page shows and what CLI flags are laid over. */
@@ -341,27 +315,26 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
   async updateSchedule(values: unknown, actor: AuditActor): Promise<UpdateScheduleResult> {
     const form = this.validateSchedule(values);
     if (!form.ok) return { ok: false, reason: 'invalid', errors: form.errors, values: form.values };
-    const next = scheduleToColumns(formToSchedule(form.value));
+    const schedule = formToSchedule(form.value);
     const displayValues = { ...(values as Record<string, unknown>) };
 
     let refused = false;
     let changes: AuditChange[] = [];
-    await this.settings.manager.transaction(async (m) => {
-      const repo = m.getRepository(PanelSettings);
-      const before = await repo.findOneByOrFail({ id: SETTINGS_ID });
+    await this.settings.saveSchedule(this.clock.now(), (before) => {
+      // Tiers left "as stored" are written back exactly as they are: a save of other fields never resets them.
+      const next = scheduleToColumns(schedule, before.storedTiers);
       if (
         next.scheduleEnabled &&
         !before.scheduleEnabled &&
         !this.options.hcloud.envToken &&
-        !before.tokenEncrypted
+        !before.hasToken
       ) {
         refused = true;
-        return;
+        return null;
       }
-      changes = diffSchedule(before, next);
-      if (changes.length === 0) return;
-      await repo.update({ id: SETTINGS_ID }, { ...next, updatedAt: this.clock.now() });
-      await this.audit.record({ actor, action: 'schedule.updated', changes }, m);
+      changes = diffSchedule(scheduleColumnsOf(before), next);
+      if (changes.length === 0) return null;
+      return { write: next, audit: { actor, action: 'schedule.updated', changes } };
     });
     if (refused) {
       const message =
@@ -372,18 +345,8 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     return { ok: true, changes };
   }
 
-  /** The form's rules, then the webhook address rule (which depends on WEBHOOK_ALLOW_PRIVATE_ADDRESSES). */
   private validateSchedule(values: unknown): FormResult<UpdateScheduleDto> {
-    const form = validateForm(UpdateScheduleDto, values);
-    if (!form.ok || !form.value.webhookUrl) return form;
-    const problem = webhookHostProblem(new URL(form.value.webhookUrl).hostname, {
-      allowPrivate: this.options.webhookAllowPrivateAddresses === true,
-    });
-    if (!problem) return form;
-    const shown: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries((values ?? {}) as Record<string, unknown>))
-      shown[k] = typeof v === 'string' ? v : '';
-    return { ok: false, errors: { webhookUrl: problem }, values: shown };
+    return validateForm(UpdateScheduleDto, values);
   }
 
   /** Next runs in the server's time zone and the retention policy in words. */
@@ -391,11 +354,18 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     const timeZone = this.options.timeZone;
     const cronExpression = toCronExpression(schedule.frequency, await this.spreadOffsetMinutes(schedule));
     const runs = nextRuns(cronExpression, { timeZone, from: this.clock.now(), count: 3 });
-    const averageSizeGb = await this.averageSnapshotSizeGb();
-    const retention = describeRetention(
-      { retentionDays: schedule.retentionDays, keepMin: schedule.keepMin, tiers: schedule.tiers },
-      { runsPerDay: runsPerDay(schedule.frequency, timeZone), averageSizeGb: averageSizeGb ?? undefined },
-    );
+    let retention: string;
+    if (schedule.tiers === KEEP_STORED_TIERS) {
+      const stored = await this.retention();
+      retention =
+        stored.kind === 'unusable' ? retentionProblemMessage(stored) : 'The tiered policy stays as stored.';
+    } else {
+      const averageSizeGb = await this.averageSnapshotSizeGb();
+      retention = describeRetention(
+        { retentionDays: schedule.retentionDays, keepMin: schedule.keepMin, tiers: schedule.tiers },
+        { runsPerDay: runsPerDay(schedule.frequency, timeZone), averageSizeGb: averageSizeGb ?? undefined },
+      );
+    }
     return {
       description: describeFrequency(schedule.frequency),
       cronExpression,
@@ -424,15 +394,9 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
   private async averageSnapshotSizeGb(): Promise<number | null> {
     const serverId = await this.knownServerId();
     if (serverId === null) return null;
-    const cached = await this.listCache.findOneBy({ serverId });
+    const cached = await this.snapshotList.read(serverId);
     if (!cached) return null;
-    let images: HcloudImage[];
-    try {
-      const parsed: unknown = JSON.parse(cached.imagesJson);
-      images = Array.isArray(parsed) ? (parsed as HcloudImage[]) : [];
-    } catch {
-      return null;
-    }
+    const images = cached.images;
     const sized = images.filter(
       (i) =>
         i?.type === 'snapshot' &&
@@ -455,14 +419,19 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  private async row(): Promise<PanelSettings> {
-    const row = await this.settings.findOneBy({ id: SETTINGS_ID });
-    if (!row) throw new Error('The settings row is missing; the database migrations did not run.');
-    return row;
-  }
-
   private emitChanged(fields: string[]): void {
     const event: SettingsChangedEvent = { fields };
     this.events.emit(SETTINGS_CHANGED_EVENT, event);
   }
+}
+
+/** The stored settings in the shape the form conversions read. */
+function scheduleColumnsOf(s: PanelSettingsSnapshot): ScheduleColumns {
+  return {
+    scheduleEnabled: s.scheduleEnabled,
+    frequency: s.frequency,
+    retentionDays: s.retentionDays,
+    keepMin: s.keepMin,
+    retentionTiers: s.storedTiers,
+  };
 }

@@ -26,7 +26,6 @@ export type FrequencyKind = (typeof FREQUENCY_KINDS)[number];
 export const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 /** Room for "cron:" in the 200-character frequency column. */
 export const CRON_MAX_LENGTH = 190;
-export const WEBHOOK_URL_MAX_LENGTH = 2000;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const keyword = ({ value }: { value: unknown }) =>
@@ -104,38 +103,6 @@ class SomeTierConstraint implements ValidatorConstraintInterface {
   }
 }
 
-/** http(s) only, no user name or password in it, no characters a URL never contains unescaped. */
-@ValidatorConstraint({ name: 'webhookUrl' })
-class WebhookUrlConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return webhookUrlProblem(value) === null;
-  }
-
-  defaultMessage(args: ValidationArguments): string {
-    return webhookUrlProblem(args.value) ?? 'That is not a web address.';
-  }
-}
-
-export function webhookUrlProblem(value: unknown): string | null {
-  const example =
-    'Enter a full http:// or https:// address, e.g. https://example.com/hooks/snapshots, or leave it empty.';
-  if (typeof value !== 'string') return example;
-  if (value.length > WEBHOOK_URL_MAX_LENGTH)
-    return `A webhook address has at most ${WEBHOOK_URL_MAX_LENGTH} characters.`;
-  if (/[\s<>"'`{}|\\^]/.test(value))
-    return `That is not a web address: it contains spaces or characters such as < > " that an address cannot hold. ${example}`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return example;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return example;
-  if (url.username || url.password)
-    return 'Leave the user name and password out of the address; use a URL the receiver accepts without them.';
-  return null;
-}
-
 /** A tier count 0..cap, checked only while the tiered policy is on. */
 function TierCount(cap: number): PropertyDecorator {
   const message = rangeMessage(0, cap);
@@ -202,21 +169,15 @@ export class UpdateScheduleDto {
   keepMin!: number;
 
   @Transform(keyword)
-  @IsIn(['true', 'false'], { message: 'Choose on or off (true or false).' })
+  // 'stored': the stored tiers cannot be used and are left as they are (see KEEP_STORED_TIERS).
+  @IsIn(['true', 'false', 'stored'], { message: 'Choose on or off (true or false).' })
   @Validate(SomeTierConstraint)
-  tiersEnabled!: 'true' | 'false';
+  tiersEnabled!: 'true' | 'false' | 'stored';
 
   @TierCount(TIER_CAPS.hourly) tierHourly?: number;
   @TierCount(TIER_CAPS.daily) tierDaily?: number;
   @TierCount(TIER_CAPS.weekly) tierWeekly?: number;
   @TierCount(TIER_CAPS.monthly) tierMonthly?: number;
-
-  @Transform(trim)
-  @ValidateIf(
-    (o: UpdateScheduleDto) => o.webhookUrl !== '' && o.webhookUrl !== undefined && o.webhookUrl !== null,
-  )
-  @Validate(WebhookUrlConstraint)
-  webhookUrl?: string;
 }
 
 /** The DTO's fields, in form order: what a complete form (or the CLI's merged flags) carries. */
@@ -235,7 +196,6 @@ export const SCHEDULE_FORM_FIELDS = [
   'tierDaily',
   'tierWeekly',
   'tierMonthly',
-  'webhookUrl',
 ] as const;
 export type ScheduleFormField = (typeof SCHEDULE_FORM_FIELDS)[number];
 export type ScheduleFormValues = Record<ScheduleFormField, string>;

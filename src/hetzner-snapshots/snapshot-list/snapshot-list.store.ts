@@ -1,6 +1,5 @@
 // The snapshot_list_cache table behind a small class: the last list of this server's snapshots, when it was
 // fetched, the last error, and the rarely refreshed prices and server details. Nothing here talks to Hetzner.
-// The cycle marks the list stale and reads the cached name through the two functions below, never the table.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -17,20 +16,6 @@ export async function markSnapshotListStale(
   serverId: number,
 ): Promise<void> {
   await repo.update({ serverId }, { fetchedAt: null });
-}
-
-/** The server's name in the cached details (as the snapshots page last saw it), or null. */
-export async function cachedServerName(
-  repo: Repository<SnapshotListCache>,
-  serverId: number,
-): Promise<string | null> {
-  const row = await repo.findOne({ where: { serverId }, select: { serverId: true, serverJson: true } });
-  try {
-    const server = row?.serverJson ? (JSON.parse(row.serverJson) as { name?: unknown }) : null;
-    return typeof server?.name === 'string' ? server.name : null;
-  } catch {
-    return null;
-  }
 }
 
 export interface CachedSnapshotList {

@@ -17,6 +17,10 @@ export interface ServerInfo {
   serverType: string;
   location: string;
   status: string;
+  /** Attached volumes (not in any snapshot); absent in lists cached before this field existed. */
+  volumeIds?: number[];
+  /** Hetzner's Backups window while they are on, else null. */
+  backupWindow?: string | null;
 }
 
 const DEFAULT_BACKUP_PERCENTAGE = 20;
@@ -28,6 +32,8 @@ export function serverInfoOf(server: HcloudServer): ServerInfo {
     serverType: server.server_type.name,
     location: server.location.name,
     status: server.status,
+    volumeIds: server.volumes ?? [],
+    backupWindow: server.backup_window,
   };
 }
 

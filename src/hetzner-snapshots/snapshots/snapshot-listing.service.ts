@@ -20,7 +20,7 @@ import { describeHcloudError, HcloudClient, HcloudImage, isHcloudError } from '.
 import { listSnapshotsOfServer } from '../labels/server-snapshots.listing';
 import { PluginLogger } from '../logging/plugin.logger';
 import { ServerStateStore } from '../server-state/server-state.store';
-import { TokenDecryptionError } from '../settings/token.cipher';
+import { TokenDecryptionError } from '../connection/token.vault';
 import { EndedAction, OwnActionsTracker, TrackedAction } from './own-actions.tracker';
 import { isDetailsRefreshDue, isListRefreshDue, LIST_MAX_AGE_MS } from './snapshot-list.freshness';
 import { CachedSnapshotList, SnapshotListStore } from '../snapshot-list/snapshot-list.store';

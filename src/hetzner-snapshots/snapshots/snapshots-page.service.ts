@@ -21,6 +21,10 @@ import { formatGb } from './snapshot-format';
 import { presentSnapshots } from './snapshots.presenter';
 import { SnapshotListingService } from './snapshot-listing.service';
 import { SnapshotsService } from './snapshots.service';
+import { CoverageService } from '../not-covered/coverage.service';
+import { LimitStore } from '../limits/limit.store';
+import { DrillRunStore } from '../verify/drill-run.store';
+import { presentVerification } from '../verify/drill.presenter';
 
 /** How often a page with a snapshot being created reloads (meta refresh) or re-fetches its list (panel.js). */
 export const CREATING_REFRESH_SECONDS = 5;
@@ -38,6 +42,9 @@ export class SnapshotsPageService {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scheduler: SchedulerStatusService,
+    private readonly coverage: CoverageService,
+    private readonly drills: DrillRunStore,
+    private readonly limits: LimitStore,
   ) {}
 
   private readonly logger = new PluginLogger('SnapshotsPage');
@@ -92,9 +99,25 @@ export class SnapshotsPageService {
     const own = listing.ownRunning[0];
     const inProgress = own !== undefined || list.anyCreating;
     const refreshing = inProgress || listing.refreshing;
+    const [coverage, verification, limitWarning] = await Promise.all([
+      this.coverage.view({ server: listing.server, pricing: listing.pricing }),
+      presentVerification({
+        store: this.drills,
+        imageIds: list.rows.map((row) => row.id),
+        timeZone,
+        drillsHref: pagePath(this.options.routePrefix, '/drills'),
+      }),
+      this.limits.snapshotWarning(listing.images.length),
+    ]);
     return {
       ...common,
       list,
+      coverage: coverage && {
+        ...coverage,
+        guideHref: pagePath(this.options.routePrefix, coverage.guideHref),
+      },
+      verification,
+      limitWarning,
       schedule: await this.scheduleCard(now, timeZone),
       historyHref: pagePath(this.options.routePrefix, '/history'),
       serverName: listing.server?.name ?? `server ${listing.serverId}`,

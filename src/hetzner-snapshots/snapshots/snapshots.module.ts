@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
 import { SnapshotListingService } from './snapshot-listing.service';
-import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
+import { SnapshotListModule } from '../snapshot-list/snapshot-list.module';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
 import { SnapshotsService } from './snapshots.service';
@@ -16,10 +16,9 @@ import { SnapshotsService } from './snapshots.service';
     SnapshotListingService,
     SnapshotsService,
     SnapshotsPageService,
-    SnapshotListStore,
     OwnActionsTracker,
     CreateRequestKeys,
   ],
-  exports: [SnapshotListingService, SnapshotsService, SnapshotListStore],
+  exports: [SnapshotListingService, SnapshotsService, SnapshotListModule],
 })
 export class SnapshotsModule {}

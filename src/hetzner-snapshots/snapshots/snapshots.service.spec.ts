@@ -13,7 +13,12 @@ import type { HcloudAction, HcloudClient } from '../hcloud';
 import { KIND_LABEL, panelSnapshotLabels, PANEL_LABEL, SERVER_LABEL } from '../labels/snapshot-labels';
 import { ServerState } from '../server-state/server-state.entity';
 import { ServerStateStore } from '../server-state/server-state.store';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { AuditService } from '../audit/audit.service';
+import { LimitStore } from '../limits/limit.store';
+import { ProjectLimit } from '../limits/project-limit.entity';
 import { PanelSettings } from '../settings/panel-settings.entity';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
 import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
 import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { CreateRequestKeys } from './create-request-keys';
@@ -79,9 +84,13 @@ async function buildSut() {
     store,
     tracker,
     new CreateRequestKeys(),
-    db.getRepository(PanelSettings),
+    new PanelSettingsStore(
+      db.getRepository(PanelSettings),
+      new AuditService(db.getRepository(AuditEntry), clock),
+    ),
     listing,
     clock,
+    new LimitStore(db.getRepository(ProjectLimit)),
   );
   return { sut, db, hetzner, updates, protections, listing };
 }

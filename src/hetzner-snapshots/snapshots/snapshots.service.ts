@@ -2,8 +2,7 @@
 // protect, keep; each checked against Hetzner's current view of the snapshot, never the cached list. Pages
 // and CLI commands both come through here, so they follow the same rules. The list itself: SnapshotListingService.
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { LimitStore } from '../limits/limit.store';
 import { CLOCK, Clock } from '../../clock/clock';
 import { redactSecrets } from '../../logging/line.logger';
 import {
@@ -21,18 +20,15 @@ import {
   withServerLabel,
 } from '../labels/snapshot-labels';
 import { PluginLogger } from '../logging/plugin.logger';
-import { RetentionPolicy, RetentionTiers } from '../retention/retention.policy';
-import { PanelSettings } from '../settings/panel-settings.entity';
-import { TokenDecryptionError } from '../settings/token.cipher';
+import { RetentionPolicy } from '../retention/retention.policy';
+import { PanelSettingsStore } from '../settings/panel-settings.store';
+import { TokenDecryptionError } from '../connection/token.vault';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
 import { defaultDescription } from './snapshot-description';
 import { SnapshotListingService } from './snapshot-listing.service';
 import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { SnapshotOperationError } from './snapshot-operation.error';
-
-/** Used when the settings row is missing; the same defaults a new install starts with. */
-const DEFAULT_POLICY: RetentionPolicy = { retentionDays: 7, keepMin: 3, tiers: null };
 
 /** Who asks, and whether a person waits on a page (one retry, short timeouts) or a command may be patient. */
 export interface Caller {
@@ -57,27 +53,19 @@ export class SnapshotsService {
     private readonly store: SnapshotListStore,
     private readonly tracker: OwnActionsTracker,
     private readonly requestKeys: CreateRequestKeys,
-    @InjectRepository(PanelSettings) private readonly settings: Repository<PanelSettings>,
+    private readonly settings: PanelSettingsStore,
     private readonly listing: SnapshotListingService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly limits: LimitStore,
   ) {}
 
   /**
-   * The retention policy saved in Settings, read as the pruner reads it; null when the stored tiers are
-   * unreadable (the pruner then deletes nothing, and the page says so).
+   * The retention policy saved in Settings, with the pruner's verdict (PanelSettingsStore's); null when the
+   * stored policy cannot be used (the pruner then deletes nothing, and the page says so).
    */
   async retentionPolicy(): Promise<RetentionPolicy | null> {
-    const row = await this.settings.findOneBy({ id: 1 });
-    if (!row) return DEFAULT_POLICY;
-    let tiers: RetentionTiers | null = null;
-    if (row.retentionTiers) {
-      try {
-        tiers = JSON.parse(row.retentionTiers) as RetentionTiers;
-      } catch {
-        return null;
-      }
-    }
-    return { retentionDays: row.retentionDays, keepMin: row.keepMin, tiers };
+    const { retention } = await this.settings.read();
+    return retention.kind === 'usable' ? retention.policy : null;
   }
 
   get timeZone(): string {
@@ -141,6 +129,8 @@ export class SnapshotsService {
       // refused by it (4xx). After a timeout, a cut connection or a 5xx the snapshot may exist: keep the key.
       const nothingCreated = !createSent || (isHcloudError(err) && err.status >= 400 && err.status < 500);
       if (req.requestKey && nothingCreated) this.requestKeys.release(req.requestKey);
+      const count = (await this.store.read(serverId).catch(() => null))?.images.length ?? null;
+      await this.limits.learn(err, { resource: 'snapshot', count, at: now }).catch(() => undefined);
       throw this.operationError(err);
     } finally {
       this.creating.delete(serverId);

@@ -31,6 +31,7 @@ export class PanelLayoutContributor implements HetznerSnapshotsLayoutContributio
     return [
       { label: 'Snapshots', href: p('/snapshots') },
       { label: 'History', href: p('/history') },
+      { label: 'Drills', href: p('/drills') },
       { label: 'Settings', href: p('/settings') },
     ];
   }

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { HETZNER_SNAPSHOTS_PUBLIC_ROUTE } from '../../hetzner-snapshots/hetzner-snapshots.host-port';
 import { IS_PUBLIC } from './public.decorator';
 import { PanelRequest } from './request-context';
 
@@ -18,10 +19,11 @@ export class AdminGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const targets = [context.getHandler(), context.getClass()];
+    // The plugin's own open routes (GET /metrics, behind its bearer token) count as public too.
+    const isPublic =
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ||
+      this.reflector.getAllAndOverride<boolean>(HETZNER_SNAPSHOTS_PUBLIC_ROUTE, targets);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<PanelRequest>();
     if (req.admin) return true;

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { decryptToken, encryptToken, TokenDecryptionError } from './token.cipher';
+import { decryptToken, encryptToken, TokenDecryptionError } from './token.vault';
 
 describe('token cipher', () => {
   const key = crypto.randomBytes(32);
