@@ -118,13 +118,15 @@ describe('snapshots page (e2e)', () => {
     expect(manualRow).toMatch(/\d{1,2} \w{3} \d{4}, \d{2}:\d{2} CES?T 3 hours ago/);
     expect(manualRow).toContain('3.25 GB');
     expect(manualRow).toContain('available');
-    expect(manualRow).toContain('manual by hand, in this panel');
+    expect(manualRow).toContain('manual');
+    expect(rowHtml(html, manual.id)).toContain('title="by hand, in this panel"');
     expect(manualRow).toContain('not protected');
     expect(manualRow).toContain('never removed by retention');
     // The time is the server's (Europe/Berlin), and machine-readable.
     expect(rowHtml(html, manual.id)).toContain(`datetime="${manual.created.toISOString().slice(0, 19)}`);
 
-    expect(rowText(html, autos[0].id)).toContain('automatic on schedule, by this panel');
+    expect(rowText(html, autos[0].id)).toContain('automatic');
+    expect(rowHtml(html, autos[0].id)).toContain('title="on schedule, by this panel"');
     expect(rowText(html, autos[0].id)).toContain('kept: among the newest 3');
     expect(rowText(html, autos[3].id)).toMatch(/kept until \d{1,2} \w{3} \d{4}, \d{2}:\d{2} CES?T/);
     expect(rowText(html, autos[4].id)).toContain('removed at the next prune');
@@ -175,7 +177,7 @@ describe('snapshots page (e2e)', () => {
     expect(res.text).toContain('Snapshots <span class="muted">of web-1</span>');
   });
 
-  it('lists 1,200 snapshots in 24 API pages of 50 and shows them 100 to a page', async () => {
+  it('lists 1,200 snapshots in 24 API pages of 50 and shows them 50 to a page', async () => {
     w = await startSnapshotsWorld();
     const { fake, server } = w;
     const images = fake.addImages(1200, {
@@ -196,22 +198,22 @@ describe('snapshots page (e2e)', () => {
         page: String(i + 1),
       });
     }
-    expect(first.text.match(/<tr id="snapshot-/g)).toHaveLength(100);
+    expect(first.text.match(/<tr id="snapshot-/g)).toHaveLength(50);
     expect(visibleText(first.text)).toContain('1,200 snapshots');
-    expect(visibleText(first.text)).toContain('Page 1 of 12 · Showing 1–100 of 1,200');
+    expect(visibleText(first.text)).toContain('Page 1 of 24 · Showing 1–50 of 1,200');
     expect(first.text).toContain('href="/snapshots?page&#x3D;2" rel="next"');
     expect(first.text).toContain(`id="snapshot-${images[1199].id}"`);
 
-    const last = await w.agent.get('/snapshots?page=12');
-    expect(last.text.match(/<tr id="snapshot-/g)).toHaveLength(100);
+    const last = await w.agent.get('/snapshots?page=24');
+    expect(last.text.match(/<tr id="snapshot-/g)).toHaveLength(50);
     expect(last.text).toContain(`id="snapshot-${images[0].id}"`);
-    expect(last.text).toContain('href="/snapshots?page&#x3D;11" rel="prev"');
+    expect(last.text).toContain('href="/snapshots?page&#x3D;23" rel="prev"');
     expect(last.text).not.toContain('rel="next"');
     // Paging reads the cache: no further listing.
     expect(imageListings(fake)).toHaveLength(24);
     // A page number out of range shows the last page; nonsense shows the first.
-    expect(visibleText((await w.agent.get('/snapshots?page=500')).text)).toContain('Page 12 of 12');
-    expect(visibleText((await w.agent.get('/snapshots?page=x%3Cb%3E')).text)).toContain('Page 1 of 12');
+    expect(visibleText((await w.agent.get('/snapshots?page=500')).text)).toContain('Page 24 of 24');
+    expect(visibleText((await w.agent.get('/snapshots?page=x%3Cb%3E')).text)).toContain('Page 1 of 24');
   });
 
   it('asks Hetzner for the list at most every 30 seconds, shares one refresh between concurrent views, and again when marked stale', async () => {

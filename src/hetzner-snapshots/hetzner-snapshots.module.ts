@@ -61,9 +61,11 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
   const serverState = withCore(ServerStateModule);
   const labels = withCore(LabelsModule, lease, audit, serverState);
   const scheduler = withCore(SchedulerModule, lease, labels, serverState, audit);
+  const snapshots = withCore(SnapshotsModule, scheduler, serverState);
   const features = [
-    withCore(SettingsModule, audit),
-    withCore(SnapshotsModule, scheduler, serverState),
+    // Settings previews retention on the cached snapshot list (RetentionPreviewService).
+    withCore(SettingsModule, audit, snapshots),
+    snapshots,
     withCore(DoctorModule, serverState),
     scheduler,
     withCore(RestoreModule, lease),

@@ -1,6 +1,6 @@
 // The settings page: the API token (paste, check again, replace, disconnect), schedule and retention with a
 // preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
-import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import type { FieldErrors } from '../../forms/form-validation';
@@ -14,7 +14,10 @@ import {
   HetznerSnapshotsModuleOptions,
   pagePath,
 } from '../hetzner-snapshots.options';
-import { pluginView } from '../hetzner-snapshots.views';
+import { pluginView, renderPluginPartial } from '../hetzner-snapshots.views';
+import { runsPerDay } from '../schedule/snapshot-schedule';
+import { RetentionPreviewService } from '../snapshots/retention-preview.service';
+import type { RetentionPreview } from '../snapshots/retention-preview';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import {
   presentAudit,
@@ -23,6 +26,7 @@ import {
   presentToken,
   presentUnusableSchedule,
 } from './settings.presenter';
+import type { ScheduleSettings } from './schedule-settings.form';
 import { ScheduleSummary, SettingsService } from './settings.service';
 
 type Body = Record<string, unknown> | undefined;
@@ -32,6 +36,8 @@ interface PageState {
   scheduleValues?: Record<string, unknown>;
   scheduleErrors?: FieldErrors;
   preview?: ScheduleSummary;
+  /** The unsaved schedule the preview describes, for its retention timeline. */
+  previewSchedule?: ScheduleSettings;
 }
 
 /** Fields a form carries for transport, not for the settings. */
@@ -50,6 +56,7 @@ export class SettingsController {
     @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HETZNER_SNAPSHOTS_HOST_PORT) private readonly host: HetznerSnapshotsHostPort,
+    private readonly retention: RetentionPreviewService,
   ) {}
 
   @Get('settings')
@@ -115,7 +122,11 @@ export class SettingsController {
       const preview = await this.service.previewSchedule(values);
       if (!preview.ok)
         return this.render(res, 400, { scheduleValues: preview.values, scheduleErrors: preview.errors });
-      return this.render(res, 200, { scheduleValues: values, preview: preview.summary });
+      return this.render(res, 200, {
+        scheduleValues: values,
+        preview: preview.summary,
+        previewSchedule: preview.schedule,
+      });
     }
     const result = await this.service.updateSchedule(values, actorOf(this.host, req));
     if (!result.ok)
@@ -130,6 +141,39 @@ export class SettingsController {
     this.done(req, res, result.changes.length === 0 ? 'info' : 'success', message, '#schedule');
   }
 
+  /**
+   * GET: what the form's values would do, as JSON for panel.js while the admin types: the same validation
+   * and computation as "Preview next runs", nothing stored. Fields arrive as query parameters.
+   */
+  @Get('settings/retention-preview')
+  async retentionPreview(@Query() query: unknown, @Res() res: Response) {
+    const values = settingsFields(query && typeof query === 'object' ? (query as Body) : {});
+    const preview = await this.service.previewSchedule(values);
+    if (!preview.ok) return res.status(400).json({ ok: false, errors: preview.errors });
+    const summary = presentSummary(preview.summary);
+    const retention = await this.retentionOf(preview.schedule, preview.summary);
+    res.json({
+      ok: true,
+      description: summary.description,
+      nextRuns: summary.nextRuns,
+      retention: summary.retention,
+      estimate: retention.estimate,
+      timeline: {
+        sentence: retention.timeline.sentence,
+        deleteCount: retention.timeline.deleteCount,
+        html: renderPluginPartial('hs-timeline', retention.timeline),
+      },
+    });
+  }
+
+  private retentionOf(schedule: ScheduleSettings, summary: ScheduleSummary): Promise<RetentionPreview> {
+    return this.retention.preview({
+      policy: { retentionDays: schedule.retentionDays, keepMin: schedule.keepMin, tiers: schedule.tiers },
+      runsPerDay: runsPerDay(schedule.frequency, summary.timeZone),
+      nextRuns: schedule.enabled ? summary.nextRuns : [],
+    });
+  }
+
   private async render(res: Response, status: number, state: PageState) {
     const timeZone = this.options.timeZone;
     const [tokenStatus, saved, audit] = await Promise.all([
@@ -138,8 +182,16 @@ export class SettingsController {
       this.service.recentAudit(20),
     ]);
     // A stored schedule that no longer validates is shown as unusable, with the form to repair it.
+    const savedSummary = saved.ok ? await this.service.summarize(saved.schedule) : null;
+    // The estimate under the retention fields: of the previewed change, else of what is saved.
+    const live =
+      state.previewSchedule && state.preview
+        ? await this.retentionOf(state.previewSchedule, state.preview)
+        : saved.ok && savedSummary
+          ? await this.retentionOf(saved.schedule, savedSummary)
+          : null;
     const savedView = saved.ok
-      ? { ...presentSummary(await this.service.summarize(saved.schedule)), enabled: saved.schedule.enabled }
+      ? { ...presentSummary(savedSummary!), enabled: saved.schedule.enabled }
       : { ...presentUnusableSchedule(saved, timeZone), enabled: saved.enabled };
     res.status(status).render(pluginView('settings'), {
       title: 'Settings',
@@ -148,6 +200,9 @@ export class SettingsController {
       tokenError: state.tokenError,
       saved: savedView,
       preview: state.preview ? presentSummary(state.preview) : null,
+      // The timeline is drawn for an unsaved change; the snapshots page draws the saved one.
+      previewTimeline: state.preview && live ? live.timeline : null,
+      estimate: live?.estimate ?? null,
       schedule: presentScheduleForm(state.scheduleValues ?? saved.form, state.scheduleErrors),
       audit: presentAudit(audit, timeZone),
       paths: {
@@ -155,6 +210,7 @@ export class SettingsController {
         check: this.path('/settings/token/check'),
         disconnect: this.path('/settings/token/disconnect'),
         schedule: this.path('/settings/schedule'),
+        preview: this.path('/settings/retention-preview'),
       },
     });
   }

@@ -24,7 +24,6 @@ import {
   pagePath,
 } from '../hetzner-snapshots.options';
 import { PanelLayoutContributor } from '../status/panel-layout.contributor';
-import { snapshotOrigin } from '../retention/retention.policy';
 import { describeRetention } from '../retention/retention.describe';
 import {
   describeFrequency,
@@ -33,6 +32,7 @@ import {
   stableOffsetMinutes,
   toCronExpression,
 } from '../schedule/snapshot-schedule';
+import { averageSnapshotSizeGb } from '../snapshots/retention-preview';
 import { SnapshotListCache } from '../snapshots/snapshot-list-cache.entity';
 import { webhookHostProblem } from '../webhook/webhook-address.rule';
 import { PanelSettings } from './panel-settings.entity';
@@ -440,18 +440,7 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     } catch {
       return null;
     }
-    const sized = images.filter(
-      (i) =>
-        i?.type === 'snapshot' &&
-        i.created_from?.id === serverId &&
-        typeof i.image_size === 'number' &&
-        i.image_size > 0,
-    );
-    // Automatic snapshots are what retention keeps; manual ones may be of a very different size.
-    const auto = sized.filter((i) => snapshotOrigin(i.labels) === 'auto');
-    const basis = auto.length > 0 ? auto : sized;
-    if (basis.length === 0) return null;
-    return basis.reduce((sum, i) => sum + (i.image_size as number), 0) / basis.length;
+    return averageSnapshotSizeGb(images, serverId);
   }
 
   private async knownServerId(): Promise<number | null> {

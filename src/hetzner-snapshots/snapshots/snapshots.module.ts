@@ -3,6 +3,7 @@
 import { Module } from '@nestjs/common';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
+import { RetentionPreviewService } from './retention-preview.service';
 import { SnapshotListStore } from './snapshot-list.store';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
@@ -17,7 +18,8 @@ import { SnapshotsService } from './snapshots.service';
     SnapshotListStore,
     OwnActionsTracker,
     CreateRequestKeys,
+    RetentionPreviewService,
   ],
-  exports: [SnapshotsService, SnapshotListStore],
+  exports: [SnapshotsService, SnapshotListStore, RetentionPreviewService],
 })
 export class SnapshotsModule {}
