@@ -187,8 +187,8 @@ describeBrowser('pages to look at, in Chromium', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     console.log(`snapshots page at 390 px with 23 snapshots: ${height} px tall`);
     await shoot('02-snapshots-phone', 'snapshots-phone');
-    for (const y of [0, 800, 1600, 2400])
-      // DEBUG-SLICES
+    // The tall page in screen-sized slices too, which a person can read at full size.
+    for (const y of [0, 800, 1600, 2400, 3200])
       await page.screenshot({
         path: path.join(SCREENSHOT_DIR, SUITE, `slice-${y}.png`),
         fullPage: true,

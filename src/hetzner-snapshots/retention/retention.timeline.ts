@@ -100,7 +100,7 @@ export interface TimelineModel {
 
 const GEOMETRY: Record<TimelineLayout, { width: number; plotLeft: number; maxTicks: number }> = {
   wide: { width: 1000, plotLeft: 96, maxTicks: 8 },
-  narrow: { width: 380, plotLeft: 74, maxTicks: 4 },
+  narrow: { width: 380, plotLeft: 90, maxTicks: 4 },
 };
 const TOP = 26;
 const LIST_MAX = 100;
@@ -306,7 +306,8 @@ function draw(input: TimelineInput, layout: TimelineLayout): TimelineDrawing {
     y1: TOP - 4,
     y2: lanesBottom,
     label: `kept ${plural(policy.retentionDays, 'day')}`,
-    labelX: x(windowStart) + 4,
+    // The label ends just left of the window (text-anchor: end), so it never meets "now" above a short window.
+    labelX: round(x(windowStart) - 4),
   };
 
   const nextRuns = upcoming
