@@ -420,6 +420,7 @@ const TICK_STEPS: { ms: number; unit: 'hour' | 'day' | 'month'; n: number; forma
   { ms: 12 * HOUR_MS, unit: 'hour', n: 12, format: 'd LLL HH:mm' },
   { ms: DAY_MS, unit: 'day', n: 1, format: 'd LLL' },
   { ms: 2 * DAY_MS, unit: 'day', n: 2, format: 'd LLL' },
+  { ms: 3 * DAY_MS, unit: 'day', n: 3, format: 'd LLL' },
   { ms: 7 * DAY_MS, unit: 'day', n: 7, format: 'd LLL' },
   { ms: 14 * DAY_MS, unit: 'day', n: 14, format: 'd LLL' },
   { ms: 30 * DAY_MS, unit: 'month', n: 1, format: 'LLL yyyy' },

@@ -48,6 +48,15 @@ function settingsFields(body: Body): Record<string, unknown> {
   return rest;
 }
 
+/** JSON with <, > and & escaped: the values echo what was typed, and no parser may mistake them for markup. */
+function sendJson(res: Response, body: unknown): void {
+  const text = JSON.stringify(body).replace(
+    /[<>&]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  res.type('application/json').send(text);
+}
+
 @Controller()
 @UseGuards(PluginAccessGuard)
 export class SettingsController {
@@ -149,10 +158,10 @@ export class SettingsController {
   async retentionPreview(@Query() query: unknown, @Res() res: Response) {
     const values = settingsFields(query && typeof query === 'object' ? (query as Body) : {});
     const preview = await this.service.previewSchedule(values);
-    if (!preview.ok) return res.status(400).json({ ok: false, errors: preview.errors });
+    if (!preview.ok) return sendJson(res.status(400), { ok: false, errors: preview.errors });
     const summary = presentSummary(preview.summary);
     const retention = await this.retentionOf(preview.schedule, preview.summary);
-    res.json({
+    sendJson(res, {
       ok: true,
       description: summary.description,
       nextRuns: summary.nextRuns,
