@@ -184,16 +184,14 @@ describe('settings: schedule and retention (e2e)', () => {
   it('answers the live preview as JSON: the same computation as the page, behind sign-in, storing nothing', async () => {
     const before = await stored();
     const requests = fake.requests.length;
-    const res = await agent
-      .get('/settings/retention-preview')
-      .query({
-        ...DEFAULT_FORM,
-        enabled: 'true',
-        frequencyKind: 'weekly',
-        weeklyDay: 'sun',
-        weeklyAt: '02:00',
-        retentionDays: '30',
-      });
+    const res = await agent.get('/settings/retention-preview').query({
+      ...DEFAULT_FORM,
+      enabled: 'true',
+      frequencyKind: 'weekly',
+      weeklyDay: 'sun',
+      weeklyAt: '02:00',
+      retentionDays: '30',
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['cache-control']).toContain('no-store');

@@ -157,6 +157,56 @@ describe('snapshots page (e2e)', () => {
     expect(html).toMatch(/id="snapshots-region" data-refresh-url="\/snapshots" data-refresh-seconds="5"/);
   });
 
+  it('draws the retention timeline in the page itself, with its words, and filters the list on the server', async () => {
+    w = await startSnapshotsWorld();
+    const { fake, server } = w;
+    const autos = [1, 2, 3, 9, 10].map((days) =>
+      fake.addImage({
+        serverId: server.id,
+        description: `auto ${days}d`,
+        labels: { ...PANEL_LABELS, 'snapshot-panel/kind': 'auto' },
+        created: ago(fake, days * DAY),
+        imageSize: 2,
+      }),
+    );
+    const manual = fake.addImage({
+      serverId: server.id,
+      description: 'Before the upgrade',
+      labels: { ...PANEL_LABELS, 'snapshot-panel/kind': 'manual' },
+      created: ago(fake, 5 * DAY),
+      imageSize: 2,
+    });
+    const html = (await w.agent.get('/snapshots')).text;
+    // Markup only: no script draws it, and nothing in it needs a style attribute the CSP would refuse.
+    const figure = /<figure class="timeline" data-timeline>(.*?)<\/figure>/s.exec(html)![1];
+    expect(figure).not.toMatch(/\sstyle=|<script/);
+    expect(figure.match(/<svg class="timeline-svg timeline-(wide|narrow)"[^>]* role="img"/g)).toHaveLength(2);
+    expect(visibleText(figure)).toContain('In words: the next prune deletes 2 of 6 snapshots');
+    expect(visibleText(figure)).toContain('The next prune deletes 2: “auto 10d”, “auto 9d”.');
+    // The same two the retention column names, crossed out in each drawing.
+    expect(figure.match(/class="tl-mark tl-auto tl-delete"/g)).toHaveLength(4);
+    for (const old of autos.slice(3)) expect(rowText(html, old.id)).toContain('removed at the next prune');
+
+    const manualOnly = (await w.agent.get('/snapshots?kind=manual')).text;
+    expect(manualOnly.match(/<tr id="snapshot-/g)).toHaveLength(1);
+    expect(rowText(manualOnly, manual.id)).toContain('Before the upgrade');
+    expect(visibleText(manualOnly)).toContain('1 of 6 snapshots match');
+    expect(manualOnly).toContain('<option value="manual" selected>');
+    // The timeline still shows every snapshot: the filter chooses rows, not what retention sees.
+    expect(visibleText(manualOnly)).toContain('the next prune deletes 2 of 6 snapshots');
+
+    const byText = (await w.agent.get('/snapshots?q=UPGRADE')).text;
+    expect(byText.match(/<tr id="snapshot-/g)).toHaveLength(1);
+    const none = (await w.agent.get('/snapshots?kind=kept')).text;
+    expect(none).toContain('No snapshot matches this filter.');
+    // A kind that is none, or markup in the text: no filter, or the text shown back escaped.
+    const odd = await w.agent.get('/snapshots?kind=%3Cscript%3E&q=%3Cb%3Ex');
+    expect(odd.status).toBe(200);
+    expect(odd.text).not.toContain('<b>x');
+    expect(odd.text).toContain('value="&lt;b&gt;x"');
+    expect(visibleText(odd.text)).toContain('0 of 6 snapshots match');
+  });
+
   it('sums up count, size and the monthly cost next to Hetzner’s Backups, and says when it was refreshed', async () => {
     w = await startSnapshotsWorld({ serverPrice: '10.00' });
     const { fake, server } = w;

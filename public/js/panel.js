@@ -54,13 +54,17 @@
   var menus = function () {
     return Array.prototype.slice.call(document.querySelectorAll('details.row-menu[open]'));
   };
-  document.addEventListener('toggle', function (e) {
-    var opened = e.target;
-    if (!opened.matches || !opened.matches('details.row-menu') || !opened.open) return;
-    menus().forEach(function (menu) {
-      if (menu !== opened) menu.open = false;
-    });
-  }, true);
+  document.addEventListener(
+    'toggle',
+    function (e) {
+      var opened = e.target;
+      if (!opened.matches || !opened.matches('details.row-menu') || !opened.open) return;
+      menus().forEach(function (menu) {
+        if (menu !== opened) menu.open = false;
+      });
+    },
+    true,
+  );
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape') return;
     menus().forEach(function (menu) {
@@ -100,7 +104,8 @@
         .then(function (body) {
           if (mine !== latest) return;
           if (!body.ok) {
-            estimate.textContent = 'The preview waits for valid values: ' + Object.values(body.errors || {}).join(' ');
+            estimate.textContent =
+              'The preview waits for valid values: ' + Object.values(body.errors || {}).join(' ');
             return;
           }
           estimate.textContent = body.estimate;
