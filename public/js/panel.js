@@ -10,6 +10,11 @@
     var meta = document.querySelector('meta[http-equiv="refresh"]');
     if (meta) meta.parentNode.removeChild(meta);
     var tick = function () {
+      // A row's menu is open, or a filter is being typed in: replacing the list would close or clear it; wait.
+      var active = document.activeElement;
+      var typing = active && active.matches('#snapshots-region input, #snapshots-region select');
+      if (typing || document.querySelector('#snapshots-region details.row-menu[open]'))
+        return setTimeout(tick, interval);
       fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
         .then(function (r) {
           // Sent elsewhere (signed out): show that page for real.

@@ -197,6 +197,15 @@ describeBrowser('pages to look at, in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('keeps every row’s menu in view at tablet and desktop widths', async () => {
+    for (const width of [768, 1024, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${base}/snapshots`);
+      const box = (await page.locator('tbody tr summary').first().boundingBox())!;
+      expect({ width, inView: box.x + box.width <= width - 20 }).toEqual({ width, inView: true });
+    }
+  });
+
   it('lists 23 snapshots on a phone in three lines each', async () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${base}/snapshots`);
@@ -254,6 +263,8 @@ describeBrowser('pages to look at, in Chromium', () => {
       `Keep snapshot ${auto.id}`,
     );
     await shoot('03-row-menu-open');
+    // The open menu as a person sees it (the full-page picture above is scaled down).
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, SUITE, '03b-row-menu-open-screen.png') });
     await page.keyboard.press('Escape');
     expect(await page.locator(`#snapshot-${auto.id} details`).getAttribute('open')).toBeNull();
     expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
