@@ -242,7 +242,7 @@ export class HistoryPresenter {
     const here = pagePath(this.options.routePrefix, '/history');
     return {
       strip: presentHistoryStrip({
-        runs: await this.store.recent(STRIP_FETCH),
+        runs: await this.store.recentOutcomes(STRIP_FETCH),
         now,
         timeZone: tz,
         historyPath: here,
