@@ -207,8 +207,8 @@ function describeSnapshot(
 
 function draw(input: TimelineInput, layout: TimelineLayout): TimelineDrawing {
   const { policy, now, timeZone } = input;
-  const { width: WIDTH, plotLeft: PLOT_LEFT, maxTicks } = GEOMETRY[layout];
-  const PLOT_RIGHT = WIDTH - 14;
+  const { width, plotLeft, maxTicks } = GEOMETRY[layout];
+  const plotRight = width - 14;
   const nowMs = now.getTime();
   const activeTiers = TIER_NAMES.filter((tier) => (policy.tiers?.[tier] ?? 0) > 0);
   const pastMs = pastSpanMs(input);
@@ -217,7 +217,7 @@ function draw(input: TimelineInput, layout: TimelineLayout): TimelineDrawing {
   const futureMs = clamp(lastRunMs * 1.05, pastMs * 0.06, pastMs * 0.25);
   const from = nowMs - pastMs;
   const to = nowMs + futureMs;
-  const x = (ms: number) => round(PLOT_LEFT + ((ms - from) / (to - from)) * (PLOT_RIGHT - PLOT_LEFT));
+  const x = (ms: number) => round(plotLeft + ((ms - from) / (to - from)) * (plotRight - plotLeft));
 
   const decisions = new Map<number, RetentionDecision>(
     (input.plan?.decisions ?? []).map((decision) => [decision.id, decision]),
@@ -323,10 +323,10 @@ function draw(input: TimelineInput, layout: TimelineLayout): TimelineDrawing {
 
   return {
     layout,
-    width: WIDTH,
+    width,
     height: axisY + AXIS_LABELS,
-    plotLeft: PLOT_LEFT,
-    plotRight: PLOT_RIGHT,
+    plotLeft,
+    plotRight,
     axisY,
     lanes,
     marks,
