@@ -72,7 +72,8 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
   const snapshots = withCore(SnapshotsModule, scheduler, serverState, snapshotList, coverage, verify, limits);
   const notifications = withCore(NotificationsModule, scheduler);
   const features = [
-    withCore(SettingsModule, snapshotList, coverage),
+    // Settings previews retention on the cached snapshot list (RetentionPreviewService).
+    withCore(SettingsModule, snapshotList, coverage, snapshots),
     snapshots,
     withCore(DoctorModule, serverState, notifications, verify, coverage),
     scheduler,

@@ -3,7 +3,7 @@
 import { Module } from '@nestjs/common';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
-import { SnapshotListModule } from './snapshot-list.module';
+import { RetentionPreviewService } from './retention-preview.service';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
 import { SnapshotsService } from './snapshots.service';
@@ -11,7 +11,13 @@ import { SnapshotsService } from './snapshots.service';
 // Imports (the core, the scheduler for the "Automatic snapshots" card) are wired in hetzner-snapshots.module.ts.
 @Module({
   controllers: [SnapshotsController],
-  providers: [SnapshotsService, SnapshotsPageService, OwnActionsTracker, CreateRequestKeys],
-  exports: [SnapshotsService, SnapshotListModule],
+  providers: [
+    SnapshotsService,
+    SnapshotsPageService,
+    OwnActionsTracker,
+    CreateRequestKeys,
+    RetentionPreviewService,
+  ],
+  exports: [SnapshotsService, RetentionPreviewService],
 })
 export class SnapshotsModule {}
