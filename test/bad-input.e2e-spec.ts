@@ -217,6 +217,14 @@ const validChangedSchedule = (patch: Record<string, unknown>) => ({
   ...savedDefaults({ frequencyKind: 'daily', dailyAt: '04:15', retentionDays: '9', keepMin: '4' }),
   ...patch,
 });
+/** The live retention preview (GET, JSON): the same validation as the form, nothing stored, no request to Hetzner. */
+async function preview(patch: Record<string, unknown>): Promise<Answer> {
+  const res = await agent
+    .get('/settings/retention-preview')
+    .query({ ...savedDefaults({ frequencyKind: 'daily' }), ...patch });
+  rawResponses.push(res.text);
+  return { status: res.status, text: res.text };
+}
 const restoreForm = (patch: Record<string, unknown>) => ({ confirmServerName: 'web-1', ...patch });
 const webhookForm = (patch: Record<string, unknown>) => ({
   name: 'Ops chat',
@@ -521,6 +529,20 @@ const cliRows: Row[] = [
   { name: 'cli doctor: an unknown option', send: () => cli(['doctor', '--fix']), status: 2, message: 'Unknown option --fix. Options: --json.' },
 ];
 
+// prettier-ignore
+const previewRows: Row[] = [
+  { name: 'preview: retention 0 days', send: () => preview({ retentionDays: '0' }), status: 400, message: RANGE_DAYS },
+  { name: 'preview: retention with SQL', send: () => preview({ retentionDays: `7${SQL}` }), status: 400, message: RANGE_DAYS },
+  { name: 'preview: keep "three"', send: () => preview({ keepMin: 'three' }), status: 400, message: RANGE_KEEP },
+  { name: 'preview: retention given twice', send: () => preview({ retentionDays: ['7', '8'] }), status: 400, message: SINGLE },
+  { name: 'preview: cron every minute', send: () => preview({ frequencyKind: 'cron', cron: '* * * * *' }), status: 400, message: 'runs 60 times an hour' },
+  { name: 'preview: cron with <script>', send: () => preview({ frequencyKind: 'cron', cron: SCRIPT }), status: 400, message: /has 1 field|is not a valid cron expression/ },
+  { name: 'preview: a field the form does not have', send: () => preview({ isAdmin: 'true' }), status: 400, message: NOT_A_FIELD },
+  { name: 'preview: webhook to 169.254.169.254', send: () => preview({ webhookUrl: 'http://169.254.169.254/latest' }), status: 400, message: 'is a link-local address' },
+  { name: 'preview: tiers all zero', send: () => preview({ tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' }), status: 400, message: 'Keep at least one tier above 0' },
+  { name: 'preview: signed out', send: async () => { const res = await anonymous.get('/settings/retention-preview').query(savedDefaults({})); return { status: res.status, text: res.headers.location ?? '' }; }, status: 303, message: '/login' },
+];
+
 async function expectRefused(row: Row): Promise<void> {
   const before = await state();
   const answer = await row.send();
@@ -546,6 +568,7 @@ describe('bad input is refused with its message and changes nothing (e2e)', () =
       ...tokenRows,
       ...scheduleRows,
       ...notificationRows,
+      ...previewRows,
       ...snapshotRows,
       ...cliRows,
     ];
@@ -587,6 +610,13 @@ describe('bad input is refused with its message and changes nothing (e2e)', () =
         expect(created.status).toBe(303);
       });
       it.each(notificationRows)('$name', expectRefused);
+    });
+    describe('live retention preview (JSON)', () => {
+      it.each(previewRows)('$name', async (row) => {
+        const requests = fake.requests.length;
+        await expectRefused(row);
+        expect(fake.requests.length).toBe(requests);
+      });
     });
     describe('snapshots: take, delete, protect, keep, restore', () => {
       it.each(snapshotRows)('$name', expectRefused);

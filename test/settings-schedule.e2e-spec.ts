@@ -163,6 +163,58 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('draws the unsaved policy’s retention timeline in the preview, and shows the estimate under the form', async () => {
+    const res = await postSchedule(
+      { ...DEFAULT_FORM, frequencyKind: 'daily', dailyAt: '04:15', retentionDays: '14' },
+      'preview',
+    );
+    const live = /<div class="live-preview"[^>]*>(.*?)<\/form>/s.exec(res.text)![1];
+    expect(live).toContain('<svg class="timeline-svg timeline-wide"');
+    expect(live).toContain('role="img" aria-labelledby="tl-title-wide tl-desc-wide"');
+    expect(live).toContain('Retention keeps automatic snapshots for 14 days');
+    expect(live).toContain('Keeps about 14 automatic snapshots, about 28 GB at today’s sizes.');
+    // Under the strict CSP: no style attribute anywhere in the drawing.
+    expect(live).not.toMatch(/\sstyle=/);
+    // A plain view of the page has the estimate of the saved policy and no timeline (the snapshots page draws it).
+    const page = await agent.get('/settings');
+    expect(page.text).toContain('Keeps about 28 automatic snapshots, about 56 GB at today’s sizes.');
+    expect(page.text).not.toContain('timeline-svg');
+  });
+
+  it('answers the live preview as JSON: the same computation as the page, behind sign-in, storing nothing', async () => {
+    const before = await stored();
+    const requests = fake.requests.length;
+    const res = await agent.get('/settings/retention-preview').query({
+      ...DEFAULT_FORM,
+      enabled: 'true',
+      frequencyKind: 'weekly',
+      weeklyDay: 'sun',
+      weeklyAt: '02:00',
+      retentionDays: '30',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['cache-control']).toContain('no-store');
+    expect(res.body).toMatchObject({
+      ok: true,
+      description: 'weekly on Sunday at 02:00',
+      estimate: 'Keeps about 4 automatic snapshots, about 8 GB at today’s sizes.',
+      retention: expect.stringContaining('Keeps automatic snapshots for 30 days'),
+      timeline: { deleteCount: 0, sentence: expect.stringContaining('Next runs: ') },
+    });
+    expect(res.body.nextRuns).toHaveLength(3);
+    for (const run of res.body.nextRuns) expect(localHHMM(run.iso)).toBe('02:00');
+    expect(res.body.timeline.html).toContain('<figure class="timeline" data-timeline>');
+    // Escaped for any parser: no raw markup characters in the JSON text.
+    expect(res.text).not.toMatch(/[<>]/);
+    expect(await stored()).toEqual(before);
+    expect(fake.requests.length).toBe(requests);
+    // Signed out: the sign-in page, as for every page of the panel.
+    const anonymous = await panel.anonymous().get('/settings/retention-preview').query(DEFAULT_FORM);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toMatch(/^\/login/);
+  });
+
   it('saves from the page, tells the scheduler at once, and `schedule show --json` reads back the same', async () => {
     events.length = 0;
     const res = await postSchedule({

@@ -100,7 +100,7 @@ describe('snapshot changes from the page (e2e)', () => {
     page = await w.agent.get('/snapshots');
     expect(polls()).toBe(2);
     expect(imageListings(w.fake)).toHaveLength(listings + 1);
-    expect(rowText(page.text, image.id)).toMatch(/\d+(\.\d+)? GB available manual/);
+    expect(rowText(page.text, image.id)).toMatch(/\d+(\.\d+)? GB available not protected manual/);
     expect(page.text).not.toContain('http-equiv="refresh"');
     expect(page.text).not.toContain('data-refresh-url');
     expect(page.text).toContain('Take snapshot now');

@@ -118,13 +118,15 @@ describe('snapshots page (e2e)', () => {
     expect(manualRow).toMatch(/\d{1,2} \w{3} \d{4}, \d{2}:\d{2} CES?T 3 hours ago/);
     expect(manualRow).toContain('3.25 GB');
     expect(manualRow).toContain('available');
-    expect(manualRow).toContain('manual by hand, in this panel');
+    expect(manualRow).toContain('manual');
+    expect(rowHtml(html, manual.id)).toContain('title="by hand, in this panel"');
     expect(manualRow).toContain('not protected');
     expect(manualRow).toContain('never removed by retention');
     // The time is the server's (Europe/Berlin), and machine-readable.
     expect(rowHtml(html, manual.id)).toContain(`datetime="${manual.created.toISOString().slice(0, 19)}`);
 
-    expect(rowText(html, autos[0].id)).toContain('automatic on schedule, by this panel');
+    expect(rowText(html, autos[0].id)).toContain('automatic');
+    expect(rowHtml(html, autos[0].id)).toContain('title="on schedule, by this panel"');
     expect(rowText(html, autos[0].id)).toContain('kept: among the newest 3');
     expect(rowText(html, autos[3].id)).toMatch(/kept until \d{1,2} \w{3} \d{4}, \d{2}:\d{2} CES?T/);
     expect(rowText(html, autos[4].id)).toContain('removed at the next prune');
@@ -155,6 +157,56 @@ describe('snapshots page (e2e)', () => {
     expect(html).toMatch(/id="snapshots-region" data-refresh-url="\/snapshots" data-refresh-seconds="5"/);
   });
 
+  it('draws the retention timeline in the page itself, with its words, and filters the list on the server', async () => {
+    w = await startSnapshotsWorld();
+    const { fake, server } = w;
+    const autos = [1, 2, 3, 9, 10].map((days) =>
+      fake.addImage({
+        serverId: server.id,
+        description: `auto ${days}d`,
+        labels: { ...PANEL_LABELS, 'snapshot-panel/kind': 'auto' },
+        created: ago(fake, days * DAY),
+        imageSize: 2,
+      }),
+    );
+    const manual = fake.addImage({
+      serverId: server.id,
+      description: 'Before the upgrade',
+      labels: { ...PANEL_LABELS, 'snapshot-panel/kind': 'manual' },
+      created: ago(fake, 5 * DAY),
+      imageSize: 2,
+    });
+    const html = (await w.agent.get('/snapshots')).text;
+    // Markup only: no script draws it, and nothing in it needs a style attribute the CSP would refuse.
+    const figure = /<figure class="timeline" data-timeline>(.*?)<\/figure>/s.exec(html)![1];
+    expect(figure).not.toMatch(/\sstyle=|<script/);
+    expect(figure.match(/<svg class="timeline-svg timeline-(wide|narrow)"[^>]* role="img"/g)).toHaveLength(2);
+    expect(visibleText(figure)).toContain('In words: the next prune deletes 2 of 6 snapshots');
+    expect(visibleText(figure)).toContain('The next prune deletes 2: “auto 10d”, “auto 9d”.');
+    // The same two the retention column names, crossed out in each drawing.
+    expect(figure.match(/class="tl-mark tl-auto tl-delete"/g)).toHaveLength(4);
+    for (const old of autos.slice(3)) expect(rowText(html, old.id)).toContain('removed at the next prune');
+
+    const manualOnly = (await w.agent.get('/snapshots?kind=manual')).text;
+    expect(manualOnly.match(/<tr id="snapshot-/g)).toHaveLength(1);
+    expect(rowText(manualOnly, manual.id)).toContain('Before the upgrade');
+    expect(visibleText(manualOnly)).toContain('1 of 6 snapshots match');
+    expect(manualOnly).toContain('<option value="manual" selected>');
+    // The timeline still shows every snapshot: the filter chooses rows, not what retention sees.
+    expect(visibleText(manualOnly)).toContain('the next prune deletes 2 of 6 snapshots');
+
+    const byText = (await w.agent.get('/snapshots?q=UPGRADE')).text;
+    expect(byText.match(/<tr id="snapshot-/g)).toHaveLength(1);
+    const none = (await w.agent.get('/snapshots?kind=kept')).text;
+    expect(none).toContain('No snapshot matches this filter.');
+    // A kind that is none, or markup in the text: no filter, or the text shown back escaped.
+    const odd = await w.agent.get('/snapshots?kind=%3Cscript%3E&q=%3Cb%3Ex');
+    expect(odd.status).toBe(200);
+    expect(odd.text).not.toContain('<b>x');
+    expect(odd.text).toContain('value="&lt;b&gt;x"');
+    expect(visibleText(odd.text)).toContain('0 of 6 snapshots match');
+  });
+
   it('sums up count, size and the monthly cost next to Hetzner’s Backups, and says when it was refreshed', async () => {
     w = await startSnapshotsWorld({ serverPrice: '10.00' });
     const { fake, server } = w;
@@ -175,7 +227,7 @@ describe('snapshots page (e2e)', () => {
     expect(res.text).toContain('Snapshots <span class="muted">of web-1</span>');
   });
 
-  it('lists 1,200 snapshots in 24 API pages of 50 and shows them 100 to a page', async () => {
+  it('lists 1,200 snapshots in 24 API pages of 50 and shows them 50 to a page', async () => {
     w = await startSnapshotsWorld();
     const { fake, server } = w;
     const images = fake.addImages(1200, {
@@ -196,22 +248,22 @@ describe('snapshots page (e2e)', () => {
         page: String(i + 1),
       });
     }
-    expect(first.text.match(/<tr id="snapshot-/g)).toHaveLength(100);
+    expect(first.text.match(/<tr id="snapshot-/g)).toHaveLength(50);
     expect(visibleText(first.text)).toContain('1,200 snapshots');
-    expect(visibleText(first.text)).toContain('Page 1 of 12 · Showing 1–100 of 1,200');
+    expect(visibleText(first.text)).toContain('Page 1 of 24 · Showing 1–50 of 1,200');
     expect(first.text).toContain('href="/snapshots?page&#x3D;2" rel="next"');
     expect(first.text).toContain(`id="snapshot-${images[1199].id}"`);
 
-    const last = await w.agent.get('/snapshots?page=12');
-    expect(last.text.match(/<tr id="snapshot-/g)).toHaveLength(100);
+    const last = await w.agent.get('/snapshots?page=24');
+    expect(last.text.match(/<tr id="snapshot-/g)).toHaveLength(50);
     expect(last.text).toContain(`id="snapshot-${images[0].id}"`);
-    expect(last.text).toContain('href="/snapshots?page&#x3D;11" rel="prev"');
+    expect(last.text).toContain('href="/snapshots?page&#x3D;23" rel="prev"');
     expect(last.text).not.toContain('rel="next"');
     // Paging reads the cache: no further listing.
     expect(imageListings(fake)).toHaveLength(24);
     // A page number out of range shows the last page; nonsense shows the first.
-    expect(visibleText((await w.agent.get('/snapshots?page=500')).text)).toContain('Page 12 of 12');
-    expect(visibleText((await w.agent.get('/snapshots?page=x%3Cb%3E')).text)).toContain('Page 1 of 12');
+    expect(visibleText((await w.agent.get('/snapshots?page=500')).text)).toContain('Page 24 of 24');
+    expect(visibleText((await w.agent.get('/snapshots?page=x%3Cb%3E')).text)).toContain('Page 1 of 24');
   });
 
   it('asks Hetzner for the list at most every 30 seconds, shares one refresh between concurrent views, and again when marked stale', async () => {

@@ -20,6 +20,11 @@
     var url = region.getAttribute('data-refresh-url');
     var interval = Number(region.getAttribute('data-refresh-seconds') || '5') * 1000;
     var tick = function () {
+      // A row's menu is open, or a filter is being typed in: replacing the list would close or clear it; wait.
+      var active = document.activeElement;
+      var typing = active && active.matches('#snapshots-region input, #snapshots-region select');
+      if (typing || document.querySelector('#snapshots-region details.row-menu[open]'))
+        return setTimeout(tick, interval);
       fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
         .then(function (r) {
           // Sent elsewhere (signed out): show that page for real.
@@ -58,4 +63,78 @@
         button.setAttribute('aria-busy', 'true');
       }, 0);
   });
+
+  // Row menus (<details>): Escape closes the open one and gives focus back to its button; opening one
+  // closes the others; a click elsewhere closes them. Without this file they still open and close.
+  var menus = function () {
+    return Array.prototype.slice.call(document.querySelectorAll('details.row-menu[open]'));
+  };
+  document.addEventListener(
+    'toggle',
+    function (e) {
+      var opened = e.target;
+      if (!opened.matches || !opened.matches('details.row-menu') || !opened.open) return;
+      menus().forEach(function (menu) {
+        if (menu !== opened) menu.open = false;
+      });
+    },
+    true,
+  );
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Escape') return;
+    menus().forEach(function (menu) {
+      var inside = menu.contains(document.activeElement);
+      menu.open = false;
+      if (inside) menu.querySelector('summary').focus();
+    });
+  });
+  document.addEventListener('click', function (e) {
+    menus().forEach(function (menu) {
+      if (!menu.contains(e.target)) menu.open = false;
+    });
+  });
+
+  // Settings: the retention preview follows the form as the admin types, computed by the server
+  // (GET …/settings/retention-preview with the form's fields; nothing is stored).
+  var live = document.querySelector('[data-live-preview]');
+  if (live) {
+    var form = live.closest('form');
+    var estimate = live.querySelector('[data-live-estimate]');
+    var picture = live.querySelector('[data-live-timeline]');
+    var timer = null;
+    var latest = 0;
+    var update = function () {
+      var params = new URLSearchParams();
+      new FormData(form).forEach(function (value, key) {
+        if (key !== '_csrf' && key !== 'intent' && typeof value === 'string') params.append(key, value);
+      });
+      var mine = ++latest;
+      fetch(live.getAttribute('data-live-preview') + '?' + params.toString(), {
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json' },
+      })
+        .then(function (r) {
+          return r.json();
+        })
+        .then(function (body) {
+          if (mine !== latest) return;
+          if (!body.ok) {
+            estimate.textContent =
+              'The preview waits for valid values: ' + Object.values(body.errors || {}).join(' ');
+            return;
+          }
+          estimate.textContent = body.estimate;
+          picture.innerHTML = body.timeline.html;
+        })
+        .catch(function () {
+          /* The "Preview next runs" button still works. */
+        });
+    };
+    var schedule = function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 350);
+    };
+    form.addEventListener('input', schedule);
+    form.addEventListener('change', schedule);
+  }
 })();

@@ -72,13 +72,14 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
   const snapshots = withCore(SnapshotsModule, scheduler, serverState, snapshotList, coverage, verify, limits);
   const notifications = withCore(NotificationsModule, scheduler);
   const features = [
-    withCore(SettingsModule, snapshotList, coverage),
+    // Settings previews retention on the cached snapshot list (RetentionPreviewService).
+    withCore(SettingsModule, snapshotList, coverage, snapshots),
     snapshots,
     withCore(DoctorModule, serverState, notifications, verify, coverage),
     scheduler,
     withCore(RestoreModule, lease, limits, verify),
     notifications,
-    withCore(MetricsModule, scheduler, snapshots, notifications),
+    withCore(MetricsModule, scheduler, snapshots, notifications, snapshotList),
     verify,
     coverage,
   ];

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../project-root';
 const hbs = require('hbs') as {
   registerPartial(name: string, src: string): void;
   registerHelper(name: string, fn: (...args: unknown[]) => unknown): void;
+  handlebars: { compile(src: string): (context: unknown) => string };
 };
 
 export const HETZNER_SNAPSHOTS_VIEWS_DIR = path.join(PROJECT_ROOT, 'views', 'hetzner-snapshots');
@@ -52,7 +53,23 @@ export function registerPluginViews(): void {
     const v = values?.[field];
     return v === undefined || v === null ? '' : String(v);
   });
+  // The timeline partial places labels a few units off the numbers its model computed.
+  const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
+  hbs.registerHelper('hs-plus', (...a) => {
+    const [x, y] = args(a);
+    return Math.round((num(x) + num(y)) * 10) / 10;
+  });
+  hbs.registerHelper('hs-minus', (...a) => {
+    const [x, y] = args(a);
+    return Math.round((num(x) - num(y)) * 10) / 10;
+  });
   registered = true;
+}
+
+/** Renders one of the plugin's partials to a string (the JSON preview sends the timeline it would draw). */
+export function renderPluginPartial(name: string, context: unknown): string {
+  registerPluginViews();
+  return hbs.handlebars.compile(`{{> ${name}}}`)(context);
 }
 
 @Injectable()

@@ -239,6 +239,8 @@ describeBrowser('an admin’s journey in Chromium', () => {
 
     const [toKeep, toDelete] = [seeded[2], seeded[1]];
     await step('keep-automatic-snapshot', async () => {
+      // A row's actions are in its menu (a <details>), opened first.
+      await rowOf(toKeep.id).getByText('Actions').click();
       await page.getByRole('button', { name: `Keep snapshot ${toKeep.id}` }).click();
       await text(`Snapshot “${toKeep.description}” is now kept: retention never removes it.`);
       expect(await rowOf(toKeep.id).innerText()).toMatch(/kept/);
@@ -246,6 +248,7 @@ describeBrowser('an admin’s journey in Chromium', () => {
     });
 
     await step('delete-confirmation', async () => {
+      await rowOf(toDelete.id).getByText('Actions').click();
       await page.getByRole('link', { name: `Delete snapshot ${toDelete.id}` }).click();
       await page.waitForURL(`**/snapshots/${toDelete.id}/delete`);
       await text('Deleting a snapshot cannot be undone');

@@ -145,6 +145,15 @@ export class CycleRunStore {
     return { runs, total };
   }
 
+  /** The history strip's facts of the newest `count` runs, without their text columns (deleted, hooks, errors). */
+  recentOutcomes(count: number): Promise<CycleRun[]> {
+    return this.runs.find({
+      select: { id: true, status: true, startedAt: true, finishedAt: true, requestCount: true },
+      order: { startedAt: 'DESC', id: 'DESC' },
+      take: count,
+    });
+  }
+
   recent(count: number): Promise<CycleRun[]> {
     return this.runs.find({ order: { startedAt: 'DESC', id: 'DESC' }, take: count });
   }

@@ -119,7 +119,90 @@ function presentHook(phase: 'pre' | 'post', outcome: HookOutcome): HookView {
   };
 }
 
+/** How many cycles the strip draws, and how far back its rates reach. */
+export const STRIP_RUNS = 30;
+const STRIP_DAYS = 30;
+const DAY_MS = 86_400_000;
+/** Enough rows for 30 days of hourly cycles (the finest schedule), with room for retries and CLI runs. */
+const STRIP_FETCH = 1_000;
+
+export interface StripBarView {
+  id: number;
+  href: string;
+  outcome: CycleRunStatus;
+  /** Height in twentieths of the tallest (class h-0 … h-20); a running cycle is drawn full height, dashed. */
+  level: number;
+  label: string;
+}
+
+export interface HistoryStripView {
+  /** Oldest first, so time runs left to right. */
+  bars: StripBarView[];
+  successRateText: string;
+  medianDurationText: string;
+  medianRequestsText: string;
+  caption: string;
+}
+
+/**
+ * The history strip: the last 30 cycles as bars (height = duration, class = outcome) and the success rate,
+ * median duration and median requests over 30 days. Pure; `runs` newest first, as the store lists them.
+ */
+export function presentHistoryStrip(input: {
+  runs: CycleRun[];
+  now: Date;
+  timeZone: string;
+  historyPath: string;
+  pageSize: number;
+}): HistoryStripView | null {
+  const { runs, now, timeZone } = input;
+  if (runs.length === 0) return null;
+  const durationOf = (run: CycleRun) =>
+    (run.finishedAt ?? (run.status === 'running' ? now : run.startedAt)).getTime() - run.startedAt.getTime();
+  const recent = runs.slice(0, STRIP_RUNS);
+  // A running cycle is drawn full height (dashed) and does not set the scale: it has not ended.
+  const longest = Math.max(1, ...recent.filter((run) => run.status !== 'running').map(durationOf));
+  const bars = recent
+    .map((run, index): StripBarView => {
+      const status = STATUS[run.status] ?? { label: run.status, badge: 'muted' };
+      const ms = durationOf(run);
+      const page = Math.floor(index / input.pageSize) + 1;
+      return {
+        id: run.id,
+        href: `${input.historyPath}${page > 1 ? `?page=${page}` : ''}#run-${run.id}`,
+        outcome: run.status,
+        level: run.status === 'running' ? 20 : Math.min(20, Math.max(1, Math.round((ms / longest) * 20))),
+        label: `Cycle #${run.id}, ${formatPanelTime(run.startedAt, timeZone)}: ${status.label.toLowerCase()}${run.status === 'running' ? ' now' : `, ${formatElapsed(ms)}`}, ${run.requestCount} ${run.requestCount === 1 ? 'request' : 'requests'}`,
+      };
+    })
+    .reverse();
+  const since = now.getTime() - STRIP_DAYS * DAY_MS;
+  const finished = runs.filter((run) => run.status !== 'running' && run.startedAt.getTime() >= since);
+  const succeeded = finished.filter((run) => run.status === 'succeeded').length;
+  const rate = finished.length === 0 ? null : Math.round((succeeded / finished.length) * 1000) / 10;
+  const medianMs = median(finished.map(durationOf));
+  const medianRequests = median(finished.map((run) => run.requestCount));
+  return {
+    bars,
+    successRateText: rate === null ? '—' : `${rate}%`,
+    medianDurationText: medianMs === null ? '—' : formatElapsed(medianMs),
+    medianRequestsText: medianRequests === null ? '—' : String(Math.round(medianRequests * 10) / 10),
+    caption:
+      finished.length === 0
+        ? `The last ${bars.length === 1 ? 'cycle' : `${bars.length} cycles`}; none finished in the last ${STRIP_DAYS} days.`
+        : `The last ${bars.length === 1 ? 'cycle' : `${bars.length} cycles`}, oldest on the left; bar height is the duration. In the last ${STRIP_DAYS} days ${succeeded} of ${finished.length} finished cycles succeeded.`,
+  };
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 export interface HistoryPageView {
+  strip: HistoryStripView | null;
   overview: SchedulerOverview;
   nextRuns: string[];
   lastSuccess: string | null;
@@ -159,6 +242,13 @@ export class HistoryPresenter {
     }
     const here = pagePath(this.options.routePrefix, '/history');
     return {
+      strip: presentHistoryStrip({
+        runs: await this.store.recentOutcomes(STRIP_FETCH),
+        now,
+        timeZone: tz,
+        historyPath: here,
+        pageSize: HISTORY_PAGE_SIZE,
+      }),
       overview,
       nextRuns: overview.nextRuns.map((date) => formatPanelTime(date, tz)),
       lastSuccess: overview.lastSuccess?.finishedAt

@@ -1,6 +1,6 @@
 // The settings page: the API token (paste, check again, replace, disconnect), schedule and retention with a
 // preview of the next runs, and the latest audit entries. Thin: SettingsService decides, this renders.
-import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CoverageService } from '../not-covered/coverage.service';
 import { CLOCK, Clock } from '../../clock/clock';
@@ -15,7 +15,10 @@ import {
   HetznerSnapshotsModuleOptions,
   pagePath,
 } from '../hetzner-snapshots.options';
-import { pluginView } from '../hetzner-snapshots.views';
+import { pluginView, renderPluginPartial } from '../hetzner-snapshots.views';
+import { runsPerDay } from '../schedule/snapshot-schedule';
+import { RetentionPreviewService } from '../snapshots/retention-preview.service';
+import type { RetentionPreview } from '../snapshots/retention-preview';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import {
   presentAudit,
@@ -25,6 +28,7 @@ import {
   presentRetentionProblem,
   presentUnusableSchedule,
 } from './settings.presenter';
+import { KEEP_STORED_TIERS, type ScheduleSettings } from './schedule-settings.form';
 import { ScheduleSummary, SettingsService } from './settings.service';
 
 type Body = Record<string, unknown> | undefined;
@@ -34,6 +38,8 @@ interface PageState {
   scheduleValues?: Record<string, unknown>;
   scheduleErrors?: FieldErrors;
   preview?: ScheduleSummary;
+  /** The unsaved schedule the preview describes, for its retention timeline. */
+  previewSchedule?: ScheduleSettings;
 }
 
 /** Fields a form carries for transport, not for the settings. */
@@ -42,6 +48,15 @@ function settingsFields(body: Body): Record<string, unknown> {
   delete rest._csrf;
   delete rest.intent;
   return rest;
+}
+
+/** JSON with <, > and & escaped: the values echo what was typed, and no parser may mistake them for markup. */
+function sendJson(res: Response, body: unknown): void {
+  const text = JSON.stringify(body).replace(
+    /[<>&]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  res.type('application/json').send(text);
 }
 
 @Controller()
@@ -53,6 +68,7 @@ export class SettingsController {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HETZNER_SNAPSHOTS_HOST_PORT) private readonly host: HetznerSnapshotsHostPort,
     private readonly coverage: CoverageService,
+    private readonly retention: RetentionPreviewService,
   ) {}
 
   @Get('settings')
@@ -118,7 +134,11 @@ export class SettingsController {
       const preview = await this.service.previewSchedule(values);
       if (!preview.ok)
         return this.render(res, 400, { scheduleValues: preview.values, scheduleErrors: preview.errors });
-      return this.render(res, 200, { scheduleValues: values, preview: preview.summary });
+      return this.render(res, 200, {
+        scheduleValues: values,
+        preview: preview.summary,
+        previewSchedule: preview.schedule,
+      });
     }
     const result = await this.service.updateSchedule(values, actorOf(this.host, req));
     if (!result.ok)
@@ -133,6 +153,42 @@ export class SettingsController {
     this.done(req, res, result.changes.length === 0 ? 'info' : 'success', message, '#schedule');
   }
 
+  /**
+   * GET: what the form's values would do, as JSON for panel.js while the admin types: the same validation
+   * and computation as "Preview next runs", nothing stored. Fields arrive as query parameters.
+   */
+  @Get('settings/retention-preview')
+  async retentionPreview(@Query() query: unknown, @Res() res: Response) {
+    const values = settingsFields(query && typeof query === 'object' ? (query as Body) : {});
+    const preview = await this.service.previewSchedule(values);
+    if (!preview.ok) return sendJson(res.status(400), { ok: false, errors: preview.errors });
+    const summary = presentSummary(preview.summary);
+    const retention = await this.retentionOf(preview.schedule, preview.summary);
+    sendJson(res, {
+      ok: true,
+      description: summary.description,
+      nextRuns: summary.nextRuns,
+      retention: summary.retention,
+      estimate: retention.estimate,
+      timeline: {
+        sentence: retention.timeline.sentence,
+        deleteCount: retention.timeline.deleteCount,
+        html: renderPluginPartial('hs-timeline', retention.timeline),
+      },
+    });
+  }
+
+  private retentionOf(schedule: ScheduleSettings, summary: ScheduleSummary): Promise<RetentionPreview> {
+    // Unusable stored tiers left as they are ("stored") keep everything; the page says so in its own alert,
+    // and the preview shows the days and keep-min rule alone.
+    const tiers = schedule.tiers === KEEP_STORED_TIERS ? null : schedule.tiers;
+    return this.retention.preview({
+      policy: { retentionDays: schedule.retentionDays, keepMin: schedule.keepMin, tiers },
+      runsPerDay: runsPerDay(schedule.frequency, summary.timeZone),
+      nextRuns: schedule.enabled ? summary.nextRuns : [],
+    });
+  }
+
   private async render(res: Response, status: number, state: PageState) {
     const timeZone = this.options.timeZone;
     const [tokenStatus, saved, audit, retention, coverage] = await Promise.all([
@@ -143,8 +199,16 @@ export class SettingsController {
       this.coverage.view(),
     ]);
     // A stored schedule that no longer validates is shown as unusable, with the form to repair it.
+    const savedSummary = saved.ok ? await this.service.summarize(saved.schedule) : null;
+    // The estimate under the retention fields: of the previewed change, else of what is saved.
+    const live =
+      state.previewSchedule && state.preview
+        ? await this.retentionOf(state.previewSchedule, state.preview)
+        : saved.ok && savedSummary
+          ? await this.retentionOf(saved.schedule, savedSummary)
+          : null;
     const savedView = saved.ok
-      ? { ...presentSummary(await this.service.summarize(saved.schedule)), enabled: saved.schedule.enabled }
+      ? { ...presentSummary(savedSummary!), enabled: saved.schedule.enabled }
       : { ...presentUnusableSchedule(saved, timeZone), enabled: saved.enabled };
     res.status(status).render(pluginView('settings'), {
       title: 'Settings',
@@ -154,6 +218,9 @@ export class SettingsController {
       saved: savedView,
       retentionProblem: presentRetentionProblem(retention),
       preview: state.preview ? presentSummary(state.preview) : null,
+      // The timeline is drawn for an unsaved change; the snapshots page draws the saved one.
+      previewTimeline: state.preview && live ? live.timeline : null,
+      estimate: live?.estimate ?? null,
       schedule: presentScheduleForm(state.scheduleValues ?? saved.form, state.scheduleErrors),
       audit: presentAudit(audit, timeZone),
       coverage: coverage && { ...coverage, guideHref: this.path(coverage.guideHref) },
@@ -164,6 +231,7 @@ export class SettingsController {
         disconnect: this.path('/settings/token/disconnect'),
         schedule: this.path('/settings/schedule'),
         notifications: this.path('/settings/notifications'),
+        preview: this.path('/settings/retention-preview'),
       },
     });
   }

@@ -23,13 +23,13 @@ import {
   pagePath,
 } from '../hetzner-snapshots.options';
 import { PanelLayoutContributor } from '../status/panel-layout.contributor';
-import { snapshotOrigin } from '../labels/snapshot-labels';
 import { describeRetention } from '../retention/retention.describe';
 import { describeFrequency, nextRuns, runsPerDay, toCronExpression } from '../schedule/snapshot-schedule';
 import { spreadOffsetMinutes } from '../schedule/schedule-spread';
 import type { RetentionPolicyReading } from '../retention/retention-policy.parse';
 import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { PanelSettingsSnapshot, PanelSettingsStore } from './panel-settings.store';
+import { averageSnapshotSizeGb } from '../snapshots/retention-preview';
 import { SaveTokenDto } from './save-token.dto';
 import {
   diffSchedule,
@@ -396,19 +396,7 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap {
     if (serverId === null) return null;
     const cached = await this.snapshotList.read(serverId);
     if (!cached) return null;
-    const images = cached.images;
-    const sized = images.filter(
-      (i) =>
-        i?.type === 'snapshot' &&
-        i.created_from?.id === serverId &&
-        typeof i.image_size === 'number' &&
-        i.image_size > 0,
-    );
-    // Automatic snapshots are what retention keeps; manual ones may be of a very different size.
-    const auto = sized.filter((i) => snapshotOrigin(i.labels) === 'auto');
-    const basis = auto.length > 0 ? auto : sized;
-    if (basis.length === 0) return null;
-    return basis.reduce((sum, i) => sum + (i.image_size as number), 0) / basis.length;
+    return averageSnapshotSizeGb(cached.images, serverId);
   }
 
   private async knownServerId(): Promise<number | null> {

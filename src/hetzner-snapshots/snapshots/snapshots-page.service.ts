@@ -12,13 +12,13 @@ import {
 import { pageRefreshSeconds } from '../connection/api-budget';
 import { HcloudImage } from '../hcloud';
 import { snapshotOrigin } from '../labels/snapshot-labels';
-import { SchedulerStatusService } from '../cycle/scheduler-status.service';
-import { presentScheduleCard, ScheduleCardView } from './schedule-card.presenter';
+import { SchedulerOverview, SchedulerStatusService } from '../cycle/scheduler-status.service';
+import { presentScheduleCard } from './schedule-card.presenter';
 import { DESCRIPTION_HINT, DESCRIPTION_MAX_LENGTH } from './snapshot-description';
 import { formatClockTime, formatPanelTime } from '../time/panel-time.format';
 import { formatRelative } from '../time/duration.format';
 import { formatGb } from './snapshot-format';
-import { presentSnapshots } from './snapshots.presenter';
+import { NO_FILTER, presentSnapshots, SnapshotsFilter } from './snapshots.presenter';
 import { SnapshotListingService } from './snapshot-listing.service';
 import { SnapshotsService } from './snapshots.service';
 import { CoverageService } from '../not-covered/coverage.service';
@@ -54,7 +54,11 @@ export class SnapshotsPageService {
   }
 
   /** The list page: every state it can be in, each with a way forward. */
-  async listPage(page: number, form: TakeFormState = {}): Promise<Record<string, unknown>> {
+  async listPage(
+    page: number,
+    form: TakeFormState = {},
+    filter: SnapshotsFilter = NO_FILTER,
+  ): Promise<Record<string, unknown>> {
     const state = await this.listing.state();
     const now = this.clock.now();
     const timeZone = this.snapshots.timeZone;
@@ -69,7 +73,11 @@ export class SnapshotsPageService {
     if (state.kind === 'no-token') return { ...common, noToken: true, tokenMessage: state.message };
     if (state.kind === 'not-on-hetzner')
       return { ...common, notOnHetzner: true, notOnHetznerMessage: state.message };
-    const refreshUrl = page > 1 ? `${basePath}?page=${page}` : basePath;
+    const query = new URLSearchParams();
+    if (filter.kind) query.set('kind', filter.kind);
+    if (filter.text) query.set('q', filter.text);
+    if (page > 1) query.set('page', String(page));
+    const refreshUrl = query.size > 0 ? `${basePath}?${query.toString()}` : basePath;
     if (state.kind === 'loading') {
       return { ...common, loading: true, refreshSeconds: CREATING_REFRESH_SECONDS, refreshUrl };
     }
@@ -85,6 +93,7 @@ export class SnapshotsPageService {
     }
 
     const { listing } = state;
+    const overview = await this.overview();
     const list = presentSnapshots({
       images: listing.images,
       serverId: listing.serverId,
@@ -95,6 +104,8 @@ export class SnapshotsPageService {
       progress: listing.progress,
       pricing: listing.pricing,
       basePath,
+      filter,
+      nextRuns: overview && overview.pausedReason === null ? overview.nextRuns : [],
     });
     const own = listing.ownRunning[0];
     const inProgress = own !== undefined || list.anyCreating;
@@ -118,7 +129,7 @@ export class SnapshotsPageService {
       },
       verification,
       limitWarning,
-      schedule: await this.scheduleCard(now, timeZone),
+      schedule: overview ? presentScheduleCard(overview, now, timeZone) : null,
       historyHref: pagePath(this.options.routePrefix, '/history'),
       serverName: listing.server?.name ?? `server ${listing.serverId}`,
       listed: {
@@ -149,9 +160,9 @@ export class SnapshotsPageService {
   }
 
   /** The schedule at a glance; the page still works (without the card) if it cannot be read. */
-  private async scheduleCard(now: Date, timeZone: string): Promise<ScheduleCardView | null> {
+  private async overview(): Promise<SchedulerOverview | null> {
     try {
-      return presentScheduleCard(await this.scheduler.overview(), now, timeZone);
+      return await this.scheduler.overview();
     } catch (err) {
       this.logger.warn(`could not read the schedule for the snapshots page: ${(err as Error).message}`);
       return null;

@@ -23,7 +23,7 @@ import {
 import { pluginView } from '../hetzner-snapshots.views';
 import { PluginAccessGuard } from '../plugin-access.guard';
 import { SnapshotOperationError } from './snapshot-operation.error';
-import { parsePageParam } from './snapshots.presenter';
+import { parseFilterParams, parsePageParam } from './snapshots.presenter';
 import { SnapshotsPageService } from './snapshots-page.service';
 import { Caller, SnapshotsService } from './snapshots.service';
 import { TakeSnapshotDto } from './take-snapshot.dto';
@@ -47,8 +47,13 @@ export class SnapshotsController {
   ) {}
 
   @Get()
-  async list(@Query('page') page: unknown, @Res() res: Response) {
-    res.render(LIST_VIEW, await this.pages.listPage(parsePageParam(page)));
+  async list(
+    @Query('page') page: unknown,
+    @Query('kind') kind: unknown,
+    @Query('q') text: unknown,
+    @Res() res: Response,
+  ) {
+    res.render(LIST_VIEW, await this.pages.listPage(parsePageParam(page), {}, parseFilterParams(kind, text)));
   }
 
   @Post()

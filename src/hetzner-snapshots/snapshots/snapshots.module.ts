@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { CreateRequestKeys } from './create-request-keys';
 import { OwnActionsTracker } from './own-actions.tracker';
 import { SnapshotListingService } from './snapshot-listing.service';
-import { SnapshotListModule } from '../snapshot-list/snapshot-list.module';
+import { RetentionPreviewService } from './retention-preview.service';
 import { SnapshotsController } from './snapshots.controller';
 import { SnapshotsPageService } from './snapshots-page.service';
 import { SnapshotsService } from './snapshots.service';
@@ -18,7 +18,8 @@ import { SnapshotsService } from './snapshots.service';
     SnapshotsPageService,
     OwnActionsTracker,
     CreateRequestKeys,
+    RetentionPreviewService,
   ],
-  exports: [SnapshotListingService, SnapshotsService, SnapshotListModule],
+  exports: [SnapshotListingService, SnapshotsService, RetentionPreviewService],
 })
 export class SnapshotsModule {}

@@ -1,6 +1,11 @@
 import type { HcloudImage } from '../hcloud';
 import { KIND_LABEL, PANEL_LABEL, PANEL_LABEL_VALUE } from '../labels/snapshot-labels';
-import { parsePageParam, presentSnapshots, SnapshotsPresenterInput } from './snapshots.presenter';
+import {
+  parseFilterParams,
+  parsePageParam,
+  presentSnapshots,
+  SnapshotsPresenterInput,
+} from './snapshots.presenter';
 
 const SERVER = 4201;
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -173,22 +178,22 @@ describe('presentSnapshots', () => {
     expect(view.summary.backupsCostText).toBeNull();
   });
 
-  it('pages through thousands of snapshots, a hundred at a time', () => {
+  it('pages through thousands of snapshots, fifty at a time', () => {
     const many = Array.from({ length: 1200 }, (_, i) => image({ ago: (i + 1) * 60_000 }));
     const first = present(many);
-    expect(first.rows).toHaveLength(100);
+    expect(first.rows).toHaveLength(50);
     expect(first.pager).toEqual({
       page: 1,
-      pageCount: 12,
-      rangeText: 'Showing 1–100 of 1,200',
+      pageCount: 24,
+      rangeText: 'Showing 1–50 of 1,200',
       prevHref: null,
       nextHref: '/snapshots?page=2',
     });
-    const last = present(many, { page: 12 });
-    expect(last.rows).toHaveLength(100);
-    expect(last.rows[99].id).toBe(many[1199].id);
-    expect(last.pager).toMatchObject({ prevHref: '/snapshots?page=11', nextHref: null });
-    expect(present(many, { page: 99 }).pager?.page).toBe(12);
+    const last = present(many, { page: 24 });
+    expect(last.rows).toHaveLength(50);
+    expect(last.rows[49].id).toBe(many[1199].id);
+    expect(last.pager).toMatchObject({ prevHref: '/snapshots?page=23', nextHref: null });
+    expect(present(many, { page: 99 }).pager?.page).toBe(24);
     expect(present(many, { page: 2 }).pager?.prevHref).toBe('/snapshots');
     expect(present(many.slice(0, 5)).pager).toBeNull();
   });
@@ -197,6 +202,109 @@ describe('presentSnapshots', () => {
     const view = present([]);
     expect(view).toMatchObject({ empty: true, rows: [], pager: null, anyCreating: false });
     expect(view.summary.countText).toBe('0 snapshots');
+  });
+});
+
+describe('filters', () => {
+  const mixed = () => [
+    image({ kind: 'auto', description: 'nightly', ago: 1 * HOUR }),
+    image({ kind: 'manual', description: 'Before the Upgrade', ago: 2 * HOUR }),
+    image({ kind: 'kept', description: 'keep me', ago: 3 * HOUR }),
+    image({ description: 'from the console', ago: 4 * HOUR }),
+    image({ kind: 'auto', description: 'nightly too', ago: 10 * DAY }),
+  ];
+
+  it.each([
+    ['no filter', { kind: null, text: '' }, 5, null],
+    ['automatic', { kind: 'auto', text: '' }, 2, '2 of 5 snapshots match'],
+    ['made elsewhere', { kind: 'external', text: '' }, 1, '1 of 5 snapshots match'],
+    ['text, any case', { kind: null, text: 'upgrade' }, 1, '1 of 5 snapshots match'],
+    ['kind and text', { kind: 'auto', text: 'too' }, 1, '1 of 5 snapshots match'],
+    ['nothing matches', { kind: 'kept', text: 'nightly' }, 0, '0 of 5 snapshots match'],
+  ] as const)('%s', (_name, filter, rows, matchText) => {
+    const view = present(mixed(), { filter });
+    expect(view.rows).toHaveLength(rows);
+    expect(view.filter.matchText).toBe(matchText);
+    expect(view.filter.active).toBe(matchText !== null);
+    // Retention still judges every snapshot, and the summary counts them all.
+    expect(view.summary.count).toBe(5);
+    expect(view.timeline?.list).toHaveLength(5);
+  });
+
+  it('finds a snapshot by its id', () => {
+    const images = mixed();
+    expect(
+      present(images, { filter: { kind: null, text: String(images[2].id) } }).rows.map((r) => r.id),
+    ).toEqual([images[2].id]);
+  });
+
+  it('keeps the filter in the pager’s links', () => {
+    const many = Array.from({ length: 120 }, (_, i) => image({ kind: 'auto', ago: (i + 1) * 60_000 }));
+    const view = present(many, { filter: { kind: 'auto', text: 'snap' }, page: 2 });
+    expect(view.pager).toMatchObject({
+      page: 2,
+      pageCount: 3,
+      prevHref: '/snapshots?kind=auto&q=snap',
+      nextHref: '/snapshots?kind=auto&q=snap&page=3',
+    });
+  });
+
+  it('marks the chosen kind in the select', () => {
+    const view = present(mixed(), { filter: { kind: 'kept', text: '' } });
+    expect(view.filter.kinds.filter((k) => k.selected).map((k) => k.value)).toEqual(['kept']);
+    expect(view.filter.kinds.map((k) => k.label)).toEqual([
+      'every kind',
+      'automatic',
+      'manual',
+      'kept',
+      'made elsewhere',
+    ]);
+  });
+
+  it.each([
+    ['a known kind', 'manual', 'x', { kind: 'manual', text: 'x' }],
+    ['an unknown kind', 'evil', '', { kind: null, text: '' }],
+    ['an array', ['auto', 'manual'], ['a', 'b'], { kind: null, text: '' }],
+    ['an object', { a: 1 }, { b: 2 }, { kind: null, text: '' }],
+    ['padded text', '', '  web  ', { kind: null, text: 'web' }],
+    ['very long text', '', 'x'.repeat(500), { kind: null, text: 'x'.repeat(100) }],
+  ])('parseFilterParams: %s', (_name, kind, text, expected) => {
+    expect(parseFilterParams(kind, text)).toEqual(expected);
+  });
+});
+
+describe('timeline and phone texts', () => {
+  it('draws the timeline from the same plan as the retention column, with the next runs', () => {
+    const old = image({ kind: 'auto', ago: 10 * DAY });
+    const images = [
+      image({ kind: 'auto', ago: HOUR }),
+      image({ kind: 'auto', ago: 2 * HOUR }),
+      image({ kind: 'auto', ago: 3 * HOUR }),
+      old,
+    ];
+    const view = present(images, { nextRuns: [new Date(NOW.getTime() + 5 * HOUR)] });
+    const row = view.rows.find((r) => r.id === old.id)!;
+    expect(row.retention.text).toBe('removed at the next prune');
+    const marks = view.timeline!.drawings[0].marks;
+    expect(marks.filter((m) => m.fate === 'deleted-next').map((m) => m.id)).toEqual([old.id]);
+    expect(view.timeline!.drawings[0].nextRuns).toHaveLength(1);
+  });
+
+  it('has no timeline when the policy cannot be read', () => {
+    expect(present([image({ kind: 'auto' })], { policy: null }).timeline).toBeNull();
+  });
+
+  it.each([
+    ['newest', { kind: 'auto', ago: HOUR }, 'newest 3'],
+    ['kept until', { kind: 'auto', ago: 4 * DAY }, 'until 25 Nov'],
+    ['past retention', { kind: 'auto', ago: 9 * DAY }, 'pruned next'],
+    ['kept', { kind: 'kept', ago: 9 * DAY }, 'kept'],
+    ['made elsewhere', { ago: 9 * DAY }, 'never pruned'],
+  ] as const)('gives the phone list a short retention text: %s', (_name, overrides, short) => {
+    const newer = [1, 2, 3].map((h) => image({ kind: 'auto', ago: h * 60_000 }));
+    const target = image(overrides);
+    const view = present(overrides.ago === HOUR ? [target] : [...newer, target]);
+    expect(view.rows.find((r) => r.id === target.id)!.retention.short).toBe(short);
   });
 });
 

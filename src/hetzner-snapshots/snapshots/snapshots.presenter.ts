@@ -5,12 +5,27 @@ import { formatPanelTime } from '../time/panel-time.format';
 import { toRetentionCandidate } from '../cycle/cycle.decisions';
 import type { HcloudImage } from '../hcloud';
 import { panelMayDeleteOrUnprotect, snapshotOrigin, type SnapshotOrigin } from '../labels/snapshot-labels';
-import { planRetention, RetentionDecision, RetentionPolicy } from '../retention/retention.policy';
+import {
+  planRetention,
+  RetentionDecision,
+  RetentionPlan,
+  RetentionPolicy,
+} from '../retention/retention.policy';
+import { buildRetentionTimeline, TimelineModel } from '../retention/retention.timeline';
 import { formatRelative } from '../time/duration.format';
 import { formatCount, formatGb, formatMoney, formatUnitPrice } from './snapshot-format';
 import type { PricingInfo } from '../snapshot-list/snapshot-pricing';
 
-export const SNAPSHOTS_PER_PAGE = 100;
+export const SNAPSHOTS_PER_PAGE = 50;
+
+/** The list's filters, as `?kind=` and `?q=`; both optional. */
+export interface SnapshotsFilter {
+  kind: SnapshotOrigin | null;
+  /** Matched case-insensitively against the description and the id. */
+  text: string;
+}
+export const NO_FILTER: SnapshotsFilter = { kind: null, text: '' };
+const FILTER_TEXT_MAX = 100;
 
 export type BadgeTone = 'ok' | 'warn' | 'danger' | 'info' | 'muted';
 
@@ -31,7 +46,8 @@ export interface SnapshotRowView {
   };
   origin: { kind: SnapshotOrigin; label: string; tone: BadgeTone; detail: string };
   protected: boolean;
-  retention: { text: string; tone: BadgeTone; detail: string };
+  /** `short` is for the phone list's one line of badges: "until 29 Nov" for "kept until 29 Nov 2026, 03:30 CET". */
+  retention: { text: string; short: string; tone: BadgeTone; detail: string };
   actions: {
     base: string;
     deleteHref: string | null;
@@ -65,8 +81,20 @@ export interface PagerView {
   nextHref: string | null;
 }
 
+export interface FilterView {
+  text: string;
+  kinds: { value: string; label: string; selected: boolean }[];
+  active: boolean;
+  /** "3 of 23 snapshots match" while a filter is on. */
+  matchText: string | null;
+  clearHref: string;
+}
+
 export interface SnapshotsListView {
   rows: SnapshotRowView[];
+  filter: FilterView;
+  /** The retention timeline over every snapshot (not just this page); null when the policy cannot be read. */
+  timeline: TimelineModel | null;
   summary: SnapshotsSummaryView;
   pager: PagerView | null;
   empty: boolean;
@@ -92,26 +120,98 @@ export interface SnapshotsPresenterInput {
   pricing: PricingInfo | null;
   /** Where the page lives, e.g. '/snapshots'. */
   basePath: string;
+  filter?: SnapshotsFilter;
+  /** The schedule's next runs, drawn on the timeline. */
+  nextRuns?: Date[];
 }
 
 export function presentSnapshots(input: SnapshotsPresenterInput): SnapshotsListView {
   const perPage = input.perPage ?? SNAPSHOTS_PER_PAGE;
   const images = [...input.images].sort(newestFirst);
-  const { decisions, problem } = judgeRetention(input, images);
-  const pageCount = Math.max(1, Math.ceil(images.length / perPage));
+  const filter = input.filter ?? NO_FILTER;
+  // Retention judges every snapshot; the filter only chooses which rows are shown.
+  const { decisions, plan, problem } = judgeRetention(input, images);
+  const shown = images.filter((image) => matchesFilter(image, filter));
+  const pageCount = Math.max(1, Math.ceil(shown.length / perPage));
   const page = Math.min(Math.max(1, Math.floor(input.page) || 1), pageCount);
   const start = (page - 1) * perPage;
-  const rows = images
+  const rows = shown
     .slice(start, start + perPage)
     .map((image) => presentRow(image, input, decisions.get(image.id) ?? null, problem));
+  const query = filterQuery(filter);
   return {
     rows,
+    filter: presentFilter(filter, shown.length, images.length, input.basePath),
+    timeline:
+      plan && input.policy
+        ? buildRetentionTimeline({
+            snapshots: images.map((image) => ({
+              id: image.id,
+              description: image.description ?? '',
+              created: Number.isNaN(Date.parse(image.created)) ? null : new Date(image.created),
+              origin: snapshotOrigin(image.labels),
+              protected: image.protection?.delete === true,
+            })),
+            plan,
+            policy: input.policy,
+            nextRuns: input.nextRuns ?? [],
+            now: input.now,
+            timeZone: input.timeZone,
+          })
+        : null,
     summary: presentSummary(images, input.pricing),
     pager:
-      pageCount > 1 ? presentPager(page, pageCount, start, rows.length, images.length, input.basePath) : null,
+      pageCount > 1
+        ? presentPager(page, pageCount, start, rows.length, shown.length, input.basePath, query)
+        : null,
     empty: images.length === 0,
     anyCreating: images.some((image) => image.status === 'creating'),
     retentionProblem: problem,
+  };
+}
+
+/** `?kind=` and `?q=` as given in a link; an unknown kind or a non-string is no filter, long text is cut. */
+export function parseFilterParams(kind: unknown, text: unknown): SnapshotsFilter {
+  const kinds: SnapshotOrigin[] = ['auto', 'manual', 'kept', 'external'];
+  return {
+    kind: typeof kind === 'string' && (kinds as string[]).includes(kind) ? (kind as SnapshotOrigin) : null,
+    text: typeof text === 'string' ? text.trim().slice(0, FILTER_TEXT_MAX) : '',
+  };
+}
+
+function matchesFilter(image: HcloudImage, filter: SnapshotsFilter): boolean {
+  if (filter.kind && snapshotOrigin(image.labels) !== filter.kind) return false;
+  if (!filter.text) return true;
+  const needle = filter.text.toLowerCase();
+  return (image.description ?? '').toLowerCase().includes(needle) || String(image.id) === needle;
+}
+
+function filterQuery(filter: SnapshotsFilter): string {
+  const params = new URLSearchParams();
+  if (filter.kind) params.set('kind', filter.kind);
+  if (filter.text) params.set('q', filter.text);
+  return params.toString();
+}
+
+function presentFilter(
+  filter: SnapshotsFilter,
+  matched: number,
+  total: number,
+  basePath: string,
+): FilterView {
+  const active = filter.kind !== null || filter.text !== '';
+  return {
+    text: filter.text,
+    kinds: [
+      { value: '', label: 'every kind' },
+      ...(['auto', 'manual', 'kept', 'external'] as SnapshotOrigin[]).map((kind) => ({
+        value: kind as string,
+        label: ORIGINS[kind].label,
+      })),
+    ].map((option) => ({ ...option, selected: option.value === (filter.kind ?? '') })),
+    active,
+    matchText: active ? `${formatCount(matched)} of ${formatCount(total)} snapshots match` : null,
+    clearHref: basePath,
   };
 }
 
@@ -123,10 +223,11 @@ export function parsePageParam(raw: unknown): number {
 function judgeRetention(
   input: SnapshotsPresenterInput,
   images: HcloudImage[],
-): { decisions: Map<number, RetentionDecision>; problem: string | null } {
+): { decisions: Map<number, RetentionDecision>; plan: RetentionPlan | null; problem: string | null } {
   if (!input.policy) {
     return {
       decisions: new Map(),
+      plan: null,
       problem:
         'The retention tiers saved in Settings cannot be read, so retention removes nothing until they are saved again.',
     };
@@ -142,10 +243,11 @@ function judgeRetention(
       timeZone: input.timeZone,
       listingComplete: true,
     });
-    return { decisions: new Map(plan.decisions.map((d) => [d.id, d])), problem: null };
+    return { decisions: new Map(plan.decisions.map((d) => [d.id, d])), plan, problem: null };
   } catch (err) {
     return {
       decisions: new Map(),
+      plan: null,
       problem: `The retention settings cannot be applied: ${(err as Error).message}`,
     };
   }
@@ -224,35 +326,57 @@ function presentRetention(
   problem: string | null,
 ): SnapshotRowView['retention'] {
   if (origin === 'kept')
-    return { text: 'kept: marked to keep', tone: 'ok', detail: 'Retention never removes a kept snapshot.' };
+    return {
+      text: 'kept: marked to keep',
+      short: 'kept',
+      tone: 'ok',
+      detail: 'Retention never removes a kept snapshot.',
+    };
   if (origin !== 'auto')
     return {
       text: 'never removed by retention',
+      short: 'never pruned',
       tone: 'muted',
       detail: 'Retention only ever removes automatic snapshots.',
     };
-  if (!decision) return { text: '—', tone: 'muted', detail: problem ?? '' };
+  if (!decision) return { text: '—', short: '—', tone: 'muted', detail: problem ?? '' };
   if (decision.action === 'delete')
-    return { text: 'removed at the next prune', tone: 'warn', detail: capitalize(decision.detail) };
+    return {
+      text: 'removed at the next prune',
+      short: 'pruned next',
+      tone: 'warn',
+      detail: capitalize(decision.detail),
+    };
   const detail = capitalize(decision.detail);
   switch (decision.reason) {
     case 'newest-k':
-      return { text: `kept: among the newest ${input.policy?.keepMin}`, tone: 'ok', detail };
+      return {
+        text: `kept: among the newest ${input.policy?.keepMin}`,
+        short: `newest ${input.policy?.keepMin}`,
+        tone: 'ok',
+        detail,
+      };
     case 'protected':
-      return { text: 'kept: protected', tone: 'ok', detail };
+      return { text: 'kept: protected', short: 'protected', tone: 'ok', detail };
     case 'not-available':
-      return { text: 'kept: not finished', tone: 'muted', detail };
+      return { text: 'kept: not finished', short: 'not finished', tone: 'muted', detail };
     case 'future-date':
-      return { text: 'kept: dated in the future', tone: 'warn', detail };
+      return { text: 'kept: dated in the future', short: 'future date', tone: 'warn', detail };
     default:
       if (decision.keepUntil)
         return {
           text: `kept until ${formatPanelTime(decision.keepUntil, input.timeZone)}`,
+          short: `until ${shortDate(decision.keepUntil, input.timeZone)}`,
           tone: 'muted',
           detail,
         };
-      return { text: 'kept', tone: 'muted', detail };
+      return { text: 'kept', short: 'kept', tone: 'muted', detail };
   }
+}
+
+/** "2 Dec": the phone list's one line of badges has no room for the year and the time. */
+function shortDate(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' }).format(date);
 }
 
 function presentSummary(images: HcloudImage[], pricing: PricingInfo | null): SnapshotsSummaryView {
@@ -291,8 +415,12 @@ function presentPager(
   shown: number,
   total: number,
   basePath: string,
+  query: string,
 ): PagerView {
-  const href = (p: number) => (p === 1 ? basePath : `${basePath}?page=${p}`);
+  const href = (p: number) => {
+    const q = [query, p === 1 ? '' : `page=${p}`].filter(Boolean).join('&');
+    return q ? `${basePath}?${q}` : basePath;
+  };
   return {
     page,
     pageCount,
