@@ -79,7 +79,7 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
     scheduler,
     withCore(RestoreModule, lease, limits, verify),
     notifications,
-    withCore(MetricsModule, scheduler, snapshots, notifications),
+    withCore(MetricsModule, scheduler, snapshots, notifications, snapshotList),
     verify,
     coverage,
   ];
