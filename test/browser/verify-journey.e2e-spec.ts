@@ -94,6 +94,8 @@ describeBrowser('verify and restore checks in Chromium', () => {
     });
 
     await step('verify-confirm-with-cost', async () => {
+      // The row's actions sit behind its menu.
+      await page.locator(`#snapshot-${good.id} summary`).click();
       await page.getByRole('link', { name: `Verify snapshot ${good.id} with a restore drill` }).click();
       await page.waitForURL(`**/snapshots/${good.id}/verify`);
       await text('A cx22 in fsn1, without a public IPv4 for about 4 minutes: 0.0062 EUR');
