@@ -538,7 +538,6 @@ const previewRows: Row[] = [
   { name: 'preview: cron every minute', send: () => preview({ frequencyKind: 'cron', cron: '* * * * *' }), status: 400, message: 'runs 60 times an hour' },
   { name: 'preview: cron with <script>', send: () => preview({ frequencyKind: 'cron', cron: SCRIPT }), status: 400, message: /has 1 field|is not a valid cron expression/ },
   { name: 'preview: a field the form does not have', send: () => preview({ isAdmin: 'true' }), status: 400, message: NOT_A_FIELD },
-  { name: 'preview: the webhook field that moved to the channels', send: () => preview({ webhookUrl: 'http://169.254.169.254/latest' }), status: 400, message: NOT_A_FIELD },
   { name: 'preview: tiers all zero', send: () => preview({ tiersEnabled: 'true', tierHourly: '0', tierDaily: '0', tierWeekly: '0', tierMonthly: '0' }), status: 400, message: 'Keep at least one tier above 0' },
   { name: 'preview: signed out', send: async () => { const res = await anonymous.get('/settings/retention-preview').query(savedDefaults({})); return { status: res.status, text: res.headers.location ?? '' }; }, status: 303, message: '/login' },
 ];

@@ -94,7 +94,7 @@ describeBrowser('verify and restore checks in Chromium', () => {
     });
 
     await step('verify-confirm-with-cost', async () => {
-      // Verify… is in the row's Actions menu since the list became one line of facts per snapshot.
+      // The row's actions sit behind its menu.
       await page.locator(`#snapshot-${good.id} summary`).click();
       await page.getByRole('link', { name: `Verify snapshot ${good.id} with a restore drill` }).click();
       await page.waitForURL(`**/snapshots/${good.id}/verify`);
