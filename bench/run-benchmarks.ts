@@ -8,7 +8,15 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../src/project-root';
 import { BUILT_CLI, startWorld } from './bench-panel';
-import { BUDGET, fitFleet, FleetFit, panelShape, sdkShape } from './fleet.bench';
+import {
+  BUDGET,
+  FleetSummary,
+  largestFleet,
+  measureFleetCosts,
+  SNAPSHOTS_PER_SERVER,
+  WideModel,
+  wideModelOf,
+} from './fleet.bench';
 import { measureMemoryOverCycles, MemoryOverCycles } from './memory.bench';
 import { measurePageLatency, PageLatency } from './page-latency.bench';
 import { CycleRequests, measureCycleRequests } from './requests-per-cycle.bench';
@@ -17,6 +25,9 @@ import { measureStartup, StartupTimes } from './startup.bench';
 const HEADLINE_ACTION_SECONDS = 60;
 /** A 40 GB disk takes minutes: the fleet is sized for these. */
 const FLEET_ACTION_SECONDS = [300, 600];
+/** Other servers in the project, each keeping an hourly schedule for 7 days. */
+const FLEET_OTHER_SERVERS = [1, 20, 100, 500];
+const FLEET_SIZED_FOR_SECONDS = 300;
 const PAGE_SIZES = [10, 1_000, 5_000];
 const MEMORY_CYCLES = 1_000;
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench', 'results.json');
@@ -25,7 +36,7 @@ interface Results {
   generatedAt: string;
   environment: Record<string, string | number>;
   requestsPerCycle: CycleRequests[];
-  fleet: { budgetPerHour: number; actionSeconds: number; fits: FleetFit[] }[];
+  fleet: FleetSummary;
   pageLatency: PageLatency[];
   memory: MemoryOverCycles & { idleServerRssMb: number | null };
   startup: StartupTimes;
@@ -44,19 +55,22 @@ async function main(): Promise<void> {
     requestsPerCycle.push(await measureCycleRequests(seconds * 1000));
   }
 
-  step('fleet simulation');
-  const fleet = FLEET_ACTION_SECONDS.map((seconds) => {
-    const measured = requestsPerCycle.find((r) => r.actionSeconds === seconds) as CycleRequests;
-    return {
-      budgetPerHour: BUDGET,
-      actionSeconds: seconds,
-      fits: [
-        fitFleet(panelShape('Snapshot Panel (measured)', measured.timeline)),
-        fitFleet(sdkShape('SDK-style polling every 1 s', measured.timeline, seconds, 1)),
-        fitFleet(sdkShape('SDK-style polling every 0.5 s', measured.timeline, seconds, 0.5)),
-      ],
-    };
-  });
+  step('fleet: a project of N other servers');
+  const costs = [];
+  let wideModel: WideModel | null = null;
+  for (const others of FLEET_OTHER_SERVERS) {
+    step(`  ${others} other servers`);
+    const measured = await measureFleetCosts(others, FLEET_SIZED_FOR_SECONDS * 1000, wideModel);
+    wideModel ??= wideModelOf(measured);
+    costs.push(measured);
+  }
+  const fleet: FleetSummary = {
+    budgetPerHour: BUDGET,
+    snapshotsPerServer: SNAPSHOTS_PER_SERVER,
+    actionSeconds: FLEET_SIZED_FOR_SECONDS,
+    costs,
+    largestFleet: largestFleet(costs, wideModel as WideModel),
+  };
 
   step('start-up time');
   const startupWorld = await startWorld({ actionDurationMs: 60_000 });
@@ -148,20 +162,36 @@ function report(results: Results): string {
       cycleRows,
     ),
   );
+  const f = results.fleet;
   parts.push(
     table(
-      `Fleet: servers with an hourly schedule that fit in one project's ${BUDGET} requests/hour (all on the same minute)`,
-      ['action', 'polling', 'requests/cycle', 'servers', 'requests/hour'],
-      results.fleet.flatMap((f) =>
-        f.fits.map((fit): Row => [
-          `${f.actionSeconds / 60} min`,
-          fit.shape,
-          fit.requestsPerCycle,
-          fit.servers,
-          fit.requestsPerHour,
-        ]),
-      ),
+      `Fleet: requests one server's panel spends in a project of N other servers, each keeping ${f.snapshotsPerServer} hourly snapshots (${f.actionSeconds / 60}-minute snapshots, the snapshots page open)`,
+      [
+        'other servers',
+        'snapshots in project',
+        'per cycle',
+        'per refresh',
+        'page views / refreshes per cycle',
+        'per hour, page open',
+        'wide: per cycle',
+        'wide: per refresh',
+        'wide: per hour, page open',
+      ],
+      f.costs.map((c): Row => [
+        c.otherServers,
+        c.snapshotsInProject,
+        c.byLabel.perCycle,
+        c.byLabel.perRefresh,
+        `${c.byLabel.pageViewsPerCycle} / ${c.byLabel.refreshesPerCycle}`,
+        c.byLabel.perHour,
+        `${c.wide.perCycle}${c.wide.measured ? '' : ' (counted)'}`,
+        `${c.wide.perRefresh}${c.wide.measured ? '' : ' (counted)'}`,
+        c.wide.perHour,
+      ]),
     ),
+  );
+  parts.push(
+    `Largest fleet in ${f.budgetPerHour} requests/hour with the page open on every server (all on the same minute): ${f.largestFleet.byLabel} servers listing by label; ${f.largestFleet.wide} with the old wide listing.`,
   );
   parts.push(
     table(
