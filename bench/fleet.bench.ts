@@ -107,7 +107,7 @@ export async function measureFleetCosts(
     now: () => fake.now(),
     async sleep(ms, signal) {
       // The cycle's waits pass in steps of at most 5 s, so an open page reloads as a browser's would.
-      for (let left = ms; left > 0; ) {
+      for (let left = ms; left > 0;) {
         if (signal?.aborted) throw signal.reason;
         const step = Math.min(left, 5_000);
         fake.advance(step);
@@ -132,7 +132,8 @@ export async function measureFleetCosts(
     };
     const cycle = async () => {
       const outcome = await cycles.runCycle({ trigger: 'schedule' });
-      if (outcome.status !== 'succeeded') throw new Error(`a fleet cycle ${outcome.status}: ${outcome.message}`);
+      if (outcome.status !== 'succeeded')
+        throw new Error(`a fleet cycle ${outcome.status}: ${outcome.message}`);
     };
     const nextHour = () => fake.advance(HOUR_MS);
 
@@ -293,7 +294,8 @@ export function largestFleet(costs: FleetCosts[], model: WideModel): { byLabel: 
   const last = costs[costs.length - 1];
   const byLabel = fleetCapacity({ label: 'by label', requestOffsets: last.timeline });
   let wide = 0;
-  while (wide < BUDGET && (wide + 1) * wideHour(model, wide + 1, last.byLabel.refreshesPerCycle) <= BUDGET) wide++;
+  while (wide < BUDGET && (wide + 1) * wideHour(model, wide + 1, last.byLabel.refreshesPerCycle) <= BUDGET)
+    wide++;
   return { byLabel, wide };
 }
 

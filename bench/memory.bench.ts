@@ -5,6 +5,7 @@
 // record of every action, so its own growth for as many snapshots is measured first, on its own, and shown
 // next to the total: what is left is the panel's.
 import { getRepositoryToken } from '@nestjs/typeorm';
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Repository } from 'typeorm';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
@@ -40,11 +41,15 @@ const WARM_UP_CYCLES = 30;
 const PAGE_VIEW_EVERY = 50;
 const SAMPLE_EVERY = 100;
 
-export async function measureMemoryOverCycles(cycles: number): Promise<MemoryOverCycles> {
+export async function measureMemoryOverCycles(
+  cycles: number,
+  opts: { afterStart?: () => void } = {},
+): Promise<MemoryOverCycles> {
   const fakeOwnHeapGrowthMb = await measureFakeOwnGrowth(cycles);
   const world = await startWorld({ actionDurationMs: 60_000 });
   const { fake } = world;
   const panel = await startInProcessPanel(world, simulatedClock(fake));
+  opts.afterStart?.();
   try {
     await panel
       .get<Repository<PanelSettings>>(getRepositoryToken(PanelSettings))
@@ -144,4 +149,60 @@ function sample(): { rssMb: number; heapUsedMb: number } {
 
 function mb1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+/** What each group of dependencies `serve` loads adds to a bare node's memory, loaded one after another. */
+export interface DependencyCost {
+  step: string;
+  rssMb: number;
+  heapUsedMb: number;
+  addedRssMb: number;
+}
+
+const DEPENDENCY_STEPS: { step: string; modules: string[] }[] = [
+  { step: 'bare node + reflect-metadata', modules: ['reflect-metadata'] },
+  { step: 'rxjs', modules: ['rxjs'] },
+  { step: '@nestjs/common', modules: ['@nestjs/common'] },
+  { step: '@nestjs/core', modules: ['@nestjs/core'] },
+  { step: '@nestjs/platform-express (express, multer)', modules: ['@nestjs/platform-express'] },
+  {
+    step: 'typeorm + @nestjs/typeorm + better-sqlite3',
+    modules: ['typeorm', '@nestjs/typeorm', 'better-sqlite3'],
+  },
+  {
+    step: 'class-validator (+ libphonenumber-js) + class-transformer',
+    modules: ['class-validator', 'class-transformer'],
+  },
+  { step: 'hbs (handlebars)', modules: ['hbs'] },
+  {
+    step: '@nestjs/schedule, event-emitter, cron, luxon, helmet',
+    modules: ['@nestjs/schedule', '@nestjs/event-emitter', 'cron', 'luxon', 'helmet'],
+  },
+  { step: 'qrcode + otpauth (two-factor pages)', modules: ['qrcode', 'otpauth'] },
+];
+
+export function measureDependencyCost(projectRoot: string): DependencyCost[] {
+  const script = `
+    const steps = ${JSON.stringify(DEPENDENCY_STEPS)};
+    const out = [];
+    for (const { step, modules } of steps) {
+      for (const m of modules) await import(m);
+      await new Promise((r) => setTimeout(r, 200));
+      gc(); gc();
+      const u = process.memoryUsage();
+      out.push({ step, rss: u.rss, heapUsed: u.heapUsed });
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const raw = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  const samples = JSON.parse(raw) as { step: string; rss: number; heapUsed: number }[];
+  return samples.map((s, i) => ({
+    step: s.step,
+    rssMb: mb1(s.rss / 1_048_576),
+    heapUsedMb: mb1(s.heapUsed / 1_048_576),
+    addedRssMb: mb1((s.rss - (i > 0 ? samples[i - 1].rss : 0)) / 1_048_576),
+  }));
 }

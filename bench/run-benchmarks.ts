@@ -1,7 +1,7 @@
 // `npm run bench`: the figures of issue 6 against the fake Hetzner API. Prints a table and writes
 // bench/results.json. See bench/README.md for what each figure means and how it is measured.
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,8 +17,8 @@ import {
   WideModel,
   wideModelOf,
 } from './fleet.bench';
-import { measureMemoryOverCycles, MemoryOverCycles } from './memory.bench';
-import { measurePageLatency, PageLatency } from './page-latency.bench';
+import { DependencyCost, measureDependencyCost, MemoryOverCycles } from './memory.bench';
+import { measurePageLatency, PageLatency, PageScenario } from './page-latency.bench';
 import { CycleRequests, measureCycleRequests } from './requests-per-cycle.bench';
 import { measureStartup, StartupTimes } from './startup.bench';
 
@@ -28,7 +28,12 @@ const FLEET_ACTION_SECONDS = [300, 600];
 /** Other servers in the project, each keeping an hourly schedule for 7 days. */
 const FLEET_OTHER_SERVERS = [1, 20, 100, 500];
 const FLEET_SIZED_FOR_SECONDS = 300;
-const PAGE_SIZES = [10, 1_000, 5_000];
+const PAGE_CASES: { snapshots: number; scenario: PageScenario }[] = [
+  { snapshots: 10, scenario: 'own' },
+  { snapshots: 1_000, scenario: 'own' },
+  { snapshots: 5_000, scenario: 'own' },
+  { snapshots: 5_000, scenario: 'fleet' },
+];
 const MEMORY_CYCLES = 1_000;
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench', 'results.json');
 
@@ -38,7 +43,7 @@ interface Results {
   requestsPerCycle: CycleRequests[];
   fleet: FleetSummary;
   pageLatency: PageLatency[];
-  memory: MemoryOverCycles & { idleServerRssMb: number | null };
+  memory: MemoryOverCycles & { idleServerRssMb: number | null; dependencies: DependencyCost[] };
   startup: StartupTimes;
   secondsTaken: number;
 }
@@ -77,15 +82,17 @@ async function main(): Promise<void> {
   const startup = await measureStartup(startupWorld).finally(() => startupWorld.fake.close());
 
   const pageLatency: PageLatency[] = [];
-  for (const count of PAGE_SIZES) {
-    step(`snapshots page with ${count} snapshots`);
-    pageLatency.push(await measurePageLatency(count));
+  for (const { snapshots, scenario } of PAGE_CASES) {
+    step(`snapshots page with ${snapshots} snapshots (${scenario})`);
+    pageLatency.push(await measurePageLatency(snapshots, scenario));
   }
 
-  step(`memory over ${MEMORY_CYCLES} cycles`);
-  if (typeof global.gc !== 'function')
-    step('global.gc is missing (run with node --expose-gc): memory figures include garbage');
-  const memory = { ...(await measureMemoryOverCycles(MEMORY_CYCLES)), idleServerRssMb: startup.idleRssMb };
+  step(`memory over ${MEMORY_CYCLES} cycles (a process of its own)`);
+  const memory = {
+    ...(await memoryOverCyclesInChild(MEMORY_CYCLES)),
+    idleServerRssMb: startup.idleRssMb,
+    dependencies: measureDependencyCost(PROJECT_ROOT),
+  };
 
   const results: Results = {
     generatedAt: new Date().toISOString(),
@@ -99,6 +106,21 @@ async function main(): Promise<void> {
   };
   fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${report(results)}\nWritten to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
+}
+
+/** The 1,000 cycles in a fresh `node --expose-gc` tuned like `serve`, so earlier benchmarks do not count. */
+async function memoryOverCyclesInChild(cycles: number): Promise<MemoryOverCycles> {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', path.join(PROJECT_ROOT, 'dist', 'bench', 'memory-cycles.child.js'), String(cycles)],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the memory benchmark exited with ${code}`);
+  return JSON.parse(out) as MemoryOverCycles;
 }
 
 function environment(): Record<string, string | number> {
@@ -197,7 +219,8 @@ function report(results: Results): string {
     table(
       'Snapshots page, signed in, real HTTP on 127.0.0.1 (ms)',
       [
-        'snapshots',
+        'snapshots in project',
+        "this server's",
         'rows shown',
         'warm p50',
         'warm p95',
@@ -208,6 +231,7 @@ function report(results: Results): string {
       ],
       results.pageLatency.map((p): Row => [
         p.snapshots,
+        p.ownSnapshots,
         p.rowsShown,
         p.warm.p50Ms,
         p.warm.p95Ms,
@@ -224,12 +248,18 @@ function report(results: Results): string {
       `Memory (MB, after full GC: ${m.gcAvailable ? 'yes' : 'no'})`,
       ['measure', 'value'],
       [
-        ['serve, idle after start (VmRSS)', m.idleServerRssMb ?? 'n/a'],
+        ...results.startup.idleRss.map((v): Row => [
+          `serve, idle after start (VmRSS): ${v.variant}`,
+          v.rssMb ?? 'n/a',
+        ]),
         [
           `in-process, before ${m.cycles} cycles: RSS / heap used`,
           `${m.baseline.rssMb} / ${m.baseline.heapUsedMb}`,
         ],
-        [`in-process, after ${m.cycles} cycles: RSS / heap used`, `${m.after.rssMb} / ${m.after.heapUsedMb}`],
+        [
+          `own process, after ${m.cycles} cycles: RSS / heap used`,
+          `${m.after.rssMb} / ${m.after.heapUsedMb}`,
+        ],
         ['growth: RSS / heap used', `${m.growth.rssMb} / ${m.growth.heapUsedMb}`],
         [`  of the heap growth, the fake's own records of ${m.cycles} snapshots`, m.fakeOwnHeapGrowthMb],
         ['  heap growth from cycle 100 to the end', m.heapGrowthAfterCycle100Mb],
@@ -237,6 +267,13 @@ function report(results: Results): string {
         ['cycles failed', m.failedCycles],
         ['real time for the cycles (s)', m.secondsTaken],
       ],
+    ),
+  );
+  parts.push(
+    table(
+      'What serve loads, one group after another in a bare node (MB, after full GC)',
+      ['loaded so far', 'RSS', 'added RSS', 'heap used'],
+      m.dependencies.map((d): Row => [d.step, d.rssMb, d.addedRssMb, d.heapUsedMb]),
     ),
   );
   const s = results.startup;
