@@ -68,7 +68,7 @@ export interface FleetSummary {
   actionSeconds: number;
   costs: FleetCosts[];
   /** The most servers (this one included) that fit with the page open on every one, all on the same minute. */
-  largestFleet: { byLabel: number; wide: number };
+  largestFleet: { byLabel: number; wide: number; byLabelPageClosed: number; widePageClosed: number };
 }
 
 /**
@@ -290,13 +290,21 @@ export function wideHour(model: WideModel, servers: number, refreshes: number): 
 }
 
 /** The most servers (this one included) that fit with the page open on every one, all on the same minute. */
-export function largestFleet(costs: FleetCosts[], model: WideModel): { byLabel: number; wide: number } {
+export function largestFleet(costs: FleetCosts[], model: WideModel): FleetSummary['largestFleet'] {
   const last = costs[costs.length - 1];
   const byLabel = fleetCapacity({ label: 'by label', requestOffsets: last.timeline });
-  let wide = 0;
-  while (wide < BUDGET && (wide + 1) * wideHour(model, wide + 1, last.byLabel.refreshesPerCycle) <= BUDGET)
-    wide++;
-  return { byLabel, wide };
+  const wideFits = (refreshes: number) => {
+    let servers = 0;
+    while (servers < BUDGET && (servers + 1) * wideHour(model, servers + 1, refreshes) <= BUDGET) servers++;
+    return servers;
+  };
+  return {
+    byLabel,
+    wide: wideFits(last.byLabel.refreshesPerCycle),
+    // Nobody looking: the cycle alone (the bucket holds an hour, so the hourly total is the limit).
+    byLabelPageClosed: Math.floor(BUDGET / last.byLabel.perCycle),
+    widePageClosed: wideFits(0),
+  };
 }
 
 /** Requests the budget could not serve in a day, for `servers` servers of this shape. */

@@ -7,6 +7,7 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
 import { Repository } from 'typeorm';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/scheduler/snapshot-cycle.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
@@ -34,7 +35,9 @@ export interface MemoryOverCycles {
   /** Heap the fake alone gains over as many create + delete rounds (its action records). */
   fakeOwnHeapGrowthMb: number;
   /** Every 100 cycles, to show the trend rather than two points. */
-  trend: { cycle: number; rssMb: number; heapUsedMb: number }[];
+  trend: { cycle: number; rssMb: number; heapUsedMb: number; codeMb: number; dataMb: number }[];
+  /** From cycle 100 to the end: of the heap, compiled code and bytecode, and everything else (the data). */
+  afterCycle100: { codeMb: number; dataMb: number; rssMb: number };
 }
 
 const WARM_UP_CYCLES = 30;
@@ -85,6 +88,7 @@ export async function measureMemoryOverCycles(
       if (n % SAMPLE_EVERY === 0 || n === cycles) trend.push({ cycle: n, ...sample() });
     }
     const after = trend[trend.length - 1];
+    const at100 = trend.find((t) => t.cycle === 100) ?? trend[0];
     return {
       cycles,
       gcAvailable: typeof global.gc === 'function',
@@ -97,9 +101,12 @@ export async function measureMemoryOverCycles(
         heapUsedMb: mb1(after.heapUsedMb - baseline.heapUsedMb),
       },
       fakeOwnHeapGrowthMb,
-      heapGrowthAfterCycle100Mb: mb1(
-        after.heapUsedMb - (trend.find((t) => t.cycle === 100) ?? baseline).heapUsedMb,
-      ),
+      heapGrowthAfterCycle100Mb: mb1(after.heapUsedMb - at100.heapUsedMb),
+      afterCycle100: {
+        codeMb: mb1(after.codeMb - at100.codeMb),
+        dataMb: mb1(after.dataMb - at100.dataMb),
+        rssMb: mb1(after.rssMb - at100.rssMb),
+      },
       trend,
     };
   } finally {
@@ -139,12 +146,29 @@ async function measureFakeOwnGrowth(rounds: number): Promise<number> {
   }
 }
 
-function sample(): { rssMb: number; heapUsedMb: number } {
+/** V8's spaces for compiled code, bytecode and their metadata: they grow as more code gets compiled. */
+const CODE_SPACES = new Set([
+  'code_space',
+  'code_large_object_space',
+  'trusted_space',
+  'trusted_large_object_space',
+]);
+
+function sample(): { rssMb: number; heapUsedMb: number; codeMb: number; dataMb: number } {
   // Twice: the first pass runs finalizers that free more on the second.
   global.gc?.();
   global.gc?.();
   const usage = process.memoryUsage();
-  return { rssMb: mb1(usage.rss / 1_048_576), heapUsedMb: mb1(usage.heapUsed / 1_048_576) };
+  const code = v8
+    .getHeapSpaceStatistics()
+    .filter((space) => CODE_SPACES.has(space.space_name))
+    .reduce((sum, space) => sum + space.space_used_size, 0);
+  return {
+    rssMb: mb1(usage.rss / 1_048_576),
+    heapUsedMb: mb1(usage.heapUsed / 1_048_576),
+    codeMb: mb1(code / 1_048_576),
+    dataMb: mb1((usage.heapUsed - code) / 1_048_576),
+  };
 }
 
 function mb1(value: number): number {

@@ -213,7 +213,7 @@ function report(results: Results): string {
     ),
   );
   parts.push(
-    `Largest fleet in ${f.budgetPerHour} requests/hour with the page open on every server (all on the same minute): ${f.largestFleet.byLabel} servers listing by label; ${f.largestFleet.wide} with the old wide listing.`,
+    `Largest fleet in ${f.budgetPerHour} requests/hour, every schedule on the same minute: with the snapshots page open on every server ${f.largestFleet.byLabel} servers listing by label, ${f.largestFleet.wide} with the old wide listing; with no page open ${f.largestFleet.byLabelPageClosed} by label, ${f.largestFleet.widePageClosed} wide.`,
   );
   parts.push(
     table(
@@ -253,7 +253,7 @@ function report(results: Results): string {
           v.rssMb ?? 'n/a',
         ]),
         [
-          `in-process, before ${m.cycles} cycles: RSS / heap used`,
+          `own process, before ${m.cycles} cycles: RSS / heap used`,
           `${m.baseline.rssMb} / ${m.baseline.heapUsedMb}`,
         ],
         [
@@ -263,7 +263,12 @@ function report(results: Results): string {
         ['growth: RSS / heap used', `${m.growth.rssMb} / ${m.growth.heapUsedMb}`],
         [`  of the heap growth, the fake's own records of ${m.cycles} snapshots`, m.fakeOwnHeapGrowthMb],
         ['  heap growth from cycle 100 to the end', m.heapGrowthAfterCycle100Mb],
+        ['    of it compiled code and bytecode (V8 code spaces)', m.afterCycle100.codeMb],
+        ['    of it everything else (the data the panel and the fake hold)', m.afterCycle100.dataMb],
+        ['  RSS growth from cycle 100 to the end', m.afterCycle100.rssMb],
         ['  heap used every 100 cycles', m.trend.map((t) => t.heapUsedMb).join(' ')],
+        ['  of it code, every 100 cycles', m.trend.map((t) => t.codeMb).join(' ')],
+        ['  RSS every 100 cycles', m.trend.map((t) => t.rssMb).join(' ')],
         ['cycles failed', m.failedCycles],
         ['real time for the cycles (s)', m.secondsTaken],
       ],
