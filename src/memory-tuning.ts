@@ -8,17 +8,25 @@
 import * as v8 from 'node:v8';
 
 // eslint-disable-next-line no-restricted-properties -- read before the config exists: it tunes the runtime itself
-const tuned = process.env.SNAPSHOT_PANEL_V8_DEFAULTS !== '1';
+const { SNAPSHOT_PANEL_V8_DEFAULTS, NODE_OPTIONS } = process.env;
+/**
+ * Compiler flags the operator chose stay as chosen: turning the optimizing compilers back on under
+ * --jitless or --lite-mode stops the process at once (measured on Node 24).
+ */
+const OPERATOR_CHOSE_COMPILERS = /--(no-)?(jitless|lite-mode|turbofan|opt|maglev|sparkplug)\b/;
+const tuned = SNAPSHOT_PANEL_V8_DEFAULTS !== '1';
+const compilersTuned =
+  tuned && ![...process.execArgv, NODE_OPTIONS ?? ''].some((flag) => OPERATOR_CHOSE_COMPILERS.test(flag));
 
-if (tuned) {
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+if (tuned) v8.setFlagsFromString('--semi-space-growth-factor=1');
+if (compilersTuned) {
   v8.setFlagsFromString('--no-turbofan');
   v8.setFlagsFromString('--no-maglev');
 }
 
 /** The command has started (`serve`: listening): hot code may be optimized from now on. */
 export function startUpFinished(): void {
-  if (!tuned) return;
+  if (!compilersTuned) return;
   v8.setFlagsFromString('--turbofan');
   v8.setFlagsFromString('--maglev');
 }
