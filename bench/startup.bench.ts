@@ -10,6 +10,8 @@ export interface IdleRss {
   /** How the process was started. */
   variant: string;
   env: Record<string, string>;
+  /** Flags for node itself, before dist/cli.js. */
+  nodeArgs?: string[];
   /** VmRSS of the serving process after it has answered a page and sat idle for a few seconds. */
   rssMb: number | null;
 }
@@ -29,6 +31,12 @@ const IDLE_VARIANTS: Omit<IdleRss, 'rssMb'>[] = [
   { variant: 'tuned (bin entry, npm start)', env: {} },
   { variant: 'tuned + MALLOC_ARENA_MAX=2 (systemd unit)', env: { MALLOC_ARENA_MAX: '2' } },
   { variant: 'V8 defaults (SNAPSHOT_PANEL_V8_DEFAULTS=1)', env: { SNAPSHOT_PANEL_V8_DEFAULTS: '1' } },
+  // The lowest figure found: no optimizing compiler at all (slower hot code; it cannot be set at run time).
+  {
+    variant: 'node --lite-mode + MALLOC_ARENA_MAX=2',
+    env: { MALLOC_ARENA_MAX: '2' },
+    nodeArgs: ['--lite-mode'],
+  },
 ];
 
 export async function measureStartup(world: BenchWorld): Promise<StartupTimes> {
@@ -39,11 +47,11 @@ export async function measureStartup(world: BenchWorld): Promise<StartupTimes> {
     const dataDir = makeDataDir();
     try {
       const env = { ...world.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
-      first.push((await timeToFirstPage(env, async () => undefined)).ms);
-      again.push((await timeToFirstPage(env, async () => undefined)).ms);
+      first.push((await timeToFirstPage(env, [], async () => undefined)).ms);
+      again.push((await timeToFirstPage(env, [], async () => undefined)).ms);
       // Each variant starts on the same, existing data folder; each run adds one sample per variant.
       for (const variant of IDLE_VARIANTS) {
-        await timeToFirstPage({ ...env, ...variant.env }, async (pid) => {
+        await timeToFirstPage({ ...env, ...variant.env }, variant.nodeArgs, async (pid) => {
           await sleep(IDLE_SETTLE_MS);
           const bytes = residentBytes(pid);
           idleRss.push({ ...variant, rssMb: bytes === null ? null : mb1(bytes / 1_048_576) });
@@ -76,10 +84,11 @@ export async function measureStartup(world: BenchWorld): Promise<StartupTimes> {
 /** Spawns `serve`, asks for /login until it answers, runs `whileUp`, stops it. */
 async function timeToFirstPage(
   env: Record<string, string>,
+  nodeArgs: string[] = [],
   whileUp: (pid: number) => Promise<void>,
 ): Promise<{ ms: number }> {
   const started = performance.now();
-  const server = startChild(['serve'], env);
+  const server = startChild(['serve'], env, undefined, nodeArgs);
   try {
     const url = await server.listening;
     for (;;) {
