@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The package's bin entry (dist/cli.js, `snapshot-panel`). Everything else lives in src/cli.
 import './src/node-version.check';
-import './src/memory-tuning';
+import { startUpFinished } from './src/memory-tuning';
 import 'reflect-metadata';
 import { runCli } from './src/cli/cli';
 
@@ -12,6 +12,7 @@ runCli(process.argv.slice(2), {
   env: process.env,
 }).then(
   (code) => {
+    startUpFinished();
     // `serve` resolves once listening; its open server keeps the process alive.
     process.exitCode = code;
   },

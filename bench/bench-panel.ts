@@ -152,8 +152,13 @@ export interface ChildPanel {
 }
 
 /** `node dist/cli.js <args>` as a child process with the given environment. */
-export function startChild(args: string[], env: Record<string, string>, stdin?: string): ChildPanel {
-  const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+export function startChild(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+  nodeArgs: string[] = [],
+): ChildPanel {
+  const child = spawn(process.execPath, [...nodeArgs, BUILT_CLI, ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

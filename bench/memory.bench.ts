@@ -5,7 +5,9 @@
 // record of every action, so its own growth for as many snapshots is measured first, on its own, and shown
 // next to the total: what is left is the panel's.
 import { getRepositoryToken } from '@nestjs/typeorm';
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
 import { Repository } from 'typeorm';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
@@ -33,18 +35,24 @@ export interface MemoryOverCycles {
   /** Heap the fake alone gains over as many create + delete rounds (its action records). */
   fakeOwnHeapGrowthMb: number;
   /** Every 100 cycles, to show the trend rather than two points. */
-  trend: { cycle: number; rssMb: number; heapUsedMb: number }[];
+  trend: { cycle: number; rssMb: number; heapUsedMb: number; codeMb: number; dataMb: number }[];
+  /** From cycle 100 to the end: of the heap, compiled code and bytecode, and everything else (the data). */
+  afterCycle100: { codeMb: number; dataMb: number; rssMb: number };
 }
 
 const WARM_UP_CYCLES = 30;
 const PAGE_VIEW_EVERY = 50;
 const SAMPLE_EVERY = 100;
 
-export async function measureMemoryOverCycles(cycles: number): Promise<MemoryOverCycles> {
+export async function measureMemoryOverCycles(
+  cycles: number,
+  opts: { afterStart?: () => void } = {},
+): Promise<MemoryOverCycles> {
   const fakeOwnHeapGrowthMb = await measureFakeOwnGrowth(cycles);
   const world = await startWorld({ actionDurationMs: 60_000 });
   const { fake } = world;
   const panel = await startInProcessPanel(world, simulatedClock(fake));
+  opts.afterStart?.();
   try {
     await panel
       .get<Repository<PanelSettings>>(getRepositoryToken(PanelSettings))
@@ -80,6 +88,7 @@ export async function measureMemoryOverCycles(cycles: number): Promise<MemoryOve
       if (n % SAMPLE_EVERY === 0 || n === cycles) trend.push({ cycle: n, ...sample() });
     }
     const after = trend[trend.length - 1];
+    const at100 = trend.find((t) => t.cycle === 100) ?? trend[0];
     return {
       cycles,
       gcAvailable: typeof global.gc === 'function',
@@ -92,9 +101,12 @@ export async function measureMemoryOverCycles(cycles: number): Promise<MemoryOve
         heapUsedMb: mb1(after.heapUsedMb - baseline.heapUsedMb),
       },
       fakeOwnHeapGrowthMb,
-      heapGrowthAfterCycle100Mb: mb1(
-        after.heapUsedMb - (trend.find((t) => t.cycle === 100) ?? baseline).heapUsedMb,
-      ),
+      heapGrowthAfterCycle100Mb: mb1(after.heapUsedMb - at100.heapUsedMb),
+      afterCycle100: {
+        codeMb: mb1(after.codeMb - at100.codeMb),
+        dataMb: mb1(after.dataMb - at100.dataMb),
+        rssMb: mb1(after.rssMb - at100.rssMb),
+      },
       trend,
     };
   } finally {
@@ -134,14 +146,87 @@ async function measureFakeOwnGrowth(rounds: number): Promise<number> {
   }
 }
 
-function sample(): { rssMb: number; heapUsedMb: number } {
+/** V8's spaces for compiled code, bytecode and their metadata: they grow as more code gets compiled. */
+const CODE_SPACES = new Set([
+  'code_space',
+  'code_large_object_space',
+  'trusted_space',
+  'trusted_large_object_space',
+]);
+
+function sample(): { rssMb: number; heapUsedMb: number; codeMb: number; dataMb: number } {
   // Twice: the first pass runs finalizers that free more on the second.
   global.gc?.();
   global.gc?.();
   const usage = process.memoryUsage();
-  return { rssMb: mb1(usage.rss / 1_048_576), heapUsedMb: mb1(usage.heapUsed / 1_048_576) };
+  const code = v8
+    .getHeapSpaceStatistics()
+    .filter((space) => CODE_SPACES.has(space.space_name))
+    .reduce((sum, space) => sum + space.space_used_size, 0);
+  return {
+    rssMb: mb1(usage.rss / 1_048_576),
+    heapUsedMb: mb1(usage.heapUsed / 1_048_576),
+    codeMb: mb1(code / 1_048_576),
+    dataMb: mb1((usage.heapUsed - code) / 1_048_576),
+  };
 }
 
 function mb1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+/** What each group of dependencies `serve` loads adds to a bare node's memory, loaded one after another. */
+export interface DependencyCost {
+  step: string;
+  rssMb: number;
+  heapUsedMb: number;
+  addedRssMb: number;
+}
+
+const DEPENDENCY_STEPS: { step: string; modules: string[] }[] = [
+  { step: 'bare node + reflect-metadata', modules: ['reflect-metadata'] },
+  { step: 'rxjs', modules: ['rxjs'] },
+  { step: '@nestjs/common', modules: ['@nestjs/common'] },
+  { step: '@nestjs/core', modules: ['@nestjs/core'] },
+  { step: '@nestjs/platform-express (express, multer)', modules: ['@nestjs/platform-express'] },
+  {
+    step: 'typeorm + @nestjs/typeorm + better-sqlite3',
+    modules: ['typeorm', '@nestjs/typeorm', 'better-sqlite3'],
+  },
+  {
+    step: 'class-validator (+ libphonenumber-js) + class-transformer',
+    modules: ['class-validator', 'class-transformer'],
+  },
+  { step: 'hbs (handlebars)', modules: ['hbs'] },
+  {
+    step: '@nestjs/schedule, event-emitter, cron, luxon, helmet',
+    modules: ['@nestjs/schedule', '@nestjs/event-emitter', 'cron', 'luxon', 'helmet'],
+  },
+  { step: 'qrcode + otpauth (two-factor pages)', modules: ['qrcode', 'otpauth'] },
+];
+
+export function measureDependencyCost(projectRoot: string): DependencyCost[] {
+  const script = `
+    const steps = ${JSON.stringify(DEPENDENCY_STEPS)};
+    const out = [];
+    for (const { step, modules } of steps) {
+      for (const m of modules) await import(m);
+      await new Promise((r) => setTimeout(r, 200));
+      gc(); gc();
+      const u = process.memoryUsage();
+      out.push({ step, rss: u.rss, heapUsed: u.heapUsed });
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const raw = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  const samples = JSON.parse(raw) as { step: string; rss: number; heapUsed: number }[];
+  return samples.map((s, i) => ({
+    step: s.step,
+    rssMb: mb1(s.rss / 1_048_576),
+    heapUsedMb: mb1(s.heapUsed / 1_048_576),
+    addedRssMb: mb1((s.rss - (i > 0 ? samples[i - 1].rss : 0)) / 1_048_576),
+  }));
 }

@@ -1,23 +1,39 @@
 // `npm run bench`: the figures of issue 6 against the fake Hetzner API. Prints a table and writes
 // bench/results.json. See bench/README.md for what each figure means and how it is measured.
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../src/project-root';
 import { BUILT_CLI, startWorld } from './bench-panel';
-import { BUDGET, fitFleet, FleetFit, panelShape, sdkShape } from './fleet.bench';
-import { measureMemoryOverCycles, MemoryOverCycles } from './memory.bench';
-import { measurePageLatency, PageLatency } from './page-latency.bench';
+import {
+  BUDGET,
+  FleetSummary,
+  largestFleet,
+  measureFleetCosts,
+  SNAPSHOTS_PER_SERVER,
+  WideModel,
+  wideModelOf,
+} from './fleet.bench';
+import { DependencyCost, measureDependencyCost, MemoryOverCycles } from './memory.bench';
+import { measurePageLatency, PageLatency, PageScenario } from './page-latency.bench';
 import { CycleRequests, measureCycleRequests } from './requests-per-cycle.bench';
 import { measureStartup, StartupTimes } from './startup.bench';
 
 const HEADLINE_ACTION_SECONDS = 60;
 /** A 40 GB disk takes minutes: the fleet is sized for these. */
 const FLEET_ACTION_SECONDS = [300, 600];
-const PAGE_SIZES = [10, 1_000, 5_000];
+/** Other servers in the project, each keeping an hourly schedule for 7 days. */
+const FLEET_OTHER_SERVERS = [1, 20, 100, 500];
+const FLEET_SIZED_FOR_SECONDS = 300;
+const PAGE_CASES: { snapshots: number; scenario: PageScenario }[] = [
+  { snapshots: 10, scenario: 'own' },
+  { snapshots: 1_000, scenario: 'own' },
+  { snapshots: 5_000, scenario: 'own' },
+  { snapshots: 5_000, scenario: 'fleet' },
+];
 const MEMORY_CYCLES = 1_000;
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench', 'results.json');
 
@@ -25,9 +41,9 @@ interface Results {
   generatedAt: string;
   environment: Record<string, string | number>;
   requestsPerCycle: CycleRequests[];
-  fleet: { budgetPerHour: number; actionSeconds: number; fits: FleetFit[] }[];
+  fleet: FleetSummary;
   pageLatency: PageLatency[];
-  memory: MemoryOverCycles & { idleServerRssMb: number | null };
+  memory: MemoryOverCycles & { idleServerRssMb: number | null; dependencies: DependencyCost[] };
   startup: StartupTimes;
   secondsTaken: number;
 }
@@ -44,34 +60,39 @@ async function main(): Promise<void> {
     requestsPerCycle.push(await measureCycleRequests(seconds * 1000));
   }
 
-  step('fleet simulation');
-  const fleet = FLEET_ACTION_SECONDS.map((seconds) => {
-    const measured = requestsPerCycle.find((r) => r.actionSeconds === seconds) as CycleRequests;
-    return {
-      budgetPerHour: BUDGET,
-      actionSeconds: seconds,
-      fits: [
-        fitFleet(panelShape('Snapshot Panel (measured)', measured.timeline)),
-        fitFleet(sdkShape('SDK-style polling every 1 s', measured.timeline, seconds, 1)),
-        fitFleet(sdkShape('SDK-style polling every 0.5 s', measured.timeline, seconds, 0.5)),
-      ],
-    };
-  });
+  step('fleet: a project of N other servers');
+  const costs = [];
+  let wideModel: WideModel | null = null;
+  for (const others of FLEET_OTHER_SERVERS) {
+    step(`  ${others} other servers`);
+    const measured = await measureFleetCosts(others, FLEET_SIZED_FOR_SECONDS * 1000, wideModel);
+    wideModel ??= wideModelOf(measured);
+    costs.push(measured);
+  }
+  const fleet: FleetSummary = {
+    budgetPerHour: BUDGET,
+    snapshotsPerServer: SNAPSHOTS_PER_SERVER,
+    actionSeconds: FLEET_SIZED_FOR_SECONDS,
+    costs,
+    largestFleet: largestFleet(costs, wideModel as WideModel),
+  };
 
   step('start-up time');
   const startupWorld = await startWorld({ actionDurationMs: 60_000 });
   const startup = await measureStartup(startupWorld).finally(() => startupWorld.fake.close());
 
   const pageLatency: PageLatency[] = [];
-  for (const count of PAGE_SIZES) {
-    step(`snapshots page with ${count} snapshots`);
-    pageLatency.push(await measurePageLatency(count));
+  for (const { snapshots, scenario } of PAGE_CASES) {
+    step(`snapshots page with ${snapshots} snapshots (${scenario})`);
+    pageLatency.push(await measurePageLatency(snapshots, scenario));
   }
 
-  step(`memory over ${MEMORY_CYCLES} cycles`);
-  if (typeof global.gc !== 'function')
-    step('global.gc is missing (run with node --expose-gc): memory figures include garbage');
-  const memory = { ...(await measureMemoryOverCycles(MEMORY_CYCLES)), idleServerRssMb: startup.idleRssMb };
+  step(`memory over ${MEMORY_CYCLES} cycles (a process of its own)`);
+  const memory = {
+    ...(await memoryOverCyclesInChild(MEMORY_CYCLES)),
+    idleServerRssMb: startup.idleRssMb,
+    dependencies: measureDependencyCost(PROJECT_ROOT),
+  };
 
   const results: Results = {
     generatedAt: new Date().toISOString(),
@@ -85,6 +106,21 @@ async function main(): Promise<void> {
   };
   fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${report(results)}\nWritten to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
+}
+
+/** The 1,000 cycles in a fresh `node --expose-gc` tuned like `serve`, so earlier benchmarks do not count. */
+async function memoryOverCyclesInChild(cycles: number): Promise<MemoryOverCycles> {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', path.join(PROJECT_ROOT, 'dist', 'bench', 'memory-cycles.child.js'), String(cycles)],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the memory benchmark exited with ${code}`);
+  return JSON.parse(out) as MemoryOverCycles;
 }
 
 function environment(): Record<string, string | number> {
@@ -148,26 +184,43 @@ function report(results: Results): string {
       cycleRows,
     ),
   );
+  const f = results.fleet;
   parts.push(
     table(
-      `Fleet: servers with an hourly schedule that fit in one project's ${BUDGET} requests/hour (all on the same minute)`,
-      ['action', 'polling', 'requests/cycle', 'servers', 'requests/hour'],
-      results.fleet.flatMap((f) =>
-        f.fits.map((fit): Row => [
-          `${f.actionSeconds / 60} min`,
-          fit.shape,
-          fit.requestsPerCycle,
-          fit.servers,
-          fit.requestsPerHour,
-        ]),
-      ),
+      `Fleet: requests one server's panel spends in a project of N other servers, each keeping ${f.snapshotsPerServer} hourly snapshots (${f.actionSeconds / 60}-minute snapshots, the snapshots page open)`,
+      [
+        'other servers',
+        'snapshots in project',
+        'per cycle',
+        'per refresh',
+        'page views / refreshes per cycle',
+        'per hour, page open',
+        'wide: per cycle',
+        'wide: per refresh',
+        'wide: per hour, page open',
+      ],
+      f.costs.map((c): Row => [
+        c.otherServers,
+        c.snapshotsInProject,
+        c.byLabel.perCycle,
+        c.byLabel.perRefresh,
+        `${c.byLabel.pageViewsPerCycle} / ${c.byLabel.refreshesPerCycle}`,
+        c.byLabel.perHour,
+        `${c.wide.perCycle}${c.wide.measured ? '' : ' (counted)'}`,
+        `${c.wide.perRefresh}${c.wide.measured ? '' : ' (counted)'}`,
+        c.wide.perHour,
+      ]),
     ),
+  );
+  parts.push(
+    `Largest fleet in ${f.budgetPerHour} requests/hour, every schedule on the same minute: with the snapshots page open on every server ${f.largestFleet.byLabel} servers listing by label, ${f.largestFleet.wide} with the old wide listing; with no page open ${f.largestFleet.byLabelPageClosed} by label, ${f.largestFleet.widePageClosed} wide.`,
   );
   parts.push(
     table(
       'Snapshots page, signed in, real HTTP on 127.0.0.1 (ms)',
       [
-        'snapshots',
+        'snapshots in project',
+        "this server's",
         'rows shown',
         'warm p50',
         'warm p95',
@@ -178,6 +231,7 @@ function report(results: Results): string {
       ],
       results.pageLatency.map((p): Row => [
         p.snapshots,
+        p.ownSnapshots,
         p.rowsShown,
         p.warm.p50Ms,
         p.warm.p95Ms,
@@ -194,19 +248,37 @@ function report(results: Results): string {
       `Memory (MB, after full GC: ${m.gcAvailable ? 'yes' : 'no'})`,
       ['measure', 'value'],
       [
-        ['serve, idle after start (VmRSS)', m.idleServerRssMb ?? 'n/a'],
+        ...results.startup.idleRss.map((v): Row => [
+          `serve, idle after start (VmRSS): ${v.variant}`,
+          v.rssMb ?? 'n/a',
+        ]),
         [
-          `in-process, before ${m.cycles} cycles: RSS / heap used`,
+          `own process, before ${m.cycles} cycles: RSS / heap used`,
           `${m.baseline.rssMb} / ${m.baseline.heapUsedMb}`,
         ],
-        [`in-process, after ${m.cycles} cycles: RSS / heap used`, `${m.after.rssMb} / ${m.after.heapUsedMb}`],
+        [
+          `own process, after ${m.cycles} cycles: RSS / heap used`,
+          `${m.after.rssMb} / ${m.after.heapUsedMb}`,
+        ],
         ['growth: RSS / heap used', `${m.growth.rssMb} / ${m.growth.heapUsedMb}`],
         [`  of the heap growth, the fake's own records of ${m.cycles} snapshots`, m.fakeOwnHeapGrowthMb],
         ['  heap growth from cycle 100 to the end', m.heapGrowthAfterCycle100Mb],
+        ['    of it compiled code and bytecode (V8 code spaces)', m.afterCycle100.codeMb],
+        ['    of it everything else (the data the panel and the fake hold)', m.afterCycle100.dataMb],
+        ['  RSS growth from cycle 100 to the end', m.afterCycle100.rssMb],
         ['  heap used every 100 cycles', m.trend.map((t) => t.heapUsedMb).join(' ')],
+        ['  of it code, every 100 cycles', m.trend.map((t) => t.codeMb).join(' ')],
+        ['  RSS every 100 cycles', m.trend.map((t) => t.rssMb).join(' ')],
         ['cycles failed', m.failedCycles],
         ['real time for the cycles (s)', m.secondsTaken],
       ],
+    ),
+  );
+  parts.push(
+    table(
+      'What serve loads, one group after another in a bare node (MB, after full GC)',
+      ['loaded so far', 'RSS', 'added RSS', 'heap used'],
+      m.dependencies.map((d): Row => [d.step, d.rssMb, d.addedRssMb, d.heapUsedMb]),
     ),
   );
   const s = results.startup;

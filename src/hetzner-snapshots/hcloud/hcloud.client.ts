@@ -350,7 +350,15 @@ export class HcloudClient implements HcloudApi {
   }
 
   private async request<T>(spec: RequestSpec): Promise<T> {
-    const deadline = this.deadlineMs === undefined ? undefined : AbortSignal.timeout(this.deadlineMs);
+    const deadlineTimer = this.deadlineMs === undefined ? undefined : timeoutSignal(this.deadlineMs);
+    try {
+      return await this.requestWithin<T>(spec, deadlineTimer?.signal);
+    } finally {
+      deadlineTimer?.clear();
+    }
+  }
+
+  private async requestWithin<T>(spec: RequestSpec, deadline: AbortSignal | undefined): Promise<T> {
     for (let retriesSoFar = 0; ; retriesSoFar++) {
       const outcome = await this.attempt<T>(spec, retriesSoFar + 1, deadline);
       if (outcome.ok) return outcome.value;
@@ -386,7 +394,8 @@ export class HcloudClient implements HcloudApi {
     deadline?: AbortSignal,
   ): Promise<{ ok: true; value: T } | { ok: false; failure: AttemptFailure; error: HcloudApiError }> {
     const url = this.endpoint + spec.path;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeoutTimer = timeoutSignal(this.timeoutMs);
+    const timeout = timeoutTimer.signal;
     const signals = [spec.signal, timeout, deadline].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length === 1 ? timeout : AbortSignal.any(signals);
     const headers: Record<string, string> = {
@@ -431,6 +440,8 @@ export class HcloudClient implements HcloudApi {
         ? { kind: 'timeout' }
         : { kind: 'network', networkCode: error.networkCode };
       return { ok: false, failure, error };
+    } finally {
+      timeoutTimer.clear();
     }
 
     const rateLimit = readRateLimit(responseHeaders);
@@ -472,4 +483,18 @@ export class HcloudClient implements HcloudApi {
   private redact(text: string): string {
     return this.#token ? text.split(this.#token).join('[redacted]') : text;
   }
+}
+
+/**
+ * AbortSignal.timeout, but with a timer that is cleared once the request is over: AbortSignal.timeout's timer
+ * (and its closure) lives until it fires, 30 s after every background request, whether it answered or not.
+ */
+function timeoutSignal(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
