@@ -10,7 +10,12 @@ export interface DoctorCheck {
   hint: string | null;
 }
 
-export const ok = (name: string, message: string): DoctorCheck => ({ name, level: 'OK', message, hint: null });
+export const ok = (name: string, message: string): DoctorCheck => ({
+  name,
+  level: 'OK',
+  message,
+  hint: null,
+});
 export const warn = (name: string, message: string, hint: string | null): DoctorCheck => ({
   name,
   level: 'WARN',
