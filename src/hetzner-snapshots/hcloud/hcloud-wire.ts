@@ -1,8 +1,10 @@
-// The wire under the Hetzner client, as pure functions: query strings and pages, the RateLimit-* headers, and
-// how an answer that is not a success (the API's error envelope, a bare proxy status, no answer at all) becomes
-// one HcloudApiError. The client does the fetching and the retrying; this file only reads what came back.
+// The wire under the Hetzner client, as pure functions: the request's headers, query strings and pages, the
+// RateLimit-* headers, what one attempt came to (the answer's JSON, or how an answer that is not a success, the
+// API's error envelope, a bare proxy status, no answer at all, becomes one HcloudApiError) and the Date header's
+// clock. The client does the fetching and the retrying; this file only shapes what goes and reads what came back.
 import { HcloudApiError } from './hcloud-api.error';
-import type { HcloudRateLimit } from './hcloud.types';
+import type { AttemptFailure, RequestSafety } from './hcloud-retry.policy';
+import type { HcloudRateLimit, HcloudRequestEvent, ListImagesFilter } from './hcloud.types';
 
 /** The API's maximum page size; fewer pages means fewer requests from the shared hourly budget. */
 export const LIST_PER_PAGE = 50;
@@ -12,7 +14,43 @@ export interface WireRequest {
   path: string;
 }
 
+/** One call of the client's: how it may be retried, its body, the caller's cancellation. */
+export interface RequestSpec extends WireRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Relative to the endpoint, query string included. */
+  path: string;
+  body?: unknown;
+  safety: RequestSafety;
+  signal?: AbortSignal;
+}
+
+/** What a wait between retries listens to: the caller's cancellation and the call's deadline, either or both. */
+export function eitherSignal(
+  signal: AbortSignal | undefined,
+  deadline: AbortSignal | undefined,
+): AbortSignal | undefined {
+  return deadline ? (signal ? AbortSignal.any([signal, deadline]) : deadline) : signal;
+}
+
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
+
+/** One attempt's result: the answer's JSON, or the error with what the retry policy needs to judge it. */
+export type AttemptOutcome<T> =
+  { ok: true; value: T } | { ok: false; failure: AttemptFailure; error: HcloudApiError };
+
+/** The headers every request carries; Content-Type only with a body. */
+export function requestHeaders(
+  auth: { token: string; userAgent: string },
+  hasBody: boolean,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    Authorization: `Bearer ${auth.token}`,
+    'User-Agent': auth.userAgent,
+    Accept: 'application/json',
+  };
+  if (hasBody) headers['Content-Type'] = 'application/json';
+  return headers;
+}
 
 export function buildQuery(params: [string, QueryValue][]): string {
   const parts: string[] = [];
@@ -158,4 +196,134 @@ export function errorOfAnswer(
     rateLimitResetAt,
   });
   return { error, hasEnvelope: envelope !== undefined };
+}
+
+/** GET /images' filters as a query string (without the page). */
+export function imageFilterQuery(filter: ListImagesFilter): string {
+  return buildQuery([
+    ['type', filter.type],
+    ['status', filter.status],
+    ['bound_to', filter.bound_to],
+    ['include_deprecated', filter.include_deprecated],
+    ['name', filter.name],
+    ['label_selector', filter.label_selector],
+    ['architecture', filter.architecture],
+    ['sort', filter.sort],
+  ]);
+}
+
+/** No answer came: the error, and how the retry policy sees it (a timeout, or a network failure). */
+export function noAnswerOutcome(
+  req: WireRequest,
+  why: { timedOut: boolean; timeoutMs: number; err: unknown },
+): { ok: false; failure: AttemptFailure; error: HcloudApiError } {
+  const error = noAnswerError(req, why);
+  const failure: AttemptFailure = why.timedOut
+    ? { kind: 'timeout' }
+    : { kind: 'network', networkCode: error.networkCode };
+  return { ok: false, failure, error };
+}
+
+/** An answer: its JSON body on a 2xx (not JSON is `invalid_response`), else the error it carries (errorOfAnswer). */
+export function answerOutcome<T>(
+  req: WireRequest,
+  answer: { status: number; text: string; headers: Headers; rateLimit: HcloudRateLimit | null },
+  redact: (text: string) => string,
+): AttemptOutcome<T> {
+  const { status, rateLimit } = answer;
+  const { body, parsed } = parseBody(answer.text);
+
+  const correlationId = answer.headers.get('x-correlation-id') ?? undefined;
+  if (status >= 200 && status < 300) {
+    if (!parsed) {
+      const error = new HcloudApiError({
+        status,
+        code: 'invalid_response',
+        message: `Hetzner Cloud API answered ${req.method} ${req.path} with a body that is not JSON`,
+        method: req.method,
+        path: req.path,
+        correlationId,
+      });
+      return { ok: false, failure: { kind: 'http', status, code: error.code, hasEnvelope: false }, error };
+    }
+    return { ok: true, value: body as T };
+  }
+
+  const { error, hasEnvelope } = errorOfAnswer(req, { status, body, correlationId, rateLimit }, redact);
+  const failure: AttemptFailure = {
+    kind: 'http',
+    status,
+    code: error.code,
+    hasEnvelope,
+    rateLimitResetAt: error.rateLimitResetAt,
+  };
+  return { ok: false, failure, error };
+}
+
+/** Hetzner's clock from an answer's `Date` header, with this client's clock half-way through the request. */
+export function serverTimeOfAnswer(
+  req: WireRequest,
+  answer: { status: number; headers: Headers },
+  local: { beforeMs: number; afterMs: number },
+): { serverTime: Date; localMs: number; roundTripMs: number } {
+  const header = answer.headers.get('date');
+  const parsed = header ? Date.parse(header) : NaN;
+  if (!Number.isFinite(parsed)) {
+    throw new HcloudApiError({
+      status: answer.status,
+      code: 'invalid_response',
+      method: req.method,
+      path: req.path,
+      message: `Hetzner Cloud API answered ${req.method} ${req.path} without a readable Date header`,
+    });
+  }
+  // The header has whole seconds, cut off: the server's true time lies in [date, date + 1 s).
+  return {
+    serverTime: new Date(parsed + 500),
+    localMs: Math.round((local.beforeMs + local.afterMs) / 2),
+    roundTripMs: local.afterMs - local.beforeMs,
+  };
+}
+
+/**
+ * AbortSignal.timeout, but with a timer that is cleared once the request is over: AbortSignal.timeout's timer
+ * (and its closure) lives until it fires, 30 s after every background request, whether it answered or not.
+ */
+export function timeoutSignal(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/** One attempt's signals: its own clearable timeout, combined with the caller's signal and the call's deadline. */
+export function attemptSignals(
+  timeoutMs: number,
+  ...others: (AbortSignal | undefined)[]
+): { timeoutTimer: { signal: AbortSignal; clear: () => void }; timeout: AbortSignal; signal: AbortSignal } {
+  const timeoutTimer = timeoutSignal(timeoutMs);
+  const timeout = timeoutTimer.signal;
+  const signals = [...others, timeout].filter((s): s is AbortSignal => s !== undefined);
+  return { timeoutTimer, timeout, signal: signals.length === 1 ? timeout : AbortSignal.any(signals) };
+}
+
+/** Reports one attempt to the client's request observer, with how long it took since this was called. */
+export function requestReporter(
+  onRequest: ((e: HcloudRequestEvent) => void) | undefined,
+  spec: { method: string; path: string },
+  attempt: number,
+): (status: HcloudRequestEvent['status'], rateLimit?: HcloudRateLimit) => void {
+  const started = performance.now();
+  return (status, rateLimit) =>
+    onRequest?.({
+      method: spec.method,
+      path: spec.path,
+      status,
+      attempt,
+      durationMs: Math.round(performance.now() - started),
+      ...(rateLimit ? { rateLimit } : {}),
+    });
 }

@@ -4,7 +4,7 @@
 
 import { waitForAction, type WaitForActionOptions } from './action-waiter';
 import { HcloudApiError } from './hcloud-api.error';
-import { type AttemptFailure, decideRetry, type RequestSafety } from './hcloud-retry.policy';
+import { decideRetry } from './hcloud-retry.policy';
 import type {
   HcloudAction,
   HcloudImage,
@@ -29,23 +29,23 @@ import {
 } from './hcloud-client.options';
 import {
   allPages,
+  answerOutcome,
+  type AttemptOutcome,
   buildQuery,
   deadlineError,
-  errorOfAnswer,
+  eitherSignal,
+  imageFilterQuery,
   noAnswerError,
+  noAnswerOutcome,
   pageQuery,
-  parseBody,
   readRateLimit,
+  type RequestSpec,
+  requestHeaders,
+  serverTimeOfAnswer,
+  timeoutSignal,
+  attemptSignals,
+  requestReporter,
 } from './hcloud-wire';
-
-interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Relative to the endpoint, query string included. */
-  path: string;
-  body?: unknown;
-  safety: RequestSafety;
-  signal?: AbortSignal;
-}
 
 export class HcloudClient implements HcloudApi {
   // An ES private field: invisible to JSON.stringify, util.inspect, console.log and spreading.
@@ -113,25 +113,7 @@ export class HcloudClient implements HcloudApi {
 
   /** Every matching image across all pages (per_page=50, following meta.pagination.next_page). */
   async listImages(filter: ListImagesFilter = {}): Promise<HcloudImage[]> {
-    const filterQuery = buildQuery([
-      ['type', filter.type],
-      ['status', filter.status],
-      ['bound_to', filter.bound_to],
-      ['include_deprecated', filter.include_deprecated],
-      ['name', filter.name],
-      ['label_selector', filter.label_selector],
-      ['architecture', filter.architecture],
-      ['sort', filter.sort],
-    ]);
-    return allPages(async (page) => {
-      const query = [filterQuery, pageQuery(page)].filter(Boolean).join('&');
-      const res: { images: HcloudImage[]; meta?: { pagination?: Pagination } } = await this.request({
-        method: 'GET',
-        path: `/images?${query}`,
-        safety: 'idempotent',
-      });
-      return { items: res.images, nextPage: res.meta?.pagination?.next_page ?? null };
-    });
+    return this.listAll<HcloudImage>('images', '/images', imageFilterQuery(filter));
   }
 
   async getImage(id: number): Promise<HcloudImage> {
@@ -311,11 +293,7 @@ export class HcloudClient implements HcloudApi {
     try {
       res = await fetch(this.endpoint + path, {
         method: 'GET',
-        headers: {
-          Authorization: `Bearer ${this.#token}`,
-          'User-Agent': this.userAgent,
-          Accept: 'application/json',
-        },
+        headers: requestHeaders({ token: this.#token, userAgent: this.userAgent }, false),
         signal: timeout,
         redirect: 'error',
       });
@@ -330,23 +308,7 @@ export class HcloudClient implements HcloudApi {
     const after = this.now();
     const rateLimit = readRateLimit(res.headers);
     if (rateLimit) this.rateLimit = rateLimit;
-    const header = res.headers.get('date');
-    const parsed = header ? Date.parse(header) : NaN;
-    if (!Number.isFinite(parsed)) {
-      throw new HcloudApiError({
-        status: res.status,
-        code: 'invalid_response',
-        method: 'GET',
-        path,
-        message: `Hetzner Cloud API answered GET ${path} without a readable Date header`,
-      });
-    }
-    // The header has whole seconds, cut off: the server's true time lies in [date, date + 1 s).
-    return {
-      serverTime: new Date(parsed + 500),
-      localMs: Math.round((before + after) / 2),
-      roundTripMs: after - before,
-    };
+    return serverTimeOfAnswer({ method: 'GET', path }, res, { beforeMs: before, afterMs: after });
   }
 
   private async request<T>(spec: RequestSpec): Promise<T> {
@@ -371,13 +333,8 @@ export class HcloudClient implements HcloudApi {
         nowMs: this.now(),
       });
       if (!decision.retry) throw outcome.error;
-      const waitSignal = deadline
-        ? spec.signal
-          ? AbortSignal.any([spec.signal, deadline])
-          : deadline
-        : spec.signal;
       try {
-        await this.sleep(decision.delayMs, waitSignal);
+        await this.sleep(decision.delayMs, eitherSignal(spec.signal, deadline));
       } catch (err) {
         if (spec.signal?.aborted) throw spec.signal.reason;
         if (deadline?.aborted) throw deadlineError(spec, this.deadlineMs);
@@ -392,28 +349,14 @@ export class HcloudClient implements HcloudApi {
     spec: RequestSpec,
     attempt: number,
     deadline?: AbortSignal,
-  ): Promise<{ ok: true; value: T } | { ok: false; failure: AttemptFailure; error: HcloudApiError }> {
+  ): Promise<AttemptOutcome<T>> {
     const url = this.endpoint + spec.path;
-    const timeoutTimer = timeoutSignal(this.timeoutMs);
-    const timeout = timeoutTimer.signal;
-    const signals = [spec.signal, timeout, deadline].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length === 1 ? timeout : AbortSignal.any(signals);
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${this.#token}`,
-      'User-Agent': this.userAgent,
-      Accept: 'application/json',
-    };
-    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
-    const started = performance.now();
-    const report = (status: HcloudRequestEvent['status'], rateLimit?: HcloudRateLimit): void =>
-      this.onRequest?.({
-        method: spec.method,
-        path: spec.path,
-        status,
-        attempt,
-        durationMs: Math.round(performance.now() - started),
-        ...(rateLimit ? { rateLimit } : {}),
-      });
+    const { timeoutTimer, timeout, signal } = attemptSignals(this.timeoutMs, spec.signal, deadline);
+    const headers = requestHeaders(
+      { token: this.#token, userAgent: this.userAgent },
+      spec.body !== undefined,
+    );
+    const report = requestReporter(this.onRequest, spec, attempt);
 
     let status: number;
     let text: string;
@@ -435,11 +378,7 @@ export class HcloudClient implements HcloudApi {
       if (spec.signal?.aborted) throw spec.signal.reason;
       const timedOut = timeout.aborted || deadline?.aborted === true;
       report(timedOut ? 'timeout' : 'network-error');
-      const error = noAnswerError(spec, { timedOut, timeoutMs: this.timeoutMs, err });
-      const failure: AttemptFailure = timedOut
-        ? { kind: 'timeout' }
-        : { kind: 'network', networkCode: error.networkCode };
-      return { ok: false, failure, error };
+      return noAnswerOutcome(spec, { timedOut, timeoutMs: this.timeoutMs, err });
     } finally {
       timeoutTimer.clear();
     }
@@ -447,54 +386,13 @@ export class HcloudClient implements HcloudApi {
     const rateLimit = readRateLimit(responseHeaders);
     if (rateLimit) this.rateLimit = rateLimit;
     report(status, rateLimit ?? undefined);
-
-    const { body, parsed } = parseBody(text);
-
-    const correlationId = responseHeaders.get('x-correlation-id') ?? undefined;
-    if (status >= 200 && status < 300) {
-      if (!parsed) {
-        const error = new HcloudApiError({
-          status,
-          code: 'invalid_response',
-          message: `Hetzner Cloud API answered ${spec.method} ${spec.path} with a body that is not JSON`,
-          method: spec.method,
-          path: spec.path,
-          correlationId,
-        });
-        return { ok: false, failure: { kind: 'http', status, code: error.code, hasEnvelope: false }, error };
-      }
-      return { ok: true, value: body as T };
-    }
-
-    const { error, hasEnvelope } = errorOfAnswer(spec, { status, body, correlationId, rateLimit }, (text) =>
+    return answerOutcome<T>(spec, { status, text, headers: responseHeaders, rateLimit }, (text) =>
       this.redact(text),
     );
-    const failure: AttemptFailure = {
-      kind: 'http',
-      status,
-      code: error.code,
-      hasEnvelope,
-      rateLimitResetAt: error.rateLimitResetAt,
-    };
-    return { ok: false, failure, error };
   }
 
   // Belt and braces: should the API ever echo the token in an error message, it must not travel further.
   private redact(text: string): string {
     return this.#token ? text.split(this.#token).join('[redacted]') : text;
   }
-}
-
-/**
- * AbortSignal.timeout, but with a timer that is cleared once the request is over: AbortSignal.timeout's timer
- * (and its closure) lives until it fires, 30 s after every background request, whether it answered or not.
- */
-function timeoutSignal(ms: number): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-    ms,
-  );
-  timer.unref();
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

@@ -4,11 +4,12 @@
 import { Module } from '@nestjs/common';
 import { SettingsController } from './settings.controller';
 import { SettingsService } from './settings.service';
+import { TokenSettingsService } from './token-settings.service';
 
 // Imports (the core, audit) are wired in hetzner-snapshots.module.ts.
 @Module({
   controllers: [SettingsController],
-  providers: [SettingsService],
+  providers: [SettingsService, TokenSettingsService],
   exports: [SettingsService],
 })
 export class SettingsModule {}

@@ -11,79 +11,41 @@ import {
   NoTokenError,
   NotOnHetznerError,
 } from '../connection/hetzner-connection.service';
-import {
-  describeHcloudError,
-  HcloudAction,
-  HcloudApiError,
-  HcloudClient,
-  HcloudImage,
-  HcloudServer,
-} from '../hcloud';
+import { describeHcloudError, HcloudApiError, HcloudClient, HcloudImage, HcloudServer } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { LeaseHandle, LeaseService } from '../lease/lease.service';
 import { describeLimitError, isLimitError } from '../limits/limit.rules';
 import { LimitStore } from '../limits/limit.store';
 import { TokenDecryptionError } from '../connection/token.vault';
 import {
-  chooseDrillServerType,
   drillCost,
   drillServerLabels,
   drillServerName,
-  drillServersToDelete,
-  DRILL_SERVER_SELECTOR,
-  estimateDrillMinutes,
   formatMoney,
   isDrillDue,
   LeftoverDrillServer,
   newestAutomaticSnapshot,
 } from './drill.rules';
+import { DRILL_PORT_DEADLINE_MS, knockOnPort, waitUntilRunning } from './drill-boot.watch';
+import { DrillError } from './drill.error';
+import { DRILL_LEASE, DRILL_LEASE_TTL_MS } from './drill-lease';
+import { deleteDrillLeftovers, findDrillLeftovers } from './drill-leftovers';
+import { buildDrillPlan, type DrillPlan, drillStartOf } from './drill.plan';
 import { DrillRun, DrillTrigger } from './drill-run.entity';
 import { DrillRunStore } from './drill-run.store';
 import { DRILL_FAILED_EVENT, DRILL_PASSED_EVENT, DrillFailedEvent, DrillPassedEvent } from './drill.events';
 import { TCP_PROBE, TcpProbe } from './tcp-port.probe';
 
-export const DRILL_LEASE = 'hetzner-snapshots.drill';
-export const DRILL_LEASE_TTL_MS = 10 * 60_000;
-/** A server from a snapshot that is not `running` within this is a failed drill. */
-export const DRILL_BOOT_DEADLINE_MS = 10 * 60_000;
-/** How long the port may take to answer after the server runs. */
-export const DRILL_PORT_DEADLINE_MS = 2 * 60_000;
-const PORT_ATTEMPT_TIMEOUT_MS = 5_000;
-const POLL_MAX_MS = 10_000;
 /** How often the serving process looks whether a scheduled drill is due. */
 const SCHEDULE_TICK_MS = 60 * 60_000;
 
 export { DRILL_FAILED_EVENT, DRILL_PASSED_EVENT } from './drill.events';
 export type { DrillFailedEvent } from './drill.events';
-
-export type DrillErrorCode = 'unavailable' | 'not_found' | 'refused' | 'busy';
-
-export class DrillError extends Error {
-  constructor(
-    readonly code: DrillErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DrillError';
-  }
-}
-
-/** What a drill of this snapshot will do and cost, stated before it starts. */
-export interface DrillPlan {
-  image: HcloudImage;
-  panelServer: Pick<HcloudServer, 'id' | 'name'>;
-  serverType: string;
-  serverTypeText: string;
-  location: string;
-  port: number | null;
-  enableIpv4: boolean;
-  estimatedMinutes: number;
-  hourlyGross: number;
-  estimatedCost: number;
-  currency: string;
-  /** "A cx22 in fsn1 for about 4 minutes: 0.0070 EUR (Hetzner bills every started hour)." */
-  costText: string;
-}
+// The plan, the boot watch and the crash clean-up have files of their own; their names stay importable from here.
+export { DRILL_LEASE, DRILL_LEASE_TTL_MS } from './drill-lease';
+export { DRILL_BOOT_DEADLINE_MS, DRILL_PORT_DEADLINE_MS } from './drill-boot.watch';
+export { DrillError, type DrillErrorCode } from './drill.error';
+export type { DrillPlan } from './drill.plan';
 
 @Injectable()
 export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -164,21 +126,14 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
       // Before anything else: a server a crashed drill left behind costs money by the hour.
       await this.cleanUpWith(prep.client, serverId);
       const plan = await this.planWith(prep.client, serverId, opts.imageId);
-      const run = await this.store.started({
-        trigger: opts.trigger,
-        actor: opts.actor,
-        imageId: plan.image.id,
-        imageSizeGb: plan.image.image_size,
-        panelServerId: serverId,
-        serverType: plan.serverType,
-        location: plan.location,
-        port: plan.port,
-        estimatedMinutes: plan.estimatedMinutes,
-        estimatedCost: plan.estimatedCost,
-        hourlyPrice: plan.hourlyGross,
-        currency: plan.currency,
-        startedAt: this.clock.now(),
-      });
+      const run = await this.store.started(
+        drillStartOf(plan, {
+          trigger: opts.trigger,
+          actor: opts.actor,
+          panelServerId: serverId,
+          at: this.clock.now(),
+        }),
+      );
       prepared = { run, plan, client, serverId };
     } catch (err) {
       await this.release(lease);
@@ -251,55 +206,24 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Left-over drill servers as doctor sees them: without deleting anything. */
-  async leftovers(
+  leftovers(
     client: HcloudClient,
     panelServerId: number,
   ): Promise<{ leftovers: LeftoverDrillServer[]; drillRunning: boolean }> {
-    const holder = await this.leases.holder(DRILL_LEASE);
-    const drillRunning = holder !== null && holder.expiresAt > this.clock.now();
-    const servers = await client.listServers({ label_selector: DRILL_SERVER_SELECTOR });
-    const recordedIds = await this.store.recordedServerIds();
-    const active = drillRunning ? await this.store.undeletedServerIds() : new Set<number>();
-    return {
-      leftovers: drillServersToDelete({ servers, recordedIds, panelServerId, activeServerIds: active }),
-      drillRunning,
-    };
+    return findDrillLeftovers(
+      { leases: this.leases, store: this.store, clock: this.clock },
+      client,
+      panelServerId,
+    );
   }
 
-  private async cleanUpWith(client: HcloudClient, panelServerId: number): Promise<LeftoverDrillServer[]> {
-    const servers = await client.listServers({ label_selector: DRILL_SERVER_SELECTOR });
-    const recordedIds = await this.store.recordedServerIds();
-    const active = this.activeServerId !== null ? new Set([this.activeServerId]) : undefined;
-    const leftovers = drillServersToDelete({ servers, recordedIds, panelServerId, activeServerIds: active });
-    for (const { server, reason } of leftovers) {
-      await client.deleteServer(server.id);
-      this.logger.warn(`deleted left-over drill server ${server.id} (${server.name}): ${reason}`);
-      await this.store.cleanedUp(
-        server.id,
-        this.clock.now(),
-        `The drill was cut off (the panel stopped); its server ${server.id} was deleted by the clean-up.`,
-      );
-    }
-    // Drills still marked running under our lease were cut off; their servers (if any) are gone now.
-    const alive = new Set(servers.map((s) => s.id));
-    for (const run of await this.store.unfinished()) {
-      if (run.drillServerId !== null && run.drillServerId === this.activeServerId) continue;
-      if (
-        run.drillServerId !== null &&
-        alive.has(run.drillServerId) &&
-        !leftovers.some((l) => l.server.id === run.drillServerId)
-      )
-        continue;
-      await this.store.interrupted(
-        run.id,
-        this.clock.now(),
-        run.drillServerId === null
-          ? 'The drill was cut off (the panel stopped) before Hetzner created its server.'
-          : `The drill was cut off (the panel stopped); its server ${run.drillServerId} is gone or no longer carries the drill labels, so the panel left server ${run.drillServerId} alone.`,
-      );
-      if (run.drillServerId !== null) await this.store.serverDeleted(run.id, this.clock.now());
-    }
-    return leftovers;
+  private cleanUpWith(client: HcloudClient, panelServerId: number): Promise<LeftoverDrillServer[]> {
+    const deps = { store: this.store, clock: this.clock, logger: this.logger };
+    return deleteDrillLeftovers(
+      { ...deps, activeServerId: () => this.activeServerId },
+      client,
+      panelServerId,
+    );
   }
 
   private async planWith(client: HcloudClient, panelServerId: number, imageId: number): Promise<DrillPlan> {
@@ -325,32 +249,7 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
         throw new DrillError('unavailable', describeHcloudError(err));
       },
     );
-    const location = server.location.name;
-    const chosen = chooseDrillServerType({ image, types, location });
-    if (!chosen.ok) throw new DrillError('refused', chosen.reason);
-    const { choice } = chosen;
-    // A public IPv4 costs extra and is only needed to knock on a port from here (IPv6 may not be routable).
-    const enableIpv4 = config.port !== null;
-    const ipv4Hourly = enableIpv4 ? primaryIpv4Hourly(pricing, location) : 0;
-    const hourlyGross = choice.hourlyGross + ipv4Hourly;
-    const estimatedMinutes = estimateDrillMinutes(image.image_size);
-    const estimatedCost = drillCost({ hourlyGross, minutes: estimatedMinutes });
-    const currency = pricing.currency;
-    const serverTypeText = `${choice.type.name} (${choice.type.cores} vCPU, ${choice.type.memory} GB RAM, ${choice.type.disk} GB disk, ${choice.type.architecture})`;
-    return {
-      image,
-      panelServer: { id: server.id, name: server.name },
-      serverType: choice.type.name,
-      serverTypeText,
-      location,
-      port: config.port,
-      enableIpv4,
-      estimatedMinutes,
-      hourlyGross,
-      estimatedCost,
-      currency,
-      costText: `A ${choice.type.name} in ${location}${enableIpv4 ? ' with a public IPv4' : ', without a public IPv4'} for about ${estimatedMinutes} minutes: ${formatMoney(estimatedCost, currency)} (${formatMoney(hourlyGross, currency)} per hour; Hetzner bills every started hour).`,
-    };
+    return buildDrillPlan({ server, image, types, pricing, port: config.port });
   }
 
   private async carryOut(
@@ -378,11 +277,19 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
         createdAt = this.clock.now();
         // The first thing after Hetzner's answer: from here on a restart knows this server is ours.
         await this.store.serverRecorded(run.id, drillServerId, createdAt);
-        const booted = await this.waitUntilRunning(client, created.server.id, created.action);
+        const booted = await waitUntilRunning(
+          { client, clock: this.clock, signal: this.abort.signal },
+          created.server.id,
+          created.action,
+        );
         const bootSeconds = Math.round((this.clock.now().getTime() - createdAt.getTime()) / 1000);
         await this.store.booted(run.id, this.clock.now(), bootSeconds);
         if (plan.port !== null) {
-          const open = await this.knock(booted, plan.port);
+          const open = await knockOnPort(
+            { clock: this.clock, signal: this.abort.signal, probe: this.probe },
+            booted,
+            plan.port,
+          );
           await this.store.portChecked(run.id, open ? 'open' : 'closed');
           if (!open)
             error = `The server booted, but TCP port ${plan.port} did not answer within ${DRILL_PORT_DEADLINE_MS / 60_000} minutes (a firewall, or the service did not start).`;
@@ -450,47 +357,6 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Polls the create action and then the server until it is `running`; one request per look, growing waits. */
-  private async waitUntilRunning(
-    client: HcloudClient,
-    id: number,
-    action: HcloudAction,
-  ): Promise<HcloudServer> {
-    const started = this.clock.now().getTime();
-    let current = action;
-    for (let poll = 0; ; poll++) {
-      if (current.status === 'running') {
-        current = await client.getAction(current.id, this.abort.signal);
-      }
-      if (current.status === 'error')
-        throw new DrillError(
-          'refused',
-          `Hetzner could not create the server from the snapshot: ${current.error?.message ?? 'the action failed'}.`,
-        );
-      if (current.status === 'success') {
-        const server = await client.getServer(id);
-        if (server.status === 'running') return server;
-      }
-      if (this.clock.now().getTime() - started >= DRILL_BOOT_DEADLINE_MS)
-        throw new DrillError(
-          'refused',
-          `The server made from the snapshot was not running after ${DRILL_BOOT_DEADLINE_MS / 60_000} minutes.`,
-        );
-      await this.clock.sleep(Math.min(POLL_MAX_MS, 1000 * 2 ** poll), this.abort.signal);
-    }
-  }
-
-  private async knock(server: HcloudServer, port: number): Promise<boolean> {
-    const host = server.public_net.ipv4?.ip;
-    if (!host) return false;
-    const started = this.clock.now().getTime();
-    for (;;) {
-      if (await this.probe({ host, port, timeoutMs: PORT_ATTEMPT_TIMEOUT_MS })) return true;
-      if (this.clock.now().getTime() - started >= DRILL_PORT_DEADLINE_MS) return false;
-      await this.clock.sleep(10_000, this.abort.signal);
-    }
-  }
-
   private describeFailure(err: unknown): string {
     if (err instanceof DrillError) return err.message;
     if (this.abort.signal.aborted) return 'The panel stopped during the drill.';
@@ -523,15 +389,4 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
       throw err;
     }
   }
-}
-
-/** The hourly gross price of a primary IPv4 in a location, from /pricing; 0 when the list does not say. */
-function primaryIpv4Hourly(pricing: { primary_ips?: unknown[] }, location: string): number {
-  for (const entry of pricing.primary_ips ?? []) {
-    const e = entry as { type?: string; prices?: { location?: string; price_hourly?: { gross?: string } }[] };
-    if (e.type !== 'ipv4') continue;
-    const price = Number(e.prices?.find((p) => p.location === location)?.price_hourly?.gross);
-    if (Number.isFinite(price)) return price;
-  }
-  return 0;
 }
