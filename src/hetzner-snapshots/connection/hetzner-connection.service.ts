@@ -13,7 +13,7 @@ import {
 } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { PanelSettingsStore } from '../settings/panel-settings.store';
-import { TokenVault } from './token.vault';
+import { TokenDecryptionError, TokenVault } from './token.vault';
 import { CodedError } from '../../errors/coded.error';
 import { ApiUsageStore } from './api-usage.store';
 
@@ -30,6 +30,13 @@ export class NotOnHetznerError extends CodedError<'not_on_hetzner'> {
 }
 
 export type TokenSource = 'environment' | 'settings';
+
+/** No token, not on Hetzner, or a token this key cannot open: nothing to ask Hetzner with, say why. */
+export function connectionUnavailable(err: unknown): err is Error {
+  return (
+    err instanceof NoTokenError || err instanceof NotOnHetznerError || err instanceof TokenDecryptionError
+  );
+}
 
 /** The total time a page (or anything a person waits on) gives one Hetzner request, retries included. */
 export const INTERACTIVE_DEADLINE_MS = 5_000;

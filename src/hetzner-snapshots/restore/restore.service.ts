@@ -4,16 +4,11 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PluginLogger } from '../logging/plugin.logger';
 import { CLOCK, Clock } from '../../clock/clock';
-import {
-  HetznerConnectionService,
-  NoTokenError,
-  NotOnHetznerError,
-} from '../connection/hetzner-connection.service';
+import { connectionUnavailable, HetznerConnectionService } from '../connection/hetzner-connection.service';
 import { describeHcloudError, HcloudClient, HcloudImage, HcloudServer, isHcloudError } from '../hcloud';
 import { CodedError } from '../../errors/coded.error';
 import { LeaseService } from '../lease/lease.service';
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../cycle/snapshot-cycle.service';
-import { TokenDecryptionError } from '../connection/token.vault';
 import { LimitStore } from '../limits/limit.store';
 import { estimateRestoreMinutes } from '../verify/drill.rules';
 import { DrillRunStore } from '../verify/drill-run.store';
@@ -279,12 +274,7 @@ export class RestoreService implements OnModuleDestroy {
       const serverId = await this.connection.serverId();
       return { client: await this.connection.client(opts), serverId };
     } catch (err) {
-      if (
-        err instanceof NoTokenError ||
-        err instanceof NotOnHetznerError ||
-        err instanceof TokenDecryptionError
-      )
-        throw new RestoreError('unavailable', err.message);
+      if (connectionUnavailable(err)) throw new RestoreError('unavailable', err.message);
       throw err;
     }
   }

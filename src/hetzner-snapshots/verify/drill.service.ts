@@ -6,17 +6,12 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { PluginLogger } from '../logging/plugin.logger';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, Clock } from '../../clock/clock';
-import {
-  HetznerConnectionService,
-  NoTokenError,
-  NotOnHetznerError,
-} from '../connection/hetzner-connection.service';
+import { connectionUnavailable, HetznerConnectionService } from '../connection/hetzner-connection.service';
 import { describeHcloudError, HcloudApiError, HcloudClient, HcloudImage, HcloudServer } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { LeaseHandle, LeaseService } from '../lease/lease.service';
 import { describeLimitError, isLimitError } from '../limits/limit.rules';
 import { LimitStore } from '../limits/limit.store';
-import { TokenDecryptionError } from '../connection/token.vault';
 import {
   drillCost,
   drillServerLabels,
@@ -380,12 +375,7 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
       const serverId = await this.connection.serverId();
       return { client: await this.connection.client(opts), serverId };
     } catch (err) {
-      if (
-        err instanceof NoTokenError ||
-        err instanceof NotOnHetznerError ||
-        err instanceof TokenDecryptionError
-      )
-        throw new DrillError('unavailable', err.message);
+      if (connectionUnavailable(err)) throw new DrillError('unavailable', err.message);
       throw err;
     }
   }

@@ -1,10 +1,11 @@
 // Two-factor codes (TOTP, RFC 6238: SHA-1, 6 digits, 30-second steps, one step of clock drift either way),
 // the secret's encryption at rest (AES-256-GCM with its own HKDF purpose key), and recovery codes.
 import * as crypto from 'node:crypto';
+import { openSecret, sealSecret } from '../../secrets/sealed-secret';
 import { Secret, TOTP } from 'otpauth';
 
 const PERIOD = 30;
-const AAD = Buffer.from('snapshot-panel/totp-secret');
+const PURPOSE = 'snapshot-panel/totp-secret';
 export const RECOVERY_CODE_COUNT = 10;
 
 export class TotpSecretUnreadableError extends Error {
@@ -48,26 +49,13 @@ export function totpCodeAt(secretBase32: string, now: Date): string {
 }
 
 export function encryptTotpSecret(secret: string, key: Buffer): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(AAD);
-  const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), body]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64')))
-    .join(':');
+  return sealSecret(secret, key, PURPOSE);
 }
 
 export function decryptTotpSecret(stored: string, key: Buffer): string {
-  const [version, iv, tag, body] = stored.split(':');
-  if (version !== 'v1' || !iv || !tag || body === undefined) throw new TotpSecretUnreadableError();
-  try {
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
-  } catch {
-    throw new TotpSecretUnreadableError();
-  }
+  const secret = openSecret(stored, key, PURPOSE);
+  if (secret === null) throw new TotpSecretUnreadableError();
+  return secret;
 }
 
 /** Ten codes like "k7qm-2xwp-9hte", typed by hand (no 0/o, 1/l). */
