@@ -1,4 +1,4 @@
-// The one reading of a snapshot id in a path (`/snapshots/:id/...`), for every controller that has one.
+// The one reading of an id in a path (`/snapshots/:id/...`, `/drills/:id`), for every controller that has one.
 import { Injectable, NotFoundException, PipeTransform } from '@nestjs/common';
 
 /** Anything but a positive whole number (at most 15 digits) is no page at all: 404 before the handler runs. */

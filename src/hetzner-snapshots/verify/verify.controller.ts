@@ -13,8 +13,12 @@ import {
 import type { Request, Response } from 'express';
 import { CLOCK, Clock } from '../../clock/clock';
 import { validateForm } from '../../forms/form-validation';
-import { adminActor } from '../audit/audit-change';
-import { HETZNER_SNAPSHOTS_HOST_PORT, HetznerSnapshotsHostPort } from '../hetzner-snapshots.host-port';
+import {
+  actorOf,
+  HETZNER_SNAPSHOTS_HOST_PORT,
+  HetznerSnapshotsHostPort,
+} from '../hetzner-snapshots.host-port';
+import { ImageIdPipe } from '../image-id.pipe';
 import { pluginView } from '../hetzner-snapshots.views';
 import {
   HETZNER_SNAPSHOTS_OPTIONS,
@@ -32,11 +36,6 @@ const DRILL_VIEW = pluginView('drill');
 const DRILLS_VIEW = pluginView('drills');
 const REFRESH_SECONDS = 3;
 
-function idOf(raw: string): number {
-  if (!/^[1-9]\d{0,14}$/.test(raw)) throw new NotFoundException();
-  return Number(raw);
-}
-
 /** "Verify" on the snapshots page: the plan with its cost, then a POST (CSRF) that starts the drill. */
 @Controller('snapshots')
 @UseGuards(PluginAccessGuard)
@@ -48,8 +47,7 @@ export class VerifyController {
   ) {}
 
   @Get(':id/verify')
-  async confirmPage(@Param('id') id: string, @Res() res: Response) {
-    const imageId = idOf(id);
+  async confirmPage(@Param('id', ImageIdPipe) imageId: number, @Res() res: Response) {
     try {
       const plan = await this.drills.plan(imageId, { interactive: true });
       res.render(CONFIRM_VIEW, {
@@ -74,13 +72,12 @@ export class VerifyController {
   }
 
   @Post(':id/verify')
-  async start(@Req() req: Request, @Param('id') id: string, @Res() res: Response) {
-    const imageId = idOf(id);
+  async start(@Req() req: Request, @Param('id', ImageIdPipe) imageId: number, @Res() res: Response) {
     try {
       const { run } = await this.drills.begin({
         imageId,
         trigger: 'page',
-        actor: `admin:${this.host.actingAdmin(req) ?? 'unknown'}`,
+        actor: actorOf(this.host, req),
       });
       res.redirect(303, this.path(`/drills/${run.id}`));
     } catch (err) {
@@ -134,7 +131,7 @@ export class DrillsController {
       port: form.value.port ?? null,
       schedule: form.value.schedule,
       at: this.clock.now(),
-      actor: adminActor(this.host.actingAdmin(req) ?? 'unknown'),
+      actor: actorOf(this.host, req),
     });
     this.host.flash(
       req,
@@ -147,8 +144,8 @@ export class DrillsController {
   }
 
   @Get(':id')
-  async one(@Param('id') id: string, @Res() res: Response) {
-    const run = await this.store.get(idOf(id));
+  async one(@Param('id', ImageIdPipe) id: number, @Res() res: Response) {
+    const run = await this.store.get(id);
     if (!run) throw new NotFoundException();
     const view = presentDrill(run, this.options.timeZone);
     res.render(DRILL_VIEW, {
