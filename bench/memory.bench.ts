@@ -1,6 +1,7 @@
 // Resident memory over 1,000 automatic cycles in simulated time (an hourly schedule kept one day: about 40
 // days of operation), with the panel wired as `serve` wires it, listening, and its pages viewed now and then.
-// Memory is read after a full garbage collection (node --expose-gc, as `npm run bench` runs it).
+// Memory is read after the panel's own memory-reducing collection and a full garbage collection (node
+// --expose-gc, as `npm run bench` runs it).
 // The fake Hetzner API lives in the same process; its request log is cleared every cycle, but it keeps a
 // record of every action, so its own growth for as many snapshots is measured first, on its own, and shown
 // next to the total: what is left is the panel's.
@@ -46,9 +47,9 @@ const SAMPLE_EVERY = 100;
 
 export async function measureMemoryOverCycles(
   cycles: number,
-  opts: { afterStart?: () => void } = {},
+  opts: { afterStart?: () => void; releaseMemory?: () => void } = {},
 ): Promise<MemoryOverCycles> {
-  const fakeOwnHeapGrowthMb = await measureFakeOwnGrowth(cycles);
+  const fakeOwnHeapGrowthMb = await measureFakeOwnGrowth(cycles, opts.releaseMemory);
   const world = await startWorld({ actionDurationMs: 60_000 });
   const { fake } = world;
   const panel = await startInProcessPanel(world, simulatedClock(fake));
@@ -80,12 +81,12 @@ export async function measureMemoryOverCycles(
     };
 
     for (let n = 1; n <= WARM_UP_CYCLES; n++) await oneCycle(n);
-    const baseline = sample();
+    const baseline = sample(opts.releaseMemory);
     const trend = [{ cycle: 0, ...baseline }];
     const started = performance.now();
     for (let n = 1; n <= cycles; n++) {
       await oneCycle(n);
-      if (n % SAMPLE_EVERY === 0 || n === cycles) trend.push({ cycle: n, ...sample() });
+      if (n % SAMPLE_EVERY === 0 || n === cycles) trend.push({ cycle: n, ...sample(opts.releaseMemory) });
     }
     const after = trend[trend.length - 1];
     const at100 = trend.find((t) => t.cycle === 100) ?? trend[0];
@@ -116,7 +117,7 @@ export async function measureMemoryOverCycles(
 }
 
 /** The fake by itself: as many snapshots made and deleted as the panel will make, without the panel. */
-async function measureFakeOwnGrowth(rounds: number): Promise<number> {
+async function measureFakeOwnGrowth(rounds: number, releaseMemory?: () => void): Promise<number> {
   const world = await startWorld({ actionDurationMs: 60_000 });
   const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
   const round = async () => {
@@ -138,9 +139,9 @@ async function measureFakeOwnGrowth(rounds: number): Promise<number> {
   };
   try {
     for (let i = 0; i < WARM_UP_CYCLES; i++) await round();
-    const before = sample().heapUsedMb;
+    const before = sample(releaseMemory).heapUsedMb;
     for (let i = 0; i < rounds; i++) await round();
-    return mb1(sample().heapUsedMb - before);
+    return mb1(sample(releaseMemory).heapUsedMb - before);
   } finally {
     await world.fake.close();
   }
@@ -154,8 +155,16 @@ const CODE_SPACES = new Set([
   'trusted_large_object_space',
 ]);
 
-function sample(): { rssMb: number; heapUsedMb: number; codeMb: number; dataMb: number } {
-  // Twice: the first pass runs finalizers that free more on the second.
+function sample(releaseMemory?: () => void): {
+  rssMb: number;
+  heapUsedMb: number;
+  codeMb: number;
+  dataMb: number;
+} {
+  // The memory-reducing collection `serve` makes every quarter of an hour (src/memory-tuning.ts), which a
+  // thousand simulated hours would have made thousands of times; then twice more, as the first pass runs
+  // finalizers that free more on the second.
+  releaseMemory?.();
   global.gc?.();
   global.gc?.();
   const usage = process.memoryUsage();

@@ -640,6 +640,21 @@ describe('collapsing and events', () => {
   });
 });
 
+/** From the fake's now to the first whole hour after `from` that is 3 hours past a 6-hourly run in Berlin. */
+function untilMidPeriod(from: Date): number {
+  const berlinHour = (at: Date) =>
+    Number(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(at),
+    );
+  const at = new Date(Math.ceil(from.getTime() / 3_600_000) * 3_600_000);
+  while (berlinHour(at) % 6 !== 3) at.setTime(at.getTime() + 3_600_000);
+  return at.getTime() - world.fake.now().getTime();
+}
+
 describe('the watchdog', () => {
   it('a process that was down through two periods says so at start-up, even though its catch-up then succeeds', async () => {
     await addChannelRow(panel, {
@@ -652,8 +667,9 @@ describe('the watchdog', () => {
     await flushNotifications(panel);
     const dataDir = panel.dataDir;
     await panel.app.close(); // the process stops; its data stays
-    // More than two periods: every 6 hours, plus an hour for the DST change Europe/Berlin has, twice.
-    world.fake.advance(15 * 3_600_000);
+    // More than two periods: every 6 hours, plus an hour for the DST change Europe/Berlin has, twice. Then on
+    // to the middle of a period, as no catch-up runs when the next scheduled run is minutes away.
+    world.fake.advance(untilMidPeriod(new Date(world.fake.now().getTime() + 15 * 3_600_000)));
 
     panel = await startSchedulerPanel(world, { dataDir, env: PRIVATE_OK });
     await flushNotifications(panel);

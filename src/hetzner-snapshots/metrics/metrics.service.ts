@@ -4,7 +4,7 @@
 // cycle durations). The host serves it on /metrics only with METRICS_TOKEN (see metrics.controller).
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from './prom-client-parts';
 import { HetznerConnectionService } from '../connection/hetzner-connection.service';
 import type { HcloudClient } from '../hcloud';
 import {

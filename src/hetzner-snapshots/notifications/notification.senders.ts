@@ -2,7 +2,6 @@
 // or an e-mail through nodemailer to the judged address of the SMTP server. Each send has a timeout and
 // either resolves or throws an error whose message is safe to record (no secret, no webhook path).
 import { Inject, Injectable } from '@nestjs/common';
-import * as nodemailer from 'nodemailer';
 import { redactSecrets } from '../../logging/line.logger';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
 import { postJudged, resolveJudged, safeOrigin } from '../webhook/judged-request';
@@ -61,6 +60,8 @@ export class NotificationSenders {
   private async sendEmail(channel: Extract<ReadyChannel, { kind: 'email' }>, message: NotificationMessage) {
     const { email } = channel;
     const address = await resolveJudged(email.host, this.allowPrivate);
+    // Loaded on the first e-mail: most panels never send one, and idle memory is measured (bench/README).
+    const nodemailer = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: address,
       port: email.port,

@@ -3,7 +3,6 @@
 // sign-in (throttled, and a code is never accepted twice); turning it off, and the console's reset.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import * as QRCode from 'qrcode';
 import { DataSource, Repository } from 'typeorm';
 import { CLOCK, Clock } from '../../clock/clock';
 import { SECRET_KEYS, SecretKeys } from '../../secrets/secret-keys';
@@ -69,6 +68,8 @@ export class TwoFactorService {
       if (err instanceof TotpSecretUnreadableError) return null;
       throw err;
     }
+    // Loaded only while an admin sets up two-factor sign-in: idle memory is measured (bench/README).
+    const QRCode = await import('qrcode');
     const qrSvg = await QRCode.toString(totpUri(secret, admin.username), {
       type: 'svg',
       margin: 2,
