@@ -2,7 +2,7 @@
 // the secret's encryption at rest (AES-256-GCM with its own HKDF purpose key), and recovery codes.
 import * as crypto from 'node:crypto';
 import { openSecret, sealSecret } from '../../secrets/sealed-secret';
-import { Secret, TOTP } from 'otpauth';
+import type * as Otpauth from 'otpauth';
 
 const PERIOD = 30;
 const PURPOSE = 'snapshot-panel/totp-secret';
@@ -16,18 +16,25 @@ export class TotpSecretUnreadableError extends Error {
   }
 }
 
+/**
+ * Loaded on first use (a sign-in with two-factor on, or its setup): most processes never need it, and idle
+ * memory is measured (bench/README).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous callers; require caches it
+const otpauth = (): typeof Otpauth => require('otpauth') as typeof Otpauth;
+
 const totp = (secretBase32: string, label = '') =>
-  new TOTP({
+  new (otpauth().TOTP)({
     issuer: 'Snapshot Panel',
     label,
-    secret: Secret.fromBase32(secretBase32),
+    secret: otpauth().Secret.fromBase32(secretBase32),
     algorithm: 'SHA1',
     digits: 6,
     period: PERIOD,
   });
 
 export function newTotpSecret(): string {
-  return new Secret({ size: 20 }).base32;
+  return new (otpauth().Secret)({ size: 20 }).base32;
 }
 
 /** What the authenticator app scans. */
