@@ -1,6 +1,6 @@
-// Owns the login_throttle table: failed guesses per key ("user:alice|ip:203.0.113.9", "ip:203.0.113.9",
-// "setup|ip:…", "password-check:admin:1", "totp:admin:1"). Every attempt is claimed atomically before its
-// secret is checked (see atomic-sqlite.ts), so N parallel guesses count N and none slips past a lock.
+// Owns the login_throttle table: failed guesses per key (named in throttle-keys.ts: "user:alice|ip:…",
+// "ip:…", "setup|ip:…", "password-check:admin:1", "totp:admin:1"). Every attempt is claimed atomically before
+// its secret is checked (see atomic-sqlite.ts), so N parallel guesses count N and none slips past a lock.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
