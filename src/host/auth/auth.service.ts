@@ -14,7 +14,7 @@ import { atomically, sqliteTime } from './atomic-sqlite';
 import { HostAuditStore } from './host-audit.store';
 import { ActiveLock, LoginThrottleStore } from './login-throttle.store';
 import { describeWait } from './login-throttle.policy';
-import { signInLockPrefixes, throttleKeys } from './throttle-keys';
+import { signInLocksOf, throttleKeys } from './throttle-keys';
 import { assertPasswordStrength, newAdminName } from './credentials.rules';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.hasher';
 import { Session } from './session.entity';
@@ -173,7 +173,7 @@ export class AuthService implements OnApplicationBootstrap {
   async resetPassword(username: string, password: string): Promise<{ locksCleared: number }> {
     const admin = await this.findAdmin(username);
     await this.setPassword(admin, password);
-    const locksCleared = this.throttles.clear(signInLockPrefixes(admin));
+    const locksCleared = this.throttles.clear(signInLocksOf(admin));
     return { locksCleared };
   }
 

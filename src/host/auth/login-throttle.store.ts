@@ -65,17 +65,18 @@ export class LoginThrottleStore {
     });
   }
 
-  /** Deletes every key starting with one of the prefixes; returns how many rows went. */
-  clear(prefixes: string[]): number {
-    return atomically(this.dataSource, (db) =>
-      prefixes.reduce(
-        (n, prefix) =>
-          n +
-          db.prepare(`DELETE FROM "login_throttle" WHERE substr("key", 1, ?) = ?`).run(prefix.length, prefix)
-            .changes,
-        0,
-      ),
-    );
+  /** Deletes the keys named and every key starting with one of the prefixes; returns how many rows went. */
+  clear(opts: { keys?: string[]; prefixes?: string[] }): number {
+    return atomically(this.dataSource, (db) => {
+      let n = 0;
+      for (const key of opts.keys ?? [])
+        n += db.prepare(`DELETE FROM "login_throttle" WHERE "key" = ?`).run(key).changes;
+      for (const prefix of opts.prefixes ?? [])
+        n += db
+          .prepare(`DELETE FROM "login_throttle" WHERE substr("key", 1, ?) = ?`)
+          .run(prefix.length, prefix).changes;
+      return n;
+    });
   }
 
   /** Keys that refuse attempts right now. */

@@ -1,7 +1,10 @@
-import { describeThrottleKey, signInLockPrefixes, throttleKeys } from './throttle-keys';
+import { describeThrottleKey, signInLocksOf, throttleKeys } from './throttle-keys';
 
 const alice = { id: 3, username: 'Alice' };
-const lifted = (key: string) => signInLockPrefixes(alice).some((prefix) => key.startsWith(prefix));
+const lifted = (key: string) => {
+  const { keys, prefixes } = signInLocksOf(alice);
+  return keys.includes(key) || prefixes.some((prefix) => key.startsWith(prefix));
+};
 
 describe('throttle keys', () => {
   test.each([
@@ -10,6 +13,8 @@ describe('throttle keys', () => {
     ["alice's current-password check", throttleKeys.passwordCheck(3), true],
     ["alice's two-factor codes", throttleKeys.twoFactorCodes(3), true],
     ['another admin whose name starts the same', throttleKeys.signInAs('alicex', '203.0.113.9'), false],
+    ["another admin's code check (#31, not #3)", throttleKeys.twoFactorCodes(31), false],
+    ["another admin's password check (#30)", throttleKeys.passwordCheck(30), false],
     ['first-run setup', throttleKeys.setupFrom('203.0.113.9'), false],
   ])('a reset of alice lifts %s: %s', (_case, key, expected) => {
     expect(lifted(key)).toBe(expected);

@@ -12,16 +12,18 @@ export const throttleKeys = {
 };
 
 /**
- * The prefixes of every key that can stand between an admin and signing in: their username at any address,
- * every address (the owner's own may be the one locked), and their password and code checks.
+ * Every key that can stand between an admin and signing in: their username at any address, every address
+ * (the owner's own may be the one locked), and their own password and code checks (exact: a prefix
+ * "totp:admin:3" would lift admin 31's too).
  */
-export function signInLockPrefixes(admin: { id: number; username: string }): string[] {
-  return [
-    `user:${admin.username.toLowerCase()}|`,
-    'ip:',
-    throttleKeys.passwordCheck(admin.id),
-    throttleKeys.twoFactorCodes(admin.id),
-  ];
+export function signInLocksOf(admin: { id: number; username: string }): {
+  keys: string[];
+  prefixes: string[];
+} {
+  return {
+    prefixes: [`user:${admin.username.toLowerCase()}|`, 'ip:'],
+    keys: [throttleKeys.passwordCheck(admin.id), throttleKeys.twoFactorCodes(admin.id)],
+  };
 }
 
 /** A key in words, for `doctor`. */

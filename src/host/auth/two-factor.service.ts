@@ -176,7 +176,7 @@ export class TwoFactorService {
     );
     await this.recovery.delete({ adminId: admin.id });
     await this.pending.delete({ adminId: admin.id });
-    this.throttles.clear([throttleKeys.twoFactorCodes(admin.id)]);
+    this.throttles.clear({ keys: [throttleKeys.twoFactorCodes(admin.id)] });
     if (wasOn)
       await this.audit.record(
         actor,
