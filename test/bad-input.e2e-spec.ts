@@ -4,13 +4,11 @@
 // flash after the redirect, or CLI exit status 2 or 1 with the sentence on stderr) AND change nothing: the
 // admins, settings, audit and run tables and the fake Hetzner's images are the same before and after, and no
 // write reached the fake.
-import { Readable, Writable } from 'node:stream';
 import type TestAgent from 'supertest/lib/agent';
-import { runCli } from '../src/cli/cli';
-import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../src/fake-hcloud';
 import { AuthService } from '../src/host/auth/auth.service';
 import { WRITE_PROBE } from '../src/hetzner-snapshots/hcloud/token-check';
+import { runPanelCli } from './support/cli-runner';
 import { saveToken, visibleText } from './support/snapshots-fixture';
 import { ADMIN, capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 import { scheduleForm as savedDefaults } from './support/settings-forms';
@@ -173,27 +171,14 @@ async function postRaw(path: string, contentType: string, raw: string): Promise<
 }
 
 async function cli(argv: string[], stdin = '', env: Record<string, string> = {}): Promise<Answer> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) =>
-    new Writable({ write: (chunk, _enc, done) => (into.push(String(chunk)), done()) });
-  const io: CliIo = {
-    stdin: Readable.from(stdin ? [stdin] : []),
-    stdout: sink(out),
-    stderr: sink(err),
-    env: {
-      DATA_DIR: panel.dataDir,
-      HCLOUD_ENDPOINT: fake.apiEndpoint,
-      HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
-      TZ: 'Europe/Berlin',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-  };
-  const status = await runCli(argv, io);
-  rawResponses.push(out.join(''), err.join(''));
+  const { status, out, err } = await runPanelCli(panel, argv, stdin, {
+    HCLOUD_ENDPOINT: fake.apiEndpoint,
+    HCLOUD_METADATA_ENDPOINT: fake.metadataEndpoint,
+    ...env,
+  });
+  rawResponses.push(out, err);
   // Refusals go to stderr; stdout is shown too so a wrong success is easy to read in a failure.
-  return { status, text: `${err.join('')}${out.join('') ? `\n[stdout] ${out.join('')}` : ''}` };
+  return { status, text: `${err}${out ? `\n[stdout] ${out}` : ''}` };
 }
 
 // ---- forms ----------------------------------------------------------------------------------------------

@@ -98,6 +98,32 @@ describe('web security: CSRF, cross-site requests, bodies, caching (e2e)', () =>
     expect((await logout(`${admin.session}; ${chosen}`, attacker.token)).status).toBe(403);
   });
 
+  it('refuses, never crashes on, a token, pre-session or flash signature of the right length in non-ASCII letters', async () => {
+    await panel.signedIn();
+    const login = await anonymousLoginPage();
+    // 43 characters like a real token, but twice as many bytes: a length check on characters is not enough.
+    const wide = 'é'.repeat(login.token.length);
+    const forged = await http()
+      .post('/login')
+      .set('Cookie', login.cookie)
+      .type('form')
+      .send({ ...ADMIN, _csrf: wide });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain(REFUSED);
+    const [id, signature] = login.cookie.slice('sp_csrf='.length).split('.');
+    const page = await http()
+      .get('/login')
+      .set('Cookie', `sp_csrf=${id}.${encodeURIComponent('é'.repeat(signature.length))}`);
+    expect(page.status).toBe(200);
+    expect(cookieOf(page, 'sp_csrf')).not.toContain(id);
+    // The flash cookie's signature is compared the same way.
+    const flashed = await http()
+      .get('/login')
+      .set('Cookie', `sp_flash=e30.${encodeURIComponent('é'.repeat(43))}`);
+    expect(flashed.status).toBe(200);
+    expect(panel.logs.filter((l) => l.startsWith('level=error'))).toEqual([]);
+  });
+
   it.each([
     ['Sec-Fetch-Site cross-site', { 'Sec-Fetch-Site': 'cross-site' }],
     ['Sec-Fetch-Site same-site (a sibling subdomain)', { 'Sec-Fetch-Site': 'same-site' }],

@@ -67,3 +67,10 @@ export function parseArgs(
   }
   return { flags, positionals };
 }
+
+/** The ID argument of `snapshot delete|protect|unprotect`, `verify` and `restore`: the pages' ImageIdPipe rule. */
+export function imageIdArg(raw: string | undefined): number {
+  if (!raw || !/^[1-9]\d{0,14}$/.test(raw))
+    throw new CliUsageError(`ID must be a snapshot id (a positive whole number), not "${raw ?? ''}".`);
+  return Number(raw);
+}

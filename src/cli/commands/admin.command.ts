@@ -1,7 +1,7 @@
 import { AuthError, AuthService } from '../../host/auth/auth.service';
 import { TwoFactorService } from '../../host/auth/two-factor.service';
 import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
-import { CliCommand, EXIT_FAILED } from '../cli-command';
+import { CliCommand, CommandEnv, EXIT_FAILED } from '../cli-command';
 import { CliUsageError } from '../cli-args';
 import { print, readSecret } from '../cli-io';
 
@@ -14,58 +14,8 @@ function requireUsername(flags: Record<string, string | boolean>): string {
   return username;
 }
 
-export const adminCreateCommand: CliCommand = {
-  name: ['admin', 'create'],
-  summary: 'Create an admin; the password is read from standard input.',
-  flags: usernameFlag,
-  async run(args, env) {
-    const username = requireUsername(args.flags);
-    const password = await readSecret(env.io, 'Password: ');
-    const auth = (await env.context()).get(AuthService);
-    try {
-      await auth.createAdmin(username, password);
-    } catch (err) {
-      if (err instanceof AuthError) {
-        print(env.io.stderr, err.message);
-        return EXIT_FAILED;
-      }
-      throw err;
-    }
-    print(env.io.stdout, `Admin "${username.trim()}" created. Sign in at the panel's /login page.`);
-    return 0;
-  },
-};
-
-export const adminResetPasswordCommand: CliCommand = {
-  name: ['admin', 'reset-password'],
-  summary: "Set a new password for an admin (read from standard input) and end all of that admin's sessions.",
-  flags: usernameFlag,
-  async run(args, env) {
-    const username = requireUsername(args.flags);
-    const password = await readSecret(env.io, 'New password: ');
-    const auth = (await env.context()).get(AuthService);
-    let locksCleared = 0;
-    try {
-      ({ locksCleared } = await auth.resetPassword(username, password));
-    } catch (err) {
-      if (err instanceof AuthError) {
-        print(env.io.stderr, err.message);
-        return EXIT_FAILED;
-      }
-      throw err;
-    }
-    print(
-      env.io.stdout,
-      `Password of "${username.trim()}" changed; every session of that admin has ended.${
-        locksCleared > 0 ? ` Sign-in locks lifted (${locksCleared}).` : ''
-      }`,
-    );
-    return 0;
-  },
-};
-
 /** Runs an admin operation; an AuthError is its sentence on stderr and exit status 1, with nothing changed. */
-async function orFailed(env: Parameters<CliCommand['run']>[1], work: () => Promise<string>): Promise<number> {
+async function orFailed(env: CommandEnv, work: () => Promise<string>): Promise<number> {
   try {
     print(env.io.stdout, await work());
     return 0;
@@ -77,6 +27,38 @@ async function orFailed(env: Parameters<CliCommand['run']>[1], work: () => Promi
     throw err;
   }
 }
+
+export const adminCreateCommand: CliCommand = {
+  name: ['admin', 'create'],
+  summary: 'Create an admin; the password is read from standard input.',
+  flags: usernameFlag,
+  async run(args, env) {
+    const username = requireUsername(args.flags);
+    const password = await readSecret(env.io, 'Password: ');
+    const auth = (await env.context()).get(AuthService);
+    return orFailed(env, async () => {
+      await auth.createAdmin(username, password);
+      return `Admin "${username.trim()}" created. Sign in at the panel's /login page.`;
+    });
+  },
+};
+
+export const adminResetPasswordCommand: CliCommand = {
+  name: ['admin', 'reset-password'],
+  summary: "Set a new password for an admin (read from standard input) and end all of that admin's sessions.",
+  flags: usernameFlag,
+  async run(args, env) {
+    const username = requireUsername(args.flags);
+    const password = await readSecret(env.io, 'New password: ');
+    const auth = (await env.context()).get(AuthService);
+    return orFailed(env, async () => {
+      const { locksCleared } = await auth.resetPassword(username, password);
+      return `Password of "${username.trim()}" changed; every session of that admin has ended.${
+        locksCleared > 0 ? ` Sign-in locks lifted (${locksCleared}).` : ''
+      }`;
+    });
+  },
+};
 
 export const adminListCommand: CliCommand = {
   name: ['admin', 'list'],

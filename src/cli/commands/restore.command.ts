@@ -2,15 +2,9 @@
 // command line, through the same RestoreService: the checks first (a failed one refuses and changes nothing),
 // then, only with the server's name typed out in --confirm, the safety snapshot and the rebuild, followed to the end.
 import { RestoreError, RestoreService } from '../../hetzner-snapshots/restore/restore.service';
-import { CliUsageError } from '../cli-args';
+import { imageIdArg } from '../cli-args';
 import { CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-command';
 import { print } from '../cli-io';
-
-function imageIdArg(raw: string | undefined): number {
-  if (!raw || !/^[1-9]\d{0,14}$/.test(raw))
-    throw new CliUsageError(`ID must be a snapshot id (a positive whole number), not "${raw ?? ''}".`);
-  return Number(raw);
-}
 
 export const restoreCommand: CliCommand = {
   name: ['restore'],

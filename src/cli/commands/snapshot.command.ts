@@ -11,7 +11,7 @@ import {
 import { Caller, SnapshotsService } from '../../hetzner-snapshots/snapshots/snapshots.service';
 import { TakeSnapshotDto } from '../../hetzner-snapshots/snapshots/take-snapshot.dto';
 import { formatPanelTime } from '../../hetzner-snapshots/time/panel-time.format';
-import { CliUsageError } from '../cli-args';
+import { imageIdArg } from '../cli-args';
 import { CliCommand, CommandEnv, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-command';
 import { print } from '../cli-io';
 
@@ -20,12 +20,6 @@ const CALLER: Caller = { actor: 'cli', interactive: false };
 
 async function service(env: CommandEnv): Promise<SnapshotsService> {
   return (await env.context()).get(SnapshotsService);
-}
-
-function imageIdArg(raw: string | undefined): number {
-  if (!raw || !/^[1-9]\d{0,14}$/.test(raw))
-    throw new CliUsageError(`ID must be a snapshot id (a positive whole number), not "${raw ?? ''}".`);
-  return Number(raw);
 }
 
 /** Refusals and Hetzner's errors are the command failing (exit 1), in the service's words. */

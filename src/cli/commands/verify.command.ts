@@ -2,15 +2,9 @@
 // page (same lease, same clean-up first, same records). The cost is printed before the drill starts.
 import { DrillError, DrillService } from '../../hetzner-snapshots/verify/drill.service';
 import { drillAsJson, presentDrill } from '../../hetzner-snapshots/verify/drill.presenter';
-import { CliUsageError } from '../cli-args';
+import { imageIdArg } from '../cli-args';
 import { CliCommand, EXIT_FAILED, EXIT_OK } from '../cli-command';
 import { print } from '../cli-io';
-
-function imageIdArg(raw: string | undefined): number {
-  if (!raw || !/^[1-9]\d{0,14}$/.test(raw))
-    throw new CliUsageError(`ID must be a snapshot id (a positive whole number), not "${raw ?? ''}".`);
-  return Number(raw);
-}
 
 export const verifyCommand: CliCommand = {
   name: ['verify'],

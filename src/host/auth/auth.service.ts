@@ -14,6 +14,7 @@ import { atomically, sqliteTime } from './atomic-sqlite';
 import { HostAuditStore } from './host-audit.store';
 import { ActiveLock, LoginThrottleStore } from './login-throttle.store';
 import { describeWait } from './login-throttle.policy';
+import { signInLocksOf, throttleKeys } from './throttle-keys';
 import { assertPasswordStrength, newAdminName } from './credentials.rules';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.hasher';
 import { Session } from './session.entity';
@@ -50,8 +51,6 @@ export interface AdminSummary {
 }
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
-const userKey = (username: string, address: string) => `user:${username.trim().toLowerCase()}|ip:${address}`;
-const addressKey = (address: string) => `ip:${address}`;
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
@@ -114,7 +113,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (await this.hasAdmin()) throw new AuthError('setup-done', 'Setup is already done: sign in instead.');
     const name = newAdminName(input.username, input.password);
     const now = this.clock.now();
-    const keys = [`setup|ip:${input.address}`];
+    const keys = [throttleKeys.setupFrom(input.address)];
     const claim = this.throttles.claim(keys, now);
     if (!claim.allowed) throw new AuthError('throttled', describeWait(claim.waitMs, 'setup attempts'));
     // Hashed before the transaction: it is slow and asynchronous, the transaction is neither.
@@ -174,13 +173,7 @@ export class AuthService implements OnApplicationBootstrap {
   async resetPassword(username: string, password: string): Promise<{ locksCleared: number }> {
     const admin = await this.findAdmin(username);
     await this.setPassword(admin, password);
-    // The address locks too: the owner's own address may be the one that is locked.
-    const locksCleared = this.throttles.clear([
-      `user:${admin.username.toLowerCase()}|`,
-      'ip:',
-      `password-check:admin:${admin.id}`,
-      `totp:admin:${admin.id}`,
-    ]);
+    const locksCleared = this.throttles.clear(signInLocksOf(admin));
     return { locksCleared };
   }
 
@@ -192,7 +185,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** The account page's "current password" check, throttled per admin like sign-in. */
   async checkCurrentPassword(admin: Admin, password: string): Promise<void> {
-    const keys = [`password-check:admin:${admin.id}`];
+    const keys = [throttleKeys.passwordCheck(admin.id)];
     const claim = this.throttles.claim(keys, this.clock.now());
     if (!claim.allowed) throw new AuthError('throttled', describeWait(claim.waitMs, 'password checks'));
     if (await verifyPassword(password, admin.passwordHash)) {
@@ -228,7 +221,10 @@ export class AuthService implements OnApplicationBootstrap {
     binding: string;
   }): Promise<SignedIn | SecondFactorNeeded> {
     const now = this.clock.now();
-    const keys = [userKey(input.username, input.address), addressKey(input.address)];
+    const keys = [
+      throttleKeys.signInAs(input.username, input.address),
+      throttleKeys.signInFrom(input.address),
+    ];
     const claim = this.throttles.claim(keys, now);
     if (!claim.allowed) throw new AuthError('throttled', describeWait(claim.waitMs));
 

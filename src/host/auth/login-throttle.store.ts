@@ -1,6 +1,6 @@
-// Owns the login_throttle table: failed guesses per key ("user:alice|ip:203.0.113.9", "ip:203.0.113.9",
-// "setup|ip:…", "password-check:admin:1", "totp:admin:1"). Every attempt is claimed atomically before its
-// secret is checked (see atomic-sqlite.ts), so N parallel guesses count N and none slips past a lock.
+// Owns the login_throttle table: failed guesses per key (named in throttle-keys.ts: "user:alice|ip:…",
+// "ip:…", "setup|ip:…", "password-check:admin:1", "totp:admin:1"). Every attempt is claimed atomically before
+// its secret is checked (see atomic-sqlite.ts), so N parallel guesses count N and none slips past a lock.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -65,17 +65,18 @@ export class LoginThrottleStore {
     });
   }
 
-  /** Deletes every key starting with one of the prefixes; returns how many rows went. */
-  clear(prefixes: string[]): number {
-    return atomically(this.dataSource, (db) =>
-      prefixes.reduce(
-        (n, prefix) =>
-          n +
-          db.prepare(`DELETE FROM "login_throttle" WHERE substr("key", 1, ?) = ?`).run(prefix.length, prefix)
-            .changes,
-        0,
-      ),
-    );
+  /** Deletes the keys named and every key starting with one of the prefixes; returns how many rows went. */
+  clear(opts: { keys?: string[]; prefixes?: string[] }): number {
+    return atomically(this.dataSource, (db) => {
+      let n = 0;
+      for (const key of opts.keys ?? [])
+        n += db.prepare(`DELETE FROM "login_throttle" WHERE "key" = ?`).run(key).changes;
+      for (const prefix of opts.prefixes ?? [])
+        n += db
+          .prepare(`DELETE FROM "login_throttle" WHERE substr("key", 1, ?) = ?`)
+          .run(prefix.length, prefix).changes;
+      return n;
+    });
   }
 
   /** Keys that refuse attempts right now. */

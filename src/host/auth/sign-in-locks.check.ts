@@ -2,23 +2,14 @@
 // to the plugin and never reads host tables; the doctor command (host side) appends this check to its own.
 import type { DoctorCheck } from '../../hetzner-snapshots/doctor/doctor.checks';
 import type { ActiveLock } from './login-throttle.store';
-
-function describeKey(key: string): string {
-  let m = /^user:(.*)\|ip:(.*)$/.exec(key);
-  if (m) return `sign-in as "${m[1]}" from ${m[2]}`;
-  if ((m = /^ip:(.*)$/.exec(key))) return `every sign-in from ${m[1]}`;
-  if ((m = /^setup\|ip:(.*)$/.exec(key))) return `first-run setup from ${m[1]}`;
-  if ((m = /^password-check:admin:(\d+)$/.exec(key))) return `the current-password check of admin #${m[1]}`;
-  if ((m = /^totp:admin:(\d+)$/.exec(key))) return `two-factor codes of admin #${m[1]}`;
-  return key;
-}
+import { describeThrottleKey } from './throttle-keys';
 
 export function judgeSignInLocks(locks: ActiveLock[], now: Date): DoctorCheck {
   if (locks.length === 0)
     return { name: 'sign-in-locks', level: 'OK', message: 'no sign-in is locked', hint: null };
   const parts = locks.map((l) => {
     const minutes = Math.max(1, Math.ceil((l.lockedUntil.getTime() - now.getTime()) / 60_000));
-    return `${describeKey(l.key)} (${l.failures} failed, ${minutes} more min)`;
+    return `${describeThrottleKey(l.key)} (${l.failures} failed, ${minutes} more min)`;
   });
   return {
     name: 'sign-in-locks',

@@ -12,6 +12,7 @@ import { AuthError } from './auth.error';
 import { HostAuditStore } from './host-audit.store';
 import { describeWait } from './login-throttle.policy';
 import { LoginThrottleStore } from './login-throttle.store';
+import { throttleKeys } from './throttle-keys';
 import {
   decryptTotpSecret,
   encryptTotpSecret,
@@ -146,7 +147,7 @@ export class TwoFactorService {
    * right, a coded error when wrong or throttled.
    */
   private claimed(admin: Admin, check: () => number | null): number {
-    const keys = [`totp:admin:${admin.id}`];
+    const keys = [throttleKeys.twoFactorCodes(admin.id)];
     const claim = this.throttles.claim(keys, this.clock.now());
     if (!claim.allowed) throw new AuthError('throttled', describeWait(claim.waitMs, 'codes'));
     const result = check();
@@ -175,7 +176,7 @@ export class TwoFactorService {
     );
     await this.recovery.delete({ adminId: admin.id });
     await this.pending.delete({ adminId: admin.id });
-    this.throttles.clear([`totp:admin:${admin.id}`]);
+    this.throttles.clear({ keys: [throttleKeys.twoFactorCodes(admin.id)] });
     if (wasOn)
       await this.audit.record(
         actor,

@@ -15,6 +15,8 @@ describe('CsrfTokens', () => {
     expect(tokens.verify(session, token.slice(0, -1))).toBe(false);
     expect(tokens.verify(session, undefined)).toBe(false);
     expect(tokens.verify(session, [token])).toBe(false);
+    // As many characters as a token, twice the bytes: refused, not a RangeError from timingSafeEqual.
+    expect(tokens.verify(session, 'é'.repeat(token.length))).toBe(false);
   });
 
   test('another key issues other tokens', () => {
@@ -27,6 +29,7 @@ describe('CsrfTokens', () => {
     expect(tokens.readPreSession(id)).toBeNull();
     expect(tokens.readPreSession(`${id}.${'x'.repeat(43)}`)).toBeNull();
     expect(tokens.readPreSession(`${cookie}.extra`)).toBeNull();
+    expect(tokens.readPreSession(`${id}.${'é'.repeat(43)}`)).toBeNull();
     expect(tokens.readPreSession(new CsrfTokens(crypto.randomBytes(32)).newPreSession().cookie)).toBeNull();
     expect(tokens.readPreSession(undefined)).toBeNull();
   });

@@ -5,6 +5,7 @@
 import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import * as crypto from 'node:crypto';
+import { constantTimeEqual } from './constant-time';
 import { renderErrorPage } from './panel-exception.filter';
 import { CSRF_COOKIE, PanelRequest } from './request-context';
 
@@ -15,8 +16,15 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REFUSED =
   'This form has expired or did not come from this panel. Go back, reload the page and try again.';
 
-const safeEqual = (a: string, b: string) =>
-  a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** Where a form or a script sends its token: the `_csrf` field, or the X-CSRF-Token header. */
+export function sentCsrfToken(req: Request): unknown {
+  return (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
+}
+
+/** Whether the token sent is the one expected (a string, compared in constant time). */
+export function csrfTokenMatches(expected: unknown, sent: unknown): boolean {
+  return typeof expected === 'string' && typeof sent === 'string' && constantTimeEqual(sent, expected);
+}
 
 /** Issues and verifies CSRF tokens under the CSRF purpose key (HKDF "csrf/v1", see src/secrets). */
 export class CsrfTokens {
@@ -31,7 +39,7 @@ export class CsrfTokens {
   }
 
   verify(binding: CsrfBinding, sent: unknown): boolean {
-    return typeof sent === 'string' && safeEqual(sent, this.issue(binding));
+    return csrfTokenMatches(this.issue(binding), sent);
   }
 
   /** A fresh pre-session cookie value: a random id and the server's signature of it. */
@@ -45,7 +53,7 @@ export class CsrfTokens {
     if (typeof cookie !== 'string' || cookie.length > 200) return null;
     const [id, signature, extra] = cookie.split('.');
     if (!id || !signature || extra !== undefined) return null;
-    return safeEqual(signature, this.mac(`pre-session-id:${id}`)) ? id : null;
+    return constantTimeEqual(signature, this.mac(`pre-session-id:${id}`)) ? id : null;
   }
 }
 
@@ -105,8 +113,7 @@ export function csrfProtection(opts: { tokens: CsrfTokens; secureFor: (req: Requ
     if (!UNSAFE_METHODS.has(req.method)) return next();
 
     const crossSite = crossSiteReason(req);
-    const sent: unknown = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
-    if (crossSite || !tokens.verify(binding, sent)) {
+    if (crossSite || !tokens.verify(binding, sentCsrfToken(req))) {
       logger.warn(
         `refused ${req.method} ${req.path}: ${crossSite ? `cross-site request (${crossSite})` : 'missing or wrong CSRF token'}`,
       );

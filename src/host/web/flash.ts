@@ -2,6 +2,7 @@
 // shown on a page can only be one the panel itself set.
 import type { Request, Response } from 'express';
 import * as crypto from 'node:crypto';
+import { constantTimeEqual } from './constant-time';
 import { FLASH_COOKIE } from './request-context';
 
 export interface Flash {
@@ -34,12 +35,7 @@ export function takeFlash(req: Request, res: Response): Flash | null {
   res.clearCookie(FLASH_COOKIE, { path: '/' });
   const [payload, signature] = raw.split('.');
   if (!payload || !signature) return null;
-  const expected = sign(payload);
-  if (
-    expected.length !== signature.length ||
-    !crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))
-  )
-    return null;
+  if (!constantTimeEqual(signature, sign(payload))) return null;
   try {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Flash;
     return typeof parsed.message === 'string' ? parsed : null;

@@ -4,12 +4,12 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import * as crypto from 'node:crypto';
 import type {
   HetznerSnapshotsFlash,
   HetznerSnapshotsHostPort,
 } from '../../hetzner-snapshots/hetzner-snapshots.host-port';
 import { AdminGuard } from './admin.guard';
+import { csrfTokenMatches, sentCsrfToken } from './csrf';
 import { setFlash } from './flash';
 import type { PanelRequest } from './request-context';
 
@@ -39,13 +39,6 @@ export class StandaloneHostPort implements HetznerSnapshotsHostPort {
 
   /** The middleware has refused a wrong token before routing; this is the same comparison, asked again. */
   verifyCsrf(req: Request, res: Response): boolean {
-    const expected: unknown = res.locals.csrfToken;
-    const sent: unknown = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
-    return (
-      typeof expected === 'string' &&
-      typeof sent === 'string' &&
-      sent.length === expected.length &&
-      crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
-    );
+    return csrfTokenMatches(res.locals.csrfToken, sentCsrfToken(req));
   }
 }
