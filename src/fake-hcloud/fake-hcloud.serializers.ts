@@ -59,7 +59,7 @@ export function serializeAction(action: FakeActionRecord) {
 // `datacenter` is left out on purpose: Hetzner removed it from server responses after this spec copy.
 export function serializeServer(
   server: FakeServerRecord,
-  context: { image: FakeImageRecord | null; locked: boolean },
+  context: { image: FakeImageRecord | null; locked: boolean; volumeIds: number[] },
 ) {
   const location = requireLocation(server.locationName);
   return {
@@ -94,7 +94,7 @@ export function serializeServer(
     included_traffic: INCLUDED_TRAFFIC_BYTES,
     protection: { ...server.protection },
     labels: { ...server.labels },
-    volumes: [...server.volumeIds],
+    volumes: context.volumeIds,
     load_balancers: [],
     primary_disk_size: server.diskGb,
     placement_group: null,
