@@ -3,7 +3,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FakeClock } from './fake-hcloud.clock';
 import { apiRoutes } from './fake-hcloud.routes';
-import { SPEC_FILE, specPathOf } from './fake-hcloud.request-spec';
+import { SPEC_FILE, specPathOf, withOpenApiFormats } from './fake-hcloud.request-spec';
 import { FakeHcloud } from './fake-hcloud.server';
 import { callFake, FakeCallOptions, FakeCallResult } from './fake-hcloud.spec-helpers';
 import { FakeHcloudState } from './fake-hcloud.state';
@@ -452,14 +452,8 @@ function dropRemovedDatacenter(node: unknown): void {
 function buildAjv(spec: OpenApiSpec): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
-  // OpenAPI's numeric formats, which JSON Schema does not define.
-  ajv.addFormat('int32', {
-    type: 'number',
-    validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
-  });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('double', { type: 'number', validate: () => true });
-  ajv.addFormat('float', { type: 'number', validate: () => true });
+  // OpenAPI's numeric formats as the request check reads them, then the one only answers use.
+  withOpenApiFormats(ajv);
   ajv.addFormat('decimal', /^-?\d+(\.\d+)?$/);
   ajv.addSchema(spec, 'spec');
   return ajv;

@@ -172,7 +172,7 @@ function acceptIdsAsNumbers(spec: OpenApiSpec): void {
 }
 
 /** OpenAPI's numeric formats, which JSON Schema does not define; other formats are not checked on requests. */
-function withOpenApiFormats(ajv: Ajv): Ajv {
+export function withOpenApiFormats(ajv: Ajv): Ajv {
   ajv.addFormat('int32', {
     type: 'number',
     validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,

@@ -59,7 +59,7 @@ export function serializeAction(action: FakeActionRecord) {
 // `datacenter` is left out on purpose: Hetzner removed it from server responses after this spec copy.
 export function serializeServer(
   server: FakeServerRecord,
-  context: { image: FakeImageRecord | null; locked: boolean },
+  context: { image: FakeImageRecord | null; locked: boolean; volumeIds: number[] },
 ) {
   const location = requireLocation(server.locationName);
   return {
@@ -94,7 +94,7 @@ export function serializeServer(
     included_traffic: INCLUDED_TRAFFIC_BYTES,
     protection: { ...server.protection },
     labels: { ...server.labels },
-    volumes: [...server.volumeIds],
+    volumes: context.volumeIds,
     load_balancers: [],
     primary_disk_size: server.diskGb,
     placement_group: null,
@@ -135,30 +135,15 @@ export function priceFromNet(net: number) {
 
 /** A server type as GET /server_types lists it: prices and availability in every location. */
 export function serializeCatalogServerType(type: FakeServerType) {
-  return {
-    id: type.id,
-    name: type.name,
-    description: type.description,
-    cores: type.cores,
-    memory: type.memoryGb,
-    disk: type.diskGb,
-    deprecated: false,
-    prices: serverTypePrices(type, []),
-    storage_type: 'local',
-    cpu_type: type.cpuType,
-    category: type.category,
-    architecture: type.architecture,
-    deprecation: null,
-    locations: LOCATIONS.filter((location) => !type.unsupportedIn.includes(location.name)).map(
-      (location) => ({
-        id: location.id,
-        name: location.name,
-        deprecation: null,
-        recommended: false,
-        available: !type.unavailableIn.includes(location.name),
-      }),
-    ),
-  };
+  return serverTypeBody(
+    type,
+    [],
+    LOCATIONS.filter((location) => !type.unsupportedIn.includes(location.name)).map((location) => ({
+      location,
+      recommended: false,
+      available: !type.unavailableIn.includes(location.name),
+    })),
+  );
 }
 
 export function serializeVolume(volume: FakeVolumeRecord) {
@@ -177,7 +162,25 @@ export function serializeVolume(volume: FakeVolumeRecord) {
   };
 }
 
+/** A server's own type: its price where it runs, and that location recommended. */
 function serializeServerType(type: FakeServerType, server: FakeServerRecord) {
+  return serverTypeBody(
+    type,
+    [server],
+    LOCATIONS.map((location) => ({
+      location,
+      recommended: location.name === server.locationName,
+      available: true,
+    })),
+  );
+}
+
+/** What every server type answer has; `priced` as for serverTypePrices. */
+function serverTypeBody(
+  type: FakeServerType,
+  priced: Parameters<typeof serverTypePrices>[1],
+  locations: { location: FakeLocation; recommended: boolean; available: boolean }[],
+) {
   return {
     id: type.id,
     name: type.name,
@@ -186,18 +189,18 @@ function serializeServerType(type: FakeServerType, server: FakeServerRecord) {
     memory: type.memoryGb,
     disk: type.diskGb,
     deprecated: false,
-    prices: serverTypePrices(type, [server]),
+    prices: serverTypePrices(type, priced),
     storage_type: 'local',
     cpu_type: type.cpuType,
     category: type.category,
     architecture: type.architecture,
     deprecation: null,
-    locations: LOCATIONS.map((location) => ({
+    locations: locations.map(({ location, recommended, available }) => ({
       id: location.id,
       name: location.name,
       deprecation: null,
-      recommended: location.name === server.locationName,
-      available: true,
+      recommended,
+      available,
     })),
   };
 }

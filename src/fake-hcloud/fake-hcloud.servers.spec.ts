@@ -58,6 +58,20 @@ describe('fake Hetzner API: changing servers', () => {
     });
   });
 
+  describe('volumes', () => {
+    it('lists the volumes attached to the server, and detaches them when the server is deleted', async () => {
+      const data = fake.addVolume({ serverId: server.id, name: 'data' });
+      const logs = fake.addVolume({ serverId: server.id, name: 'logs' });
+      const other = fake.addServer({ name: 'db-1' });
+      fake.addVolume({ serverId: other.id });
+      expect((await call('GET', `/v1/servers/${server.id}`)).json.server.volumes).toEqual([data.id, logs.id]);
+
+      expect((await call('DELETE', `/v1/servers/${server.id}`)).status).toBe(200);
+      expect((await call('GET', `/v1/volumes/${data.id}`)).json.volume.server).toBeNull();
+      expect((await call('GET', `/v1/servers/${other.id}`)).json.server.volumes).toHaveLength(1);
+    });
+  });
+
   describe('change_protection', () => {
     it('sets delete and rebuild together, in an action that is already finished', async () => {
       const response = await call('POST', `/v1/servers/${server.id}/actions/change_protection`, {

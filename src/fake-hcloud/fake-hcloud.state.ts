@@ -149,7 +149,6 @@ export class FakeHcloudState {
       diskUsedGb: Math.round(diskGb * 31) / 100,
       ipv4: input.ipv4 !== undefined ? input.ipv4 : `203.0.113.${(id % 254) + 1}`,
       ipv6Network: `2001:db8:${id.toString(16)}::/64`,
-      volumeIds: [],
       labels: { ...input.labels },
       imageId: null,
       protection: { delete: false, rebuild: false },
@@ -173,8 +172,14 @@ export class FakeHcloudState {
       created: this.clock.now(),
     };
     this.volumes.set(id, volume);
-    server.volumeIds.push(id);
     return volume;
+  }
+
+  /** The volumes attached to a server (FakeVolumeRecord.serverId is the one record of it), in id order. */
+  volumeIdsOf(serverId: number): number[] {
+    return [...this.volumes.values()]
+      .filter((volume) => volume.serverId === serverId)
+      .map((volume) => volume.id);
   }
 
   serverCount(projectId: number): number {

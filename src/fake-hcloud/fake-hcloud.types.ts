@@ -51,8 +51,6 @@ export interface FakeServerRecord {
   /** null for a server created without a public IPv4 (`public_net.enable_ipv4: false`). */
   ipv4: string | null;
   ipv6Network: string;
-  /** Ids of the volumes attached to it (see FakeVolumeRecord). */
-  volumeIds: number[];
   labels: Record<string, string>;
   imageId: number | null;
   protection: { delete: boolean; rebuild: boolean };

@@ -8,7 +8,6 @@ import {
   protectedAgainst,
   resourceLimitExceeded,
   resourceUnavailable,
-  uniquenessError,
 } from './fake-hcloud.errors';
 import { paginate, parsePageRequest } from './fake-hcloud.pagination';
 import { Route, RouteContext, RouteDeps } from './fake-hcloud.router';
@@ -20,7 +19,7 @@ import {
   optionalLabels,
   optionalString,
 } from './fake-hcloud.validation';
-import { isValidServerName, projectServer, renderServer } from './servers.routes';
+import { assertServerNameFree, isValidServerName, projectServer, renderServer } from './servers.routes';
 
 export function serverLifecycleRoutes(deps: RouteDeps): Route[] {
   const { state } = deps;
@@ -70,8 +69,7 @@ function createServer({ state, actionDurationMs }: RouteDeps, context: RouteCont
     throw invalidInput([{ name: 'server_type', messages: ['disk is too small for the image'] }]);
   if (type.unsupportedIn.includes(location.name) || type.unavailableIn.includes(location.name))
     throw resourceUnavailable(`server type ${type.name} is not available in ${location.name}`);
-  if ([...state.servers.values()].some((s) => s.projectId === context.projectId && s.name === name))
-    throw uniquenessError('name', 'server name is already used');
+  assertServerNameFree(state, context.projectId, name);
   const limit = state.project(context.projectId).serverLimit;
   if (limit !== null && state.serverCount(context.projectId) >= limit) throw resourceLimitExceeded();
 

@@ -95,6 +95,19 @@ export function isValidServerName(name: string): boolean {
   return name.length <= 253 && name.split('.').every((label) => HOST_LABEL.test(label));
 }
 
+/** 409 uniqueness_error when another server of the project has the name (none given: nothing to check). */
+export function assertServerNameFree(
+  state: FakeHcloudState,
+  projectId: number,
+  name: string | undefined,
+  exceptServerId?: number,
+): void {
+  const taken = [...state.servers.values()].some(
+    (other) => other.projectId === projectId && other.id !== exceptServerId && other.name === name,
+  );
+  if (name !== undefined && taken) throw uniquenessError('name', 'server name is already used');
+}
+
 function updateServer(state: FakeHcloudState, context: RouteContext) {
   const server = projectServer(state, context);
   const body = bodyObject(context.body);
@@ -103,10 +116,7 @@ function updateServer(state: FakeHcloudState, context: RouteContext) {
   if (name !== undefined && !isValidServerName(name)) errors.add('name', 'invalid hostname');
   const labels = optionalLabels(body, 'labels', errors);
   errors.throwIfAny();
-  const taken = [...state.servers.values()].some(
-    (other) => other.projectId === server.projectId && other.id !== server.id && other.name === name,
-  );
-  if (name !== undefined && taken) throw uniquenessError('name', 'server name is already used');
+  assertServerNameFree(state, server.projectId, name, server.id);
 
   if (name !== undefined) server.name = name;
   // Labels given replace the whole set, as the spec says.
@@ -116,7 +126,11 @@ function updateServer(state: FakeHcloudState, context: RouteContext) {
 
 export function renderServer(state: FakeHcloudState, server: FakeServerRecord) {
   const image = server.imageId === null ? null : (state.images.get(server.imageId) ?? null);
-  return serializeServer(server, { image, locked: state.runningActionOn('server', server.id) !== undefined });
+  return serializeServer(server, {
+    image,
+    locked: state.runningActionOn('server', server.id) !== undefined,
+    volumeIds: state.volumeIdsOf(server.id),
+  });
 }
 
 function actsOnServer(resources: { id: number; type: string }[], serverId: number): boolean {

@@ -24,15 +24,18 @@ export interface RequestSpec extends WireRequest {
   signal?: AbortSignal;
 }
 
-/** What a wait between retries listens to: the caller's cancellation and the call's deadline, either or both. */
-export function eitherSignal(
-  signal: AbortSignal | undefined,
-  deadline: AbortSignal | undefined,
-): AbortSignal | undefined {
-  return deadline ? (signal ? AbortSignal.any([signal, deadline]) : deadline) : signal;
+/** Aborts when any of the given signals does; undefined when none is given. */
+export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const given = signals.filter((s): s is AbortSignal => s !== undefined);
+  return given.length <= 1 ? given[0] : AbortSignal.any(given);
 }
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
+
+/** What one fetch came to: the whole answer (its RateLimit-* headers read), or why none came. */
+export type Exchange =
+  | { answered: true; status: number; headers: Headers; text: string; rateLimit: HcloudRateLimit | null }
+  | { answered: false; timedOut: boolean; err: unknown };
 
 /** One attempt's result: the answer's JSON, or the error with what the retry policy needs to judge it. */
 export type AttemptOutcome<T> =
@@ -297,17 +300,6 @@ export function timeoutSignal(ms: number): { signal: AbortSignal; clear: () => v
   );
   timer.unref();
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
-/** One attempt's signals: its own clearable timeout, combined with the caller's signal and the call's deadline. */
-export function attemptSignals(
-  timeoutMs: number,
-  ...others: (AbortSignal | undefined)[]
-): { timeoutTimer: { signal: AbortSignal; clear: () => void }; timeout: AbortSignal; signal: AbortSignal } {
-  const timeoutTimer = timeoutSignal(timeoutMs);
-  const timeout = timeoutTimer.signal;
-  const signals = [...others, timeout].filter((s): s is AbortSignal => s !== undefined);
-  return { timeoutTimer, timeout, signal: signals.length === 1 ? timeout : AbortSignal.any(signals) };
 }
 
 /** Reports one attempt to the client's request observer, with how long it took since this was called. */

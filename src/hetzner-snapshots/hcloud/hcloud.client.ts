@@ -3,7 +3,7 @@
 // Plain TypeScript with no NestJS imports; the rest of the panel reaches Hetzner only through this folder.
 
 import { waitForAction, type WaitForActionOptions } from './action-waiter';
-import { HcloudApiError } from './hcloud-api.error';
+import { isHcloudError } from './hcloud-api.error';
 import { decideRetry } from './hcloud-retry.policy';
 import type {
   HcloudAction,
@@ -32,8 +32,9 @@ import {
   answerOutcome,
   type AttemptOutcome,
   buildQuery,
+  anySignal,
   deadlineError,
-  eitherSignal,
+  type Exchange,
   imageFilterQuery,
   noAnswerError,
   noAnswerOutcome,
@@ -43,7 +44,6 @@ import {
   requestHeaders,
   serverTimeOfAnswer,
   timeoutSignal,
-  attemptSignals,
   requestReporter,
 } from './hcloud-wire';
 
@@ -197,7 +197,7 @@ export class HcloudClient implements HcloudApi {
       });
       return res.action;
     } catch (err) {
-      if (err instanceof HcloudApiError && err.status === 404) return null;
+      if (isHcloudError(err, 'not_found')) return null;
       throw err;
     }
   }
@@ -286,29 +286,12 @@ export class HcloudClient implements HcloudApi {
    * this client's clock (`now`) half-way through the request; no retries: one look is all a clock check needs.
    */
   async serverTime(): Promise<{ serverTime: Date; localMs: number; roundTripMs: number }> {
-    const path = '/servers?per_page=1';
+    const spec: RequestSpec = { method: 'GET', path: '/servers?per_page=1', safety: 'idempotent' };
     const before = this.now();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    let res: Response;
-    try {
-      res = await fetch(this.endpoint + path, {
-        method: 'GET',
-        headers: requestHeaders({ token: this.#token, userAgent: this.userAgent }, false),
-        signal: timeout,
-        redirect: 'error',
-      });
-      // Drain the body so the connection is released; its content is not needed.
-      await res.arrayBuffer();
-    } catch (err) {
-      throw noAnswerError(
-        { method: 'GET', path },
-        { timedOut: timeout.aborted, timeoutMs: this.timeoutMs, err },
-      );
-    }
+    const exchange = await this.exchange(spec);
+    if (!exchange.answered) throw noAnswerError(spec, { ...exchange, timeoutMs: this.timeoutMs });
     const after = this.now();
-    const rateLimit = readRateLimit(res.headers);
-    if (rateLimit) this.rateLimit = rateLimit;
-    return serverTimeOfAnswer({ method: 'GET', path }, res, { beforeMs: before, afterMs: after });
+    return serverTimeOfAnswer(spec, exchange, { beforeMs: before, afterMs: after });
   }
 
   private async request<T>(spec: RequestSpec): Promise<T> {
@@ -321,6 +304,10 @@ export class HcloudClient implements HcloudApi {
   }
 
   private async requestWithin<T>(spec: RequestSpec, deadline: AbortSignal | undefined): Promise<T> {
+    const throwIfStopped = (): void => {
+      if (spec.signal?.aborted) throw spec.signal.reason;
+      if (deadline?.aborted) throw deadlineError(spec, this.deadlineMs);
+    };
     for (let retriesSoFar = 0; ; retriesSoFar++) {
       const outcome = await this.attempt<T>(spec, retriesSoFar + 1, deadline);
       if (outcome.ok) return outcome.value;
@@ -334,14 +321,12 @@ export class HcloudClient implements HcloudApi {
       });
       if (!decision.retry) throw outcome.error;
       try {
-        await this.sleep(decision.delayMs, eitherSignal(spec.signal, deadline));
+        await this.sleep(decision.delayMs, anySignal(spec.signal, deadline));
       } catch (err) {
-        if (spec.signal?.aborted) throw spec.signal.reason;
-        if (deadline?.aborted) throw deadlineError(spec, this.deadlineMs);
+        throwIfStopped();
         throw err;
       }
-      if (spec.signal?.aborted) throw spec.signal.reason;
-      if (deadline?.aborted) throw deadlineError(spec, this.deadlineMs);
+      throwIfStopped();
     }
   }
 
@@ -350,45 +335,43 @@ export class HcloudClient implements HcloudApi {
     attempt: number,
     deadline?: AbortSignal,
   ): Promise<AttemptOutcome<T>> {
-    const url = this.endpoint + spec.path;
-    const { timeoutTimer, timeout, signal } = attemptSignals(this.timeoutMs, spec.signal, deadline);
-    const headers = requestHeaders(
-      { token: this.#token, userAgent: this.userAgent },
-      spec.body !== undefined,
-    );
     const report = requestReporter(this.onRequest, spec, attempt);
+    const exchange = await this.exchange(spec, deadline);
+    if (!exchange.answered) {
+      report(exchange.timedOut ? 'timeout' : 'network-error');
+      return noAnswerOutcome(spec, { ...exchange, timeoutMs: this.timeoutMs });
+    }
+    report(exchange.status, exchange.rateLimit ?? undefined);
+    return answerOutcome<T>(spec, exchange, (text) => this.redact(text));
+  }
 
-    let status: number;
-    let text: string;
-    let responseHeaders: Headers;
+  /**
+   * One request and its whole answer under a per-request timeout (plus the caller's signal and the call's
+   * deadline): every fetch of this client goes through here, and an answer's RateLimit-* headers are read here once.
+   */
+  private async exchange(spec: RequestSpec, deadline?: AbortSignal): Promise<Exchange> {
+    const timeout = timeoutSignal(this.timeoutMs);
+    let answer: { status: number; headers: Headers; text: string };
     try {
-      const res = await fetch(url, {
+      const res = await fetch(this.endpoint + spec.path, {
         method: spec.method,
-        headers,
+        headers: requestHeaders({ token: this.#token, userAgent: this.userAgent }, spec.body !== undefined),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal,
+        signal: anySignal(spec.signal, deadline, timeout.signal),
         redirect: 'error',
       });
-      status = res.status;
-      responseHeaders = res.headers;
       // Read the body inside the try: the timeout also covers a response that stalls half-way.
-      text = await res.text();
+      answer = { status: res.status, headers: res.headers, text: await res.text() };
     } catch (err) {
       // The caller's own cancellation is not a failure to retry or describe: pass it on as it came.
       if (spec.signal?.aborted) throw spec.signal.reason;
-      const timedOut = timeout.aborted || deadline?.aborted === true;
-      report(timedOut ? 'timeout' : 'network-error');
-      return noAnswerOutcome(spec, { timedOut, timeoutMs: this.timeoutMs, err });
+      return { answered: false, timedOut: timeout.signal.aborted || deadline?.aborted === true, err };
     } finally {
-      timeoutTimer.clear();
+      timeout.clear();
     }
-
-    const rateLimit = readRateLimit(responseHeaders);
+    const rateLimit = readRateLimit(answer.headers);
     if (rateLimit) this.rateLimit = rateLimit;
-    report(status, rateLimit ?? undefined);
-    return answerOutcome<T>(spec, { status, text, headers: responseHeaders, rateLimit }, (text) =>
-      this.redact(text),
-    );
+    return { answered: true, ...answer, rateLimit };
   }
 
   // Belt and braces: should the API ever echo the token in an error message, it must not travel further.
