@@ -1,5 +1,9 @@
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../lease/cycle-lease';
 import { panelSnapshotLabels } from '../labels/snapshot-labels';
+import { ServerState } from '../server-state/server-state.entity';
+import { ServerStateStore } from '../server-state/server-state.store';
+import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
+import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { readDeleted, readHooks } from './cycle-run.store';
 import { buildCycleSut, CycleSut, hcloudError, notFound, SUT_SERVER_ID } from './cycle.testing';
 
@@ -224,6 +228,33 @@ describe('SnapshotCycleService', () => {
       expect(world.hetzner.callsOf('createImage')).toEqual([]);
       expect(world.hetzner.callsOf('waitForAction')).toEqual([run.actionId]);
       expect(world.hookRuns.map((hook) => hook.command)).toEqual(['thaw']);
+    });
+
+    it("announces the server by the name last seen, the cycle's before the snapshots page's, without asking Hetzner", async () => {
+      const pageSaw = {
+        id: SUT_SERVER_ID,
+        name: 'web-old',
+        serverType: 'cx22',
+        location: 'fsn1',
+        status: 'running',
+      };
+      await new SnapshotListStore(world.db.getRepository(SnapshotListCache)).saveDetails(
+        SUT_SERVER_ID,
+        { pricing: null, server: pageSaw },
+        world.clock.now(),
+      );
+      await leftWaiting();
+      await world.sut.resumeInterrupted();
+      await new ServerStateStore(world.db.getRepository(ServerState)).saveServerName(
+        SUT_SERVER_ID,
+        'web-renamed',
+        world.clock.now(),
+      );
+      await leftWaiting();
+      await world.sut.resumeInterrupted();
+
+      expect(world.finished.map((event) => event.serverName)).toEqual(['web-old', 'web-renamed']);
+      expect(world.hetzner.callsOf('getServer')).toEqual([]);
     });
 
     it('is interrupted when Hetzner no longer knows the action', async () => {
