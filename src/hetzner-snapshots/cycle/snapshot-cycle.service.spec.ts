@@ -316,6 +316,26 @@ describe('SnapshotCycleService', () => {
       );
     });
 
+    it('stops between deletions at shutdown, keeps what it deleted on the run and says so', async () => {
+      const [, oldest, older] = seedAuto(world, 1, 40, 30, 2, 3);
+      const deleteImage = world.hetzner.api.deleteImage;
+      world.hetzner.api.deleteImage = async (id) => {
+        await deleteImage(id);
+        void world.sut.onModuleDestroy();
+      };
+
+      const outcome = await world.sut.prune();
+
+      expect(world.hetzner.callsOf('deleteImage')).toEqual([oldest.id]);
+      expect(world.hetzner.images.has(older.id)).toBe(true);
+      expect(outcome.run).toMatchObject({ trigger: 'prune', status: 'interrupted' });
+      expect(readDeleted(outcome.run!).map((d) => d.id)).toEqual([oldest.id]);
+      expect(outcome.run!.pruneNote).toMatch(/^Deleted 1 snapshot past retention\..*shutting down/);
+      expect(outcome.message).toBe(
+        'The panel was stopped during this prune after deleting 1 snapshot; the next cycle prunes again.',
+      );
+    });
+
     it('previews without deleting or recording anything', async () => {
       const [, old] = seedAuto(world, 1, 30, 2, 3);
 
