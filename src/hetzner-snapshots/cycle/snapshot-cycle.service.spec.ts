@@ -316,6 +316,22 @@ describe('SnapshotCycleService', () => {
       );
     });
 
+    it('writes each deletion to the run as it happens, so a process killed mid-prune still shows it', async () => {
+      const [, oldest, older] = seedAuto(world, 1, 40, 30, 2, 3);
+      const deleteImage = world.hetzner.api.deleteImage;
+      const storedBeforeEach: number[][] = [];
+      world.hetzner.api.deleteImage = async (id) => {
+        const [run] = await world.runs();
+        storedBeforeEach.push(readDeleted(run).map((d) => d.id));
+        await deleteImage(id);
+      };
+
+      await world.sut.prune();
+
+      expect(world.hetzner.callsOf('deleteImage')).toEqual([oldest.id, older.id]);
+      expect(storedBeforeEach).toEqual([[], [oldest.id]]);
+    });
+
     it('stops between deletions at shutdown, keeps what it deleted on the run and says so', async () => {
       const [, oldest, older] = seedAuto(world, 1, 40, 30, 2, 3);
       const deleteImage = world.hetzner.api.deleteImage;
