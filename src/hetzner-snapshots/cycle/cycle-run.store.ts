@@ -1,12 +1,11 @@
 // The scheduler's database access: cycle runs (written step by step so a restart can resume one), the
-// settings it reads (from PanelSettingsStore), the nudge that tells the snapshots page its cached list
-// is out of date (through SnapshotListStore, which owns that table), and the server's last known name.
+// settings it reads (from PanelSettingsStore), and the nudge that tells the snapshots page its cached list
+// is out of date (through SnapshotListStore, which owns that table).
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
 import type { RetentionPolicy } from '../retention/retention.policy';
 import { PanelSettingsStore } from '../settings/panel-settings.store';
-import { ServerStateStore } from '../server-state/server-state.store';
 import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import type { CycleHooks } from './snapshot-hook.runner';
@@ -36,7 +35,6 @@ export class CycleRunStore {
     @InjectRepository(CycleRun) private readonly runs: Repository<CycleRun>,
     private readonly settingsStore: PanelSettingsStore,
     private readonly snapshotList: SnapshotListStore,
-    private readonly serverState: ServerStateStore,
   ) {}
 
   // The run's state machine, one named transition per step. Each writes the row at once, so a process killed
@@ -222,13 +220,8 @@ export class CycleRunStore {
     return this.snapshotList.markStale(serverId);
   }
 
-  /**
-   * The server's last known name, so pages, the CLI and resumed runs need not ask Hetzner: the state row's
-   * (the cycle keeps it current, renames included), else the snapshots page's, from before that row existed.
-   */
+  /** The server's name as the snapshots page last saw it, so pages and the CLI need not ask Hetzner. */
   async cachedServerName(serverId: number): Promise<string | null> {
-    const known = await this.serverState.lastServerName(serverId);
-    if (known) return known;
     const name: unknown = (await this.snapshotList.read(serverId))?.server?.name;
     return typeof name === 'string' ? name : null;
   }

@@ -248,13 +248,12 @@ export async function buildCycleSut(
     db.getRepository(PanelSettings),
     new AuditService(db.getRepository(AuditEntry), clock),
   );
-  const serverState = new ServerStateStore(db.getRepository(ServerState));
   const store = new CycleRunStore(
     db.getRepository(CycleRun),
     settingsStore,
     new SnapshotListStore(db.getRepository(SnapshotListCache)),
-    serverState,
   );
+  const serverState = new ServerStateStore(db.getRepository(ServerState));
   const leases = new LeaseService(db, clock);
   const sut = new SnapshotCycleService(
     connection,
@@ -264,6 +263,7 @@ export async function buildCycleSut(
     new SnapshotTaker(store, serverState, clock),
     new SnapshotPruner(options, store, serverState, clock),
     events,
+    serverState,
     clock,
     new LimitStore(db.getRepository(ProjectLimit)),
   );

@@ -10,6 +10,7 @@ import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../lease/cycle-lease';
 import { LeaseKeeper, LeaseService } from '../lease/lease.service';
 import { LimitStore } from '../limits/limit.store';
 import { PluginLogger } from '../logging/plugin.logger';
+import { ServerStateStore } from '../server-state/server-state.store';
 import { CycleHookStep } from './cycle-hooks.step';
 import { CycleRun, CycleRunStatus, CycleRunTrigger } from './cycle-run.entity';
 import { CycleRunStore, readHooks } from './cycle-run.store';
@@ -57,6 +58,7 @@ export class SnapshotCycleService implements OnModuleDestroy {
     private readonly taker: SnapshotTaker,
     private readonly pruner: SnapshotPruner,
     private readonly events: EventEmitter2,
+    private readonly serverState: ServerStateStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly limits: LimitStore,
   ) {}
@@ -199,7 +201,10 @@ export class SnapshotCycleService implements OnModuleDestroy {
     // A prune keeps its trigger: it is not a snapshot cycle, for the history, the notifications and "last success".
     this.store.resumed(run);
     try {
-      if (run.serverId !== null) result.serverName = await this.store.cachedServerName(run.serverId);
+      if (run.serverId !== null)
+        result.serverName =
+          (await this.serverState.lastServerName(run.serverId)) ??
+          (await this.store.cachedServerName(run.serverId));
       // Set inside the attempt: a missing token there still owes the post hook.
       const session: { api?: HcloudApi } = {};
       const attempt = await this.hooks.around(run, readHooks(run), { withPre: false, signal }, async () => {
