@@ -77,6 +77,15 @@ describe('cycleOutcome', () => {
       'interrupted',
       'The panel was stopped during this cycle before a snapshot was requested; nothing was pruned.',
     ],
+    [
+      'a prune stopped at shutdown after one deletion',
+      { ...snapshotRun, trigger: 'prune' as const, imageId: null, actionId: null, deleted: '[{"id":1}]' },
+      { failure: new CycleStepError('prune_incomplete', 'Pruning stopped early.'), postHookFailure: null },
+      true,
+      'interrupted',
+      'interrupted',
+      'The panel was stopped during this prune after deleting 1 snapshot; the next cycle prunes again.',
+    ],
   ])('%s', (_name, run, result, aborted, status, errorCode, message) => {
     expect(cycleOutcome({ run, result, aborted })).toMatchObject({
       kind: 'finished',

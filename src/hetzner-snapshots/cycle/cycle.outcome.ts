@@ -41,11 +41,7 @@ export function cycleOutcome(input: {
   let end: Omit<Extract<CycleEnd, { kind: 'finished' }>, 'message'>;
   if (result.failure) {
     const failure = aborted
-      ? {
-          code: 'interrupted',
-          message:
-            'The panel was stopped during this cycle before a snapshot was requested; nothing was pruned.',
-        }
+      ? { code: 'interrupted', message: stoppedMessage(run.trigger, deletedCount) }
       : describeCycleFailure(result.failure);
     const status = aborted
       ? 'interrupted'
@@ -88,6 +84,14 @@ export function cycleOutcome(input: {
         ? (end.pruneNote ?? 'Pruned.')
         : `Snapshot ${run.imageId} is available${deletedCount > 0 ? `; ${plural(deletedCount, 'old snapshot')} deleted` : ''}.`;
   return { ...end, message };
+}
+
+/** A run cut off at shutdown with nothing to follow: a snapshot cycle before its request, or a prune between deletions. */
+function stoppedMessage(trigger: CycleRun['trigger'], deletedCount: number): string {
+  if (trigger !== 'prune')
+    return 'The panel was stopped during this cycle before a snapshot was requested; nothing was pruned.';
+  const deleted = deletedCount > 0 ? ` after deleting ${plural(deletedCount, 'snapshot')}` : '';
+  return `The panel was stopped during this prune${deleted}; the next cycle prunes again.`;
 }
 
 function lowerFirst(text: string): string {

@@ -1,5 +1,9 @@
 import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../lease/cycle-lease';
 import { panelSnapshotLabels } from '../labels/snapshot-labels';
+import { ServerState } from '../server-state/server-state.entity';
+import { ServerStateStore } from '../server-state/server-state.store';
+import { SnapshotListCache } from '../snapshot-list/snapshot-list-cache.entity';
+import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { readDeleted, readHooks } from './cycle-run.store';
 import { buildCycleSut, CycleSut, hcloudError, notFound, SUT_SERVER_ID } from './cycle.testing';
 
@@ -226,6 +230,33 @@ describe('SnapshotCycleService', () => {
       expect(world.hookRuns.map((hook) => hook.command)).toEqual(['thaw']);
     });
 
+    it("announces the server by the name last seen, the cycle's before the snapshots page's, without asking Hetzner", async () => {
+      const pageSaw = {
+        id: SUT_SERVER_ID,
+        name: 'web-old',
+        serverType: 'cx22',
+        location: 'fsn1',
+        status: 'running',
+      };
+      await new SnapshotListStore(world.db.getRepository(SnapshotListCache)).saveDetails(
+        SUT_SERVER_ID,
+        { pricing: null, server: pageSaw },
+        world.clock.now(),
+      );
+      await leftWaiting();
+      await world.sut.resumeInterrupted();
+      await new ServerStateStore(world.db.getRepository(ServerState)).saveServerName(
+        SUT_SERVER_ID,
+        'web-renamed',
+        world.clock.now(),
+      );
+      await leftWaiting();
+      await world.sut.resumeInterrupted();
+
+      expect(world.finished.map((event) => event.serverName)).toEqual(['web-old', 'web-renamed']);
+      expect(world.hetzner.callsOf('getServer')).toEqual([]);
+    });
+
     it('is interrupted when Hetzner no longer knows the action', async () => {
       await leftWaiting();
       world.hetzner.failNext('waitForAction', notFound('/actions/1'));
@@ -282,6 +313,42 @@ describe('SnapshotCycleService', () => {
       expect(outcome.run).toMatchObject({ status: 'failed', errorCode: 'prune_not_possible' });
       expect(outcome.run!.pruneNote).toMatch(
         /^Nothing was deleted: the stored retention tiers .* are not readable/,
+      );
+    });
+
+    it('writes each deletion to the run as it happens, so a process killed mid-prune still shows it', async () => {
+      const [, oldest, older] = seedAuto(world, 1, 40, 30, 2, 3);
+      const deleteImage = world.hetzner.api.deleteImage;
+      const storedBeforeEach: number[][] = [];
+      world.hetzner.api.deleteImage = async (id) => {
+        const [run] = await world.runs();
+        storedBeforeEach.push(readDeleted(run).map((d) => d.id));
+        await deleteImage(id);
+      };
+
+      await world.sut.prune();
+
+      expect(world.hetzner.callsOf('deleteImage')).toEqual([oldest.id, older.id]);
+      expect(storedBeforeEach).toEqual([[], [oldest.id]]);
+    });
+
+    it('stops between deletions at shutdown, keeps what it deleted on the run and says so', async () => {
+      const [, oldest, older] = seedAuto(world, 1, 40, 30, 2, 3);
+      const deleteImage = world.hetzner.api.deleteImage;
+      world.hetzner.api.deleteImage = async (id) => {
+        await deleteImage(id);
+        void world.sut.onModuleDestroy();
+      };
+
+      const outcome = await world.sut.prune();
+
+      expect(world.hetzner.callsOf('deleteImage')).toEqual([oldest.id]);
+      expect(world.hetzner.images.has(older.id)).toBe(true);
+      expect(outcome.run).toMatchObject({ trigger: 'prune', status: 'interrupted' });
+      expect(readDeleted(outcome.run!).map((d) => d.id)).toEqual([oldest.id]);
+      expect(outcome.run!.pruneNote).toMatch(/^Deleted 1 snapshot past retention\..*shutting down/);
+      expect(outcome.message).toBe(
+        'The panel was stopped during this prune after deleting 1 snapshot; the next cycle prunes again.',
       );
     });
 

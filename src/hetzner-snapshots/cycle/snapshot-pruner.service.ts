@@ -59,9 +59,7 @@ export class SnapshotPruner {
       this.store.pruned(run, { deleted: null, note: preview.note });
       return;
     }
-    const pruned = await this.carryOut(api, preview.images, preview.plan, signal, (deleted) =>
-      this.store.deletionRecorded(run, deleted),
-    );
+    const pruned = await this.carryOut(run, api, preview.images, preview.plan, signal);
     this.store.pruned(run, pruned);
   }
 
@@ -72,7 +70,7 @@ export class SnapshotPruner {
       this.store.pruned(run, { deleted: null, note: preview.note });
       throw new CycleStepError('prune_not_possible', preview.note ?? 'Nothing was deleted.');
     }
-    const pruned = await this.carryOut(api, preview.images, preview.plan, signal);
+    const pruned = await this.carryOut(run, api, preview.images, preview.plan, signal);
     this.store.pruned(run, pruned);
     if (pruned.stoppedBy) throw new CycleStepError('prune_incomplete', pruned.stoppedBy);
   }
@@ -127,13 +125,16 @@ export class SnapshotPruner {
     );
   }
 
-  /** Deletes what the plan chose, oldest first; a protected or vanished snapshot is noted, anything else stops pruning. */
+  /**
+   * Deletes what the plan chose, oldest first, each deletion written to the run at once (a process killed
+   * mid-prune still shows what it deleted); a protected or vanished snapshot is noted, anything else stops pruning.
+   */
   private async carryOut(
+    run: CycleRun,
     api: HcloudApi,
     images: HcloudImage[],
     plan: RetentionPlan,
     signal: AbortSignal,
-    onDeleted?: (deletedSoFar: DeletedSnapshot[]) => Promise<unknown>,
   ): Promise<PruneResult> {
     const byId = new Map(images.map((image) => [image.id, image]));
     const reasons = new Map(plan.decisions.map((decision) => [decision.id, decision.detail]));
@@ -165,7 +166,7 @@ export class SnapshotPruner {
         }
         continue;
       }
-      await onDeleted?.(deleted);
+      await this.store.deletionRecorded(run, deleted);
     }
     const head =
       deleted.length > 0

@@ -3,7 +3,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { HcloudApiError } from '../hcloud';
 import { describeLimitError, isLimitError, LimitedResource, limitsOf, nearLimitWarning } from './limit.rules';
 import { ProjectLimit } from './project-limit.entity';
 
@@ -17,13 +16,13 @@ export class LimitStore {
     opts: { resource: LimitedResource; count: number | null; at: Date },
   ): Promise<void> {
     if (!isLimitError(err)) return;
-    const limit = limitsOf(err as HcloudApiError).find((l) => l.limit !== null)?.limit ?? null;
+    const limit = limitsOf(err).find((l) => l.limit !== null)?.limit ?? null;
     await this.limits.save({
       resource: opts.resource,
       refusedAt: opts.at,
       limitValue: limit,
       countAtRefusal: opts.count,
-      message: describeLimitError(err as HcloudApiError, opts.resource),
+      message: describeLimitError(err, opts.resource),
     });
   }
 

@@ -56,7 +56,6 @@ export class CoverageService {
       if (this.cached) return this.cached.facts;
       throw new CoverageNotKnownYet();
     }
-    if (fresh && !knownServer) return this.cached!.facts;
     let client = opts.client;
     let server = knownServer;
     let pricing = opts.known?.pricing ?? null;

@@ -1,17 +1,11 @@
 // The retention timeline's geometry: the local boundaries of the tier buckets, the axis ticks, the marks'
 // shapes as SVG paths, and the rounding of coordinates. Pure.
 import { DateTime } from 'luxon';
-import type { TierName } from './retention.tiers';
+import { TIER_UNIT, type TierName } from './retention.tiers';
 import type { MarkShape } from './retention-timeline.model';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
-export const TIER_UNIT: Record<TierName, 'hour' | 'day' | 'week' | 'month'> = {
-  hourly: 'hour',
-  daily: 'day',
-  weekly: 'week',
-  monthly: 'month',
-};
 
 /** Where the buckets a tier keeps begin, newest first: the current bucket's start, then one unit back each. */
 export function tierBoundaries(tier: TierName, count: number, now: Date, timeZone: string): number[] {

@@ -3,9 +3,9 @@
 import { formatPanelTime } from '../time/panel-time.format';
 import type { SnapshotOrigin } from '../labels/snapshot-labels';
 import type { RetentionDecision } from './retention.policy';
-import type { TierName } from './retention.tiers';
+import { TIER_UNIT, type TierName } from './retention.tiers';
 import { plural } from '../wording/plural';
-import { DAY_MS, HOUR_MS, TIER_UNIT } from './retention-timeline.axis';
+import { DAY_MS, HOUR_MS } from './retention-timeline.axis';
 import {
   LANE_ORDER,
   oldestFirst,

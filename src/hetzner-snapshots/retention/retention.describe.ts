@@ -1,21 +1,7 @@
 import { RetentionPolicyError } from './retention-policy.error';
 import { assertValidRetentionPolicy, type RetentionPolicy } from './retention.policy';
-import { TIER_NAMES, type TierName } from './retention.tiers';
+import { TIER_BUCKET_DAYS, TIER_NAMES, TIER_UNIT } from './retention.tiers';
 import { plural } from '../wording/plural';
-
-// Bucket lengths in days; a month is its average length, close enough for "about".
-const TIER_BUCKET_DAYS: Record<TierName, number> = {
-  hourly: 1 / 24,
-  daily: 1,
-  weekly: 7,
-  monthly: 365.25 / 12,
-};
-const TIER_UNIT: Record<TierName, string> = {
-  hourly: 'hour',
-  daily: 'day',
-  weekly: 'week',
-  monthly: 'month',
-};
 
 /**
  * How many automatic snapshots the policy holds in steady state with regular runs: every run inside

@@ -4,7 +4,7 @@
 import { IANAZone } from 'luxon';
 import { RetentionPolicyError } from './retention-policy.error';
 import { summarizePlan } from './retention.summary';
-import { TIER_NAMES, tierLocator, type TierName } from './retention.tiers';
+import { TIER_NAMES, TIER_UNIT, tierLocator, type TierName } from './retention.tiers';
 import { plural } from '../wording/plural';
 import { formatDuration } from '../time/duration.format';
 import {
@@ -35,12 +35,6 @@ const TIER_REASON: Record<TierName, KeepReason> = {
   daily: 'tier-daily',
   weekly: 'tier-weekly',
   monthly: 'tier-monthly',
-};
-const TIER_UNIT: Record<TierName, string> = {
-  hourly: 'hour',
-  daily: 'day',
-  weekly: 'week',
-  monthly: 'month',
 };
 
 /** Throws RetentionPolicyError('invalid_policy') naming the first bad field. */

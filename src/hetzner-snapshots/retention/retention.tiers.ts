@@ -2,6 +2,20 @@ import { DateTime } from 'luxon';
 
 export type TierName = 'hourly' | 'daily' | 'weekly' | 'monthly';
 export const TIER_NAMES: readonly TierName[] = ['hourly', 'daily', 'weekly', 'monthly'];
+/** The calendar unit each tier keeps one snapshot of, as a word. */
+export const TIER_UNIT: Record<TierName, 'hour' | 'day' | 'week' | 'month'> = {
+  hourly: 'hour',
+  daily: 'day',
+  weekly: 'week',
+  monthly: 'month',
+};
+// Bucket lengths in days; a month is its average length, close enough for "about" and for drawing.
+export const TIER_BUCKET_DAYS: Record<TierName, number> = {
+  hourly: 1 / 24,
+  daily: 1,
+  weekly: 7,
+  monthly: 365.25 / 12,
+};
 
 /** Where a snapshot falls in one tier. */
 export interface TierSlot {

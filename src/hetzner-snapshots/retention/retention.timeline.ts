@@ -5,7 +5,7 @@
 import { formatPanelTime } from '../time/panel-time.format';
 import type { SnapshotOrigin } from '../labels/snapshot-labels';
 import type { RetentionDecision } from './retention.policy';
-import { TIER_NAMES, type TierName } from './retention.tiers';
+import { TIER_BUCKET_DAYS, TIER_NAMES } from './retention.tiers';
 import { plural } from '../wording/plural';
 import {
   LANE_ORDER,
@@ -44,12 +44,6 @@ const TOP = 26;
 const LANE_HEIGHT = 26;
 const TIER_HEIGHT = 14;
 const AXIS_LABELS = 22;
-const TIER_BUCKET_DAYS: Record<TierName, number> = {
-  hourly: 1 / 24,
-  daily: 1,
-  weekly: 7,
-  monthly: 365.25 / 12,
-};
 const LANE_LABEL: Record<SnapshotOrigin, string> = {
   auto: 'Automatic',
   manual: 'Manual',
