@@ -382,6 +382,27 @@ describe('snapshots page (e2e)', () => {
     expect(imageListings(fake)).toHaveLength(attempts);
   });
 
+  it('when Hetzner hangs, the page waits at most its one 8 s budget for the list and the volumes together', async () => {
+    w = await startSnapshotsWorld();
+    const { fake, server, clock } = w;
+    const image = fake.addImage({ serverId: server.id, description: 'still here' });
+    fake.addVolume({ serverId: server.id, name: 'data' });
+    fake.addVolume({ serverId: server.id, name: 'logs' });
+    expect((await w.agent.get('/snapshots')).text).toContain('data-not-covered="volumes"');
+    // The list is due again, and so are the volumes (read at most every 30 minutes).
+    clock.advance(31 * 60_000);
+    fake.failNext({ method: 'GET', path: '/v1/images', hang: true, times: 20 });
+    fake.failNext({ method: 'GET', path: /^\/v1\/volumes\//, hang: true, times: 20 });
+
+    const started = performance.now();
+    const res = await w.agent.get('/snapshots');
+    // 5 s per request (the interactive deadline): the list and two volumes one after another took 15 s.
+    expect(performance.now() - started).toBeLessThan(11_000);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-stale="true"');
+    expect(rowText(res.text, image.id)).toContain('still here');
+  });
+
   it('when the token is rejected, says so and points to Settings, keeping the last list', async () => {
     w = await startSnapshotsWorld();
     const { fake, server, clock } = w;

@@ -190,6 +190,24 @@ describe('verify: restore drills (e2e)', () => {
     });
   });
 
+  it('refusals on the verify page: an unknown snapshot or drill is a 404, another server’s a 409, Hetzner down a 503', async () => {
+    expect((await agent.get('/snapshots/999999/verify')).status).toBe(404);
+    expect((await agent.get('/drills/999999')).status).toBe(404);
+
+    const others = fake.addImage({ serverId: fake.servers()[1].id, description: 'db nightly', labels: AUTO });
+    const refused = await agent.get(`/snapshots/${others.id}/verify`);
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain(`Snapshot ${others.id} was not taken of this server`);
+    expect(refused.text).toContain('href="/drills"');
+
+    fake.failNext({ path: `/v1/servers/${server.id}`, status: 503, code: 'unavailable', times: 20 });
+    const down = await agent.get(`/snapshots/${snapshot.id}/verify`);
+    expect(down.status).toBe(503);
+    expect(down.text).toContain('HTTP 503');
+    expect(down.text).not.toContain('Start the drill');
+    expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
   it('a drill whose server never becomes running: failed, loud, and the server is deleted all the same', async () => {
     fake.setNewServers({ boot: 'stuck' });
     const location = await startDrill();

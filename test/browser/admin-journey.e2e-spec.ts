@@ -9,7 +9,13 @@ import { Browser, Page } from 'playwright-core';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../../src/fake-hcloud';
 import { SnapshotCycleService } from '../../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { AuthService } from '../../src/host/auth/auth.service';
-import { describeBrowser, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
+import {
+  collectProblems,
+  describeBrowser,
+  launchBrowser,
+  screenshot,
+  SCREENSHOT_DIR,
+} from '../support/browser';
 import { PanelHarness, startPanel } from '../support/panel-harness';
 
 const SUITE = 'admin-journey';
@@ -67,11 +73,7 @@ describeBrowser('an admin’s journey in Chromium', () => {
         console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
       );
     });
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !isExpectedRefusal(message.text()))
-        problems.push(`console error on ${page.url()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`uncaught error on ${page.url()}: ${error.message}`));
+    collectProblems(page, problems, isExpectedRefusal);
   }, 60_000);
 
   afterAll(async () => {

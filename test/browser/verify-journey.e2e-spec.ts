@@ -7,7 +7,13 @@ import * as path from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../../src/fake-hcloud';
 import { AuthService } from '../../src/host/auth/auth.service';
-import { describeBrowser, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
+import {
+  collectProblems,
+  describeBrowser,
+  launchBrowser,
+  screenshot,
+  SCREENSHOT_DIR,
+} from '../support/browser';
 import { ADMIN, PanelHarness, startPanel } from '../support/panel-harness';
 
 const SUITE = 'verify-journey';
@@ -54,11 +60,7 @@ describeBrowser('verify and restore checks in Chromium', () => {
     base = `http://127.0.0.1:${(panel.app.getHttpServer().address() as { port: number }).port}`;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 409/.test(m.text()))
-        problems.push(`console error on ${page.url()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`uncaught error on ${page.url()}: ${e.message}`));
+    collectProblems(page, problems, (text) => /status of 409/.test(text));
   }, 60_000);
 
   afterAll(async () => {

@@ -11,7 +11,13 @@ import { CycleRun } from '../../src/hetzner-snapshots/cycle/cycle-run.entity';
 import { SnapshotCycleService } from '../../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { SettingsService } from '../../src/hetzner-snapshots/settings/settings.service';
 import { SnapshotListingService } from '../../src/hetzner-snapshots/snapshots/snapshot-listing.service';
-import { describeBrowser, launchBrowser, screenshot, SCREENSHOT_DIR } from '../support/browser';
+import {
+  collectProblems,
+  describeBrowser,
+  launchBrowser,
+  screenshot,
+  SCREENSHOT_DIR,
+} from '../support/browser';
 import { ADMIN, PanelHarness, startPanel } from '../support/panel-harness';
 import { scheduleForm } from '../support/settings-forms';
 
@@ -89,7 +95,7 @@ describeBrowser('pages to look at, in Chromium', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: DESKTOP });
     page = await context.newPage();
-    watch(page);
+    collectProblems(page, problems);
     await panel.signedIn(); // creates the admin
     await page.goto(`${base}/login`);
     await page.getByLabel('Username').fill(ADMIN.username);
@@ -104,13 +110,6 @@ describeBrowser('pages to look at, in Chromium', () => {
     await panel?.close();
     await fake?.close();
   });
-
-  function watch(p: Page): void {
-    p.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error on ${p.url()}: ${m.text()}`);
-    });
-    p.on('pageerror', (e) => problems.push(`uncaught error on ${p.url()}: ${e.message}`));
-  }
 
   /** axe-core in the page (evaluated, as an injected <script> would be refused by the CSP like any other). */
   async function axe(p: Page, label: string): Promise<AxeViolation[]> {

@@ -51,3 +51,19 @@ export async function screenshot(page: Page, suite: string, step: string): Promi
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Console errors and uncaught errors of `page` go to `problems` (a journey ends expecting none), except the
+ * console errors `expected` excuses (statuses a journey provokes on purpose, which Chromium logs as errors).
+ */
+export function collectProblems(
+  page: Page,
+  problems: string[],
+  expected: (text: string) => boolean = () => false,
+): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected(message.text()))
+      problems.push(`console error on ${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught error on ${page.url()}: ${error.message}`));
+}

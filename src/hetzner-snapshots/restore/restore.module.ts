@@ -2,12 +2,13 @@
 // takes a safety snapshot first (unless skipped) and then asks Hetzner to rebuild, and a page following it.
 import { Module } from '@nestjs/common';
 import { RestoreController } from './restore.controller';
+import { RestorePagesService } from './restore-pages.service';
 import { RestoreService } from './restore.service';
 
 // Imports (the core, leases) are wired in hetzner-snapshots.module.ts.
 @Module({
   controllers: [RestoreController],
-  providers: [RestoreService],
+  providers: [RestoreService, RestorePagesService],
   exports: [RestoreService],
 })
 export class RestoreModule {}

@@ -9,6 +9,7 @@ import { planRetention, RetentionPolicy } from '../retention/retention.policy';
 import { buildRetentionTimeline, TimelineModel } from '../retention/retention.timeline';
 import { plural } from '../wording/plural';
 import { formatMoney } from './snapshot-format';
+import { toTimelineSnapshot } from './snapshots.presenter';
 import type { PricingInfo } from '../snapshot-list/snapshot-pricing';
 
 /** The average size of this server's automatic snapshots (all of its snapshots when it has none), or null. */
@@ -73,13 +74,7 @@ export function previewRetention(input: RetentionPreviewInput): RetentionPreview
           listingComplete: true,
         });
   const timeline = buildRetentionTimeline({
-    snapshots: images.map((image) => ({
-      id: image.id,
-      description: image.description ?? '',
-      created: Number.isNaN(Date.parse(image.created)) ? null : new Date(image.created),
-      origin: snapshotOrigin(image.labels),
-      protected: image.protection?.delete === true,
-    })),
+    snapshots: images.map(toTimelineSnapshot),
     plan,
     policy,
     nextRuns: input.nextRuns,

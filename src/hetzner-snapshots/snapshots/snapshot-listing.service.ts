@@ -26,9 +26,8 @@ import { isDetailsRefreshDue, isListRefreshDue, LIST_MAX_AGE_MS } from './snapsh
 import { CachedSnapshotList, SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { SnapshotOperationError } from './snapshot-operation.error';
 import { pricingInfoOf, PricingInfo, ServerInfo, serverInfoOf } from '../snapshot-list/snapshot-pricing';
+import { PageDeadline } from './page-deadline';
 
-/** How long a page view waits for Hetzner before showing what it has (the refresh carries on behind it). */
-export const PAGE_WAIT_MS = 8_000;
 /** After prices or server details could not be fetched, try again this much later, not on every refresh. */
 const DETAILS_RETRY_MS = 10 * 60_000;
 
@@ -82,18 +81,21 @@ export class SnapshotListingService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** What the snapshots page shows now. Asks Hetzner only when the cached list is due for a refresh. */
-  async state(): Promise<SnapshotsState> {
+  /**
+   * What the snapshots page shows now. Asks Hetzner only when the cached list is due for a refresh, and waits
+   * for it no longer than the page's deadline (shared with the rest of the page).
+   */
+  async state(deadline: PageDeadline = new PageDeadline()): Promise<SnapshotsState> {
     const target = await this.target();
     if (target.kind !== 'ok') return target;
     const { serverId } = target;
-    await waitAtMost(this.pollOwnActions(serverId), PAGE_WAIT_MS);
+    await deadline.finishes(this.pollOwnActions(serverId));
     let cache = await this.store.read(serverId);
     let refreshing = false;
     // While the project's budget is low, views reuse an older list: the cycles need what is left.
     const { pressure } = await this.usage.current();
     if (isListRefreshDue(cache, this.clock.now(), listMaxAgeMs(pressure, LIST_MAX_AGE_MS))) {
-      refreshing = !(await waitAtMost(this.refresh(serverId, true), PAGE_WAIT_MS));
+      refreshing = !(await deadline.finishes(this.refresh(serverId, true)));
       cache = await this.store.read(serverId);
     }
     if (!cache?.listedAt) {
@@ -266,19 +268,5 @@ export class SnapshotListingService {
   async afterOwnActions(ended: EndedAction[]): Promise<void> {
     for (const e of ended) if (!e.ok) this.logger.warn(`snapshot ${e.tracked.imageId} failed: ${e.message}`);
     for (const serverId of new Set(ended.map((e) => e.tracked.serverId))) await this.markStale(serverId);
-  }
-}
-
-/** True when `work` finished within `ms`. A real timer: it bounds how long a person waits, not domain time. */
-async function waitAtMost(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([work.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

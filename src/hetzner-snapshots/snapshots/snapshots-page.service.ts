@@ -20,6 +20,7 @@ import { formatRelative } from '../time/duration.format';
 import { formatGb } from './snapshot-format';
 import { NO_FILTER, presentSnapshots, SnapshotsFilter } from './snapshots.presenter';
 import { SnapshotListingService } from './snapshot-listing.service';
+import { PageDeadline } from './page-deadline';
 import { SnapshotsService } from './snapshots.service';
 import { CoverageService } from '../not-covered/coverage.service';
 import { LimitStore } from '../limits/limit.store';
@@ -59,7 +60,9 @@ export class SnapshotsPageService {
     form: TakeFormState = {},
     filter: SnapshotsFilter = NO_FILTER,
   ): Promise<Record<string, unknown>> {
-    const state = await this.listing.state();
+    // One budget for the list and what is not covered: a hanging API costs the page 8 s, not 8 s per part.
+    const deadline = new PageDeadline();
+    const state = await this.listing.state(deadline);
     const now = this.clock.now();
     const timeZone = this.snapshots.timeZone;
     const basePath = this.basePath;
@@ -111,7 +114,7 @@ export class SnapshotsPageService {
     const inProgress = own !== undefined || list.anyCreating;
     const refreshing = inProgress || listing.refreshing;
     const [coverage, verification, limitWarning] = await Promise.all([
-      this.coverage.view({ server: listing.server, pricing: listing.pricing }),
+      deadline.race(this.coverage.view({ server: listing.server, pricing: listing.pricing }), null),
       presentVerification({
         store: this.drills,
         imageIds: list.rows.map((row) => row.id),

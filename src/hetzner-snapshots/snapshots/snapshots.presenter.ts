@@ -10,7 +10,7 @@ import {
   RetentionPlan,
   RetentionPolicy,
 } from '../retention/retention.policy';
-import { buildRetentionTimeline, TimelineModel } from '../retention/retention.timeline';
+import { buildRetentionTimeline, TimelineModel, TimelineSnapshot } from '../retention/retention.timeline';
 import { formatCount, formatGb, formatMoney, formatUnitPrice } from './snapshot-format';
 import type { PricingInfo } from '../snapshot-list/snapshot-pricing';
 import {
@@ -100,13 +100,7 @@ export function presentSnapshots(input: SnapshotsPresenterInput): SnapshotsListV
     timeline:
       plan && input.policy
         ? buildRetentionTimeline({
-            snapshots: images.map((image) => ({
-              id: image.id,
-              description: image.description ?? '',
-              created: Number.isNaN(Date.parse(image.created)) ? null : new Date(image.created),
-              origin: snapshotOrigin(image.labels),
-              protected: image.protection?.delete === true,
-            })),
+            snapshots: images.map(toTimelineSnapshot),
             plan,
             policy: input.policy,
             nextRuns: input.nextRuns ?? [],
@@ -184,6 +178,17 @@ function presentSummary(images: HcloudImage[], pricing: PricingInfo | null): Sna
       backups !== null && pricing?.serverMonthly != null
         ? `Hetzner's Backups: ${formatPercent(pricing.backupPercentage)} of the server's ${money(pricing.serverMonthly)} a month, for 7 daily backups`
         : null,
+  };
+}
+
+/** What the retention timeline draws of a snapshot; the settings preview draws the same. */
+export function toTimelineSnapshot(image: HcloudImage): TimelineSnapshot {
+  return {
+    id: image.id,
+    description: image.description ?? '',
+    created: Number.isNaN(Date.parse(image.created)) ? null : new Date(image.created),
+    origin: snapshotOrigin(image.labels),
+    protected: image.protection?.delete === true,
   };
 }
 

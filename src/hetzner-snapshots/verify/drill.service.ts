@@ -9,7 +9,7 @@ import { CLOCK, Clock } from '../../clock/clock';
 import { connectionUnavailable, HetznerConnectionService } from '../connection/hetzner-connection.service';
 import { describeHcloudError, HcloudApiError, HcloudClient, HcloudImage, HcloudServer } from '../hcloud';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
-import { LeaseHandle, LeaseService } from '../lease/lease.service';
+import { HeldLease, LeaseService } from '../lease/lease.service';
 import { describeLimitError, isLimitError } from '../limits/limit.rules';
 import { LimitStore } from '../limits/limit.store';
 import {
@@ -110,7 +110,7 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
   }): Promise<{ run: DrillRun; plan: DrillPlan; done: Promise<DrillRun> }> {
     if (this.running)
       throw new DrillError('busy', 'A restore drill is already running; follow it on its page.');
-    const lease = await this.leases.tryAcquire(DRILL_LEASE, DRILL_LEASE_TTL_MS);
+    const lease = await this.leases.tryHold(DRILL_LEASE, DRILL_LEASE_TTL_MS);
     if (!lease) throw new DrillError('busy', 'A restore drill is already running (in another process).');
     let requests = 0;
     let prepared: { run: DrillRun; plan: DrillPlan; client: HcloudClient; serverId: number };
@@ -131,7 +131,7 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
       );
       prepared = { run, plan, client, serverId };
     } catch (err) {
-      await this.release(lease);
+      await lease.release();
       throw err;
     }
     this.logger.log(
@@ -190,13 +190,13 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
    * a stop cut off. Takes the drill lease: when another process holds it, its drill is not left over.
    */
   async cleanUp(): Promise<LeftoverDrillServer[]> {
-    const lease = await this.leases.tryAcquire(DRILL_LEASE, DRILL_LEASE_TTL_MS);
+    const lease = await this.leases.tryHold(DRILL_LEASE, DRILL_LEASE_TTL_MS);
     if (!lease) return [];
     try {
       const { client, serverId } = await this.connect({ interactive: false });
       return await this.cleanUpWith(client, serverId);
     } finally {
-      await this.release(lease);
+      await lease.release();
     }
   }
 
@@ -249,11 +249,10 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async carryOut(
     prepared: { run: DrillRun; plan: DrillPlan; client: HcloudClient; serverId: number },
-    lease: LeaseHandle,
+    lease: HeldLease,
     requests: () => number,
   ): Promise<DrillRun> {
     const { run, plan, client, serverId: panelServerId } = prepared;
-    const keeper = this.leases.keepAlive(lease);
     let drillServerId: number | null = null;
     let createdAt: Date | null = null;
     let error: string | null = null;
@@ -347,8 +346,7 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
       return finished;
     } finally {
       this.activeServerId = null;
-      await keeper.stop();
-      await this.release(lease);
+      await lease.release();
     }
   }
 
@@ -357,14 +355,6 @@ export class DrillService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.abort.signal.aborted) return 'The panel stopped during the drill.';
     if (isLimitError(err)) return describeLimitError(err, 'server');
     return describeHcloudError(err);
-  }
-
-  private async release(lease: LeaseHandle): Promise<void> {
-    await this.leases
-      .release(lease)
-      .catch((err: unknown) =>
-        this.logger.warn(`could not release the drill lease: ${(err as Error).message}`),
-      );
   }
 
   private async connect(opts: {

@@ -20,13 +20,8 @@ import {
 } from '../hetzner-snapshots.host-port';
 import { ImageIdPipe } from '../image-id.pipe';
 import { pluginView } from '../hetzner-snapshots.views';
-import {
-  HETZNER_SNAPSHOTS_OPTIONS,
-  HetznerSnapshotsModuleOptions,
-  pagePath,
-} from '../hetzner-snapshots.options';
 import { PluginAccessGuard } from '../plugin-access.guard';
-import { presentDrill } from './drill.presenter';
+import { DrillPagesService } from './drill-pages.service';
 import { DrillRunStore } from './drill-run.store';
 import { DrillError, DrillService } from './drill.service';
 import { DrillSettingsDto } from './verify.dto';
@@ -34,7 +29,6 @@ import { DrillSettingsDto } from './verify.dto';
 const CONFIRM_VIEW = pluginView('verify');
 const DRILL_VIEW = pluginView('drill');
 const DRILLS_VIEW = pluginView('drills');
-const REFRESH_SECONDS = 3;
 
 /** "Verify" on the snapshots page: the plan with its cost, then a POST (CSRF) that starts the drill. */
 @Controller('snapshots')
@@ -43,29 +37,13 @@ export class VerifyController {
   constructor(
     @Inject(HETZNER_SNAPSHOTS_HOST_PORT) private readonly host: HetznerSnapshotsHostPort,
     private readonly drills: DrillService,
-    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    private readonly pages: DrillPagesService,
   ) {}
 
   @Get(':id/verify')
   async confirmPage(@Param('id', ImageIdPipe) imageId: number, @Res() res: Response) {
     try {
-      const plan = await this.drills.plan(imageId, { interactive: true });
-      res.render(CONFIRM_VIEW, {
-        layout: this.options.layout,
-        title: 'Verify a snapshot',
-        basePath: this.path('/snapshots'),
-        drillsHref: this.path('/drills'),
-        actionHref: this.path(`/snapshots/${imageId}/verify`),
-        plan,
-        snapshot: {
-          id: plan.image.id,
-          description: plan.image.description,
-          sizeText:
-            plan.image.image_size === null
-              ? 'not known'
-              : `${plan.image.image_size.toFixed(1)} GB (disk ${plan.image.disk_size} GB)`,
-        },
-      });
+      res.render(CONFIRM_VIEW, await this.pages.confirmPage(imageId));
     } catch (err) {
       this.refusal(res, err, imageId);
     }
@@ -79,11 +57,11 @@ export class VerifyController {
         trigger: 'page',
         actor: actorOf(this.host, req),
       });
-      res.redirect(303, this.path(`/drills/${run.id}`));
+      res.redirect(303, this.pages.path(`/drills/${run.id}`));
     } catch (err) {
       if (err instanceof DrillError && err.code === 'busy') {
         this.host.flash(req, res, { kind: 'warning', message: err.message });
-        return res.redirect(303, this.path('/drills'));
+        return res.redirect(303, this.pages.path('/drills'));
       }
       this.refusal(res, err, imageId);
     }
@@ -92,18 +70,9 @@ export class VerifyController {
   private refusal(res: Response, err: unknown, imageId: number): void {
     if (!(err instanceof DrillError)) throw err;
     if (err.code === 'not_found') throw new NotFoundException(err.message);
-    res.status(err.code === 'unavailable' ? 503 : 409).render(CONFIRM_VIEW, {
-      layout: this.options.layout,
-      title: 'Verify a snapshot',
-      basePath: this.path('/snapshots'),
-      drillsHref: this.path('/drills'),
-      problem: err.message,
-      imageId,
-    });
-  }
-
-  private path(p: string): string {
-    return pagePath(this.options.routePrefix, p);
+    res
+      .status(err.code === 'unavailable' ? 503 : 409)
+      .render(CONFIRM_VIEW, this.pages.refusalPage(err, imageId));
   }
 }
 
@@ -114,19 +83,22 @@ export class DrillsController {
   constructor(
     @Inject(HETZNER_SNAPSHOTS_HOST_PORT) private readonly host: HetznerSnapshotsHostPort,
     private readonly store: DrillRunStore,
-    @Inject(HETZNER_SNAPSHOTS_OPTIONS) private readonly options: HetznerSnapshotsModuleOptions,
+    private readonly pages: DrillPagesService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
   async list(@Res() res: Response) {
-    await this.renderList(res, 200, {});
+    res.render(DRILLS_VIEW, await this.pages.drillsPage());
   }
 
   @Post('settings')
   async saveSettings(@Req() req: Request, @Body() body: unknown, @Res() res: Response) {
     const form = validateForm(DrillSettingsDto, body);
-    if (!form.ok) return this.renderList(res, 400, { errors: form.errors, values: form.values });
+    if (!form.ok)
+      return res
+        .status(400)
+        .render(DRILLS_VIEW, await this.pages.drillsPage({ errors: form.errors, values: form.values }));
     const changes = await this.store.saveConfig({
       port: form.value.port ?? null,
       schedule: form.value.schedule,
@@ -140,65 +112,13 @@ export class DrillsController {
         ? { kind: 'success', message: 'Drill settings saved.' }
         : { kind: 'info', message: 'Nothing changed: the form held the saved drill settings.' },
     );
-    res.redirect(303, this.path('/drills'));
+    res.redirect(303, this.pages.path('/drills'));
   }
 
   @Get(':id')
   async one(@Param('id', ImageIdPipe) id: number, @Res() res: Response) {
-    const run = await this.store.get(id);
-    if (!run) throw new NotFoundException();
-    const view = presentDrill(run, this.options.timeZone);
-    res.render(DRILL_VIEW, {
-      layout: this.options.layout,
-      title: `Restore drill ${run.id}`,
-      refreshSeconds: view.running ? REFRESH_SECONDS : undefined,
-      basePath: this.path('/snapshots'),
-      drillsHref: this.path('/drills'),
-      drill: view,
-    });
-  }
-
-  private async renderList(
-    res: Response,
-    status: number,
-    extra: { errors?: Record<string, string>; values?: Record<string, unknown> },
-  ) {
-    const [runs, config] = await Promise.all([this.store.recent(30), this.store.config()]);
-    const views = runs.map((r) => ({
-      ...presentDrill(r, this.options.timeZone),
-      href: this.path(`/drills/${r.id}`),
-    }));
-    const latest = views.find((v) => !v.running) ?? null;
-    const values = extra.values ?? {
-      port: config.port === null ? '' : String(config.port),
-      schedule: config.schedule,
-    };
-    res.status(status).render(DRILLS_VIEW, {
-      layout: this.options.layout,
-      title: 'Restore drills',
-      basePath: this.path('/snapshots'),
-      settingsHref: this.path('/drills/settings'),
-      drills: views,
-      latestFailed: latest?.failed ? latest : null,
-      errors: extra.errors,
-      values,
-      scheduleOptions: [
-        { value: 'off', label: 'Off', selected: values.schedule === 'off' },
-        {
-          value: 'weekly',
-          label: 'Weekly, on the newest automatic snapshot',
-          selected: values.schedule === 'weekly',
-        },
-        {
-          value: 'monthly',
-          label: 'Monthly, on the newest automatic snapshot',
-          selected: values.schedule === 'monthly',
-        },
-      ],
-    });
-  }
-
-  private path(p: string): string {
-    return pagePath(this.options.routePrefix, p);
+    const page = await this.pages.drillPage(id);
+    if (!page) throw new NotFoundException();
+    res.render(DRILL_VIEW, page);
   }
 }
