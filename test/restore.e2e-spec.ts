@@ -3,7 +3,7 @@ import { Clock } from '../src/clock/clock';
 import { FakeHcloud, FakeImageRecord, FakeServerRecord } from '../src/fake-hcloud';
 import { LeaseService } from '../src/hetzner-snapshots/lease/lease.service';
 import { RestoreService } from '../src/hetzner-snapshots/restore/restore.service';
-import { CYCLE_LEASE } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
+import { CYCLE_LEASE } from '../src/hetzner-snapshots/lease/cycle-lease';
 import { capturedLogLines, csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 
 const TOKEN = 'restore-test-token-0123456789abcdef';

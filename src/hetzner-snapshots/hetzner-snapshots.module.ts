@@ -77,7 +77,7 @@ function assemble(configured: DynamicModule, extras: HetznerSnapshotsExtras): Dy
     snapshots,
     withCore(DoctorModule, serverState, notifications, verify, coverage),
     scheduler,
-    withCore(RestoreModule, lease, limits, verify),
+    withCore(RestoreModule, lease, limits, verify, snapshotList),
     notifications,
     withCore(MetricsModule, scheduler, snapshots, notifications, snapshotList),
     verify,

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeHcloud, FakeImageRecord } from '../../src/fake-hcloud';
-import { CYCLE_LEASE_TTL_MS } from '../../src/hetzner-snapshots/cycle/snapshot-cycle.service';
+import { CYCLE_LEASE_TTL_MS } from '../../src/hetzner-snapshots/lease/cycle-lease';
 import { formatTable, publishReport, ReportRow } from './support/campaign-report';
 import { watchRequests } from './support/fault-injector';
 import {

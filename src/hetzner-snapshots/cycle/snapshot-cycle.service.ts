@@ -20,7 +20,6 @@ import { CycleResult, cycleOutcome } from './cycle.outcome';
 import { PrunePreview, SnapshotPruner } from './snapshot-pruner.service';
 import { SnapshotTaker } from './snapshot-taker.service';
 
-export { CYCLE_LEASE, CYCLE_LEASE_TTL_MS };
 export type { PrunePreview };
 
 export type CycleOutcomeStatus = CycleRunStatus | 'busy';

@@ -8,8 +8,9 @@ import { connectionUnavailable, HetznerConnectionService } from '../connection/h
 import { describeHcloudError, HcloudClient, HcloudImage, HcloudServer, isHcloudError } from '../hcloud';
 import { CodedError } from '../../errors/coded.error';
 import { LeaseService } from '../lease/lease.service';
-import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../cycle/snapshot-cycle.service';
+import { CYCLE_LEASE, CYCLE_LEASE_TTL_MS } from '../lease/cycle-lease';
 import { LimitStore } from '../limits/limit.store';
+import { SnapshotListStore } from '../snapshot-list/snapshot-list.store';
 import { estimateRestoreMinutes } from '../verify/drill.rules';
 import { DrillRunStore } from '../verify/drill-run.store';
 import {
@@ -75,6 +76,7 @@ export class RestoreService implements OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly limits: LimitStore,
     private readonly drills: DrillRunStore,
+    private readonly snapshotList: SnapshotListStore,
   ) {}
 
   /** The root password Hetzner returned for the rebuild, once: the next call returns null. */
@@ -89,6 +91,17 @@ export class RestoreService implements OnModuleDestroy {
     this.abort.abort(new Error('the panel is shutting down'));
   }
 
+  /**
+   * This server's snapshots, counted from the snapshots page's cached list when there is one (the page warns
+   * from the same count); only without one are they listed, page by page, inside the confirmation's budget.
+   */
+  private async snapshotCount(client: HcloudClient, serverId: number): Promise<number> {
+    const cached = await this.snapshotList.read(serverId);
+    if (cached) return cached.images.length;
+    return (await client.listImages({ type: 'snapshot' })).filter((i) => i.created_from?.id === serverId)
+      .length;
+  }
+
   /** The server and the snapshot as Hetzner has them now, and whether one may replace the other's disk. */
   async target(imageId: number): Promise<RestoreTarget> {
     // The confirmation page waits on this: the interactive profile (about 5 s in all), not the job's patience.
@@ -100,10 +113,7 @@ export class RestoreService implements OnModuleDestroy {
       const limitRefusal =
         known === null
           ? null
-          : await this.limits.snapshotWarning(
-              (await client.listImages({ type: 'snapshot' })).filter((i) => i.created_from?.id === server.id)
-                .length,
-            );
+          : await this.limits.snapshotWarning(await this.snapshotCount(client, server.id));
       const willBeRefused =
         limitRefusal !== null && /will likely be refused/.test(limitRefusal) ? limitRefusal : null;
       const safety = {
