@@ -4,7 +4,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
 import { FieldErrors, FORM_ERROR, validateForm } from '../../forms/form-validation';
-import { registerSecret } from '../../logging/line.logger';
 import type { AuditActor } from '../audit/audit-change';
 import { AuditService } from '../audit/audit.service';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
@@ -124,10 +123,7 @@ export class NotificationChannelsService {
           errors.secret = `${FORMAT_LABELS[dto.format]} webhooks take no secret: the address itself is the secret.`;
         let secretEncrypted = existing?.secretEncrypted ?? null;
         if (dto.clearSecret || dto.format === 'slack' || dto.format === 'discord') secretEncrypted = null;
-        if (given) {
-          registerSecret(given);
-          secretEncrypted = encryptChannelSecret(given, this.options.notificationSecretKey);
-        }
+        if (given) secretEncrypted = encryptChannelSecret(given, this.options.notificationSecretKey);
         patch = {
           name: dto.name,
           format: dto.format,
@@ -153,10 +149,9 @@ export class NotificationChannelsService {
         let secretEncrypted = existing?.secretEncrypted ?? null;
         if (dto.passwordSource !== 'stored') secretEncrypted = null;
         if (dto.passwordSource === 'stored') {
-          if (dto.password) {
-            registerSecret(dto.password);
+          if (dto.password)
             secretEncrypted = encryptChannelSecret(dto.password, this.options.notificationSecretKey);
-          } else if (!secretEncrypted)
+          else if (!secretEncrypted)
             errors.password = 'Enter the SMTP password, or pick "none" or SMTP_PASSWORD.';
           if (!username) errors.username = 'Enter the SMTP user name the password belongs to.';
         }
