@@ -83,7 +83,13 @@ const events = () =>
 const at = (path: string) => hook.received.filter((r) => r.path === path);
 const bodies = (path: string) => at(path).map((r) => JSON.parse(r.body) as Record<string, unknown>);
 
-function emailRow(name: string, port: number, user: string, passwordSource: 'stored' | 'environment') {
+function emailRow(
+  name: string,
+  port: number,
+  user: string,
+  passwordSource: 'stored' | 'environment',
+  security: 'none' | 'starttls' = 'none',
+) {
   return {
     name,
     kind: 'email' as const,
@@ -91,12 +97,30 @@ function emailRow(name: string, port: number, user: string, passwordSource: 'sto
     emailJson: JSON.stringify({
       host: '127.0.0.1',
       port,
-      security: 'none',
+      security,
       username: user,
       passwordSource,
       from: 'panel@example.com',
       to: ['ops@example.com', 'oncall@example.com'],
     }),
+  };
+}
+
+/** The e-mail form for mailStored's user, with the password to store. */
+function storedMailForm(csrf: string, password: string) {
+  return {
+    _csrf: csrf,
+    name: 'Ops e-mail',
+    host: '127.0.0.1',
+    port: String(mailStored.port),
+    security: 'none',
+    username: 'mailer',
+    passwordSource: 'stored',
+    password,
+    from: 'panel@example.com',
+    to: 'ops@example.com',
+    enabled: 'on',
+    'event:cycle.failed': 'on',
   };
 }
 
@@ -333,20 +357,7 @@ describe('settings page and secrets', () => {
     const created = await agent
       .post('/settings/notifications/email')
       .type('form')
-      .send({
-        _csrf: csrf,
-        name: 'Ops e-mail',
-        host: '127.0.0.1',
-        port: String(mailStored.port),
-        security: 'none',
-        username: 'mailer',
-        passwordSource: 'stored',
-        password: 'not-the-password',
-        from: 'panel@example.com',
-        to: 'ops@example.com',
-        enabled: 'on',
-        'event:cycle.failed': 'on',
-      });
+      .send(storedMailForm(csrf, 'not-the-password'));
     expect(created.status).toBe(303);
     const [row] = await panel
       .get<Repository<NotificationChannel>>(getRepositoryToken(NotificationChannel))
@@ -361,20 +372,7 @@ describe('settings page and secrets', () => {
     await agent
       .post(`/settings/notifications/${row.id}`)
       .type('form')
-      .send({
-        _csrf: csrf,
-        name: 'Ops e-mail',
-        host: '127.0.0.1',
-        port: String(mailStored.port),
-        security: 'none',
-        username: 'mailer',
-        passwordSource: 'stored',
-        password: SMTP_STORED,
-        from: 'panel@example.com',
-        to: 'ops@example.com',
-        enabled: 'on',
-        'event:cycle.failed': 'on',
-      });
+      .send(storedMailForm(csrf, SMTP_STORED));
     const edit = await agent.get(`/settings/notifications/${row.id}`);
     expect(edit.text).not.toContain(SMTP_STORED);
     expect(notifications()).toBeDefined();
@@ -413,11 +411,7 @@ describe('e-mail encryption', () => {
     const { SMTPServer } = await import('smtp-server');
     // A plain server (mailStored has STARTTLS switched off): the channel asks for STARTTLS, so nothing is sent.
     const plain = await addChannelRow(panel, {
-      ...emailRow('STARTTLS wanted', mailStored.port, 'mailer', 'stored'),
-      emailJson: JSON.stringify({
-        ...JSON.parse(emailRow('x', mailStored.port, 'mailer', 'stored').emailJson),
-        security: 'starttls',
-      }),
+      ...emailRow('STARTTLS wanted', mailStored.port, 'mailer', 'stored', 'starttls'),
       secret: SMTP_STORED,
     });
     const refused = await notifications().sendTest(plain.id);
@@ -462,11 +456,7 @@ describe('e-mail encryption', () => {
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', () => resolve()));
     const port = (tls.server.address() as { port: number }).port;
     const selfSigned = await addChannelRow(panel, {
-      ...emailRow('Self-signed', port, 'mailer', 'stored'),
-      emailJson: JSON.stringify({
-        ...JSON.parse(emailRow('x', port, 'mailer', 'stored').emailJson),
-        security: 'starttls',
-      }),
+      ...emailRow('Self-signed', port, 'mailer', 'stored', 'starttls'),
       secret: SMTP_STORED,
     });
     const outcome = await notifications().sendTest(selfSigned.id);
