@@ -6,10 +6,12 @@ import type TestAgent from 'supertest/lib/agent';
 import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud } from '../src/fake-hcloud';
+import { AuditService } from '../src/hetzner-snapshots/audit/audit.service';
 import {
   SETTINGS_CHANGED_EVENT,
   SettingsChangedEvent,
 } from '../src/hetzner-snapshots/settings/settings.events';
+import { SettingsService } from '../src/hetzner-snapshots/settings/settings.service';
 import { csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 import { scheduleForm } from './support/settings-forms';
 
@@ -286,6 +288,30 @@ describe('settings: schedule and retention (e2e)', () => {
     expect((await agent.get('/settings')).text).toContain('Nothing changed');
     expect(events).toEqual([]);
     expect(await stored()).toEqual(before);
+  });
+
+  it('a save whose audit entry cannot be written stores nothing and announces nothing (schedule and token)', async () => {
+    const before = await stored();
+    const tokenColumns = () =>
+      panel.rt.dataSource.query('SELECT token_encrypted, token_last4 FROM panel_settings WHERE id = 1');
+    const tokenBefore = await tokenColumns();
+    events.length = 0;
+    const audit = panel.get<AuditService>(AuditService);
+    const failing = jest.spyOn(audit, 'record').mockRejectedValue(new Error('disk full'));
+    try {
+      const settings = panel.get<SettingsService>(SettingsService);
+      await expect(
+        settings.updateSchedule({ ...DEFAULT_FORM, enabled: 'true', retentionDays: '21' }, 'cli'),
+      ).rejects.toThrow('disk full');
+      await expect(settings.clearToken('cli')).rejects.toThrow('disk full');
+      expect(failing).toHaveBeenCalledTimes(2);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await stored()).toEqual(before);
+    expect(await tokenColumns()).toEqual(tokenBefore);
+    expect(tokenBefore[0].token_encrypted).toMatch(/^v1:/);
+    expect(events).toEqual([]);
   });
 
   it('`schedule set` changes only the given fields, and the page shows them', async () => {
