@@ -6,6 +6,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { runCli } from '../src/cli/cli';
+import { AuditService } from '../src/hetzner-snapshots/audit/audit.service';
 import {
   NotificationChannel,
   NotificationDelivery,
@@ -17,6 +18,7 @@ import {
   verifySignature,
 } from '../src/hetzner-snapshots/notifications/notification.formats';
 import { NotificationService } from '../src/hetzner-snapshots/notifications/notification.service';
+import { NotificationChannelsService } from '../src/hetzner-snapshots/notifications/notification-channels.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
 import {
@@ -379,6 +381,35 @@ describe('settings page and secrets', () => {
     expect((await notifications().sendTest(row.id)).ok).toBe(true);
     expect(mailStored.mails).toHaveLength(1);
     expect(mailStored.mails[0].raw).toContain('Subject: [OK] Test message from Snapshot Panel');
+  });
+
+  it('a channel whose audit entry cannot be written is not added, changed or removed', async () => {
+    const channel = await addChannelRow(panel, { name: 'Kept', url: `${hook.url}/kept` });
+    const audit = panel.get<AuditService>(AuditService);
+    const failing = jest.spyOn(audit, 'record').mockRejectedValue(new Error('disk full'));
+    const body = (name: string) => ({
+      name,
+      format: 'generic',
+      url: `${hook.url}/other`,
+      'event:cycle.failed': 'on',
+    });
+    try {
+      const channels = panel.get<NotificationChannelsService>(NotificationChannelsService);
+      await expect(
+        channels.save({ kind: 'webhook', id: null, body: body('New'), actor: 'cli' }),
+      ).rejects.toThrow('disk full');
+      await expect(
+        channels.save({ kind: 'webhook', id: channel.id, body: body('Renamed'), actor: 'cli' }),
+      ).rejects.toThrow('disk full');
+      await expect(channels.remove(channel.id, 'cli')).rejects.toThrow('disk full');
+      expect(failing).toHaveBeenCalledTimes(3);
+    } finally {
+      failing.mockRestore();
+    }
+    const rows = await panel
+      .get<Repository<NotificationChannel>>(getRepositoryToken(NotificationChannel))
+      .find();
+    expect(rows.map((r) => [r.id, r.name, r.url])).toEqual([[channel.id, 'Kept', `${hook.url}/kept`]]);
   });
 
   it('`snapshot-panel notify test` sends through the same service, and `notify list` shows no secret', async () => {
