@@ -7,6 +7,7 @@ import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud } from '../src/fake-hcloud';
 import { AuditService } from '../src/hetzner-snapshots/audit/audit.service';
+import { HetznerSnapshotsReadiness } from '../src/hetzner-snapshots/hetzner-snapshots.readiness';
 import {
   SETTINGS_CHANGED_EVENT,
   SettingsChangedEvent,
@@ -558,6 +559,10 @@ describe('settings: schedule and retention (e2e)', () => {
         // The every-page warning: switched on, but it cannot run.
         expect(res.text).toContain(html('cannot run'));
       }
+      // Readiness reads the switch of the unreadable schedule instead of failing on it (it was a 500).
+      const facts = await panel.get<HetznerSnapshotsReadiness>(HetznerSnapshotsReadiness).facts();
+      expect(facts.scheduleEnabled).toBe(true);
+      expect((await agent.get('/readyz')).status).not.toBe(500);
       const status = await cli('status');
       expect(status.out).toContain('paused: The saved schedule "cron:0 0 29 2 *" cannot run');
       const show = await cli('schedule', 'show');
