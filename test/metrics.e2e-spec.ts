@@ -4,6 +4,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DRILL_FAILED_EVENT } from '../src/hetzner-snapshots/notifications/notification.events';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
+import { SnapshotListStore } from '../src/hetzner-snapshots/snapshot-list/snapshot-list.store';
 import { SnapshotListingService } from '../src/hetzner-snapshots/snapshots/snapshot-listing.service';
 import { addChannelRow, flushNotifications } from './support/notification-fixtures';
 import { capturedLogLines, PanelHarness } from './support/panel-harness';
@@ -72,8 +73,12 @@ describe('/metrics (e2e)', () => {
     panel.get<EventEmitter2>(EventEmitter2).emit(DRILL_FAILED_EVENT, { error: 'did not boot' });
     await flushNotifications(panel);
 
+    const listReads = jest.spyOn(panel.get<SnapshotListStore>(SnapshotListStore), 'read');
     const res = await panel.anonymous().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
     expect(res.status).toBe(200);
+    // The count and the size of the panel's snapshots come from one read of the cached list per scrape.
+    expect(listReads).toHaveBeenCalledTimes(1);
+    listReads.mockRestore();
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.headers['cache-control']).toBe('no-store');
     const text = res.text;

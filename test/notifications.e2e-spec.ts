@@ -6,6 +6,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { runCli } from '../src/cli/cli';
+import { AuditService } from '../src/hetzner-snapshots/audit/audit.service';
 import {
   NotificationChannel,
   NotificationDelivery,
@@ -17,6 +18,7 @@ import {
   verifySignature,
 } from '../src/hetzner-snapshots/notifications/notification.formats';
 import { NotificationService } from '../src/hetzner-snapshots/notifications/notification.service';
+import { NotificationChannelsService } from '../src/hetzner-snapshots/notifications/notification-channels.service';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
 import {
@@ -83,7 +85,13 @@ const events = () =>
 const at = (path: string) => hook.received.filter((r) => r.path === path);
 const bodies = (path: string) => at(path).map((r) => JSON.parse(r.body) as Record<string, unknown>);
 
-function emailRow(name: string, port: number, user: string, passwordSource: 'stored' | 'environment') {
+function emailRow(
+  name: string,
+  port: number,
+  user: string,
+  passwordSource: 'stored' | 'environment',
+  security: 'none' | 'starttls' = 'none',
+) {
   return {
     name,
     kind: 'email' as const,
@@ -91,12 +99,30 @@ function emailRow(name: string, port: number, user: string, passwordSource: 'sto
     emailJson: JSON.stringify({
       host: '127.0.0.1',
       port,
-      security: 'none',
+      security,
       username: user,
       passwordSource,
       from: 'panel@example.com',
       to: ['ops@example.com', 'oncall@example.com'],
     }),
+  };
+}
+
+/** The e-mail form for mailStored's user, with the password to store. */
+function storedMailForm(csrf: string, password: string) {
+  return {
+    _csrf: csrf,
+    name: 'Ops e-mail',
+    host: '127.0.0.1',
+    port: String(mailStored.port),
+    security: 'none',
+    username: 'mailer',
+    passwordSource: 'stored',
+    password,
+    from: 'panel@example.com',
+    to: 'ops@example.com',
+    enabled: 'on',
+    'event:cycle.failed': 'on',
   };
 }
 
@@ -333,20 +359,7 @@ describe('settings page and secrets', () => {
     const created = await agent
       .post('/settings/notifications/email')
       .type('form')
-      .send({
-        _csrf: csrf,
-        name: 'Ops e-mail',
-        host: '127.0.0.1',
-        port: String(mailStored.port),
-        security: 'none',
-        username: 'mailer',
-        passwordSource: 'stored',
-        password: 'not-the-password',
-        from: 'panel@example.com',
-        to: 'ops@example.com',
-        enabled: 'on',
-        'event:cycle.failed': 'on',
-      });
+      .send(storedMailForm(csrf, 'not-the-password'));
     expect(created.status).toBe(303);
     const [row] = await panel
       .get<Repository<NotificationChannel>>(getRepositoryToken(NotificationChannel))
@@ -361,26 +374,42 @@ describe('settings page and secrets', () => {
     await agent
       .post(`/settings/notifications/${row.id}`)
       .type('form')
-      .send({
-        _csrf: csrf,
-        name: 'Ops e-mail',
-        host: '127.0.0.1',
-        port: String(mailStored.port),
-        security: 'none',
-        username: 'mailer',
-        passwordSource: 'stored',
-        password: SMTP_STORED,
-        from: 'panel@example.com',
-        to: 'ops@example.com',
-        enabled: 'on',
-        'event:cycle.failed': 'on',
-      });
+      .send(storedMailForm(csrf, SMTP_STORED));
     const edit = await agent.get(`/settings/notifications/${row.id}`);
     expect(edit.text).not.toContain(SMTP_STORED);
     expect(notifications()).toBeDefined();
     expect((await notifications().sendTest(row.id)).ok).toBe(true);
     expect(mailStored.mails).toHaveLength(1);
     expect(mailStored.mails[0].raw).toContain('Subject: [OK] Test message from Snapshot Panel');
+  });
+
+  it('a channel whose audit entry cannot be written is not added, changed or removed', async () => {
+    const channel = await addChannelRow(panel, { name: 'Kept', url: `${hook.url}/kept` });
+    const audit = panel.get<AuditService>(AuditService);
+    const failing = jest.spyOn(audit, 'record').mockRejectedValue(new Error('disk full'));
+    const body = (name: string) => ({
+      name,
+      format: 'generic',
+      url: `${hook.url}/other`,
+      'event:cycle.failed': 'on',
+    });
+    try {
+      const channels = panel.get<NotificationChannelsService>(NotificationChannelsService);
+      await expect(
+        channels.save({ kind: 'webhook', id: null, body: body('New'), actor: 'cli' }),
+      ).rejects.toThrow('disk full');
+      await expect(
+        channels.save({ kind: 'webhook', id: channel.id, body: body('Renamed'), actor: 'cli' }),
+      ).rejects.toThrow('disk full');
+      await expect(channels.remove(channel.id, 'cli')).rejects.toThrow('disk full');
+      expect(failing).toHaveBeenCalledTimes(3);
+    } finally {
+      failing.mockRestore();
+    }
+    const rows = await panel
+      .get<Repository<NotificationChannel>>(getRepositoryToken(NotificationChannel))
+      .find();
+    expect(rows.map((r) => [r.id, r.name, r.url])).toEqual([[channel.id, 'Kept', `${hook.url}/kept`]]);
   });
 
   it('`snapshot-panel notify test` sends through the same service, and `notify list` shows no secret', async () => {
@@ -413,11 +442,7 @@ describe('e-mail encryption', () => {
     const { SMTPServer } = await import('smtp-server');
     // A plain server (mailStored has STARTTLS switched off): the channel asks for STARTTLS, so nothing is sent.
     const plain = await addChannelRow(panel, {
-      ...emailRow('STARTTLS wanted', mailStored.port, 'mailer', 'stored'),
-      emailJson: JSON.stringify({
-        ...JSON.parse(emailRow('x', mailStored.port, 'mailer', 'stored').emailJson),
-        security: 'starttls',
-      }),
+      ...emailRow('STARTTLS wanted', mailStored.port, 'mailer', 'stored', 'starttls'),
       secret: SMTP_STORED,
     });
     const refused = await notifications().sendTest(plain.id);
@@ -462,11 +487,7 @@ describe('e-mail encryption', () => {
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', () => resolve()));
     const port = (tls.server.address() as { port: number }).port;
     const selfSigned = await addChannelRow(panel, {
-      ...emailRow('Self-signed', port, 'mailer', 'stored'),
-      emailJson: JSON.stringify({
-        ...JSON.parse(emailRow('x', port, 'mailer', 'stored').emailJson),
-        security: 'starttls',
-      }),
+      ...emailRow('Self-signed', port, 'mailer', 'stored', 'starttls'),
       secret: SMTP_STORED,
     });
     const outcome = await notifications().sendTest(selfSigned.id);

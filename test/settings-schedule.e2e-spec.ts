@@ -6,10 +6,13 @@ import type TestAgent from 'supertest/lib/agent';
 import { runCli } from '../src/cli/cli';
 import type { CliIo } from '../src/cli/cli-io';
 import { FakeHcloud } from '../src/fake-hcloud';
+import { AuditService } from '../src/hetzner-snapshots/audit/audit.service';
+import { HetznerSnapshotsReadiness } from '../src/hetzner-snapshots/hetzner-snapshots.readiness';
 import {
   SETTINGS_CHANGED_EVENT,
   SettingsChangedEvent,
 } from '../src/hetzner-snapshots/settings/settings.events';
+import { SettingsService } from '../src/hetzner-snapshots/settings/settings.service';
 import { csrfFrom, PanelHarness, startPanel } from './support/panel-harness';
 import { scheduleForm } from './support/settings-forms';
 
@@ -288,6 +291,30 @@ describe('settings: schedule and retention (e2e)', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('a save whose audit entry cannot be written stores nothing and announces nothing (schedule and token)', async () => {
+    const before = await stored();
+    const tokenColumns = () =>
+      panel.rt.dataSource.query('SELECT token_encrypted, token_last4 FROM panel_settings WHERE id = 1');
+    const tokenBefore = await tokenColumns();
+    events.length = 0;
+    const audit = panel.get<AuditService>(AuditService);
+    const failing = jest.spyOn(audit, 'record').mockRejectedValue(new Error('disk full'));
+    try {
+      const settings = panel.get<SettingsService>(SettingsService);
+      await expect(
+        settings.updateSchedule({ ...DEFAULT_FORM, enabled: 'true', retentionDays: '21' }, 'cli'),
+      ).rejects.toThrow('disk full');
+      await expect(settings.clearToken('cli')).rejects.toThrow('disk full');
+      expect(failing).toHaveBeenCalledTimes(2);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await stored()).toEqual(before);
+    expect(await tokenColumns()).toEqual(tokenBefore);
+    expect(tokenBefore[0].token_encrypted).toMatch(/^v1:/);
+    expect(events).toEqual([]);
+  });
+
   it('`schedule set` changes only the given fields, and the page shows them', async () => {
     const res = await cli(
       'schedule',
@@ -532,6 +559,10 @@ describe('settings: schedule and retention (e2e)', () => {
         // The every-page warning: switched on, but it cannot run.
         expect(res.text).toContain(html('cannot run'));
       }
+      // Readiness reads the switch of the unreadable schedule instead of failing on it (it was a 500).
+      const facts = await panel.get<HetznerSnapshotsReadiness>(HetznerSnapshotsReadiness).facts();
+      expect(facts.scheduleEnabled).toBe(true);
+      expect((await agent.get('/readyz')).status).not.toBe(500);
       const status = await cli('status');
       expect(status.out).toContain('paused: The saved schedule "cron:0 0 29 2 *" cannot run');
       const show = await cli('schedule', 'show');

@@ -223,16 +223,16 @@ function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** Variables whose value is a secret: a message about a wrong one never quotes it. */
+const SECRET_VARIABLES = ['HCLOUD_TOKEN', 'SECRET_KEY', 'HEALTH_TOKEN', 'METRICS_TOKEN', 'SMTP_PASSWORD'];
+
 /** Validates an environment (process.env by default) into a typed config, or throws ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
+  // Optional fields without a default are not own keys of a fresh instance.
   known.push(
+    ...SECRET_VARIABLES,
     'HCLOUD_SERVER_ID',
-    'HCLOUD_TOKEN',
-    'SECRET_KEY',
-    'HEALTH_TOKEN',
-    'METRICS_TOKEN',
-    'SMTP_PASSWORD',
     'SECURE_COOKIES',
     'TZ',
     'PRE_SNAPSHOT_COMMAND',
@@ -248,11 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { whitelist: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown = ['HCLOUD_TOKEN', 'SECRET_KEY', 'HEALTH_TOKEN', 'METRICS_TOKEN', 'SMTP_PASSWORD'].includes(
-        e.property,
-      )
-        ? '(hidden)'
-        : JSON.stringify(picked[e.property]);
+      const shown = SECRET_VARIABLES.includes(e.property) ? '(hidden)' : JSON.stringify(picked[e.property]);
       return `  ${e.property}=${shown}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

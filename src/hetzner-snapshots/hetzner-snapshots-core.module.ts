@@ -47,12 +47,16 @@ export class HetznerSnapshotsCoreModule {
       PluginAccessGuard,
       HetznerConnectionService,
       PanelLayoutContributor,
+      ApiUsageStore,
+      // The settings store writes its audit entries in its own transactions, so the audit service lives here too.
+      AuditService,
+      PanelSettingsStore,
+      TokenVault,
     ];
     return {
       module: HetznerSnapshotsCoreModule,
       imports: [...(configured.imports ?? []), HetznerSnapshotsPeersModule, typeorm],
-      // The settings store writes its audit entries in its own transactions, so the audit service lives here too.
-      providers: [...providers, ApiUsageStore, AuditService, PanelSettingsStore, TokenVault],
+      providers,
       exports: [
         typeorm,
         HETZNER_SNAPSHOTS_OPTIONS,
@@ -61,8 +65,6 @@ export class HetznerSnapshotsCoreModule {
         SchedulerRegistry,
         EventEmitter2,
         PluginAccessGuard,
-        PanelSettingsStore,
-        TokenVault,
         HetznerConnectionService,
         ApiUsageStore,
         AuditService,

@@ -34,16 +34,17 @@ export class HetznerSnapshotsReadiness {
   ) {}
 
   async facts(): Promise<HetznerSnapshotsReadinessFacts> {
-    const [token, schedule, [last]] = await Promise.all([
+    const [token, saved, [last]] = await Promise.all([
       this.settings.tokenStatus(),
-      this.settings.schedule(),
+      // Never throws for a stored schedule that no longer validates: switched on, it is a fact like any other.
+      this.settings.savedSchedule(),
       this.runs.recent(1),
     ]);
     return {
       schedulerRole: this.options.runScheduler,
       activeCronJobs: this.runner.job()?.isActive ? 1 : 0,
       tokenConfigured: token.source !== 'none',
-      scheduleEnabled: schedule.enabled,
+      scheduleEnabled: saved.ok ? saved.schedule.enabled : saved.enabled,
       lastCycle: last
         ? {
             id: last.id,

@@ -32,7 +32,9 @@ const GB = 1e9;
 
 @Injectable()
 export class MetricsService implements OnModuleInit {
-  readonly registry = new Registry();
+  private readonly registry = new Registry();
+  /** The cached listing as counted for the scrape under way: two gauges read it, the cache is read once. */
+  private scrapeSnapshots: Promise<Map<string, { count: number; bytes: number }>> | null = null;
   private latestClient: WeakRef<HcloudClient> | null = null;
   private readonly requests: Counter<'endpoint' | 'status'>;
   private readonly drills: Counter<'result'>;
@@ -95,7 +97,12 @@ export class MetricsService implements OnModuleInit {
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    this.scrapeSnapshots = null;
+    try {
+      return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    } finally {
+      this.scrapeSnapshots = null;
+    }
   }
 
   private defineDatabaseGauges(registers: Registry[]): void {
@@ -144,7 +151,7 @@ export class MetricsService implements OnModuleInit {
       registers,
       collect: reading(async (m: Gauge<'kind'>) => {
         m.reset();
-        for (const [kind, v] of await this.ownSnapshots()) m.set({ kind }, v.count);
+        for (const [kind, v] of await this.ownSnapshotsOfScrape()) m.set({ kind }, v.count);
       }),
     });
     new Gauge({
@@ -154,29 +161,23 @@ export class MetricsService implements OnModuleInit {
       registers,
       collect: reading(async (m: Gauge<'kind'>) => {
         m.reset();
-        for (const [kind, v] of await this.ownSnapshots()) m.set({ kind }, v.bytes);
+        for (const [kind, v] of await this.ownSnapshotsOfScrape()) m.set({ kind }, v.bytes);
       }),
     });
-    new Gauge({
-      name: 'snapshot_panel_hetzner_ratelimit_remaining',
-      help: 'RateLimit-Remaining of the last Hetzner answer this process got; absent before the first.',
-      registers,
-      collect: reading((m: Gauge) => {
-        m.reset();
-        const limit = this.latestClient?.deref()?.lastRateLimit;
-        if (limit) m.set(limit.remaining);
-      }),
-    });
-    new Gauge({
-      name: 'snapshot_panel_hetzner_ratelimit_limit',
-      help: 'RateLimit-Limit of the last Hetzner answer this process got; absent before the first.',
-      registers,
-      collect: reading((m: Gauge) => {
-        m.reset();
-        const limit = this.latestClient?.deref()?.lastRateLimit;
-        if (limit) m.set(limit.limit);
-      }),
-    });
+    for (const [header, field] of [
+      ['Remaining', 'remaining'],
+      ['Limit', 'limit'],
+    ] as const)
+      new Gauge({
+        name: `snapshot_panel_hetzner_ratelimit_${field}`,
+        help: `RateLimit-${header} of the last Hetzner answer this process got; absent before the first.`,
+        registers,
+        collect: reading((m: Gauge) => {
+          m.reset();
+          const limit = this.latestClient?.deref()?.lastRateLimit;
+          if (limit) m.set(limit[field]);
+        }),
+      });
     new Counter({
       name: 'snapshot_panel_notification_delivery_failures_total',
       help: 'Failed notification delivery attempts recorded in the database, by channel.',
@@ -196,6 +197,10 @@ export class MetricsService implements OnModuleInit {
         m.set(await this.notifications.pendingCount());
       }),
     });
+  }
+
+  private ownSnapshotsOfScrape(): Promise<Map<string, { count: number; bytes: number }>> {
+    return (this.scrapeSnapshots ??= this.ownSnapshots());
   }
 
   private async ownSnapshots(): Promise<Map<string, { count: number; bytes: number }>> {

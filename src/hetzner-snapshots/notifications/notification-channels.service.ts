@@ -4,7 +4,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../clock/clock';
 import { FieldErrors, FORM_ERROR, validateForm } from '../../forms/form-validation';
-import { registerSecret } from '../../logging/line.logger';
 import type { AuditActor } from '../audit/audit-change';
 import { AuditService } from '../audit/audit.service';
 import { HETZNER_SNAPSHOTS_OPTIONS, HetznerSnapshotsModuleOptions } from '../hetzner-snapshots.options';
@@ -36,6 +35,13 @@ export interface ChannelView {
   target: string;
   events: NotificationKind[];
   secretSet: boolean;
+}
+
+/** One form's columns (null when the form itself is invalid), its field errors, and the values to show again. */
+interface ChannelPatch {
+  patch: Partial<NotificationChannel> | null;
+  errors: FieldErrors;
+  values: Record<string, unknown>;
 }
 
 export const FORMAT_LABELS: Record<string, string> = {
@@ -105,99 +111,19 @@ export class NotificationChannelsService {
         values: {},
       };
     const { fields, events, errors: eventErrors } = splitEvents(input.body);
-    const allowPrivate = this.options.webhookAllowPrivateAddresses === true;
-    const now = this.clock.now();
-    let patch: Partial<NotificationChannel>;
-    let formValues: Record<string, unknown>;
-    const errors: FieldErrors = { ...eventErrors };
-
-    if (input.kind === 'webhook') {
-      const form = validateForm(WebhookChannelDto, fields);
-      formValues = form.ok ? {} : form.values;
-      if (!form.ok) Object.assign(errors, form.errors);
-      if (form.ok) {
-        const dto = form.value;
-        const problem = webhookHostProblem(new URL(dto.url).hostname, { allowPrivate });
-        if (problem) errors.url = problem;
-        const given = dto.secret ? dto.secret : null;
-        if (given && (dto.format === 'slack' || dto.format === 'discord'))
-          errors.secret = `${FORMAT_LABELS[dto.format]} webhooks take no secret: the address itself is the secret.`;
-        let secretEncrypted = existing?.secretEncrypted ?? null;
-        if (dto.clearSecret || dto.format === 'slack' || dto.format === 'discord') secretEncrypted = null;
-        if (given) {
-          registerSecret(given);
-          secretEncrypted = encryptChannelSecret(given, this.options.notificationSecretKey);
-        }
-        patch = {
-          name: dto.name,
-          format: dto.format,
-          url: dto.url,
-          secretEncrypted,
-          emailJson: null,
-          enabled: Boolean(dto.enabled),
-        };
-        formValues = displayable(fields);
-      }
-    } else {
-      const form = validateForm(EmailChannelDto, fields);
-      formValues = form.ok ? {} : form.values;
-      if (!form.ok) Object.assign(errors, form.errors);
-      if (form.ok) {
-        const dto = form.value;
-        const problem = webhookHostProblem(dto.host.replace(/^\[|\]$/g, ''), { allowPrivate });
-        if (problem)
-          errors.host = problem
-            .replace('The webhook address', 'The SMTP server address')
-            .replace(/sends? webhooks/g, (m) => m.replace('webhooks', 'mail'));
-        const username = dto.username ? dto.username : null;
-        let secretEncrypted = existing?.secretEncrypted ?? null;
-        if (dto.passwordSource !== 'stored') secretEncrypted = null;
-        if (dto.passwordSource === 'stored') {
-          if (dto.password) {
-            registerSecret(dto.password);
-            secretEncrypted = encryptChannelSecret(dto.password, this.options.notificationSecretKey);
-          } else if (!secretEncrypted)
-            errors.password = 'Enter the SMTP password, or pick "none" or SMTP_PASSWORD.';
-          if (!username) errors.username = 'Enter the SMTP user name the password belongs to.';
-        }
-        if (dto.passwordSource === 'environment') {
-          if (!this.options.smtpPassword)
-            errors.passwordSource =
-              'SMTP_PASSWORD is not set where the panel is started; set it and restart, or store the password here.';
-          if (!username) errors.username = 'Enter the SMTP user name the password belongs to.';
-        }
-        if (dto.passwordSource === 'none' && username)
-          errors.username =
-            'A user name needs a password: pick where it comes from, or leave the user name empty.';
-        const email: EmailSettings = {
-          host: dto.host,
-          port: dto.port,
-          security: dto.security,
-          username,
-          passwordSource: dto.passwordSource,
-          from: dto.from,
-          to: splitRecipients(dto.to),
-        };
-        patch = {
-          name: dto.name,
-          format: 'email',
-          url: null,
-          emailJson: JSON.stringify(email),
-          secretEncrypted,
-          enabled: Boolean(dto.enabled),
-        };
-        formValues = displayable(fields);
-      }
-    }
+    const judged =
+      input.kind === 'webhook' ? this.webhookPatch(fields, existing) : this.emailPatch(fields, existing);
+    const errors: FieldErrors = { ...eventErrors, ...judged.errors };
     if (events.length === 0 && !errors.events)
       errors.events = 'Pick at least one event this channel is told about.';
-    if (Object.keys(errors).length > 0)
-      return { ok: false, status: 400, errors, values: { ...formValues, ...eventValues(events) } };
+    if (!judged.patch || Object.keys(errors).length > 0)
+      return { ok: false, status: 400, errors, values: { ...judged.values, ...eventValues(events) } };
 
+    const now = this.clock.now();
     const channel = await this.store.saveChannel(
       {
         ...(existing ?? { createdAt: now }),
-        ...patch!,
+        ...judged.patch,
         kind: input.kind,
         events: events.join(','),
         updatedAt: now,
@@ -219,6 +145,90 @@ export class NotificationChannelsService {
         ),
     );
     return { ok: true, channel, created: !existing };
+  }
+
+  private get allowPrivate(): boolean {
+    return this.options.webhookAllowPrivateAddresses === true;
+  }
+
+  /** The webhook form's columns, or why not; a secret left empty keeps the stored one. */
+  private webhookPatch(fields: Record<string, unknown>, existing: NotificationChannel | null): ChannelPatch {
+    const form = validateForm(WebhookChannelDto, fields);
+    if (!form.ok) return { patch: null, errors: form.errors, values: form.values };
+    const dto = form.value;
+    const errors: FieldErrors = {};
+    const problem = webhookHostProblem(new URL(dto.url).hostname, { allowPrivate: this.allowPrivate });
+    if (problem) errors.url = problem;
+    const takesNoSecret = dto.format === 'slack' || dto.format === 'discord';
+    if (dto.secret && takesNoSecret)
+      errors.secret = `${FORMAT_LABELS[dto.format]} webhooks take no secret: the address itself is the secret.`;
+    const secretEncrypted = dto.secret
+      ? encryptChannelSecret(dto.secret, this.options.notificationSecretKey)
+      : dto.clearSecret || takesNoSecret
+        ? null
+        : (existing?.secretEncrypted ?? null);
+    return {
+      patch: {
+        name: dto.name,
+        format: dto.format,
+        url: dto.url,
+        secretEncrypted,
+        emailJson: null,
+        enabled: Boolean(dto.enabled),
+      },
+      errors,
+      values: displayable(fields),
+    };
+  }
+
+  /** The e-mail form's columns, or why not; a stored password left empty keeps the stored one. */
+  private emailPatch(fields: Record<string, unknown>, existing: NotificationChannel | null): ChannelPatch {
+    const form = validateForm(EmailChannelDto, fields);
+    if (!form.ok) return { patch: null, errors: form.errors, values: form.values };
+    const dto = form.value;
+    const errors: FieldErrors = {};
+    const problem = webhookHostProblem(dto.host.replace(/^\[|\]$/g, ''), {
+      allowPrivate: this.allowPrivate,
+      use: 'mail',
+    });
+    if (problem) errors.host = problem;
+    const username = dto.username || null;
+    let secretEncrypted: string | null = null;
+    if (dto.passwordSource === 'stored') {
+      secretEncrypted = dto.password
+        ? encryptChannelSecret(dto.password, this.options.notificationSecretKey)
+        : (existing?.secretEncrypted ?? null);
+      if (!secretEncrypted) errors.password = 'Enter the SMTP password, or pick "none" or SMTP_PASSWORD.';
+    }
+    if (dto.passwordSource === 'environment' && !this.options.smtpPassword)
+      errors.passwordSource =
+        'SMTP_PASSWORD is not set where the panel is started; set it and restart, or store the password here.';
+    if (dto.passwordSource !== 'none' && !username)
+      errors.username = 'Enter the SMTP user name the password belongs to.';
+    if (dto.passwordSource === 'none' && username)
+      errors.username =
+        'A user name needs a password: pick where it comes from, or leave the user name empty.';
+    const email: EmailSettings = {
+      host: dto.host,
+      port: dto.port,
+      security: dto.security,
+      username,
+      passwordSource: dto.passwordSource,
+      from: dto.from,
+      to: splitRecipients(dto.to),
+    };
+    return {
+      patch: {
+        name: dto.name,
+        format: 'email',
+        url: null,
+        emailJson: JSON.stringify(email),
+        secretEncrypted,
+        enabled: Boolean(dto.enabled),
+      },
+      errors,
+      values: displayable(fields),
+    };
   }
 
   async remove(id: number, actor: AuditActor): Promise<ChannelView | null> {

@@ -2,6 +2,7 @@
 // last one. Pure (the facts and the time passed in); NotificationDoctorFacts gathers them.
 import type { DoctorCheck } from '../doctor/doctor.checks';
 import type { NotificationDelivery } from './notification.entities';
+import { plural } from '../wording/plural';
 
 /** What the judgement reads of a channel (a ChannelView has it; named here so this file imports no service). */
 export interface ChannelDoctorChannel {
@@ -62,7 +63,7 @@ export function judgeNotificationChannels(
     return {
       name,
       level: 'FAIL',
-      message: `${who} failed its last delivery ${when} after ${last.attempts} ${last.attempts === 1 ? 'try' : 'tries'}: ${last.lastError ?? 'no reason recorded'}.`,
+      message: `${who} failed its last delivery ${when} after ${plural(last.attempts, 'try', 'tries')}: ${last.lastError ?? 'no reason recorded'}.`,
       hint: `Fix the channel's settings or the receiver, then send a test: ${SETTINGS_HINT} ${channel.id}.`,
     };
   });

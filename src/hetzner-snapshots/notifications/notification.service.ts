@@ -312,12 +312,11 @@ export class NotificationService implements OnModuleDestroy {
     return error;
   }
 
-  /** A channel with its secret decrypted (and registered, so no log line can print it). */
+  /** A channel with its secret decrypted (decryptChannelSecret registers it, so no log line can print it). */
   private ready(channel: NotificationChannel): ReadyChannel {
     const secret = channel.secretEncrypted
       ? decryptChannelSecret(channel.secretEncrypted, this.options.notificationSecretKey)
       : null;
-    registerSecret(secret);
     if (channel.kind === 'webhook') {
       if (!channel.url) throw new DeliveryError('the channel has no URL');
       return { kind: 'webhook', format: channel.format as WebhookFormat, url: channel.url, secret };

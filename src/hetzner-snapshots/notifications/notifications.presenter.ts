@@ -9,6 +9,7 @@ import { EVENT_CHOICES, EVENT_FIELD_PREFIX } from './notification-channels.servi
 import { ChannelKind, NotificationDelivery } from './notification.entities';
 import type { HistorySection } from '../cycle/history-sections';
 import { NotificationStore } from './notification.store';
+import { plural } from '../wording/plural';
 
 const FORMAT_CHOICES = [
   { value: 'generic', label: 'Generic JSON (signed with HMAC-SHA256 when a secret is set)' },
@@ -122,7 +123,7 @@ export class NotificationHistoryPresenter {
           label: d.channel,
           badge: d.badge,
           badgeText: d.label,
-          detail: `after ${d.attempts} ${d.attempts === 1 ? 'try' : 'tries'}${d.nextAttempt ? `, next ${d.nextAttempt}` : ''}${d.error ? `: ${d.error}` : ''}`,
+          detail: `after ${plural(d.attempts, 'try', 'tries')}${d.nextAttempt ? `, next ${d.nextAttempt}` : ''}${d.error ? `: ${d.error}` : ''}`,
         })),
       })),
     };

@@ -30,6 +30,7 @@ import {
 } from './settings.presenter';
 import { KEEP_STORED_TIERS, type ScheduleSettings } from './schedule-settings.form';
 import { ScheduleSummary, SettingsService } from './settings.service';
+import { plural } from '../wording/plural';
 
 type Body = Record<string, unknown> | undefined;
 
@@ -149,7 +150,7 @@ export class SettingsController {
     const message =
       result.changes.length === 0
         ? 'Nothing changed: the form held the saved settings.'
-        : `Saved. The schedule takes effect at once (${result.changes.length} ${result.changes.length === 1 ? 'change' : 'changes'}, see the history below).`;
+        : `Saved. The schedule takes effect at once (${plural(result.changes.length, 'change')}, see the history below).`;
     this.done(req, res, result.changes.length === 0 ? 'info' : 'success', message, '#schedule');
   }
 

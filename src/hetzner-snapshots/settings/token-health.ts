@@ -1,5 +1,7 @@
 // The stored token's health as every page, the settings page and doctor tell it: a token the current key cannot
 // decrypt (the key file was lost or replaced, SECRET_KEY changed), and a token old enough to rotate. Pure.
+import { plural } from '../wording/plural';
+
 /** Tokens should be replaced now and then; after this many days every page reminds the admin. */
 export const TOKEN_ROTATION_DAYS = 90;
 const DAY_MS = 86_400_000;
@@ -43,7 +45,7 @@ export function describeTokenAge(savedAt: Date | null, now: Date): string {
   const days = tokenAgeDays(savedAt, now);
   if (days === null) return 'unknown';
   if (days === 0) return 'saved today';
-  return `saved ${days} ${days === 1 ? 'day' : 'days'} ago`;
+  return `saved ${plural(days, 'day')} ago`;
 }
 
 export function undecryptableTokenMessage(facts: Pick<TokenHealthFacts, 'last4' | 'keyCreated'>): string {

@@ -6,16 +6,16 @@ import * as dns from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { classifyAddress, judgeWebhookAddress } from './webhook-address.rule';
+import { AddressUse, classifyAddress, judgeWebhookAddress } from './webhook-address.rule';
 
 /** A lookup that hands Node only addresses the rule allowed; any refused address refuses the name. */
-export function judgedLookup(allowPrivate: boolean): LookupFunction {
+export function judgedLookup(allowPrivate: boolean, use: AddressUse = 'webhook'): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { all: true, verbatim: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       // Any refused address refuses the name: a rebinding name may list a good one first.
       for (const { address } of addresses) {
-        const verdict = judgeWebhookAddress(address, { allowPrivate });
+        const verdict = judgeWebhookAddress(address, { allowPrivate, use });
         if (!verdict.ok) return callback(new Error(verdict.reason), '', 0);
       }
       if (addresses.length === 0) return callback(new Error(`${hostname} has no address`), '', 0);
@@ -28,21 +28,23 @@ export function judgedLookup(allowPrivate: boolean): LookupFunction {
 }
 
 /** A literal address is judged at once (Node skips `lookup` for literals); a name yields null here. */
-function literalProblem(host: string, allowPrivate: boolean): string | null {
+function literalProblem(host: string, allowPrivate: boolean, use: AddressUse): string | null {
   const bare = host.replace(/^\[|\]$/g, '');
   if (classifyAddress(bare) === null) return null;
-  const verdict = judgeWebhookAddress(bare, { allowPrivate });
+  const verdict = judgeWebhookAddress(bare, { allowPrivate, use });
   return verdict.ok ? null : verdict.reason;
 }
 
 /** The one address a non-HTTP client (SMTP) should connect to: the name resolved and every address judged. */
 export async function resolveJudged(host: string, allowPrivate: boolean): Promise<string> {
-  const problem = literalProblem(host, allowPrivate);
+  const problem = literalProblem(host, allowPrivate, 'mail');
   if (problem) throw new Error(problem);
   const bare = host.replace(/^\[|\]$/g, '');
   if (classifyAddress(bare) !== null) return bare;
   return new Promise<string>((resolve, reject) =>
-    judgedLookup(allowPrivate)(bare, {}, (err, address) => (err ? reject(err) : resolve(address as string))),
+    judgedLookup(allowPrivate, 'mail')(bare, {}, (err, address) =>
+      err ? reject(err) : resolve(address as string),
+    ),
   );
 }
 
@@ -60,7 +62,7 @@ export function postJudged(input: {
   userAgent?: string;
 }): Promise<JudgedPostResult> {
   const { url, body } = input;
-  const problem = literalProblem(url.hostname, input.allowPrivate);
+  const problem = literalProblem(url.hostname, input.allowPrivate, 'webhook');
   if (problem) return Promise.reject(new Error(problem));
   const client = url.protocol === 'https:' ? https : http;
   return new Promise<JudgedPostResult>((resolve, reject) => {

@@ -78,6 +78,29 @@ describe('judgeWebhookAddress', () => {
   });
 });
 
+describe('judgeWebhookAddress for the SMTP server: the same rule, in words about mail', () => {
+  test.each([
+    [
+      '169.254.169.254',
+      'The SMTP server address 169.254.169.254 is a link-local address',
+      'never sends mail there',
+    ],
+    [
+      '10.0.0.5',
+      'The SMTP server address 10.0.0.5 is a private network address',
+      'To send mail to this machine',
+    ],
+  ] as const)('%s', (address, start, words) => {
+    const verdict = judgeWebhookAddress(address, { allowPrivate: false, use: 'mail' });
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) {
+      expect(verdict.reason.startsWith(start)).toBe(true);
+      expect(verdict.reason).toContain(words);
+      expect(verdict.reason).not.toContain('webhook');
+    }
+  });
+});
+
 describe('webhookHostProblem: what the form can tell before any DNS lookup', () => {
   test.each([
     ['localhost', false, 'loopback'],

@@ -18,8 +18,17 @@ const REFUSED_UNLESS_ALLOWED = {
   loopback: 'a loopback address (127.0.0.0/8, ::1): this machine itself',
   private: 'a private network address (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7)',
 } as const;
-export const ALLOW_PRIVATE_HINT =
-  'To send webhooks to this machine or your own network (a local ntfy, say), set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true where the panel is started.';
+
+/** What goes to the address, for the refusal's words: webhooks (and ntfy), or mail to an SMTP server. */
+export type AddressUse = 'webhook' | 'mail';
+const WORDS: Record<AddressUse, { address: string; sent: string }> = {
+  webhook: { address: 'The webhook address', sent: 'webhooks' },
+  mail: { address: 'The SMTP server address', sent: 'mail' },
+};
+
+function allowPrivateHint(use: AddressUse): string {
+  return `To send ${WORDS[use].sent} to this machine or your own network (a local ntfy, say), set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true where the panel is started.`;
+}
 
 /**
  * Reads an IPv4 address the way inet_aton (and so curl, browsers and the WHATWG URL parser) does:
@@ -113,21 +122,26 @@ export function classifyAddress(host: string): AddressClass | null {
   return v4 === null ? null : classifyIpv4(v4);
 }
 
-/** May the webhook connect to this address? A refusal says why, in words for the admin. */
-export function judgeWebhookAddress(address: string, opts: { allowPrivate: boolean }): AddressVerdict {
+/** May the webhook (or the SMTP client, `use: 'mail'`) connect to this address? A refusal says why, in words for the admin. */
+export function judgeWebhookAddress(
+  address: string,
+  opts: { allowPrivate: boolean; use?: AddressUse },
+): AddressVerdict {
   const kind = classifyAddress(address);
   if (kind === null) return { ok: false, reason: `"${address}" is not an IP address.` };
   if (kind === 'public') return { ok: true, address };
+  const use = opts.use ?? 'webhook';
+  const words = WORDS[use];
   if (kind === 'loopback' || kind === 'private') {
     if (opts.allowPrivate) return { ok: true, address };
     return {
       ok: false,
-      reason: `The webhook address ${address} is ${REFUSED_UNLESS_ALLOWED[kind]}; the panel does not send webhooks there by default. ${ALLOW_PRIVATE_HINT}`,
+      reason: `${words.address} ${address} is ${REFUSED_UNLESS_ALLOWED[kind]}; the panel does not send ${words.sent} there by default. ${allowPrivateHint(use)}`,
     };
   }
   return {
     ok: false,
-    reason: `The webhook address ${address} is ${ALWAYS_REFUSED[kind]}; the panel never sends webhooks there.`,
+    reason: `${words.address} ${address} is ${ALWAYS_REFUSED[kind]}; the panel never sends ${words.sent} there.`,
   };
 }
 
@@ -135,7 +149,10 @@ export function judgeWebhookAddress(address: string, opts: { allowPrivate: boole
  * At save time, without DNS: a literal address in the URL is judged now; "localhost" and *.localhost count as
  * loopback. Other names are judged at delivery, address by address. Null when nothing is wrong yet.
  */
-export function webhookHostProblem(hostname: string, opts: { allowPrivate: boolean }): string | null {
+export function webhookHostProblem(
+  hostname: string,
+  opts: { allowPrivate: boolean; use?: AddressUse },
+): string | null {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) {
     const verdict = judgeWebhookAddress('127.0.0.1', opts);
