@@ -59,4 +59,27 @@ describe('project limits (e2e)', () => {
       'The project holds 2 snapshots, as many as Hetzner allowed when it last refused one (2)',
     );
   });
+
+  it("once a limit was seen, the restore page warns of a refused safety snapshot, counting the page's cached list", async () => {
+    w = await startSnapshotsWorld({ role: 'cli', actionDurationMs: 1_000 });
+    const [snapshot] = w.fake.addImages(3, { serverId: w.server.id });
+    w.fake.setSnapshotLimit(1, 3);
+    const page = await w.agent.get('/snapshots');
+    await w.agent
+      .post('/snapshots')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), requestKey: requestKeyOf(page.text), description: 'one more' });
+    await w.agent.get('/snapshots');
+    w.fake.clearRequests();
+    const restore = await w.agent.get(`/snapshots/${snapshot.id}/restore`);
+    expect(restore.status).toBe(200);
+    expect(visibleText(restore.text)).toContain(
+      'A safety snapshot would likely be refused: The project holds 3 snapshots',
+    );
+    // The server and the snapshot, read fresh; the count came from the cached list, not a listing.
+    expect(w.fake.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`).sort()).toEqual([
+      `GET /v1/images/${snapshot.id}`,
+      `GET /v1/servers/${w.server.id}`,
+    ]);
+  });
 });
