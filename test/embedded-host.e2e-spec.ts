@@ -160,6 +160,12 @@ describe('the plugin embedded in another host (examples/embedded-host, e2e)', ()
         description: 'forged',
       });
     expect(wrong.status).toBe(403);
+    // As many characters as the token, but twice the bytes: refused, not a 500.
+    const wide = await agent
+      .post('/hetzner/snapshots')
+      .type('form')
+      .send({ _csrf: 'é'.repeat(csrfOf(page.text).length), description: 'forged' });
+    expect(wide.status).toBe(403);
     expect(fake.images()).toHaveLength(before);
   });
 });

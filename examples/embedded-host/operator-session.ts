@@ -69,10 +69,8 @@ export class OperatorGuard implements CanActivate {
 export function sentCsrfMatches(req: AcmeRequest): boolean {
   const sent: unknown = (req.body as Record<string, unknown> | undefined)?._csrf;
   const expected = req.session?.csrf;
-  return (
-    typeof sent === 'string' &&
-    typeof expected === 'string' &&
-    sent.length === expected.length &&
-    crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
-  );
+  if (typeof sent !== 'string' || typeof expected !== 'string') return false;
+  // Bytes, not characters: a token of non-ASCII letters is longer in bytes, and timingSafeEqual throws on that.
+  const [a, b] = [Buffer.from(sent), Buffer.from(expected)];
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
