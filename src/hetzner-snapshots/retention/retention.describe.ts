@@ -62,7 +62,8 @@ function joinWithAnd(parts: string[]): string {
 }
 
 /** "4.5 GB", "56 GB", "1.2 TB" */
-function formatGigabytes(gb: number): string {
+/** A rough total: GB, or TB from 1,000 GB, one decimal under 10. */
+export function formatGigabytes(gb: number): string {
   if (gb >= 1000) return `${Number((gb / 1000).toFixed(1))} TB`;
   if (gb < 10) return `${Number(gb.toFixed(1))} GB`;
   return `${Math.round(gb)} GB`;

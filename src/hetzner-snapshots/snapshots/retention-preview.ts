@@ -3,7 +3,7 @@
 // Pure; the size rule lives here once and the settings summary uses it too.
 import type { HcloudImage } from '../hcloud';
 import { toRetentionCandidate } from '../cycle/cycle.decisions';
-import { estimateRetainedCount } from '../retention/retention.describe';
+import { estimateRetainedCount, formatGigabytes } from '../retention/retention.describe';
 import { snapshotOrigin } from '../labels/snapshot-labels';
 import { planRetention, RetentionPolicy } from '../retention/retention.policy';
 import { buildRetentionTimeline, TimelineModel } from '../retention/retention.timeline';
@@ -82,11 +82,4 @@ export function previewRetention(input: RetentionPreviewInput): RetentionPreview
     timeZone: input.timeZone,
   });
   return { count, sizeGb, monthlyCost, estimate, timeline };
-}
-
-/** "4.5 GB", "56 GB", "1.2 TB" */
-function formatGigabytes(gb: number): string {
-  if (gb >= 1000) return `${Number((gb / 1000).toFixed(1))} TB`;
-  if (gb < 10) return `${Number(gb.toFixed(1))} GB`;
-  return `${Math.round(gb)} GB`;
 }
