@@ -38,14 +38,15 @@ describe('limit errors', () => {
 
 describe('nearLimitWarning', () => {
   it.each([
-    [5, null, null],
-    [3, 10, null],
-    [9, 10, 'so 1 more fit'],
-    [10, 10, 'the next snapshot will likely be refused'],
-    [12, 10, 'the next snapshot will likely be refused'],
-  ])('%p snapshots, limit %p', (count, knownLimit, expected) => {
+    [5, null, null, false],
+    [3, 10, null, false],
+    [9, 10, 'so 1 more fit', false],
+    [10, 10, 'the next snapshot will likely be refused', true],
+    [12, 10, 'the next snapshot will likely be refused', true],
+  ])('%p snapshots, limit %p', (count, knownLimit, expected, refusedNext) => {
     const warning = nearLimitWarning({ count, knownLimit });
     if (expected === null) expect(warning).toBeNull();
-    else expect(warning).toContain(expected);
+    else expect(warning?.text).toContain(expected);
+    expect(warning?.refusedNext ?? false).toBe(refusedNext);
   });
 });

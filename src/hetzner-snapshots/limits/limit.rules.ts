@@ -13,15 +13,23 @@ export function isLimitError(err: unknown): err is HcloudApiError {
   );
 }
 
+export interface LimitWarning {
+  text: string;
+  /** At the known limit or over it: the next snapshot will likely be refused. */
+  refusedNext: boolean;
+}
+
 /**
  * A warning before the limit is reached: `count` snapshots now against the limit learned from the last limit
  * error (its details' number, or how many there were when it happened). Warn from one below the limit.
  */
-export function nearLimitWarning(opts: { count: number; knownLimit: number | null }): string | null {
+export function nearLimitWarning(opts: { count: number; knownLimit: number | null }): LimitWarning | null {
   if (opts.knownLimit === null || opts.knownLimit <= 0) return null;
   if (opts.count < opts.knownLimit - 1) return null;
   const left = Math.max(0, opts.knownLimit - opts.count);
-  return left === 0
-    ? `The project holds ${opts.count} snapshots, as many as Hetzner allowed when it last refused one (${opts.knownLimit}): the next snapshot will likely be refused. Delete old snapshots or ask Hetzner to raise the limit.`
-    : `The project holds ${opts.count} snapshots; Hetzner refused one at ${opts.knownLimit} before, so ${left} more fit. Delete old snapshots or ask Hetzner to raise the limit.`;
+  const text =
+    left === 0
+      ? `The project holds ${opts.count} snapshots, as many as Hetzner allowed when it last refused one (${opts.knownLimit}): the next snapshot will likely be refused. Delete old snapshots or ask Hetzner to raise the limit.`
+      : `The project holds ${opts.count} snapshots; Hetzner refused one at ${opts.knownLimit} before, so ${left} more fit. Delete old snapshots or ask Hetzner to raise the limit.`;
+  return { text, refusedNext: left === 0 };
 }

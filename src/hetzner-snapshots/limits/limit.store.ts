@@ -3,7 +3,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { describeLimitError, isLimitError, LimitedResource, limitsOf, nearLimitWarning } from './limit.rules';
+import {
+  describeLimitError,
+  isLimitError,
+  LimitedResource,
+  LimitWarning,
+  limitsOf,
+  nearLimitWarning,
+} from './limit.rules';
 import { ProjectLimit } from './project-limit.entity';
 
 @Injectable()
@@ -37,7 +44,7 @@ export class LimitStore {
    * recorded without a count (the cycle does not list before it creates) takes the first count seen after it:
    * nothing is pruned to make room, so until someone deletes snapshots by hand it is the count at refusal.
    */
-  async snapshotWarning(count: number): Promise<string | null> {
+  async snapshotWarning(count: number): Promise<LimitWarning | null> {
     const row = await this.limits.findOneBy({ resource: 'snapshot' });
     if (!row) return null;
     if (row.limitValue === null && row.countAtRefusal === null) {

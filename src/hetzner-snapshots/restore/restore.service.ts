@@ -110,15 +110,13 @@ export class RestoreService implements OnModuleDestroy {
       const [server, image] = await Promise.all([client.getServer(serverId), client.getImage(imageId)]);
       const known = await this.limits.knownLimit('snapshot');
       // The snapshot count is only worth a listing when a limit was ever hit.
-      const limitRefusal =
+      const warning =
         known === null
           ? null
           : await this.limits.snapshotWarning(await this.snapshotCount(client, server.id));
-      const willBeRefused =
-        limitRefusal !== null && /will likely be refused/.test(limitRefusal) ? limitRefusal : null;
       const safety = {
         rateLimitRemaining: client.lastRateLimit?.remaining ?? null,
-        limitRefusal: willBeRefused,
+        limitRefusal: warning?.refusedNext ? warning.text : null,
       };
       const measured = await this.drills.latestPassed();
       return {

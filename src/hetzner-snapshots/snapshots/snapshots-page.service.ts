@@ -121,7 +121,7 @@ export class SnapshotsPageService {
         timeZone,
         drillsHref: pagePath(this.options.routePrefix, '/drills'),
       }),
-      this.limits.snapshotWarning(listing.images.length),
+      this.limits.snapshotWarning(listing.images.length).then((warning) => warning?.text ?? null),
     ]);
     return {
       ...common,
