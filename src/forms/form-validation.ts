@@ -11,6 +11,10 @@ export const FORM_ERROR = '_form';
 export type FormResult<T> =
   { ok: true; value: T } | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
 
+/** For `@Transform(trimmed)`: a submitted text without the spaces around it; anything else as it came. */
+export const trimmed = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
 /** Fields every form carries that are not part of its DTO. */
 const TRANSPORT_FIELDS = new Set(['_csrf']);
 

@@ -21,8 +21,8 @@ import {
 } from 'class-validator';
 import { webhookUrlProblem } from '../webhook/webhook-url.rule';
 import { WEBHOOK_FORMATS, type WebhookFormat } from './notification.formats';
+import { trimmed } from '../../forms/form-validation';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : value;
 const CHECKBOX = ['on', '1', 'true'];
@@ -67,7 +67,7 @@ class RecipientsConstraint implements ValidatorConstraintInterface {
 }
 
 class ChannelBaseDto {
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString({ message: 'Give the channel a name, e.g. "Ops e-mail".' })
   @IsNotEmpty({ message: 'Give the channel a name, e.g. "Ops e-mail".' })
   @MaxLength(100, { message: 'A name has at most 100 characters.' })
@@ -83,7 +83,7 @@ export class WebhookChannelDto extends ChannelBaseDto {
   @IsIn(WEBHOOK_FORMATS, { message: 'Pick one of the formats: generic JSON, Slack, Discord or ntfy.' })
   format!: WebhookFormat;
 
-  @Transform(trim)
+  @Transform(trimmed)
   @Validate(ChannelUrlConstraint)
   url!: string;
 
@@ -102,7 +102,7 @@ export class WebhookChannelDto extends ChannelBaseDto {
 }
 
 export class EmailChannelDto extends ChannelBaseDto {
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'Enter the SMTP server, e.g. smtp.example.com.' })
   @MaxLength(253, { message: 'A host name has at most 253 characters.' })
@@ -122,7 +122,7 @@ export class EmailChannelDto extends ChannelBaseDto {
   security!: 'starttls' | 'tls' | 'none';
 
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(200, { message: 'A user name has at most 200 characters.' })
   @Matches(/^[^\p{Cc}]*$/u, { message: 'A user name cannot hold control characters.' })
@@ -139,13 +139,13 @@ export class EmailChannelDto extends ChannelBaseDto {
   @MaxLength(500, { message: 'A password has at most 500 characters.' })
   password?: string;
 
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Matches(EMAIL, { message: 'Enter the sender address, e.g. snapshots@example.com.' })
   @MaxLength(254)
   from!: string;
 
-  @Transform(trim)
+  @Transform(trimmed)
   @Validate(RecipientsConstraint)
   to!: string;
 }

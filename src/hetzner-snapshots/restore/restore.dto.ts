@@ -1,11 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trimmed } from '../../forms/form-validation';
 
 /** The restore confirmation form: the server's name typed out, and the one opt-out. */
 export class RestoreDto {
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString({ message: 'Type the server name to confirm.' })
   @IsNotEmpty({ message: 'Type the server name to confirm.' })
   @MaxLength(100, { message: 'That is longer than any server name.' })

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { ScheduleInputError } from '../schedule/schedule-input.error';
 import { parseFrequency, validateCron } from '../schedule/snapshot-schedule';
+import { trimmed } from '../../forms/form-validation';
 
 export const RETENTION_DAYS = { min: 1, max: 365 } as const;
 // More than a thousand snapshots of one server is never a sensible floor; the account limit is far lower.
@@ -27,7 +28,6 @@ export const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as
 /** Room for "cron:" in the 200-character frequency column. */
 export const CRON_MAX_LENGTH = 190;
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const keyword = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 // Only plain digits become numbers; "1e3", "-1", "7.5" or "seven" stay strings and fail IsInt with our message.
@@ -132,27 +132,27 @@ export class UpdateScheduleDto {
   frequencyKind!: FrequencyKind;
 
   @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'hours')
-  @Transform(trim)
+  @Transform(trimmed)
   @Validate(ScheduleFieldConstraint, ['everyHours'])
   everyHours?: string;
 
   @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'daily')
-  @Transform(trim)
+  @Transform(trimmed)
   @Validate(ScheduleFieldConstraint, ['time'])
   dailyAt?: string;
 
   @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'weekly')
-  @Transform(trim)
+  @Transform(trimmed)
   @Validate(ScheduleFieldConstraint, ['weekday'])
   weeklyDay?: string;
 
   @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'weekly')
-  @Transform(trim)
+  @Transform(trimmed)
   @Validate(ScheduleFieldConstraint, ['time'])
   weeklyAt?: string;
 
   @ValidateIf((o: UpdateScheduleDto) => o.frequencyKind === 'cron')
-  @Transform(trim)
+  @Transform(trimmed)
   @Validate(ScheduleFieldConstraint, ['cron'])
   cron?: string;
 

@@ -6,8 +6,7 @@ import {
   DESCRIPTION_PATTERN,
   DESCRIPTION_TOO_LONG,
 } from './snapshot-description';
-
-const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trimmed } from '../../forms/form-validation';
 
 /** "Take snapshot now" (form and `snapshot create`). */
 export class TakeSnapshotDto {

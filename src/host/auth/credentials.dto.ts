@@ -1,14 +1,13 @@
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.hasher';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trimmed } from '../../forms/form-validation';
 
 export const USERNAME_RULE = /^[a-zA-Z0-9._-]{1,64}$/;
 export const USERNAME_MESSAGE = 'Use 1 to 64 letters, digits, dots, dashes or underscores.';
 
 export class LoginDto {
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'Enter your username.' })
   @MaxLength(64, { message: 'That username is too long.' })
@@ -32,13 +31,13 @@ export class NewPasswordFields {
 }
 
 export class SetupDto extends NewPasswordFields {
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'Enter the setup code from the panel log.' })
   @MaxLength(64, { message: 'That is not a setup code.' })
   setupCode!: string;
 
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Matches(USERNAME_RULE, { message: USERNAME_MESSAGE })
   username!: string;
@@ -52,7 +51,7 @@ export class ChangePasswordDto extends NewPasswordFields {
 }
 
 export class SecondFactorDto {
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'Enter the 6-digit code from your app, or a recovery code.' })
   @MaxLength(20, { message: 'That is not a code: use the 6 digits from your app, or a recovery code.' })
