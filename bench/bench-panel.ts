@@ -75,7 +75,10 @@ export interface InProcessPanel {
 }
 
 /** The panel as `serve` wires it, in this process, listening on 127.0.0.1, with an admin to sign in as. */
-export async function startInProcessPanel(world: BenchWorld, clock: Clock): Promise<InProcessPanel> {
+export async function startInProcessPanel(
+  world: Pick<BenchWorld, 'env'>,
+  clock: Clock,
+): Promise<InProcessPanel> {
   const dataDir = makeDataDir();
   const config = loadConfig({
     ...world.env,

@@ -2,14 +2,18 @@
 // days of operation), with the panel wired as `serve` wires it, listening, and its pages viewed now and then.
 // Memory is read after the panel's own memory-reducing collection and a full garbage collection (node
 // --expose-gc, as `npm run bench` runs it).
-// The fake Hetzner API lives in the same process; its request log is cleared every cycle, but it keeps a
-// record of every action, so its own growth for as many snapshots is measured first, on its own, and shown
-// next to the total: what is left is the panel's.
+// The headline runs the fake Hetzner API in the parent process, as Hetzner is elsewhere for `serve`: the
+// panel's process holds only the panel. Time is the parent's fake clock, moved over the IPC channel
+// (bench/memory-cycles.child.ts). The earlier way, with the fake in the same process, still runs beside it
+// for comparison; there the fake's own growth for as many snapshots is measured alone first.
 import { getRepositoryToken } from '@nestjs/typeorm';
-import { execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import { Repository } from 'typeorm';
+import { Clock } from '../src/clock/clock';
+import { FakeHcloud } from '../src/fake-hcloud';
 import { SnapshotCycleService } from '../src/hetzner-snapshots/cycle/snapshot-cycle.service';
 import { PanelSettings } from '../src/hetzner-snapshots/settings/panel-settings.entity';
 import {
@@ -22,7 +26,83 @@ import {
   WebSession,
 } from './bench-panel';
 
+/** Where the cycles' Hetzner lives, as the panel sees it: its environment, its clock, and the step to the next hour. */
+export interface CycleWorld {
+  env: Record<string, string>;
+  clock: Clock;
+  /** Forgets the fake's request log and moves its clock (and the panel's) on by an hour. */
+  nextHour(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The fake in this process, its clock shared directly. */
+export async function worldInThisProcess(): Promise<CycleWorld> {
+  const world = await startWorld({ actionDurationMs: 60_000 });
+  return {
+    env: world.env,
+    clock: simulatedClock(world.fake),
+    async nextHour() {
+      world.fake.clearRequests();
+      world.fake.advance(HOUR_MS);
+    },
+    close: () => world.fake.close(),
+  };
+}
+
+type ClockMessage = { id: number; advanceMs: number; clearRequests: boolean };
+
+/**
+ * The fake in the parent (see serveWorldOverIpc): this process keeps the same offset from the wall clock as
+ * the fake's clock, and every step of it is made there too before the step resolves.
+ */
+export function worldInParentProcess(env: Record<string, string>): CycleWorld {
+  if (!process.send) throw new Error('worldInParentProcess needs an IPC channel to the parent');
+  let offsetMs = 0;
+  let nextId = 0;
+  const waiting = new Map<number, () => void>();
+  const onMessage = (message: { id: number }) => {
+    waiting.get(message.id)?.();
+    waiting.delete(message.id);
+  };
+  process.on('message', onMessage);
+  const step = (advanceMs: number, clearRequests: boolean) =>
+    new Promise<void>((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      offsetMs += advanceMs;
+      process.send?.({ id, advanceMs, clearRequests } satisfies ClockMessage);
+    });
+  return {
+    env,
+    clock: {
+      now: () => new Date(Date.now() + offsetMs),
+      async sleep(ms, signal) {
+        if (signal?.aborted) throw signal.reason;
+        await step(ms, false);
+      },
+    },
+    nextHour: () => step(HOUR_MS, true),
+    async close() {
+      process.off('message', onMessage);
+      process.disconnect?.();
+    },
+  };
+}
+
+/** The parent's side of worldInParentProcess: makes each clock step of the child on the fake. */
+export function serveWorldOverIpc(child: ChildProcess, fake: FakeHcloud): void {
+  child.on('message', (message: ClockMessage) => {
+    fake.advance(message.advanceMs);
+    if (message.clearRequests) fake.clearRequests();
+    child.send({ id: message.id });
+  });
+}
+
 export interface MemoryOverCycles {
+  /** How the panel's process was run (see bench/memory-cycles.child.ts). */
+  variant: string;
+  /** Whether the fake Hetzner API ran in the measured process (the earlier way). */
+  fakeInProcess: boolean;
   cycles: number;
   gcAvailable: boolean;
   secondsTaken: number;
@@ -33,10 +113,10 @@ export interface MemoryOverCycles {
   growth: { rssMb: number; heapUsedMb: number };
   /** Heap growth from cycle 100 on, after caches and compiled code have settled. */
   heapGrowthAfterCycle100Mb: number;
-  /** Heap the fake alone gains over as many create + delete rounds (its action records). */
-  fakeOwnHeapGrowthMb: number;
+  /** Heap the fake alone gains over as many create + delete rounds (its action records), when it ran here. */
+  fakeOwnHeapGrowthMb: number | null;
   /** Every 100 cycles, to show the trend rather than two points. */
-  trend: { cycle: number; rssMb: number; heapUsedMb: number; codeMb: number; dataMb: number }[];
+  trend: MemorySample[];
   /** From cycle 100 to the end: of the heap, compiled code and bytecode, and everything else (the data). */
   afterCycle100: { codeMb: number; dataMb: number; rssMb: number };
 }
@@ -47,12 +127,18 @@ const SAMPLE_EVERY = 100;
 
 export async function measureMemoryOverCycles(
   cycles: number,
-  opts: { afterStart?: () => void; releaseMemory?: () => void } = {},
+  world: CycleWorld,
+  opts: {
+    variant: string;
+    fakeInProcess: boolean;
+    afterStart?: () => void;
+    releaseMemory?: () => void;
+  },
 ): Promise<MemoryOverCycles> {
-  const fakeOwnHeapGrowthMb = await measureFakeOwnGrowth(cycles, opts.releaseMemory);
-  const world = await startWorld({ actionDurationMs: 60_000 });
-  const { fake } = world;
-  const panel = await startInProcessPanel(world, simulatedClock(fake));
+  const fakeOwnHeapGrowthMb = opts.fakeInProcess
+    ? await measureFakeOwnGrowth(cycles, opts.releaseMemory)
+    : null;
+  const panel = await startInProcessPanel(world, world.clock);
   opts.afterStart?.();
   try {
     await panel
@@ -65,8 +151,7 @@ export async function measureMemoryOverCycles(
     const oneCycle = async (n: number) => {
       const outcome = await runner.runCycle({ trigger: 'schedule' });
       if (outcome.status !== 'succeeded') failedCycles++;
-      fake.clearRequests();
-      fake.advance(HOUR_MS);
+      await world.nextHour();
       if (n % PAGE_VIEW_EVERY === 0) {
         for (const page of ['/snapshots', '/history']) {
           let res = await session.get(page);
@@ -81,16 +166,19 @@ export async function measureMemoryOverCycles(
     };
 
     for (let n = 1; n <= WARM_UP_CYCLES; n++) await oneCycle(n);
-    const baseline = sample(opts.releaseMemory);
+    const baseline = await sample(opts.releaseMemory);
     const trend = [{ cycle: 0, ...baseline }];
     const started = performance.now();
     for (let n = 1; n <= cycles; n++) {
       await oneCycle(n);
-      if (n % SAMPLE_EVERY === 0 || n === cycles) trend.push({ cycle: n, ...sample(opts.releaseMemory) });
+      if (n % SAMPLE_EVERY === 0 || n === cycles)
+        trend.push({ cycle: n, ...(await sample(opts.releaseMemory)) });
     }
     const after = trend[trend.length - 1];
     const at100 = trend.find((t) => t.cycle === 100) ?? trend[0];
     return {
+      variant: opts.variant,
+      fakeInProcess: opts.fakeInProcess,
       cycles,
       gcAvailable: typeof global.gc === 'function',
       secondsTaken: Math.round((performance.now() - started) / 100) / 10,
@@ -112,7 +200,7 @@ export async function measureMemoryOverCycles(
     };
   } finally {
     await panel.close();
-    await fake.close();
+    await world.close();
   }
 }
 
@@ -139,9 +227,9 @@ async function measureFakeOwnGrowth(rounds: number, releaseMemory?: () => void):
   };
   try {
     for (let i = 0; i < WARM_UP_CYCLES; i++) await round();
-    const before = sample(releaseMemory).heapUsedMb;
+    const before = (await sample(releaseMemory)).heapUsedMb;
     for (let i = 0; i < rounds; i++) await round();
-    return mb1(sample(releaseMemory).heapUsedMb - before);
+    return mb1((await sample(releaseMemory)).heapUsedMb - before);
   } finally {
     await world.fake.close();
   }
@@ -155,17 +243,26 @@ const CODE_SPACES = new Set([
   'trusted_large_object_space',
 ]);
 
-function sample(releaseMemory?: () => void): {
+export interface MemorySample {
+  cycle: number;
   rssMb: number;
+  /** Of the RSS, memory not backed by a file: the heap, malloc's arenas, JIT code (Linux; else null). */
+  anonymousMb: number | null;
   heapUsedMb: number;
+  /** What V8 has taken from the system for its heap, used or not. */
+  heapTotalMb: number;
   codeMb: number;
   dataMb: number;
-} {
+}
+
+async function sample(releaseMemory?: () => void): Promise<Omit<MemorySample, 'cycle'>> {
   // The memory-reducing collection `serve` makes every quarter of an hour (src/memory-tuning.ts), which a
-  // thousand simulated hours would have made thousands of times; then twice more, as the first pass runs
-  // finalizers that free more on the second.
+  // thousand simulated hours would have made thousands of times. FinalizationRegistry callbacks (fetch keeps
+  // each request's signal in one until the request is collected) run only as tasks after a collection, so
+  // the event loop turns once before a last full collection, as it would between two cycles of `serve`.
   releaseMemory?.();
-  global.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  releaseMemory?.();
   global.gc?.();
   const usage = process.memoryUsage();
   const code = v8
@@ -174,10 +271,21 @@ function sample(releaseMemory?: () => void): {
     .reduce((sum, space) => sum + space.space_used_size, 0);
   return {
     rssMb: mb1(usage.rss / 1_048_576),
+    anonymousMb: anonymousMb(),
     heapUsedMb: mb1(usage.heapUsed / 1_048_576),
+    heapTotalMb: mb1(usage.heapTotal / 1_048_576),
     codeMb: mb1(code / 1_048_576),
     dataMb: mb1((usage.heapUsed - code) / 1_048_576),
   };
+}
+
+function anonymousMb(): number | null {
+  try {
+    const kb = /^Anonymous:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1];
+    return kb === undefined ? null : mb1(Number(kb) / 1024);
+  } catch {
+    return null;
+  }
 }
 
 function mb1(value: number): number {

@@ -17,7 +17,7 @@ import {
   WideModel,
   wideModelOf,
 } from './fleet.bench';
-import { DependencyCost, measureDependencyCost, MemoryOverCycles } from './memory.bench';
+import { DependencyCost, measureDependencyCost, MemoryOverCycles, serveWorldOverIpc } from './memory.bench';
 import { measurePageLatency, PageLatency, PageScenario } from './page-latency.bench';
 import { CycleRequests, measureCycleRequests } from './requests-per-cycle.bench';
 import { measureStartup, StartupTimes } from './startup.bench';
@@ -35,6 +35,12 @@ const PAGE_CASES: { snapshots: number; scenario: PageScenario }[] = [
   { snapshots: 5_000, scenario: 'fleet' },
 ];
 const MEMORY_CYCLES = 1_000;
+/** The headline first: the panel alone in its process, as `serve` runs; then the unit's allocator setting, then the earlier way. */
+const MEMORY_VARIANTS: { variant: string; fake: 'parent' | 'here'; env: Record<string, string> }[] = [
+  { variant: 'panel alone (fake in another process)', fake: 'parent', env: {} },
+  { variant: '+ MALLOC_ARENA_MAX=2 (systemd unit)', fake: 'parent', env: { MALLOC_ARENA_MAX: '2' } },
+  { variant: 'fake in the same process (earlier way)', fake: 'here', env: {} },
+];
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench', 'results.json');
 
 interface Results {
@@ -43,7 +49,7 @@ interface Results {
   requestsPerCycle: CycleRequests[];
   fleet: FleetSummary;
   pageLatency: PageLatency[];
-  memory: MemoryOverCycles & { idleServerRssMb: number | null; dependencies: DependencyCost[] };
+  memory: { overCycles: MemoryOverCycles[]; idleServerRssMb: number | null; dependencies: DependencyCost[] };
   startup: StartupTimes;
   secondsTaken: number;
 }
@@ -87,9 +93,13 @@ async function main(): Promise<void> {
     pageLatency.push(await measurePageLatency(snapshots, scenario));
   }
 
-  step(`memory over ${MEMORY_CYCLES} cycles (a process of its own)`);
+  const overCycles: MemoryOverCycles[] = [];
+  for (const variant of MEMORY_VARIANTS) {
+    step(`memory over ${MEMORY_CYCLES} cycles, a process of its own: ${variant.variant}`);
+    overCycles.push(await memoryOverCyclesInChild(MEMORY_CYCLES, variant));
+  }
   const memory = {
-    ...(await memoryOverCyclesInChild(MEMORY_CYCLES)),
+    overCycles,
     idleServerRssMb: startup.idleRssMb,
     dependencies: measureDependencyCost(PROJECT_ROOT),
   };
@@ -108,19 +118,42 @@ async function main(): Promise<void> {
   process.stdout.write(`${report(results)}\nWritten to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
 }
 
-/** The 1,000 cycles in a fresh `node --expose-gc` tuned like `serve`, so earlier benchmarks do not count. */
-async function memoryOverCyclesInChild(cycles: number): Promise<MemoryOverCycles> {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', path.join(PROJECT_ROOT, 'dist', 'bench', 'memory-cycles.child.js'), String(cycles)],
-    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => (out += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`the memory benchmark exited with ${code}`);
-  return JSON.parse(out) as MemoryOverCycles;
+/** The cycles in a fresh `node --expose-gc` tuned like `serve`, so earlier benchmarks do not count. */
+async function memoryOverCyclesInChild(
+  cycles: number,
+  how: (typeof MEMORY_VARIANTS)[number],
+): Promise<MemoryOverCycles> {
+  const world = how.fake === 'parent' ? await startWorld({ actionDurationMs: 60_000 }) : null;
+  try {
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        path.join(PROJECT_ROOT, 'dist', 'bench', 'memory-cycles.child.js'),
+        String(cycles),
+        how.fake,
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          ...how.env,
+          BENCH_VARIANT: how.variant,
+          ...(world ? { BENCH_WORLD: JSON.stringify(world.env) } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      },
+    );
+    if (world) serveWorldOverIpc(child, world.fake);
+    let out = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`the memory benchmark (${how.variant}) exited with ${code}`);
+    return JSON.parse(out) as MemoryOverCycles;
+  } finally {
+    await world?.fake.close();
+  }
 }
 
 function environment(): Record<string, string | number> {
@@ -245,35 +278,52 @@ function report(results: Results): string {
   const m = results.memory;
   parts.push(
     table(
-      `Memory (MB, after full GC: ${m.gcAvailable ? 'yes' : 'no'})`,
-      ['measure', 'value'],
+      'Memory of serve, idle (MB)',
+      ['variant', 'VmRSS'],
+      results.startup.idleRss.map((v): Row => [v.variant, v.rssMb ?? 'n/a']),
+    ),
+  );
+  const runs = m.overCycles;
+  const cycles = runs[0]?.cycles ?? 0;
+  const each = (value: (run: MemoryOverCycles) => string | number | null): Row =>
+    runs.map((run) => value(run) ?? 'n/a');
+  parts.push(
+    table(
+      `Memory over ${cycles} cycles, each variant in a process of its own (MB, after the panel's memory-reducing collection and a full GC: ${runs.every((r) => r.gcAvailable) ? 'yes' : 'no'})`,
+      ['measure', ...runs.map((r) => r.variant)],
       [
-        ...results.startup.idleRss.map((v): Row => [
-          `serve, idle after start (VmRSS): ${v.variant}`,
-          v.rssMb ?? 'n/a',
-        ]),
+        ['before: RSS / heap used', ...each((r) => `${r.baseline.rssMb} / ${r.baseline.heapUsedMb}`)],
         [
-          `own process, before ${m.cycles} cycles: RSS / heap used`,
-          `${m.baseline.rssMb} / ${m.baseline.heapUsedMb}`,
+          `after ${cycles} cycles: RSS / heap used`,
+          ...each((r) => `${r.after.rssMb} / ${r.after.heapUsedMb}`),
         ],
-        [
-          `own process, after ${m.cycles} cycles: RSS / heap used`,
-          `${m.after.rssMb} / ${m.after.heapUsedMb}`,
-        ],
-        ['growth: RSS / heap used', `${m.growth.rssMb} / ${m.growth.heapUsedMb}`],
-        [`  of the heap growth, the fake's own records of ${m.cycles} snapshots`, m.fakeOwnHeapGrowthMb],
-        ['  heap growth from cycle 100 to the end', m.heapGrowthAfterCycle100Mb],
-        ['    of it compiled code and bytecode (V8 code spaces)', m.afterCycle100.codeMb],
-        ['    of it everything else (the data the panel and the fake hold)', m.afterCycle100.dataMb],
-        ['  RSS growth from cycle 100 to the end', m.afterCycle100.rssMb],
-        ['  heap used every 100 cycles', m.trend.map((t) => t.heapUsedMb).join(' ')],
-        ['  of it code, every 100 cycles', m.trend.map((t) => t.codeMb).join(' ')],
-        ['  RSS every 100 cycles', m.trend.map((t) => t.rssMb).join(' ')],
-        ['cycles failed', m.failedCycles],
-        ['real time for the cycles (s)', m.secondsTaken],
+        ['growth: RSS / heap used', ...each((r) => `${r.growth.rssMb} / ${r.growth.heapUsedMb}`)],
+        ['  RSS growth from cycle 100 to the end', ...each((r) => r.afterCycle100.rssMb)],
+        ['  heap growth from cycle 100 to the end', ...each((r) => r.heapGrowthAfterCycle100Mb)],
+        ['    of it compiled code and bytecode (V8 code spaces)', ...each((r) => r.afterCycle100.codeMb)],
+        ['    of it everything else (data)', ...each((r) => r.afterCycle100.dataMb)],
+        [`  the fake's own heap growth for ${cycles} snapshots`, ...each((r) => r.fakeOwnHeapGrowthMb)],
+        ['cycles failed', ...each((r) => r.failedCycles)],
+        ['real time for the cycles (s)', ...each((r) => r.secondsTaken)],
       ],
     ),
   );
+  for (const run of runs) {
+    parts.push(
+      table(
+        `Every 100 cycles: ${run.variant} (MB)`,
+        ['cycle', 'RSS', 'anonymous', 'heap total', 'heap used', 'of it code'],
+        run.trend.map((t): Row => [
+          t.cycle,
+          t.rssMb,
+          t.anonymousMb ?? 'n/a',
+          t.heapTotalMb,
+          t.heapUsedMb,
+          t.codeMb,
+        ]),
+      ),
+    );
+  }
   parts.push(
     table(
       'What serve loads, one group after another in a bare node (MB, after full GC)',

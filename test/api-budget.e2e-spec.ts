@@ -57,6 +57,20 @@ describe('the shared API budget (e2e)', () => {
     expect((await usage()).spentLastHour).toBe(0);
   });
 
+  it('keeps no finished count: what flushed() waits for empties as the writes are stored', async () => {
+    const store = panel.get<ApiUsageStore>(ApiUsageStore);
+    await store.flushed();
+    for (let i = 0; i < 5; i++)
+      store.record({ method: 'GET', path: '/images', status: 200, attempt: 1, durationMs: 1 });
+    expect(store.writesInFlight).toBe(5);
+    // One recorded while flushed() already waits is waited for too.
+    const flushing = store.flushed();
+    store.record({ method: 'GET', path: '/servers/1', status: 200, attempt: 1, durationMs: 1 });
+    await flushing;
+    expect(store.writesInFlight).toBe(0);
+    expect((await store.current()).spentLastHour).toBe(apiRequests(world.fake).length + 6);
+  });
+
   it('while the budget is low, the backfill waits and the page reuses its list for longer; cycles still run', async () => {
     const snapshots = panel.get<SnapshotListingService>(SnapshotListingService);
     await snapshots.freshListing();

@@ -57,6 +57,8 @@ export async function createAcmeAdmin(
   });
   app.setBaseViewsDir(VIEWS);
   app.setViewEngine('hbs');
+  // Compile each template once: Express caches views only under NODE_ENV=production.
+  app.set('view cache', true);
   // The plugin's pages use the classes of its stylesheet; this host serves it under a path of its choice.
   app.useStaticAssets(HETZNER_SNAPSHOTS_PUBLIC_DIR, { prefix: '/hetzner-assets/', index: false });
   app.use(cookieParser());

@@ -69,8 +69,15 @@ export function registerPluginViews(): void {
 /** Renders one of the plugin's partials to a string (the JSON preview sends the timeline it would draw). */
 export function renderPluginPartial(name: string, context: unknown): string {
   registerPluginViews();
-  return hbs.handlebars.compile(`{{> ${name}}}`)(context);
+  let render = partialRenderers.get(name);
+  if (!render) {
+    render = hbs.handlebars.compile(`{{> ${name}}}`);
+    partialRenderers.set(name, render);
+  }
+  return render(context);
 }
+/** Compiled once per partial name: compiling is most of the cost of a small render. */
+const partialRenderers = new Map<string, (context: unknown) => string>();
 
 @Injectable()
 export class HetznerSnapshotsViews implements OnModuleInit {

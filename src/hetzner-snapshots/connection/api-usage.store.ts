@@ -25,8 +25,12 @@ export interface ApiUsage {
 export class ApiUsageStore {
   private readonly logger = new PluginLogger('ApiUsage');
   private lastPrunedMinute = 0;
-  /** Writes in flight, so a test (or shutdown) can wait for the counts to be stored. */
-  private pending: Promise<unknown> = Promise.resolve();
+  /**
+   * Writes not yet done, so a page (or shutdown) can wait for the counts to be stored. Each leaves the set
+   * when it settles: chaining them into one promise kept every finished write's result for good (five small
+   * arrays a cycle, found by the 1,000-cycle memory bench).
+   */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     @InjectRepository(ApiBudget) private readonly budget: Repository<ApiBudget>,
@@ -40,15 +44,22 @@ export class ApiUsageStore {
     // A request that never got an answer may not have reached Hetzner; it is not counted.
     if (typeof event.status !== 'number') return;
     const now = this.clock.now();
-    const write = this.write(event, now).catch((err: unknown) =>
-      this.logger.warn(`could not count a Hetzner request: ${(err as Error).message}`),
-    );
-    this.pending = Promise.all([this.pending, write]);
+    const write: Promise<void> = this.write(event, now)
+      .catch((err: unknown) =>
+        this.logger.warn(`could not count a Hetzner request: ${(err as Error).message}`),
+      )
+      .finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
   }
 
-  /** Resolves when every count recorded so far is stored. */
+  /** How many recorded counts are not stored yet. */
+  get writesInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** Resolves when every count recorded so far (and any recorded while waiting) is stored. */
   async flushed(): Promise<void> {
-    await this.pending;
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   async current(): Promise<ApiUsage> {

@@ -1,5 +1,5 @@
 import { isHcloudError } from './hcloud-api.error';
-import { allPages, errorOfAnswer, noAnswerError, parseBody } from './hcloud-wire';
+import { allPages, combinedSignal, errorOfAnswer, noAnswerError, parseBody } from './hcloud-wire';
 
 const req = { method: 'GET', path: '/images/7' };
 
@@ -80,5 +80,59 @@ describe('isHcloudError', () => {
     expect(
       isHcloudError(noAnswerError(req, { timedOut: true, timeoutMs: 1, err: null }), 'timeout', 'locked'),
     ).toBe(true);
+  });
+});
+
+describe('combinedSignal', () => {
+  it('is the one signal given, or none', () => {
+    const only = new AbortController().signal;
+    expect(combinedSignal(undefined, only).signal).toBe(only);
+    expect(combinedSignal(undefined, undefined).signal).toBeUndefined();
+  });
+
+  it('aborts with the reason of whichever source aborts first', () => {
+    const shutdown = new AbortController();
+    const timeout = new AbortController();
+    const { signal } = combinedSignal(shutdown.signal, undefined, timeout.signal);
+    expect(signal?.aborted).toBe(false);
+    const reason = new Error('timed out');
+    timeout.abort(reason);
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBe(reason);
+    shutdown.abort(new Error('later'));
+    expect(signal?.reason).toBe(reason);
+  });
+
+  it('starts aborted when a source already is', () => {
+    const done = new AbortController();
+    done.abort('stopped');
+    const { signal } = combinedSignal(new AbortController().signal, done.signal);
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBe('stopped');
+  });
+
+  it('leaves nothing on a long-lived source once released', () => {
+    const shutdown = new AbortController();
+    const added: unknown[] = [];
+    const removed: unknown[] = [];
+    const addEventListener = shutdown.signal.addEventListener.bind(shutdown.signal);
+    const removeEventListener = shutdown.signal.removeEventListener.bind(shutdown.signal);
+    jest.spyOn(shutdown.signal, 'addEventListener').mockImplementation((type, listener, options) => {
+      added.push(listener);
+      addEventListener(type, listener, options);
+    });
+    jest.spyOn(shutdown.signal, 'removeEventListener').mockImplementation((type, listener, options) => {
+      removed.push(listener);
+      removeEventListener(type, listener, options);
+    });
+    for (let i = 0; i < 3; i++) combinedSignal(shutdown.signal, new AbortController().signal).release();
+    expect(added).toHaveLength(3);
+    expect(removed).toEqual(added);
+
+    // Released, it no longer follows the source.
+    const { signal, release } = combinedSignal(shutdown.signal, new AbortController().signal);
+    release();
+    shutdown.abort();
+    expect(signal?.aborted).toBe(false);
   });
 });

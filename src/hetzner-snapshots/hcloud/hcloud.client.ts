@@ -32,7 +32,7 @@ import {
   answerOutcome,
   type AttemptOutcome,
   buildQuery,
-  anySignal,
+  combinedSignal,
   deadlineError,
   type Exchange,
   imageFilterQuery,
@@ -320,11 +320,14 @@ export class HcloudClient implements HcloudApi {
         nowMs: this.now(),
       });
       if (!decision.retry) throw outcome.error;
+      const stop = combinedSignal(spec.signal, deadline);
       try {
-        await this.sleep(decision.delayMs, anySignal(spec.signal, deadline));
+        await this.sleep(decision.delayMs, stop.signal);
       } catch (err) {
         throwIfStopped();
         throw err;
+      } finally {
+        stop.release();
       }
       throwIfStopped();
     }
@@ -351,13 +354,14 @@ export class HcloudClient implements HcloudApi {
    */
   private async exchange(spec: RequestSpec, deadline?: AbortSignal): Promise<Exchange> {
     const timeout = timeoutSignal(this.timeoutMs);
+    const stop = combinedSignal(spec.signal, deadline, timeout.signal);
     let answer: { status: number; headers: Headers; text: string };
     try {
       const res = await fetch(this.endpoint + spec.path, {
         method: spec.method,
         headers: requestHeaders({ token: this.#token, userAgent: this.userAgent }, spec.body !== undefined),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: anySignal(spec.signal, deadline, timeout.signal),
+        signal: stop.signal,
         redirect: 'error',
       });
       // Read the body inside the try: the timeout also covers a response that stalls half-way.
@@ -368,6 +372,7 @@ export class HcloudClient implements HcloudApi {
       return { answered: false, timedOut: timeout.signal.aborted || deadline?.aborted === true, err };
     } finally {
       timeout.clear();
+      stop.release();
     }
     const rateLimit = readRateLimit(answer.headers);
     if (rateLimit) this.rateLimit = rateLimit;

@@ -3,6 +3,7 @@
 import { describeAuditEntry } from '../audit/audit-change';
 import type { AuditRecord } from '../audit/audit.service';
 import { HOUR_STEPS } from '../schedule/snapshot-schedule';
+import { formatInstant } from '../time/panel-time.format';
 import type { RetentionPolicyReading } from '../retention/retention-policy.parse';
 import { retentionProblemMessage } from './retention-problem.wording';
 import type { ScheduleSummary, TokenStatus } from './settings.service';
@@ -15,21 +16,6 @@ import {
   undecryptableTokenMessage,
 } from './token-health';
 import { SCHEDULE_FORM_FIELDS, WEEKDAY_KEYS } from './update-schedule.dto';
-
-/** "Mon, 24 Nov 2025, 03:30 CET" in the given zone; 24-hour clock, the zone named so nobody has to guess. */
-export function formatInstant(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).format(date);
-}
 
 export interface TimeView {
   iso: string;

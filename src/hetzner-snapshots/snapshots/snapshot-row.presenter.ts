@@ -1,6 +1,6 @@
 // One row of the snapshots page (and of the CLI's list): a snapshot with its status, its origin, what retention
 // will do with it and which actions it offers. Pure, like the rest of the presenter.
-import { formatPanelTime } from '../time/panel-time.format';
+import { formatDay, formatPanelTime } from '../time/panel-time.format';
 import type { HcloudImage } from '../hcloud';
 import { panelMayDeleteOrUnprotect, snapshotOrigin, type SnapshotOrigin } from '../labels/snapshot-labels';
 import type { RetentionDecision, RetentionPolicy } from '../retention/retention.policy';
@@ -162,17 +162,12 @@ function presentRetention(
       if (decision.keepUntil)
         return {
           text: `kept until ${formatPanelTime(decision.keepUntil, input.timeZone)}`,
-          short: `until ${shortDate(decision.keepUntil, input.timeZone)}`,
+          short: `until ${formatDay(decision.keepUntil, input.timeZone)}`,
           tone: 'muted',
           detail,
         };
       return { text: 'kept', short: 'kept', tone: 'muted', detail };
   }
-}
-
-/** "2 Dec": the phone list's one line of badges has no room for the year and the time. */
-function shortDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' }).format(date);
 }
 
 function capitalize(text: string): string {

@@ -1,4 +1,11 @@
-import { formatClockTime, formatPanelTime, formatRunTime, formatStamp } from './panel-time.format';
+import {
+  formatClockTime,
+  formatDay,
+  formatInstant,
+  formatPanelTime,
+  formatRunTime,
+  formatStamp,
+} from './panel-time.format';
 
 describe('formatPanelTime', () => {
   it.each([
@@ -29,5 +36,24 @@ describe('formatRunTime and formatStamp', () => {
     expect(formatRunTime(at, 'Europe/Berlin')).toBe('Sun 22 Nov, 14:05 CET');
     expect(formatStamp(at, 'Europe/Berlin')).toBe('2026-11-22 14:05 (Europe/Berlin)');
     expect(formatStamp(at, 'UTC')).toBe('2026-11-22 13:05 (UTC)');
+  });
+});
+
+describe('formatInstant and formatDay', () => {
+  it('formats instants in the server zone with the zone named', () => {
+    expect(formatInstant(new Date('2026-01-15T02:30:00Z'), 'Europe/Berlin')).toBe(
+      'Thu, 15 Jan 2026, 03:30 CET',
+    );
+    expect(formatInstant(new Date('2026-07-15T01:30:00Z'), 'Europe/Berlin')).toBe(
+      'Wed, 15 Jul 2026, 03:30 CEST',
+    );
+    expect(formatInstant(new Date('2026-07-15T01:30:00Z'), 'UTC')).toBe('Wed, 15 Jul 2026, 01:30 UTC');
+  });
+
+  it('writes a day alone in the zone, where the date may differ from UTC', () => {
+    expect(formatDay(new Date('2026-12-02T23:30:00Z'), 'Europe/Berlin')).toBe('3 Dec');
+    expect(formatDay(new Date('2026-12-02T23:30:00Z'), 'UTC')).toBe('2 Dec');
+    // Cached apart from the other forms of the same zone.
+    expect(formatInstant(new Date('2026-12-02T23:30:00Z'), 'UTC')).toBe('Wed, 2 Dec 2026, 23:30 UTC');
   });
 });
