@@ -16,6 +16,8 @@ import { PROJECT_ROOT } from '../src/project-root';
 import { createServerApp, prepareRuntime } from '../src/runtime';
 
 export const BUILT_CLI = path.join(PROJECT_ROOT, 'dist', 'cli.js');
+/** What the bin's shebang (and `npm start`) give node: the benchmarks start the panel as it is started. */
+export const BIN_NODE_ARGS = ['--v8-pool-size=1'];
 export const TOKEN = 'bench-token-7c1e9a4f2b5d';
 export const ADMIN = { username: 'bench', password: 'correct horse battery staple' };
 export const AUTO_LABELS = { 'managed-by': 'snapshot-panel', 'snapshot-panel/kind': 'auto' };
@@ -161,7 +163,7 @@ export function startChild(
   stdin?: string,
   nodeArgs: string[] = [],
 ): ChildPanel {
-  const child = spawn(process.execPath, [...nodeArgs, BUILT_CLI, ...args], {
+  const child = spawn(process.execPath, [...BIN_NODE_ARGS, ...nodeArgs, BUILT_CLI, ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

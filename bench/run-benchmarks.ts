@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../src/project-root';
-import { BUILT_CLI, startWorld } from './bench-panel';
+import { BIN_NODE_ARGS, BUILT_CLI, startWorld } from './bench-panel';
 import {
   BUDGET,
   FleetSummary,
@@ -128,6 +128,7 @@ async function memoryOverCyclesInChild(
     const child = spawn(
       process.execPath,
       [
+        ...BIN_NODE_ARGS,
         '--expose-gc',
         path.join(PROJECT_ROOT, 'dist', 'bench', 'memory-cycles.child.js'),
         String(cycles),

@@ -1,5 +1,11 @@
 import * as vm from 'node:vm';
-import { ModuleLoad, standInSource, UNUSED_MODULES } from './unused-modules';
+import {
+  builtinFaceFor,
+  builtinFaceSource,
+  ModuleLoad,
+  standInSource,
+  UNUSED_MODULES,
+} from './unused-modules';
 
 const FACTORY = 'file:///srv/panel/node_modules/typeorm/driver/DriverFactory.js';
 
@@ -80,5 +86,28 @@ describe('standInSource', () => {
     expect(exports.__esModule).toBeUndefined();
     expect(exports.then).toBeUndefined();
     expect(exports[Symbol.iterator]).toBeUndefined();
+  });
+});
+
+describe('the narrower face of node:http for ES modules', () => {
+  const ESM = ['node', 'import', 'module-sync'];
+  const CJS = ['node', 'require', 'module-sync'];
+  it.each<[string, readonly string[] | undefined, string | undefined]>([
+    ['node:http', ESM, 'node:http'],
+    ['http', ESM, 'node:http'],
+    ['http', CJS, undefined],
+    ['node:https', ESM, undefined],
+    ['./http', ESM, undefined],
+    ['http', undefined, undefined],
+  ])('%s with conditions %j → %s', (specifier, conditions, face) => {
+    expect(builtinFaceFor(specifier, conditions)).toBe(face);
+  });
+
+  it('exports everything of http by name but the three that load fetch, and http itself as default', () => {
+    const source = builtinFaceSource('node:http');
+    expect(source).toContain('export default builtin;');
+    for (const name of ['createServer', 'request', 'get', 'Agent', 'STATUS_CODES', 'METHODS', 'globalAgent'])
+      expect(source).toContain(`export const ${name} = builtin.${name};`);
+    for (const name of ['WebSocket', 'CloseEvent', 'MessageEvent']) expect(source).not.toContain(name);
   });
 });

@@ -42,7 +42,44 @@ const { DriverFactory } = require('typeorm/driver/DriverFactory');
 })();
 `;
 
+// An ES module (as NestJS 12's are) importing node:http by name, then a request through it.
+const ESM_SCRIPT = `
+import http, { createServer, request, STATUS_CODES } from 'node:http';
+const server = createServer((_req, res) => res.end('pong'));
+server.listen(0, '127.0.0.1', () => {
+  const req = request({ port: server.address().port, host: '127.0.0.1' }, (res) => {
+    let body = '';
+    res.on('data', (c) => (body += c));
+    res.on('end', () => {
+      server.close();
+      process.stdout.write(JSON.stringify({
+        body,
+        ok: STATUS_CODES[200],
+        defaultIsTheBuiltin: http.createServer === createServer,
+        fetchLoaded: process.moduleLoadList.some((m) => m.includes('undici')),
+      }));
+    });
+  });
+  req.end();
+});
+`;
+
+function runEsm(env: Record<string, string> = {}): Record<string, unknown> {
+  const out = execFileSync(
+    process.execPath,
+    ['--require', './dist/src/memory-tuning', '--input-type=module', '-e', ESM_SCRIPT],
+    { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' },
+  );
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
 describe('modules the bin entry leaves out', () => {
+  it("gives ES modules a node:http without the exports that load Node's fetch, and it works", () => {
+    expect(runEsm()).toEqual({ body: 'pong', ok: 'OK', defaultIsTheBuiltin: true, fetchLoaded: false });
+    // Without the tuning, the same import loads it: the test would notice if Node stopped doing so.
+    expect(runEsm({ SNAPSHOT_PANEL_V8_DEFAULTS: '1' })).toMatchObject({ body: 'pong', fetchLoaded: true });
+  });
+
   it('keeps SQLite working and fails clearly when a left-out module is asked for', () => {
     expect(runTuned(SCRIPT)).toEqual({
       answer: 42,

@@ -1,10 +1,11 @@
 // The wire under the Hetzner client, as pure functions: the request's headers, query strings and pages, the
 // RateLimit-* headers, what one attempt came to (the answer's JSON, or how an answer that is not a success, the
 // API's error envelope, a bare proxy status, no answer at all, becomes one HcloudApiError) and the Date header's
-// clock. The client does the fetching and the retrying; this file only shapes what goes and reads what came back.
+// clock. The client does the requesting and the retrying; this file only shapes what goes and reads what came back.
 import { HcloudApiError } from './hcloud-api.error';
 import type { AttemptFailure, RequestSafety } from './hcloud-retry.policy';
 import type { HcloudRateLimit, HcloudRequestEvent, ListImagesFilter } from './hcloud.types';
+import type { AnswerHeaders } from './http-exchange';
 
 /** The API's maximum page size; fewer pages means fewer requests from the shared hourly budget. */
 export const LIST_PER_PAGE = 50;
@@ -55,9 +56,15 @@ export function combinedSignal(...signals: (AbortSignal | undefined)[]): {
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 
-/** What one fetch came to: the whole answer (its RateLimit-* headers read), or why none came. */
+/** What one request came to: the whole answer (its RateLimit-* headers read), or why none came. */
 export type Exchange =
-  | { answered: true; status: number; headers: Headers; text: string; rateLimit: HcloudRateLimit | null }
+  | {
+      answered: true;
+      status: number;
+      headers: AnswerHeaders;
+      text: string;
+      rateLimit: HcloudRateLimit | null;
+    }
   | { answered: false; timedOut: boolean; err: unknown };
 
 /** One attempt's result: the answer's JSON, or the error with what the retry policy needs to judge it. */
@@ -97,7 +104,7 @@ function isErrorEnvelope(
 }
 
 export function networkCodeOf(err: unknown): string | undefined {
-  // Node's fetch throws TypeError('fetch failed') with the system error as `cause` (sometimes nested once more).
+  // node:http rejects with the system error itself; fetch wrapped it as `cause` (sometimes nested once more).
   let e: unknown = err;
   for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
     const code = (e as { code?: unknown }).code;
@@ -145,7 +152,7 @@ export async function allPages<T>(
 }
 
 /** The RateLimit-* headers of an answer; null when any is missing or unreadable. */
-export function readRateLimit(headers: Headers): HcloudRateLimit | null {
+export function readRateLimit(headers: AnswerHeaders): HcloudRateLimit | null {
   const raw = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].map((name) => headers.get(name));
   // A response from a proxy in front of the API (e.g. a bare 502) has none; keep the last known values then.
   if (raw.some((v) => v === null || v.trim() === '')) return null;
@@ -253,7 +260,7 @@ export function noAnswerOutcome(
 /** An answer: its JSON body on a 2xx (not JSON is `invalid_response`), else the error it carries (errorOfAnswer). */
 export function answerOutcome<T>(
   req: WireRequest,
-  answer: { status: number; text: string; headers: Headers; rateLimit: HcloudRateLimit | null },
+  answer: { status: number; text: string; headers: AnswerHeaders; rateLimit: HcloudRateLimit | null },
   redact: (text: string) => string,
 ): AttemptOutcome<T> {
   const { status, rateLimit } = answer;
@@ -289,7 +296,7 @@ export function answerOutcome<T>(
 /** Hetzner's clock from an answer's `Date` header, with this client's clock half-way through the request. */
 export function serverTimeOfAnswer(
   req: WireRequest,
-  answer: { status: number; headers: Headers },
+  answer: { status: number; headers: AnswerHeaders },
   local: { beforeMs: number; afterMs: number },
 ): { serverTime: Date; localMs: number; roundTripMs: number } {
   const header = answer.headers.get('date');

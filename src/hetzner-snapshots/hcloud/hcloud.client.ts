@@ -46,6 +46,7 @@ import {
   timeoutSignal,
   requestReporter,
 } from './hcloud-wire';
+import { httpExchange, type HttpAnswer } from './http-exchange';
 
 export class HcloudClient implements HcloudApi {
   // An ES private field: invisible to JSON.stringify, util.inspect, console.log and spreading.
@@ -350,22 +351,20 @@ export class HcloudClient implements HcloudApi {
 
   /**
    * One request and its whole answer under a per-request timeout (plus the caller's signal and the call's
-   * deadline): every fetch of this client goes through here, and an answer's RateLimit-* headers are read here once.
+   * deadline): every request of this client goes through here, and an answer's RateLimit-* headers are read here once.
    */
   private async exchange(spec: RequestSpec, deadline?: AbortSignal): Promise<Exchange> {
     const timeout = timeoutSignal(this.timeoutMs);
     const stop = combinedSignal(spec.signal, deadline, timeout.signal);
-    let answer: { status: number; headers: Headers; text: string };
+    let answer: HttpAnswer;
     try {
-      const res = await fetch(this.endpoint + spec.path, {
+      // The whole answer inside the try: the timeout also covers a response that stalls half-way.
+      answer = await httpExchange(this.endpoint + spec.path, {
         method: spec.method,
         headers: requestHeaders({ token: this.#token, userAgent: this.userAgent }, spec.body !== undefined),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         signal: stop.signal,
-        redirect: 'error',
       });
-      // Read the body inside the try: the timeout also covers a response that stalls half-way.
-      answer = { status: res.status, headers: res.headers, text: await res.text() };
     } catch (err) {
       // The caller's own cancellation is not a failure to retry or describe: pass it on as it came.
       if (spec.signal?.aborted) throw spec.signal.reason;

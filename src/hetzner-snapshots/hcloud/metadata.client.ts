@@ -1,4 +1,6 @@
 import { MetadataUnavailableError } from './hcloud-api.error';
+import { timeoutSignal } from './hcloud-wire';
+import { httpExchange, type HttpAnswer } from './http-exchange';
 
 export interface MetadataClientOptions {
   /** e.g. http://169.254.169.254/hetzner/v1/metadata */
@@ -43,20 +45,21 @@ export class MetadataClient {
   }
 
   private async getText(name: string): Promise<string> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let res: Response;
-    let text: string;
+    const timeout = timeoutSignal(this.timeoutMs);
+    let answer: HttpAnswer;
     try {
-      res = await fetch(`${this.endpoint}/${name}`, { signal, redirect: 'error' });
-      text = await res.text();
+      answer = await httpExchange(`${this.endpoint}/${name}`, { method: 'GET', signal: timeout.signal });
     } catch {
       throw new MetadataUnavailableError(
         this.endpoint,
-        signal.aborted ? `no answer within ${this.timeoutMs} ms` : undefined,
+        timeout.signal.aborted ? `no answer within ${this.timeoutMs} ms` : undefined,
       );
+    } finally {
+      timeout.clear();
     }
-    if (!res.ok) throw new MetadataUnavailableError(this.endpoint, `HTTP ${res.status} for /${name}`);
+    if (answer.status < 200 || answer.status > 299)
+      throw new MetadataUnavailableError(this.endpoint, `HTTP ${answer.status} for /${name}`);
     // The plain-text answers may end with a newline (hcloud-go trims them too).
-    return text.trim();
+    return answer.text.trim();
   }
 }
