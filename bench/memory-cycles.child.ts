@@ -1,8 +1,9 @@
 // `node --expose-gc dist/bench/memory-cycles.child.js <cycles> <where-the-fake-is>`: the memory-over-cycles
 // figure in a process of its own, tuned as the bin entry tunes `serve` (src/memory-tuning), so the earlier
 // benchmarks' garbage and allocator state do not count. Prints the result as JSON on stdout.
-//   parent: the fake runs in the parent (run-benchmarks), which passes its environment in BENCH_WORLD and
-//           moves its clock over the IPC channel: this process holds only the panel, as `serve` would.
+//   parent: the fake and the visiting browser run in the parent (run-benchmarks), which passes the fake's
+//           environment in BENCH_WORLD, views the pages when asked and
+//           moves the clock, both over the IPC channel: this process holds only the panel, as `serve` would.
 //   here:   the fake runs in this process too (the earlier way, kept for comparison).
 import { releaseMemory, startUpFinished } from '../src/memory-tuning';
 import 'reflect-metadata';

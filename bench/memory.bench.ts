@@ -2,8 +2,8 @@
 // days of operation), with the panel wired as `serve` wires it, listening, and its pages viewed now and then.
 // Memory is read after the panel's own memory-reducing collection and a full garbage collection (node
 // --expose-gc, as `npm run bench` runs it).
-// The headline runs the fake Hetzner API in the parent process, as Hetzner is elsewhere for `serve`: the
-// panel's process holds only the panel. Time is the parent's fake clock, moved over the IPC channel
+// The headline runs the fake Hetzner API and the visiting browser in the parent process, as they are elsewhere
+// for `serve`: the panel's process holds only the panel. Time is the parent's fake clock, moved over IPC
 // (bench/memory-cycles.child.ts). The earlier way, with the fake in the same process, still runs beside it
 // for comparison; there the fake's own growth for as many snapshots is measured alone first.
 import { getRepositoryToken } from '@nestjs/typeorm';
@@ -26,18 +26,43 @@ import {
   WebSession,
 } from './bench-panel';
 
-/** Where the cycles' Hetzner lives, as the panel sees it: its environment, its clock, and the step to the next hour. */
+/**
+ * Where the cycles' Hetzner and the panel's visitor live, as the panel sees them: its environment, its
+ * clock, the step to the next hour, and a signed-in admin viewing a page.
+ */
 export interface CycleWorld {
   env: Record<string, string>;
   clock: Clock;
   /** Forgets the fake's request log and moves its clock (and the panel's) on by an hour. */
   nextHour(): Promise<void>;
+  /** A signed-in admin views the panel's page at baseUrl + page; resolves with the status. */
+  view(baseUrl: string, page: string): Promise<number>;
   close(): Promise<void>;
 }
 
-/** The fake in this process, its clock shared directly. */
+/** One view by a signed-in admin, signing in first, and again when days of simulated time end the session. */
+async function viewSignedIn(
+  sessions: Map<string, WebSession>,
+  baseUrl: string,
+  page: string,
+): Promise<number> {
+  let session = sessions.get(baseUrl);
+  if (!session) {
+    session = new WebSession(baseUrl);
+    sessions.set(baseUrl, session);
+  }
+  let res = await session.get(page);
+  if (res.status === 303) {
+    await session.signIn();
+    res = await session.get(page);
+  }
+  return res.status;
+}
+
+/** The fake and the visitor in this process (the earlier way), the fake's clock shared directly. */
 export async function worldInThisProcess(): Promise<CycleWorld> {
   const world = await startWorld({ actionDurationMs: 60_000 });
+  const sessions = new Map<string, WebSession>();
   return {
     env: world.env,
     clock: simulatedClock(world.fake),
@@ -45,33 +70,40 @@ export async function worldInThisProcess(): Promise<CycleWorld> {
       world.fake.clearRequests();
       world.fake.advance(HOUR_MS);
     },
+    view: (baseUrl, page) => viewSignedIn(sessions, baseUrl, page),
     close: () => world.fake.close(),
   };
 }
 
-type ClockMessage = { id: number; advanceMs: number; clearRequests: boolean };
+type ParentRequest =
+  | { id: number; kind: 'clock'; advanceMs: number; clearRequests: boolean }
+  | { id: number; kind: 'view'; baseUrl: string; page: string };
+type ParentReply = { id: number; status?: number };
 
 /**
- * The fake in the parent (see serveWorldOverIpc): this process keeps the same offset from the wall clock as
- * the fake's clock, and every step of it is made there too before the step resolves.
+ * The fake and the visitor in the parent (see serveWorldOverIpc), so this process holds only the panel:
+ * it keeps the same offset from the wall clock as the fake's clock, and every step of it is made there
+ * too before the step resolves.
  */
 export function worldInParentProcess(env: Record<string, string>): CycleWorld {
   if (!process.send) throw new Error('worldInParentProcess needs an IPC channel to the parent');
   let offsetMs = 0;
   let nextId = 0;
-  const waiting = new Map<number, () => void>();
-  const onMessage = (message: { id: number }) => {
-    waiting.get(message.id)?.();
-    waiting.delete(message.id);
+  const waiting = new Map<number, (reply: ParentReply) => void>();
+  const onMessage = (reply: ParentReply) => {
+    waiting.get(reply.id)?.(reply);
+    waiting.delete(reply.id);
   };
   process.on('message', onMessage);
-  const step = (advanceMs: number, clearRequests: boolean) =>
-    new Promise<void>((resolve) => {
-      const id = nextId++;
-      waiting.set(id, resolve);
-      offsetMs += advanceMs;
-      process.send?.({ id, advanceMs, clearRequests } satisfies ClockMessage);
+  const ask = (request: ParentRequest) =>
+    new Promise<ParentReply>((resolve) => {
+      waiting.set(request.id, resolve);
+      process.send?.(request);
     });
+  const step = async (advanceMs: number, clearRequests: boolean) => {
+    offsetMs += advanceMs;
+    await ask({ id: nextId++, kind: 'clock', advanceMs, clearRequests });
+  };
   return {
     env,
     clock: {
@@ -82,6 +114,9 @@ export function worldInParentProcess(env: Record<string, string>): CycleWorld {
       },
     },
     nextHour: () => step(HOUR_MS, true),
+    async view(baseUrl, page) {
+      return (await ask({ id: nextId++, kind: 'view', baseUrl, page })).status ?? 0;
+    },
     async close() {
       process.off('message', onMessage);
       process.disconnect?.();
@@ -89,12 +124,20 @@ export function worldInParentProcess(env: Record<string, string>): CycleWorld {
   };
 }
 
-/** The parent's side of worldInParentProcess: makes each clock step of the child on the fake. */
+/** The parent's side of worldInParentProcess: makes each clock step on the fake, and each page view. */
 export function serveWorldOverIpc(child: ChildProcess, fake: FakeHcloud): void {
-  child.on('message', (message: ClockMessage) => {
-    fake.advance(message.advanceMs);
-    if (message.clearRequests) fake.clearRequests();
-    child.send({ id: message.id });
+  const sessions = new Map<string, WebSession>();
+  child.on('message', (request: ParentRequest) => {
+    if (request.kind === 'clock') {
+      fake.advance(request.advanceMs);
+      if (request.clearRequests) fake.clearRequests();
+      child.send({ id: request.id } satisfies ParentReply);
+      return;
+    }
+    void viewSignedIn(sessions, request.baseUrl, request.page).then(
+      (status) => child.send({ id: request.id, status } satisfies ParentReply),
+      () => child.send({ id: request.id, status: 0 } satisfies ParentReply),
+    );
   });
 }
 
@@ -145,8 +188,6 @@ export async function measureMemoryOverCycles(
       .get<Repository<PanelSettings>>(getRepositoryToken(PanelSettings))
       .update({ id: 1 }, { retentionDays: 1, keepMin: 3, frequency: '1h' });
     const runner = panel.get<SnapshotCycleService>(SnapshotCycleService);
-    const session = new WebSession(panel.url);
-    await session.signIn();
     let failedCycles = 0;
     const oneCycle = async (n: number) => {
       const outcome = await runner.runCycle({ trigger: 'schedule' });
@@ -154,13 +195,8 @@ export async function measureMemoryOverCycles(
       await world.nextHour();
       if (n % PAGE_VIEW_EVERY === 0) {
         for (const page of ['/snapshots', '/history']) {
-          let res = await session.get(page);
-          if (res.status === 303) {
-            // Days of simulated time end the session, as they would for a real visitor.
-            await session.signIn();
-            res = await session.get(page);
-          }
-          if (res.status !== 200) throw new Error(`GET ${page} answered ${res.status} after cycle ${n}`);
+          const status = await world.view(panel.url, page);
+          if (status !== 200) throw new Error(`GET ${page} answered ${status} after cycle ${n}`);
         }
       }
     };

@@ -36,15 +36,14 @@ export function httpExchange(url: string, init: HttpExchangeInit): Promise<HttpA
     const headers: Record<string, string> = { ...init.headers };
     if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
     const req = client.request(target, { method: init.method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // Decoded as it comes: the text lives on the JS heap, not in one more native buffer per answer that
+      // would wait for a full collection to be freed.
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => {
         signal?.removeEventListener('abort', onAbort);
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: answerHeaders(res.headers),
-          text: Buffer.concat(chunks).toString('utf8'),
-        });
+        resolve({ status: res.statusCode ?? 0, headers: answerHeaders(res.headers), text });
       });
       res.on('error', fail);
       res.on('close', () => {
