@@ -2,14 +2,19 @@
 // life between a handful of requests, so it trades a little speed for memory, in six ways:
 // - modules its dependencies load but the panel never calls are left out (src/unused-modules.ts);
 // - V8's young generation stays at its small starting size instead of growing to tens of MB it rarely needs;
-// - start-up runs thousands of functions a few times each (decorators, module wiring, migrations), so until
-//   the command has started (`startUpFinished`) V8 favours size over speed (`--optimize-for-size`) and the
-//   optimizing compilers, which would spend about 10 MB on code that never runs again, stay off. Both come
-//   back on for the requests and cycles after it: kept on, --optimize-for-size doubles the snapshots page's
-//   time at 5,000 snapshots (measured: 70 → 130 ms p50) for about 4 MB;
+// - the optimizing compilers (Maglev, TurboFan) stay off: start-up runs thousands of functions a few times
+//   each (decorators, module wiring, migrations), and afterwards the panel runs a cycle an hour and a page
+//   now and then, so their code mostly sits unused and kept growing for hundreds of cycles as more functions
+//   crossed their thresholds (measured over 1,000 cycles: heap +1.0–1.2 MB and RSS +13.6 MB with them,
+//   +0.6 and +9 without). V8's interpreter and its baseline compiler (Sparkplug) run everything; the
+//   snapshots page costs the same with 29 of 5,000 snapshots and about 20 % more with 5,000 of this
+//   server's own. An operator who wants them starts node with --maglev --turbofan (V8 refuses those in
+//   NODE_OPTIONS), which leaves the compilers as chosen. Until the command has started (`startUpFinished`) V8 also favours size over speed
+//   (`--optimize-for-size`); kept on afterwards it doubles the snapshots page's time at 5,000 snapshots;
 // - baseline (Sparkplug) code of functions that have not run for a while is dropped with their bytecode, as
 //   V8 already does for bytecode alone; code that runs once a cycle or once a page view is compiled again
-//   when it runs. Without it the heap grew 1.7 MB from cycle 100 to 1,000 of the bench, with it about 1;
+//   when it runs (measured with the optimizing compilers on: heap growth from cycle 100 to 1,000 of the
+//   bench 1.7 MB without it, about 1 with it);
 // - once started, and then every quarter of an hour, one memory-reducing collection hands back what start-up
 //   and the work since have left behind (`releaseMemory`): V8 otherwise keeps it until the heap fills up.
 // Measured by `npm run bench` (memory: serve's idle RSS, tuned and with V8 defaults side by side; the
@@ -20,10 +25,7 @@ import { leaveOutUnusedModules } from './unused-modules';
 
 // eslint-disable-next-line no-restricted-properties -- read before the config exists: it tunes the runtime itself
 const { SNAPSHOT_PANEL_V8_DEFAULTS, NODE_OPTIONS } = process.env;
-/**
- * Compiler flags the operator chose stay as chosen: turning the optimizing compilers back on under
- * --jitless or --lite-mode stops the process at once (measured on Node 24).
- */
+/** Compiler flags the operator chose stay as chosen: --maglev or --turbofan for speed, --jitless or --lite-mode for less. */
 const OPERATOR_CHOSE_COMPILERS = /--(no-)?(jitless|lite-mode|turbofan|opt|maglev|sparkplug)\b/;
 const tuned = SNAPSHOT_PANEL_V8_DEFAULTS !== '1';
 const compilersTuned =
@@ -46,10 +48,6 @@ if (compilersTuned) {
 
 /** The command has started (`serve`: listening): speed counts from now on, and memory is handed back. */
 export function startUpFinished(): void {
-  if (compilersTuned) {
-    v8.setFlagsFromString('--turbofan');
-    v8.setFlagsFromString('--maglev');
-  }
   if (!tuned) return;
   v8.setFlagsFromString('--no-optimize-for-size');
   // Unref'd: a command that has finished exits without waiting for them; `serve` keeps them going.
