@@ -2,8 +2,8 @@
 // figure in a process of its own, tuned as the bin entry tunes `serve` (src/memory-tuning), so the earlier
 // benchmarks' garbage and allocator state do not count. Prints the result as JSON on stdout.
 //   parent: the fake and the visiting browser run in the parent (run-benchmarks), which passes the fake's
-//           environment in BENCH_WORLD, views the pages when asked and
-//           moves the clock, both over the IPC channel: this process holds only the panel, as `serve` would.
+//           environment in BENCH_WORLD and, asked over the IPC channel, moves the clock and views the
+//           pages: this process holds only the panel, as `serve` would.
 //   here:   the fake runs in this process too (the earlier way, kept for comparison).
 import { releaseMemory, startUpFinished } from '../src/memory-tuning';
 import 'reflect-metadata';

@@ -293,9 +293,9 @@ export interface MemorySample {
 
 async function sample(releaseMemory?: () => void): Promise<Omit<MemorySample, 'cycle'>> {
   // The memory-reducing collection `serve` makes every quarter of an hour (src/memory-tuning.ts), which a
-  // thousand simulated hours would have made thousands of times. FinalizationRegistry callbacks (fetch keeps
-  // each request's signal in one until the request is collected) run only as tasks after a collection, so
-  // the event loop turns once before a last full collection, as it would between two cycles of `serve`.
+  // thousand simulated hours would have made thousands of times. FinalizationRegistry callbacks (what they
+  // hold is freed only once they have run) run as tasks after a collection, so the event loop turns once
+  // before a last full collection, as it would between two cycles of `serve`.
   releaseMemory?.();
   await new Promise((resolve) => setTimeout(resolve, 20));
   releaseMemory?.();

@@ -4,13 +4,14 @@
 // - V8's young generation stays at its small starting size instead of growing to tens of MB it rarely needs;
 // - the optimizing compilers (Maglev, TurboFan) stay off: start-up runs thousands of functions a few times
 //   each (decorators, module wiring, migrations), and afterwards the panel runs a cycle an hour and a page
-//   now and then, so their code mostly sits unused and kept growing for hundreds of cycles as more functions
-//   crossed their thresholds (measured over 1,000 cycles: heap +1.0–1.2 MB and RSS +13.6 MB with them,
-//   +0.6 and +9 without). V8's interpreter and its baseline compiler (Sparkplug) run everything; the
-//   snapshots page costs the same with 29 of 5,000 snapshots and about 20 % more with 5,000 of this
-//   server's own. An operator who wants them starts node with --maglev --turbofan (V8 refuses those in
-//   NODE_OPTIONS), which leaves the compilers as chosen. Until the command has started (`startUpFinished`) V8 also favours size over speed
-//   (`--optimize-for-size`); kept on afterwards it doubles the snapshots page's time at 5,000 snapshots;
+//   now and then, so their code mostly sits unused, and it kept growing for hundreds of cycles as more
+//   functions crossed their thresholds (over 1,000 cycles: heap +1.0–1.2 MB from cycle 100 and RSS
+//   +13.6 MB with them, +0.6 and +9 without). The interpreter and the baseline compiler (Sparkplug) run
+//   everything; the snapshots page costs the same with 29 of 5,000 snapshots and about 20 % more with
+//   5,000 of this server's own. An operator who wants them starts node with --maglev --turbofan (V8 refuses
+//   those in NODE_OPTIONS), which leaves the compilers as chosen;
+// - until the command has started (`startUpFinished`) V8 favours size over speed (`--optimize-for-size`);
+//   kept on afterwards it doubles the snapshots page's time at 5,000 snapshots;
 // - baseline (Sparkplug) code of functions that have not run for a while is dropped with their bytecode, as
 //   V8 already does for bytecode alone; code that runs once a cycle or once a page view is compiled again
 //   when it runs (measured with the optimizing compilers on: heap growth from cycle 100 to 1,000 of the

@@ -66,6 +66,9 @@ export function registerPluginViews(): void {
   registered = true;
 }
 
+/** Compiled once per partial name: compiling is most of the cost of a small render. */
+const partialRenderers = new Map<string, (context: unknown) => string>();
+
 /** Renders one of the plugin's partials to a string (the JSON preview sends the timeline it would draw). */
 export function renderPluginPartial(name: string, context: unknown): string {
   registerPluginViews();
@@ -76,8 +79,6 @@ export function renderPluginPartial(name: string, context: unknown): string {
   }
   return render(context);
 }
-/** Compiled once per partial name: compiling is most of the cost of a small render. */
-const partialRenderers = new Map<string, (context: unknown) => string>();
 
 @Injectable()
 export class HetznerSnapshotsViews implements OnModuleInit {

@@ -437,6 +437,26 @@ describe('retries', () => {
     expect(events.map((e) => e.status)).toEqual(['timeout', 200]);
   });
 
+  test('an answer that stalls half-way through its body times out, and the GET is retried', async () => {
+    server.expect(
+      { method: 'GET', path: '/servers/42', json: SERVER, halfBody: 'stall' },
+      { method: 'GET', path: '/servers/42', json: SERVER },
+    );
+    await expect(makeClient({ timeoutMs: 150 }).getServer(42)).resolves.toEqual(SERVER.server);
+    expect(sleeps).toEqual([750]);
+    expect(events.map((e) => e.status)).toEqual(['timeout', 200]);
+  });
+
+  test('an answer cut off half-way through its body is a network error, and the GET is retried', async () => {
+    server.expect(
+      { method: 'GET', path: '/servers/42', json: SERVER, halfBody: 'cut' },
+      { method: 'GET', path: '/servers/42', json: SERVER },
+    );
+    await expect(makeClient().getServer(42)).resolves.toEqual(SERVER.server);
+    expect(sleeps).toEqual([750]);
+    expect(events.map((e) => e.status)).toEqual(['network-error', 200]);
+  });
+
   test('gives up after maxRetries (default 5) with backoff 1, 2, 4, 8, 16 s (jittered)', async () => {
     server.expect(
       ...Array.from({ length: 6 }, (): ScriptedStep => ({

@@ -16,6 +16,11 @@ export interface ScriptedResponse {
   hang?: boolean;
   /** Destroy the connection without answering: provokes a network error. */
   destroy?: boolean;
+  /**
+   * Send the status, the headers and half the body, then stop: 'stall' leaves the connection open (the
+   * client's timeout), 'cut' closes it (a network error).
+   */
+  halfBody?: 'stall' | 'cut';
 }
 
 export interface ScriptedStep extends ScriptedResponse {
@@ -202,7 +207,13 @@ export class ScriptedServer {
       payload = JSON.stringify(answer.json);
       headers['content-type'] ??= 'application/json';
     }
-    res.writeHead(answer.status ?? 200, headers);
+    res.writeHead(answer.status ?? 200, { ...headers, 'content-length': String(Buffer.byteLength(payload)) });
+    if (answer.halfBody) {
+      res.write(payload.slice(0, Math.floor(payload.length / 2)), () => {
+        if (answer.halfBody === 'cut') res.socket?.destroy();
+      });
+      return;
+    }
     res.end(payload);
   }
 
